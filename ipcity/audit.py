@@ -1,0 +1,160 @@
+"""Append-only audit log: who changed what, and when, each entry chained to the previous one.
+
+Every write a person makes goes through a service that calls :func:`record`. Each entry's
+``hash`` is SHA-256 over the previous entry's hash and this entry's own fields, so editing
+or deleting any entry breaks the chain from there on; :func:`verify` finds the first break
+(``ipcity audit verify``). Database triggers (see the initial migration) refuse UPDATE and
+DELETE on the table, so the log is append-only for the application too.
+
+Concurrent writers are serialised through the one-row ``audit_head`` table: the UPDATE that
+starts :func:`record` takes the write lock (SQLite) or the row lock (PostgreSQL) before the
+previous hash is read, so two transactions can never chain onto the same entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, String, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ipcity.db import Base
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEntry(Base):
+    """One recorded change."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(48))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's head, one row; updating it serialises writers."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+
+
+def entry_hash(
+    prev_hash: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    detail: dict[str, Any],
+) -> str:
+    """The chained hash of one entry (canonical JSON of its fields after the previous hash)."""
+    payload = json.dumps(
+        [prev_hash, _ts(at), actor, action, object_type, object_id, detail],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _ts(at: datetime) -> str:
+    # SQLite returns naive datetimes: hash the UTC wall-clock time without tzinfo so the
+    # value hashes the same before and after a round trip through either database.
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds")
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry in the caller's transaction (it commits or rolls back with the change)."""
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=AuditHead.last_id))
+    head = session.get(AuditHead, 1, populate_existing=True)
+    if head is None:
+        head = AuditHead(id=1, last_id=0, last_hash=GENESIS_HASH)
+        session.add(head)
+        session.flush()
+    at = datetime.now(UTC).replace(tzinfo=None)
+    oid = None if object_id is None else str(object_id)
+    clean = json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))
+    digest = entry_hash(head.last_hash, at, actor, action, object_type, oid, clean)
+    entry = AuditEntry(
+        at=at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=oid,
+        detail=clean,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
+    session.add(entry)
+    session.flush()
+    head.last_id = entry.id
+    head.last_hash = digest
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of :func:`verify`: ``ok`` with the number of entries checked, or the first bad id."""
+
+    ok: bool
+    entries: int
+    first_bad_id: int | None = None
+    reason: str | None = None
+
+
+def verify(session: Session) -> VerifyResult:
+    """Walk the chain from the first entry; report the first edited, inserted or deleted entry.
+
+    A deleted entry shows as a ``prev_hash`` that does not match the entry before it; a
+    deleted last entry shows against the head row.
+    """
+    prev = GENESIS_HASH
+    count = 0
+    last_id = 0
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
+        count += 1
+        if entry.prev_hash != prev:
+            return VerifyResult(False, count, entry.id, "审计记录链断裂：前一条记录被删除或修改")
+        expected = entry_hash(
+            entry.prev_hash,
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.detail,
+        )
+        if expected != entry.hash:
+            return VerifyResult(False, count, entry.id, "审计记录内容与其哈希不符：该记录被修改")
+        prev = entry.hash
+        last_id = entry.id
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.last_hash != prev or head.last_id != last_id):
+        return VerifyResult(False, count, head.last_id, "审计记录链末尾的记录被删除")
+    return VerifyResult(True, count)

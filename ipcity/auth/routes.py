@@ -1,0 +1,151 @@
+"""Login, logout, the user list (admin) and the audit log page; JSON under /api/v1."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from ipcity import audit
+from ipcity.audit import AuditEntry
+from ipcity.auth import service
+from ipcity.auth.roles import ROLE_LABELS, ROLES, require
+from ipcity.errors import IPCityError
+from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
+from ipcity.web.security import new_session
+
+router = APIRouter()
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an open redirect after login would be a phishing aid.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request, next: str | None = None) -> Response:
+    """The login form."""
+    return render(request, "auth/login.html", {"next": _safe_next(next), "error": None, "username": ""})
+
+
+@router.post("/login", include_in_schema=False)
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    locale: LocaleDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Check the password (rate-limited), then start a fresh session."""
+    client = request.client.host if request.client else "unknown"
+    try:
+        user = service.authenticate(
+            session, username, password, client, settings.login_max_attempts, settings.login_window_seconds
+        )
+        session.commit()
+    except IPCityError as exc:
+        context = {"next": _safe_next(next), "error": exc.render(locale), "username": username}
+        return render(request, "auth/login.html", context, status_code=exc.status)
+    request.state.new_session_data = new_session(user.id)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request) -> Response:
+    """End the session."""
+    request.state.new_session_data = new_session()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/api/v1/me", tags=["auth"], summary="当前用户 / the current user")
+def me(actor: CurrentActor) -> dict[str, Any]:
+    """Who the request acts as (``public`` when not logged in)."""
+    return {
+        "username": actor.username,
+        "role": actor.role,
+        "region_code": actor.region_code,
+        "holder_id": actor.holder_id,
+    }
+
+
+@router.get("/users", include_in_schema=False)
+def users_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    """Admin: the list of users and a form to add one."""
+    users = service.list_users(session, actor)
+    return render(
+        request,
+        "auth/users.html",
+        {
+            "users": users,
+            "roles": [r for r in ROLES if r != "public"],
+            "role_labels": ROLE_LABELS,
+            "error": None,
+        },
+    )
+
+
+@router.post("/users", include_in_schema=False)
+def add_user(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    role: Annotated[str, Form()],
+    region_code: Annotated[str | None, Form()] = None,
+    holder_id: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Admin: create a user (one-sentence error on bad input, nothing created)."""
+    try:
+        holder = int(holder_id) if holder_id and holder_id.strip() else None
+        service.create_user(session, actor, username, password, role, region_code or None, holder)
+        session.commit()
+    except (IPCityError, ValueError) as exc:
+        session.rollback()
+        message = exc.render(locale) if isinstance(exc, IPCityError) else str(exc)
+        users = service.list_users(session, actor)
+        return render(
+            request,
+            "auth/users.html",
+            {
+                "users": users,
+                "roles": [r for r in ROLES if r != "public"],
+                "role_labels": ROLE_LABELS,
+                "error": message,
+            },
+            status_code=400,
+        )
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.get("/audit", include_in_schema=False)
+def audit_page(request: Request, session: SessionDep, actor: CurrentActor, page: int = 1) -> Response:
+    """Officers: the latest audit entries and the result of verifying the chain."""
+    require(actor, "audit.read")
+    page = max(page, 1)
+    entries = list(
+        session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(50).offset((page - 1) * 50))
+    )
+    return render(
+        request, "auth/audit.html", {"entries": entries, "check": audit.verify(session), "page": page}
+    )
+
+
+@router.get("/api/v1/audit/verify", tags=["audit"], summary="校验审计日志哈希链 / verify the audit chain")
+def audit_verify(session: SessionDep, actor: CurrentActor) -> dict[str, Any]:
+    """Walk the hash chain and report the first broken entry, if any."""
+    require(actor, "audit.read")
+    result = audit.verify(session)
+    return {
+        "ok": result.ok,
+        "entries": result.entries,
+        "first_bad_id": result.first_bad_id,
+        "reason": result.reason,
+    }

@@ -1,0 +1,108 @@
+"""Use-cases of the auth area: create users, log in with rate limiting, list users."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ipcity import audit
+from ipcity.auth.models import LoginAttempt, User
+from ipcity.auth.passwords import hash_password, verify_password
+from ipcity.auth.roles import ROLES, Actor, require
+from ipcity.errors import Conflict, NotAuthenticated, RateLimited, ValidationFailed
+
+
+def actor_for(user: User) -> Actor:
+    """The :class:`Actor` a logged-in user acts as."""
+    return Actor(
+        username=user.username,
+        role=user.role,
+        user_id=user.id,
+        region_code=user.region_code,
+        holder_id=user.holder_id,
+        display_name=user.display_name,
+    )
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    region_code: str | None = None,
+    holder_id: int | None = None,
+    display_name: str | None = None,
+) -> User:
+    """Create a user (admin only, or the system at setup). County officers need a county,
+    enterprise users a holder."""
+    require(actor, "users.manage")
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise ValidationFailed("用户名不能为空且不超过64个字符，收到：{value}", value=username)
+    if role not in ROLES or role == "public":
+        raise ValidationFailed("角色应为 {roles} 之一，收到：{value}", roles=", ".join(ROLES[:4]), value=role)
+    if role == "county_officer" and not region_code:
+        raise ValidationFailed("县区账号必须指定所属县区的行政区划代码")
+    if role == "enterprise" and not holder_id:
+        raise ValidationFailed("企业用户必须绑定一个权利人")
+    if len(password) < 8:
+        raise ValidationFailed("密码至少需要8个字符")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict("用户名 {value} 已存在", value=username)
+    user = User(
+        username=username,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        region_code=region_code if role == "county_officer" else None,
+        holder_id=holder_id if role == "enterprise" else None,
+        active=True,
+        created_at=datetime.now(UTC),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session, actor.username, "user.create", "user", user.id, {"username": username, "role": role}
+    )
+    return user
+
+
+def authenticate(
+    session: Session, username: str, password: str, client: str, max_attempts: int, window_seconds: int
+) -> User:
+    """Check a login. Failed attempts are counted per (username, client address); past
+    ``max_attempts`` in ``window_seconds`` every attempt is refused until the window passes,
+    whether the password is right or not (so guessing cannot go on)."""
+    key = f"{username.strip().lower()}|{client}"
+    now = datetime.now(UTC)
+    since = (now - timedelta(seconds=window_seconds)).replace(tzinfo=None)
+    failures = session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.key == key, LoginAttempt.at >= since)
+    )
+    if (failures or 0) >= max_attempts:
+        raise RateLimited("登录失败次数过多，请 {minutes} 分钟后再试", minutes=max(1, window_seconds // 60))
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        session.add(LoginAttempt(key=key, at=now.replace(tzinfo=None)))
+        session.commit()
+        raise NotAuthenticated("用户名或密码不正确")
+    session.execute(delete(LoginAttempt).where(LoginAttempt.key == key))
+    audit.record(session, user.username, "user.login", "user", user.id)
+    return user
+
+
+def list_users(session: Session, actor: Actor) -> list[User]:
+    """All users (admin only)."""
+    require(actor, "users.manage")
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    """The active user with ``user_id`` or None (used to resolve a session cookie)."""
+    user = session.get(User, user_id)
+    return user if user is not None and user.active else None

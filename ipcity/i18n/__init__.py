@@ -1,0 +1,46 @@
+"""Translations: Chinese is the source language, English comes from ``en.po``.
+
+Message ids are the Chinese texts themselves, so the default locale needs no catalogue and
+a missing translation falls back to Chinese. The ``.po`` file is read with Babel at first
+use (no compiled ``.mo`` files to keep in step).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+SUPPORTED_LOCALES = ("zh_CN", "en")
+DEFAULT_LOCALE = "zh_CN"
+_CATALOGUE_DIR = Path(__file__).parent
+
+
+@cache
+def _catalogue(locale: str) -> dict[str, str]:
+    path = _CATALOGUE_DIR / f"{locale}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+
+
+def normalize_locale(locale: str | None) -> str:
+    """Map ``en-US``, ``en``, ``zh``, ``zh-CN`` … to one of :data:`SUPPORTED_LOCALES`."""
+    if not locale:
+        return DEFAULT_LOCALE
+    return "en" if locale.lower().startswith("en") else DEFAULT_LOCALE
+
+
+def gettext(message: str, locale: str | None = DEFAULT_LOCALE) -> str:
+    """Translate a Chinese message id into ``locale``; unknown ids come back unchanged.
+
+    >>> gettext("示例", "zh_CN")
+    '示例'
+    """
+    loc = normalize_locale(locale)
+    if loc == DEFAULT_LOCALE:
+        return message
+    return _catalogue(loc).get(message, message)

@@ -1,0 +1,342 @@
+"""The import pages and API: upload → preview (counts, rejected rows) → confirm, with
+progress shown in the page; templates to download; column mappings for unknown layouts."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, Response
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipcity.auth.roles import Actor, require
+from ipcity.errors import InvalidFile, IPCityError, NotFound, ValidationFailed
+from ipcity.registry import importing
+from ipcity.registry.importers import KINDS, Layout, detect_layout, layout_from_mapping, write_template_xlsx
+from ipcity.registry.importers.fields import KIND_NAMES
+from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
+
+router = APIRouter()
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+_TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+def _staging(upload_dir: Path, token: str) -> Path:
+    if not token or set(token) - _TOKEN_CHARS:
+        raise NotFound("未找到该导入任务")
+    return upload_dir / "staging" / token
+
+
+def _staged_file(upload_dir: Path, token: str) -> Path:
+    folder = _staging(upload_dir, token)
+    files = [p for p in folder.glob("*") if p.is_file() and not p.name.startswith(".")] if folder.exists() else []
+    if not files:
+        raise NotFound("未找到该导入任务，可能已过期，请重新上传文件")
+    return files[0]
+
+
+async def _stage(upload_dir: Path, upload: UploadFile) -> tuple[str, Path]:
+    name = Path(upload.filename or "upload.csv").name
+    token = secrets.token_urlsafe(12)
+    folder = _staging(upload_dir, token)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    size = 0
+    with target.open("wb") as out:
+        while chunk := await upload.read(1024 * 1024):
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                raise ValidationFailed("上传文件超过 {limit} MB 的上限", limit=MAX_UPLOAD_BYTES // (1024 * 1024))
+            out.write(chunk)
+    if size == 0:
+        raise InvalidFile("收到的文件「{filename}」是空的；应为带表头行的 CSV、Excel（.xlsx）或 JSON Lines 文件。", filename=name)
+    return token, target
+
+
+def _layout_for(
+    session: Session, kind: str | None, mapping_name: str | None, mapping: dict[str, str] | None, header: list[str]
+) -> Layout | None:
+    if mapping and kind:
+        return layout_from_mapping(kind, mapping, mapping_name or "临时映射", header)
+    if mapping_name and kind:
+        return importing.saved_mapping_layout(session, kind, mapping_name)
+    return detect_layout(header, kind or None)
+
+
+def _preview_context(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    settings: Any,
+    locale: str,
+    token: str,
+    kind: str | None,
+    strict: bool,
+    mapping_name: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> tuple[str, dict[str, Any], int]:
+    path = _staged_file(settings.upload_dir, token)
+    header = importing.file_header(path, path.name)
+    layout = _layout_for(session, kind, mapping_name, mapping, header)
+    if layout is None:
+        # Unknown layout: ask the officer which column holds which field.
+        chosen_kind = kind or "patents"
+        return (
+            "registry/import_mapping.html",
+            {
+                "token": token,
+                "filename": path.name,
+                "header": header,
+                "kind": chosen_kind,
+                "kinds": KINDS,
+                "kind_names": KIND_NAMES,
+                "fields": importing.canonical_fields(chosen_kind),
+                "strict": strict,
+                "mappings": importing.list_mappings(session, chosen_kind),
+            },
+            200,
+        )
+    result = importing.run_import(
+        session,
+        actor,
+        path,
+        path.name,
+        kind=layout.kind,
+        layout=layout,
+        strict=strict,
+        confirm=False,
+        errors_dir=_staging(settings.upload_dir, token),
+        locale=locale,
+    )
+    context = {
+        "token": token,
+        "result": result,
+        "strict": strict,
+        "mapping_name": mapping_name or "",
+        "mapping": mapping or {},
+        "render_error": lambda e: importing.render_row_error(e, locale),
+        "kind_names": KIND_NAMES,
+    }
+    return "registry/import_preview.html", context, 200
+
+
+@router.get("/import", include_in_schema=False)
+def import_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    """The upload form, the templates to download and the latest imports."""
+    require(actor, "registry.import_scoped")
+    return render(
+        request,
+        "registry/import.html",
+        {
+            "kinds": KINDS,
+            "kind_names": KIND_NAMES,
+            "batches": importing.recent_batches(session, actor),
+            "mappings": importing.list_mappings(session),
+        },
+    )
+
+
+@router.post("/import/preview", include_in_schema=False)
+async def import_preview(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    locale: LocaleDep,
+    file: Annotated[UploadFile, File()],
+    kind: Annotated[str, Form()] = "",
+    strict: Annotated[str | None, Form()] = None,
+    mapping_name: Annotated[str, Form()] = "",
+) -> Response:
+    """Stage the uploaded file and show what importing it would change."""
+    require(actor, "registry.import_scoped")
+    if kind and kind not in KINDS:
+        raise ValidationFailed("数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind)
+    token, _ = await _stage(settings.upload_dir, file)
+    template, context, status = _preview_context(
+        request, session, actor, settings, locale, token, kind or None, bool(strict), mapping_name or None
+    )
+    return render(request, template, context, status_code=status)
+
+
+@router.post("/import/{token}/mapping", include_in_schema=False)
+async def import_mapping(
+    token: str, request: Request, session: SessionDep, actor: CurrentActor, settings: SettingsDep, locale: LocaleDep
+) -> Response:
+    """Apply (and optionally save) a column mapping for a file of unknown layout, then preview."""
+    require(actor, "registry.import_scoped")
+    form = await request.form()
+    kind = str(form.get("kind") or "patents")
+    if kind not in KINDS:
+        raise ValidationFailed("数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind)
+    mapping = {
+        str(k)[len("field__") :]: str(v) for k, v in form.items() if str(k).startswith("field__") and str(v).strip()
+    }
+    name = str(form.get("mapping_name") or "").strip()
+    strict = bool(form.get("strict"))
+    if form.get("save") and name:
+        importing.save_mapping(session, actor, kind, name, mapping)
+    template, context, status = _preview_context(
+        request, session, actor, settings, locale, token, kind, strict, name or "临时映射", mapping
+    )
+    return render(request, template, context, status_code=status)
+
+
+class _Jobs:
+    """Confirmed imports running in a worker thread, with their progress for the page."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.state: dict[str, dict[str, Any]] = {}
+
+    def update(self, token: str, **values: Any) -> None:
+        with self.lock:
+            self.state.setdefault(token, {}).update(values)
+
+    def get(self, token: str) -> dict[str, Any] | None:
+        with self.lock:
+            found = self.state.get(token)
+            return dict(found) if found else None
+
+
+def _jobs(request: Request) -> _Jobs:
+    jobs = getattr(request.app.state, "import_jobs", None)
+    if jobs is None:
+        jobs = request.app.state.import_jobs = _Jobs()
+    return jobs
+
+
+def _run_job(
+    jobs: _Jobs,
+    factory: sessionmaker[Session],
+    actor: Actor,
+    path: Path,
+    token: str,
+    kind: str,
+    layout: Layout | None,
+    strict: bool,
+    errors_dir: Path,
+    locale: str,
+) -> None:
+    def report(stage: str, done: int, total: int) -> None:
+        jobs.update(token, stage=stage, done=done, total=total)
+
+    try:
+        with factory() as session:
+            result = importing.run_import(
+                session, actor, path, path.name, kind=kind, layout=layout, strict=strict, confirm=True,
+                errors_dir=errors_dir, progress=report, locale=locale,
+            )
+        jobs.update(token, finished=True, result=result)
+    except IPCityError as exc:
+        jobs.update(token, finished=True, error=exc.render(locale))
+    except Exception as exc:  # reported on the page; the transaction was rolled back
+        jobs.update(token, finished=True, error=f"{type(exc).__name__}: {exc}")
+
+
+@router.post("/import/{token}/confirm", include_in_schema=False)
+async def import_confirm(
+    token: str, request: Request, session: SessionDep, actor: CurrentActor, settings: SettingsDep, locale: LocaleDep
+) -> Response:
+    """Start writing the previewed file in one transaction; the page then follows progress."""
+    require(actor, "registry.import_scoped")
+    form = await request.form()
+    kind = str(form.get("kind") or "") or None
+    strict = bool(form.get("strict"))
+    mapping = {str(k)[len("field__") :]: str(v) for k, v in form.items() if str(k).startswith("field__") and str(v)}
+    mapping_name = str(form.get("mapping_name") or "") or None
+    path = _staged_file(settings.upload_dir, token)
+    header = importing.file_header(path, path.name)
+    layout = _layout_for(session, kind, mapping_name, mapping or None, header)
+    if layout is None:
+        raise InvalidFile("无法识别文件「{filename}」的格式；请先指定各列对应的字段", filename=path.name)
+    jobs = _jobs(request)
+    if (jobs.get(token) or {}).get("started"):
+        return render(request, "registry/import_progress.html", {"token": token, "job": jobs.get(token)})
+    jobs.update(token, started=True, stage="读取/read", done=0, total=0, finished=False)
+    thread = threading.Thread(
+        target=_run_job,
+        args=(jobs, request.app.state.session_factory, actor, path, token, layout.kind, layout, strict,
+              _staging(settings.upload_dir, token), locale),
+        daemon=True,
+    )
+    thread.start()
+    return render(request, "registry/import_progress.html", {"token": token, "job": jobs.get(token)})
+
+
+@router.get("/import/{token}/progress", include_in_schema=False)
+def import_progress(token: str, request: Request, actor: CurrentActor, locale: LocaleDep) -> Response:
+    """The progress block (htmx polls it until the import finished)."""
+    require(actor, "registry.import_scoped")
+    job = _jobs(request).get(token)
+    if job is None:
+        raise NotFound("未找到该导入任务")
+    return render(
+        request,
+        "registry/import_progress_block.html",
+        {"token": token, "job": job, "render_error": lambda e: importing.render_row_error(e, locale)},
+    )
+
+
+@router.get("/import/{token}/rejected.csv", include_in_schema=False)
+def import_rejected(token: str, actor: CurrentActor, settings: SettingsDep) -> Response:
+    """The rejected rows of a previewed or imported file."""
+    require(actor, "registry.import_scoped")
+    folder = _staging(settings.upload_dir, token)
+    files = sorted(folder.glob("*-rejected.csv")) if folder.exists() else []
+    if not files:
+        raise NotFound("该文件没有被拒绝的行")
+    return FileResponse(files[-1], media_type="text/csv; charset=utf-8", filename="rejected.csv")
+
+
+@router.get("/import/templates/{kind}.xlsx", tags=["import"], summary="导入模板 / import template")
+def import_template(kind: str) -> Response:
+    """The xlsx template for a kind of record (header, an example row, explanations)."""
+    if kind not in KINDS:
+        raise NotFound("没有 {kind} 的导入模板；可用：{kinds}", kind=kind, kinds=", ".join(KINDS))
+    return Response(
+        write_template_xlsx(kind),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="ipcity-{kind}-template.xlsx"'},
+    )
+
+
+@router.post("/api/v1/imports", tags=["import"], summary="导入文件 / import a file")
+async def api_import(
+    session: SessionDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    locale: LocaleDep,
+    file: Annotated[UploadFile, File(description="CSV / XLSX / JSONL（可为 .gz）")],
+    kind: Annotated[str | None, Form(description="|".join(KINDS))] = None,
+    strict: Annotated[bool, Form(description="任一行有误则整个文件不导入")] = False,
+    confirm: Annotated[bool, Form(description="false：只预览；true：导入")] = False,
+    mapping_name: Annotated[str | None, Form(description="已保存的列映射名称")] = None,
+) -> dict[str, Any]:
+    """Preview or import a file; the answer has the counts and the first rejected rows."""
+    require(actor, "registry.import_scoped")
+    if kind and kind not in KINDS:
+        raise ValidationFailed("数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind)
+    token, path = await _stage(settings.upload_dir, file)
+    layout = importing.saved_mapping_layout(session, kind, mapping_name) if (mapping_name and kind) else None
+    result = importing.run_import(
+        session, actor, path, path.name, kind=kind or None, layout=layout, strict=strict, confirm=confirm,
+        errors_dir=_staging(settings.upload_dir, token), locale=locale,
+    )
+    return {
+        "ok": True,
+        "token": token,
+        "kind": result.kind,
+        "layout": result.layout_id,
+        "confirmed": result.confirmed,
+        "aborted_strict": result.aborted_strict,
+        **result.summary(),
+        "errors_file": f"/import/{token}/rejected.csv" if result.errors_file else None,
+        "errors": [
+            {"row": e.row, "column": e.column, "value": e.value, "reason": importing.render_row_error(e, locale)}
+            for e in result.errors[:50]
+        ],
+    }

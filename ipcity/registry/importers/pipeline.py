@@ -1,0 +1,100 @@
+"""Read, recognise and parse a file in one call, with the garbage collector paused.
+
+An import builds hundreds of thousands of small objects that all stay alive until they are
+stored. CPython's cyclic collector keeps rescanning them although none can be garbage
+(records hold no reference cycles), which made parsing three times slower in measurement
+(36,000 against 115,000 Patentics rows per second). :func:`paused_gc` switches it off for
+the duration of an import; reference counting still frees everything as usual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ipcity.errors import InvalidFile
+from ipcity.registry.importers.layouts import LENS_JSONL, Layout, detect_layout
+from ipcity.registry.importers.reader import is_jsonl, read_jsonl, read_table
+
+__all__ = ["ParsedFile", "parse_file", "paused_gc"]
+
+MSG_UNKNOWN_LAYOUT = (
+    "无法识别文件「{filename}」的格式（表头：{columns}）；应为 Patentics、incoPat、Lens 导出或本系统的导入模板，"
+    "或请指定各列对应的字段。"
+)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector inside the block (restored after, even on error).
+
+    Wrap a whole import in it (read, parse, merge, store): the collector is process-wide,
+    so keep the block to the import itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class ParsedFile:
+    """A file opened for import: its layout, header and the lazily parsed rows.
+
+    ``results`` yields ``(row, result)`` where result is a record, a list of row errors, or
+    None (a template's example row, to be skipped). The collector is paused while
+    ``results`` is being consumed.
+    """
+
+    def __init__(self, layout: Layout, header: list[str], results: Iterator[tuple[int, Any]]) -> None:
+        self.layout = layout
+        self.header = header
+        self.results = results
+
+
+def _paused(results: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    with paused_gc():
+        yield from results
+
+
+def parse_file(
+    source: Path | bytes,
+    filename: str,
+    *,
+    kind: str | None = None,
+    layout: Layout | None = None,
+    observed_on: dt.date | None = None,
+) -> ParsedFile:
+    """Read, recognise and start parsing a file.
+
+    ``layout`` (e.g. from :func:`~ipcity.registry.importers.layouts.layout_from_mapping`)
+    skips recognition; ``kind`` restricts it. Raises :class:`~ipcity.errors.InvalidFile` for
+    an unreadable file or one no layout fits, before any row is parsed.
+    """
+    if is_jsonl(filename):
+        records = read_jsonl(source, filename)
+        first = next(records)
+        header = list(first[1])
+        chosen = layout or detect_layout(header, kind)
+        if chosen is None:
+            raise InvalidFile(MSG_UNKNOWN_LAYOUT, filename=filename, columns="、".join(header[:12]))
+        parse = chosen.parser(header, observed_on)
+
+        def jsonl_results() -> Iterator[tuple[int, Any]]:
+            yield first[0], parse(first[0], first[1])
+            for row, record in records:
+                yield row, parse(row, record)
+
+        return ParsedFile(chosen, header, _paused(jsonl_results()))
+    table = read_table(source, filename)
+    chosen = layout or detect_layout(table.header, kind)
+    if chosen is None or chosen is LENS_JSONL:
+        raise InvalidFile(MSG_UNKNOWN_LAYOUT, filename=filename, columns="、".join(h for h in table.header[:12] if h))
+    parse = chosen.parser(table.header, observed_on)
+    return ParsedFile(chosen, table.header, _paused((row, parse(row, cells)) for row, cells in table.rows))

@@ -1,0 +1,476 @@
+"""Import templates for the kinds no commercial export covers: trademarks, copyrights,
+plant-variety rights, geographical indications (P2.5), holders and resident population.
+
+Officers fill these in Excel. Each template has the canonical fields of
+:data:`~ipcity.registry.importers.fields.CANONICAL_FIELDS` as Chinese headers (English
+accepted), one example row whose 序号 is 示例 (skipped on import, so a file that still has
+it imports cleanly), and a second sheet 说明 explaining every column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ipcity.errors import InvalidNumber, ValidationFailed
+from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, header_key
+from ipcity.registry.importers.patents import MSG_BAD_DATE, MSG_REQUIRED, MSG_SHORT_ROW, number_error
+from ipcity.registry.importers.values import BAD, parse_date_or_bad
+from ipcity.registry.numbers import parse_uscc
+from ipcity.registry.records import (
+    CopyrightRecord,
+    GIRecord,
+    HolderRecord,
+    PlantVarietyRecord,
+    PopulationRecord,
+    RowError,
+    TrademarkRecord,
+)
+
+__all__ = [
+    "EXAMPLE_LABEL",
+    "HOLDER_KINDS",
+    "HOLDER_TAGS",
+    "HOLDER_TIERS",
+    "TemplateRowParser",
+    "write_template_xlsx",
+]
+
+EXAMPLE_LABEL = "示例"
+ROW_LABEL_HEADER = "序号"
+
+MSG_REGION = "行政区划代码「{value}」应为 6 位数字，如 410611（鹤壁市淇滨区）。"
+MSG_YEAR = "年份「{value}」应为 1949 至 2100 之间的整数。"
+MSG_RESIDENTS = "常住人口「{value}」应为正整数（单位：人）。"
+MSG_CHOICE = "「{value}」不是可接受的{label}；应为：{accepted}。"
+MSG_NICE = "尼斯分类「{value}」应为 1 至 45 之间的类号，多个用 ; 分隔。"
+MSG_TIER = "资质「{value}」应写成 资质名称:年份，如 国家知识产权优势企业:2019；资质名称应为：{accepted}。"
+MSG_UNKNOWN_KIND = "未知的导入类型「{kind}」；应为 patents、trademarks、copyrights、plant-varieties、gis、holders 或 population。"
+
+HOLDER_KINDS: dict[str, str] = {
+    "企业": "enterprise",
+    "公司": "enterprise",
+    "高校": "university",
+    "大学": "university",
+    "高等院校": "university",
+    "科研院所": "institute",
+    "科研机构": "institute",
+    "研究院所": "institute",
+    "个人": "individual",
+    "其他": "other",
+    "其它": "other",
+}
+
+# Tags that rules read (P2.1-f: incubated SMEs come first; P2.1-e: software enterprises).
+HOLDER_TAGS: dict[str, str] = {
+    "中小企业": "sme",
+    "中小微企业": "sme",
+    "小微企业": "sme",
+    "科技型中小企业": "tech_sme",
+    "高新技术企业": "high_tech",
+    "孵化器在孵": "incubated",
+    "众创空间在孵": "incubated",
+    "在孵企业": "incubated",
+    "规模以上工业企业": "above_scale",
+    "软件企业": "software",
+}
+
+# Recognitions with a year (P2.3, P5.1).
+HOLDER_TIERS: dict[str, str] = {
+    "国家知识产权示范企业": "national_ip_demonstration",
+    "国家知识产权优势企业": "national_ip_advantage",
+    "省知识产权强企": "provincial_ip_strong",
+    "省级知识产权强企": "provincial_ip_strong",
+    "市知识产权示范企业": "municipal_ip_demonstration",
+    "市级知识产权示范企业": "municipal_ip_demonstration",
+    "贯标": "gbt29490",
+    "贯标认证": "gbt29490",
+    "GB/T 29490": "gbt29490",
+    "GB/T29490": "gbt29490",
+}
+
+TRADEMARK_TYPES: dict[str, str] = {
+    "普通": "ordinary",
+    "普通商标": "ordinary",
+    "集体": "collective",
+    "集体商标": "collective",
+    "证明": "certification",
+    "证明商标": "certification",
+    "地理标志证明商标": "gi_certification",
+    "地理标志集体商标": "gi_collective",
+}
+
+TRADEMARK_STATUSES: dict[str, str] = {
+    "注册": "registered",
+    "已注册": "registered",
+    "有效": "registered",
+    "申请中": "pending",
+    "初审公告": "pending",
+    "等待实质审查": "pending",
+    "无效": "invalidated",
+    "已无效": "invalidated",
+    "注销": "cancelled",
+    "已注销": "cancelled",
+    "撤销": "revoked",
+    "已撤销": "revoked",
+    "期满未续展": "expired",
+    "已过期": "expired",
+}
+
+COPYRIGHT_CATEGORIES: dict[str, str] = {
+    "软件": "software",
+    "计算机软件": "software",
+    "软件著作权": "software",
+    "作品": "work",
+    "作品著作权": "work",
+}
+
+GI_KINDS: dict[str, str] = {
+    "地理标志产品": "protected_product",
+    "地理标志保护产品": "protected_product",
+    "地理标志证明商标": "gi_certification_mark",
+    "地理标志集体商标": "gi_collective_mark",
+    "农产品地理标志": "agricultural_product",
+}
+
+
+def _accepted(table: dict[str, str]) -> str:
+    return "、".join(table)
+
+
+class _Row:
+    """The cells of one template row by field, and the errors found so far."""
+
+    __slots__ = ("cells", "columns", "errors", "header", "row")
+
+    def __init__(self, row: int, header: Sequence[str], columns: dict[str, int], cells: list[str]) -> None:
+        self.row = row
+        self.header = header
+        self.columns = columns
+        self.cells = cells
+        self.errors: list[RowError] = []
+
+    def column(self, name: str) -> str:
+        return self.header[self.columns[name]]
+
+    def text(self, name: str) -> str:
+        i = self.columns.get(name, -1)
+        return self.cells[i].strip() if i >= 0 else ""
+
+    def fail(self, name: str, reason: str, **params: str) -> None:
+        self.errors.append(RowError(self.row, self.column(name), self.text(name), reason, tuple(params.items())))
+
+    def required(self, name: str) -> str:
+        value = self.text(name)
+        if not value and name in self.columns:
+            self.fail(name, MSG_REQUIRED, column=self.column(name))
+        return value
+
+    def optional(self, name: str) -> str | None:
+        return self.text(name) or None
+
+    def date(self, name: str) -> dt.date | None:
+        value = parse_date_or_bad(self.text(name))
+        if value is BAD:
+            self.fail(name, MSG_BAD_DATE, value=self.text(name))
+            return None
+        return value  # type: ignore[return-value]
+
+    def choice(self, name: str, table: dict[str, str], label: str, default: str | None = None) -> str | None:
+        value = self.text(name)
+        if not value:
+            return default
+        found = table.get(value)
+        if found is None and value in table.values():
+            found = value  # the English identifier itself
+        if found is None:
+            self.fail(name, MSG_CHOICE, value=value, label=label, accepted=_accepted(table))
+        return found
+
+    def region(self, name: str) -> str | None:
+        value = self.text(name)
+        if not value:
+            return None
+        if len(value) != 6 or not value.isdigit():
+            self.fail(name, MSG_REGION, value=value)
+            return None
+        return value
+
+
+def _split_list(text: str) -> list[str]:
+    for sep in ("；", ",", "，", "、", "|"):
+        text = text.replace(sep, ";")
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _whole_number(text: str) -> int | None:
+    s = text.replace(",", "").replace("，", "").strip()
+    if s.endswith(".0"):
+        s = s[:-2]
+    return int(s) if s.isdigit() else None
+
+
+# --- one builder per kind ---------------------------------------------------------------------
+
+
+def _population(r: _Row) -> PopulationRecord | None:
+    region = r.region("region_code") if r.required("region_code") else None
+    year_text = r.required("year")
+    year = _whole_number(year_text) if year_text else None
+    if year_text and (year is None or not 1949 <= year <= 2100):
+        r.fail("year", MSG_YEAR, value=year_text)
+    residents_text = r.required("residents")
+    residents = _whole_number(residents_text) if residents_text else None
+    if residents_text and not residents:
+        r.fail("residents", MSG_RESIDENTS, value=residents_text)
+    if r.errors or region is None or year is None or residents is None:
+        return None
+    return PopulationRecord(r.row, region, year, residents, r.optional("source"))
+
+
+def _holder(r: _Row) -> HolderRecord | None:
+    name = r.required("name")
+    uscc: str | None = None
+    if r.text("uscc"):
+        try:
+            uscc = parse_uscc(r.text("uscc"))
+        except InvalidNumber as exc:
+            r.errors.append(number_error(r.row, r.column("uscc"), r.text("uscc"), exc))
+    kind = r.choice("kind", HOLDER_KINDS, "主体类型")
+    tags: list[str] = []
+    for tag in _split_list(r.text("tags")):
+        found = HOLDER_TAGS.get(tag) or (tag if tag in HOLDER_TAGS.values() else None)
+        if found is None:
+            r.errors.append(
+                RowError(
+                    r.row,
+                    r.column("tags"),
+                    tag,
+                    MSG_CHOICE,
+                    (("value", tag), ("label", "标签"), ("accepted", _accepted(HOLDER_TAGS))),
+                )
+            )
+        elif found not in tags:
+            tags.append(found)
+    tiers: list[tuple[str, int]] = []
+    for item in _split_list(r.text("tiers").replace("，", ";")):
+        tier_name, _, year_text = item.replace("：", ":").rpartition(":")
+        tier = HOLDER_TIERS.get(tier_name.strip()) or (tier_name if tier_name in HOLDER_TIERS.values() else None)
+        year = _whole_number(year_text)
+        if tier is None or year is None or not 1985 <= year <= 2100:
+            r.errors.append(
+                RowError(
+                    r.row,
+                    r.column("tiers"),
+                    item,
+                    MSG_TIER,
+                    (("value", item), ("accepted", _accepted(HOLDER_TIERS))),
+                )
+            )
+        elif (tier, year) not in tiers:
+            tiers.append((tier, year))
+    region = r.region("region_code")
+    if r.errors:
+        return None
+    return HolderRecord(
+        r.row,
+        name,
+        kind,  # type: ignore[arg-type]
+        uscc,
+        region,
+        r.optional("address"),
+        r.optional("zone_code"),
+        tags,
+        tiers,
+    )
+
+
+def _nice_classes(r: _Row) -> list[int]:
+    classes: list[int] = []
+    for part in _split_list(r.text("nice_classes").replace(" ", ";")):
+        number = _whole_number(part.removeprefix("第").removesuffix("类"))
+        if number is None or not 1 <= number <= 45:
+            r.errors.append(RowError(r.row, r.column("nice_classes"), part, MSG_NICE, (("value", part),)))
+        elif number not in classes:
+            classes.append(number)
+    return classes
+
+
+def _trademark(r: _Row) -> TrademarkRecord | None:
+    number = r.required("registration_number")
+    mark = r.required("mark")
+    classes = _nice_classes(r) if r.required("nice_classes") else []
+    mark_type = r.choice("mark_type", TRADEMARK_TYPES, "商标类型", "ordinary")
+    status = r.choice("status", TRADEMARK_STATUSES, "商标状态")
+    record = TrademarkRecord(
+        r.row,
+        number,
+        mark,
+        classes,
+        mark_type,  # type: ignore[arg-type]
+        r.optional("holder"),
+        r.date("filing_date"),
+        r.date("registration_date"),
+        r.date("expiry_date"),
+        r.date("well_known_date"),
+        status,
+    )
+    return None if r.errors else record
+
+
+def _copyright(r: _Row) -> CopyrightRecord | None:
+    number = r.required("registration_number")
+    title = r.required("title")
+    category_text = r.required("category")
+    category = None
+    if category_text:
+        # "美术作品", "文字作品" …: every kind of work is a work.
+        category = "work" if category_text.endswith("作品") else r.choice("category", COPYRIGHT_CATEGORIES, "登记类别")
+    record = CopyrightRecord(r.row, number, title, category, r.optional("holder"), r.date("registration_date"))  # type: ignore[arg-type]
+    return None if r.errors else record
+
+
+def _plant_variety(r: _Row) -> PlantVarietyRecord | None:
+    record = PlantVarietyRecord(
+        r.row,
+        r.required("right_number"),
+        r.required("crop"),
+        r.required("variety"),
+        r.optional("holder"),
+        r.date("grant_date"),
+    )
+    return None if r.errors else record
+
+
+def _gi(r: _Row) -> GIRecord | None:
+    name = r.required("name")
+    kind = r.choice("kind", GI_KINDS, "地理标志类型") if r.required("kind") else None
+    record = GIRecord(
+        r.row,
+        name,
+        kind,  # type: ignore[arg-type]
+        r.required("registration_number"),
+        r.region("region_code"),
+        r.optional("holder"),
+        r.date("registration_date"),
+    )
+    return None if r.errors else record
+
+
+_BUILDERS: dict[str, Callable[[_Row], Any]] = {
+    "population": _population,
+    "holders": _holder,
+    "trademarks": _trademark,
+    "copyrights": _copyright,
+    "plant-varieties": _plant_variety,
+    "gis": _gi,
+}
+
+
+class TemplateRowParser:
+    """Parse the rows of a template file of one kind; call with ``(row, cells)``.
+
+    Returns the record, the list of :class:`RowError` for the row, or None for the
+    template's example row (序号 = 示例), which an import skips.
+    """
+
+    def __init__(self, kind: str, header: Sequence[str], columns: dict[str, int]) -> None:
+        if kind not in _BUILDERS:
+            raise ValidationFailed(MSG_UNKNOWN_KIND, kind=kind)
+        self.kind = kind
+        self.header = list(header)
+        self.columns = dict(columns)
+        self._build = _BUILDERS[kind]
+        keys = [header_key(h) for h in header]
+        self._label = keys.index(ROW_LABEL_HEADER) if ROW_LABEL_HEADER in keys else -1
+        self._width = max(columns.values()) + 1 if columns else 0
+
+    def __call__(self, row: int, cells: list[str]) -> Any:
+        """One row → record | list[RowError] | None (the example row)."""
+        if 0 <= self._label < len(cells) and cells[self._label].strip() == EXAMPLE_LABEL:
+            return None
+        if len(cells) < self._width:
+            missing = self.header[len(cells)]
+            return [
+                RowError(
+                    row,
+                    missing,
+                    "",
+                    MSG_SHORT_ROW,
+                    (("found", str(len(cells))), ("column", missing), ("expected", str(len(self.header)))),
+                )
+            ]
+        r = _Row(row, self.header, self.columns, cells)
+        record = self._build(r)
+        if r.errors:
+            return r.errors
+        return record
+
+
+# --- the downloadable template -------------------------------------------------------------------
+
+_CLAUSES = {
+    "patents": "P2.8",
+    "trademarks": "P2.5",
+    "copyrights": "P2.8",
+    "plant-varieties": "P2.5",
+    "gis": "P2.5",
+    "holders": "P2.3、P2.8",
+    "population": "P1.2（万人发明专利拥有量）",
+}
+
+
+def write_template_xlsx(kind: str) -> bytes:
+    """The Excel template of ``kind``: sheet 1 with the header row and one example row
+    (序号 = 示例, skipped on import), sheet 说明 explaining each column in Chinese.
+
+    >>> write_template_xlsx("population")[:2]
+    b'PK'
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    if kind not in CANONICAL_FIELDS:
+        raise ValidationFailed(MSG_UNKNOWN_KIND, kind=kind)
+    fields = CANONICAL_FIELDS[kind]
+    name_zh, name_en = KIND_NAMES[kind]
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # a new workbook always has its first sheet
+    sheet.title = name_zh
+    sheet.append([ROW_LABEL_HEADER, *(f.label_zh for f in fields)])
+    sheet.append([EXAMPLE_LABEL, *(f.example for f in fields)])
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FFF2CC")
+    for index, spec in enumerate(fields, start=2):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = bold
+        if spec.required:
+            cell.fill = required_fill
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, min(40, len(spec.example) * 2 + 4))
+        # Text format: Excel must not turn 410611 into a number or 12345678 into 1.2E+07.
+        sheet.column_dimensions[letter].number_format = "@"
+        sheet.cell(row=2, column=index).number_format = "@"
+    sheet.cell(row=1, column=1).font = bold
+    sheet.freeze_panes = "A2"
+
+    notes = workbook.create_sheet("说明")
+    notes.append([f"{name_zh}导入模板（{name_en}），依据政策条款 {_CLAUSES.get(kind, 'P2.8')}。"])
+    notes.append(["第一行为表头，请勿修改列名；可以增删非必填列、调整列的顺序。序号为“示例”的行导入时会被忽略。"])
+    notes.append(["日期可写作 2019-10-01、20191001、2019/10/1 或 2019.10.01；多个值用英文分号 ; 分隔。"])
+    notes.append([])
+    notes.append(["列名", "英文字段名", "是否必填", "说明", "示例"])
+    for cell in notes[5]:
+        cell.font = bold
+    for spec in fields:
+        notes.append([spec.label_zh, spec.name, "必填" if spec.required else "选填", spec.help_zh, spec.example])
+    for letter, width in zip("ABCDE", (18, 24, 10, 70, 30), strict=True):
+        notes.column_dimensions[letter].width = width
+
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,467 @@
+"""Imports: a file in, a preview of what would change, then one transaction that writes it.
+
+The steps are the same for the CLI (``ipcity import``), the web page and the API:
+
+1. read and recognise the file (:mod:`ipcity.registry.importers`), parse every row into a
+   record or row errors (row, column, value, reason);
+2. compare the records with the registry: new, changed, unchanged (nothing written);
+3. on confirmation, in **one** transaction: lock against other imports, write, record the
+   batch and an audit entry, commit. A crash or ``kill -9`` before the commit leaves the
+   database exactly as before the file; importing the same file again changes nothing.
+
+Rejected rows go to a CSV (UTF-8 with BOM, opens in Excel) with row, column, value and
+reason in the user's language. ``strict`` refuses the whole file when any row is bad.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ipcity import audit
+from ipcity.auth.roles import Actor, require
+from ipcity.errors import IPCityError, NotFound
+from ipcity.i18n import gettext
+from ipcity.places.divisions import get_division
+from ipcity.places.models import Population, Zone
+from ipcity.places.service import address_locator, upsert_population
+from ipcity.registry.importers import (
+    CANONICAL_FIELDS,
+    Layout,
+    detect_layout,
+    layout_from_mapping,
+    merge_patent_records,
+    parse_file,
+    paused_gc,
+    read_jsonl,
+    read_table,
+)
+from ipcity.registry.importers.reader import is_jsonl
+from ipcity.registry.models import ColumnMapping, ImportBatch
+from ipcity.registry.records import (
+    HolderRecord,
+    PatentRecord,
+    PopulationRecord,
+    RowError,
+)
+from ipcity.registry.store import HolderSeed, ensure_holders, lock_for_import, plan_patents, write_patents
+from ipcity.registry.store_assets import ASSET_SPECS, plan_assets, plan_holders, write_assets, write_holders
+
+Progress = Callable[[str, int, int], None]
+KINDS = ("patents", "trademarks", "copyrights", "plant-varieties", "gis", "holders", "population")
+# Holders and population can be imported by county officers for their own county; the
+# registry's assets come from city-level exports (P2.8) and are imported by the city.
+SCOPED_KINDS = frozenset({"holders", "population"})
+ERROR_PREVIEW = 200
+
+
+def _noop(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+@dataclass
+class ImportResult:
+    """What a preview found or a confirmed import did."""
+
+    filename: str
+    kind: str
+    layout_id: str
+    layout_name: str
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    errors_file: str | None = None
+    confirmed: bool = False
+    aborted_strict: bool = False
+    batch_id: int | None = None
+
+    @property
+    def imported_nothing(self) -> bool:
+        """No row could be imported (all rejected, strict abort, or an empty file)."""
+        return self.aborted_strict or (self.inserted + self.updated + self.unchanged == 0)
+
+    @property
+    def nothing_reason(self) -> str | None:
+        """One sentence on why nothing was imported."""
+        if not self.imported_nothing:
+            return None
+        if self.aborted_strict:
+            return f"严格模式：{self.rejected} 行有误，整个文件未导入，数据库未做任何修改"
+        if self.rows_read == 0:
+            return "文件中没有数据行"
+        return f"全部 {self.rejected} 行均有误，没有可导入的行"
+
+    def summary(self) -> dict[str, Any]:
+        """The counts as the CLI's ``--json`` prints them."""
+        return {
+            "read": self.rows_read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors_file": self.errors_file,
+        }
+
+
+def render_row_error(error: RowError, locale: str) -> str:
+    """A row error's reason in ``locale``."""
+    text = gettext(error.reason, locale)
+    try:
+        return text.format(**dict(error.params))
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def write_errors_file(errors: list[RowError], path: Path, locale: str = "zh_CN") -> Path:
+    """The rejected rows as CSV: row, column, value, reason (UTF-8 with BOM for Excel)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["行号", "列", "值", "原因"] if locale != "en" else ["Row", "Column", "Value", "Reason"]
+    )
+    for error in sorted(errors, key=lambda e: e.row):
+        writer.writerow([error.row, error.column, error.value, render_row_error(error, locale)])
+    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    return path
+
+
+def file_header(source: Path, filename: str) -> list[str]:
+    """The header of a file (a JSON Lines file: the first record's keys)."""
+    if is_jsonl(filename):
+        for _, record in read_jsonl(source, filename):
+            return list(record)
+        return []
+    return read_table(source, filename).header
+
+
+def saved_mapping_layout(session: Session, kind: str, name: str) -> Layout:
+    """A layout from a column mapping saved earlier."""
+    row = session.scalar(select(ColumnMapping).where(ColumnMapping.kind == kind, ColumnMapping.name == name))
+    if row is None:
+        raise NotFound("未找到名为 {name} 的{kind}列映射", name=name, kind=kind)
+    return layout_from_mapping(kind, row.mapping, name)
+
+
+def save_mapping(session: Session, actor: Actor, kind: str, name: str, mapping: dict[str, str]) -> Layout:
+    """Check and save an officer's column mapping for reuse (audited)."""
+    require(actor, "registry.import_scoped")
+    layout = layout_from_mapping(kind, mapping, name)
+    clean = {k: v for k, v in mapping.items() if v}
+    row = session.scalar(select(ColumnMapping).where(ColumnMapping.kind == kind, ColumnMapping.name == name))
+    if row is None:
+        session.add(ColumnMapping(kind=kind, name=name, mapping=clean, created_by=actor.username))
+    else:
+        row.mapping = clean
+    audit.record(session, actor.username, "import.mapping", "column_mapping", name, {"kind": kind, "mapping": clean})
+    session.commit()
+    return layout
+
+
+def list_mappings(session: Session, kind: str | None = None) -> list[ColumnMapping]:
+    """Saved column mappings."""
+    query = select(ColumnMapping).order_by(ColumnMapping.kind, ColumnMapping.name)
+    if kind:
+        query = query.where(ColumnMapping.kind == kind)
+    return list(session.scalars(query))
+
+
+def _row_error(row: int, column: str, value: str, reason: str, **params: str) -> RowError:
+    return RowError(row, column, value, reason, tuple(params.items()))
+
+
+def _check_scope(actor: Actor, kind: str, records: list[Any], errors: list[RowError]) -> list[Any]:
+    """County officers import holders and population of their own county only."""
+    if actor.role != "county_officer":
+        return records
+    kept = []
+    for record in records:
+        code = getattr(record, "region_code", None)
+        if code != actor.region_code:
+            errors.append(
+                _row_error(
+                    record.source_row,
+                    "行政区划代码",
+                    code or "",
+                    "县区账号只能导入本县区（{own}）的记录",
+                    own=actor.region_code or "",
+                )
+            )
+        else:
+            kept.append(record)
+    return kept
+
+
+def _check_places(session: Session, kind: str, records: list[Any], errors: list[RowError]) -> list[Any]:
+    """Region and zone codes must exist (GB/T 2260 table, zones table)."""
+    zone_codes = set(session.scalars(select(Zone.code)))
+    kept = []
+    for record in records:
+        code = getattr(record, "region_code", None)
+        if code and get_division(code) is None and code not in zone_codes:
+            errors.append(
+                _row_error(record.source_row, "行政区划代码", code, "行政区划代码 {value} 不在 GB/T 2260 行政区划表中", value=code)
+            )
+            continue
+        zone = getattr(record, "zone_code", None)
+        if kind == "holders" and zone and zone not in zone_codes:
+            errors.append(
+                _row_error(record.source_row, "园区", zone, "园区代码 {value} 不存在；可用的园区代码：{codes}", value=zone,
+                           codes="、".join(sorted(zone_codes)))
+            )
+            continue
+        kept.append(record)
+    return kept
+
+
+def _dedupe(records: list[Any], key: Callable[[Any], Any]) -> list[Any]:
+    # A file that lists the same number twice: the later row wins (it is the later state).
+    seen: dict[Any, Any] = {}
+    for record in records:
+        seen[key(record)] = record
+    return list(seen.values())
+
+
+def run_import(
+    session: Session,
+    actor: Actor,
+    source: Path,
+    filename: str | None = None,
+    *,
+    kind: str | None = None,
+    layout: Layout | None = None,
+    strict: bool = False,
+    confirm: bool = True,
+    errors_dir: Path | None = None,
+    progress: Progress = _noop,
+    observed_on: date | None = None,
+    locale: str = "zh_CN",
+) -> ImportResult:
+    """Preview (``confirm=False``) or import a file; see the module docstring."""
+    filename = filename or source.name
+    require(actor, "registry.read")
+    data = source.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    with paused_gc():
+        parsed = parse_file(data, filename, kind=kind, layout=layout, observed_on=observed_on or date.today())
+        chosen = parsed.layout
+        kind = chosen.kind
+        require(actor, "registry.import_scoped" if kind in SCOPED_KINDS else "registry.import_patents")
+        result = ImportResult(filename=filename, kind=kind, layout_id=chosen.id, layout_name=chosen.name_zh)
+        if locale == "en":
+            result.layout_name = chosen.name_en
+        records: list[Any] = []
+        errors: list[RowError] = []
+        rows = 0
+        for row, outcome in parsed.results:
+            rows += 1
+            if outcome is None:
+                rows -= 1  # a template's example row
+            elif isinstance(outcome, list):
+                errors.extend(outcome)
+            else:
+                records.append(outcome)
+            if rows % 20000 == 0:
+                progress("读取/read", rows, 0)
+        progress("读取/read", rows, rows)
+        result.rows_read = rows
+        if kind in SCOPED_KINDS:
+            records = _check_scope(actor, kind, records, errors)
+        if kind in ("holders", "population", "gis"):
+            records = _check_places(session, kind, records, errors)
+        result.rejected = len({e.row for e in errors})
+        result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:ERROR_PREVIEW]
+        if errors and errors_dir is not None:
+            stem = re.sub(r"[^\w.-]+", "_", Path(filename).name)[:60]
+            path = write_errors_file(errors, errors_dir / f"{digest[:12]}-{stem}-rejected.csv", locale)
+            result.errors_file = str(path)
+        if strict and errors:
+            result.aborted_strict = True
+            return result
+        if confirm:
+            lock_for_import(session)
+        try:
+            _plan_and_write(session, actor, kind, records, result, confirm, digest, progress)
+        except IPCityError:
+            session.rollback()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+    return result
+
+
+def _plan_and_write(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    records: list[Any],
+    result: ImportResult,
+    confirm: bool,
+    digest: str,
+    progress: Progress,
+) -> None:
+    now = datetime.now(UTC)
+    locate = address_locator(session)
+    zone_ids = {z.code: z.id for z in session.scalars(select(Zone))}
+    batch: ImportBatch | None = None
+    if confirm:
+        batch = ImportBatch(
+            kind=kind,
+            layout=result.layout_id,
+            filename=result.filename,
+            sha256=digest,
+            created_by=actor.username,
+            created_at=now,
+        )
+    if kind == "patents":
+        merged = merge_patent_records(r for r in records if isinstance(r, PatentRecord))
+        progress("比对/compare", 0, len(merged))
+        plan = plan_patents(session, merged, progress)
+        result.inserted, result.updated, result.unchanged = len(plan.new), len(plan.changed), plan.unchanged
+        if confirm and (plan.new or plan.changed):
+            assert batch is not None
+            session.add(batch)
+            session.flush()
+            touched = list(plan.new) + [r for _, r, _ in plan.changed]
+            seeds = [
+                HolderSeed(name, record.applicant_address if position == 0 else None)
+                for record in touched
+                for position, name in enumerate(record.applicants)
+            ]
+            holder_ids, _ = ensure_holders(session, seeds, now, locate)
+            write_patents(session, plan, holder_ids, batch.id, now, progress=progress)
+    elif kind in ASSET_SPECS:
+        spec = ASSET_SPECS[kind]
+        unique = _dedupe(records, lambda r: getattr(r, spec.key))
+        asset_plan = plan_assets(session, kind, unique)
+        result.inserted, result.updated, result.unchanged = (
+            len(asset_plan.new),
+            len(asset_plan.changed),
+            asset_plan.unchanged,
+        )
+        if confirm and (asset_plan.new or asset_plan.changed):
+            assert batch is not None
+            session.add(batch)
+            session.flush()
+            write_assets(session, asset_plan, locate)
+    elif kind == "holders":
+        unique = _dedupe(
+            [r for r in records if isinstance(r, HolderRecord)], lambda r: r.uscc or r.name
+        )
+        holder_plan = plan_holders(session, unique, zone_ids)
+        result.inserted, result.updated, result.unchanged = (
+            len(holder_plan.new),
+            len(holder_plan.changed),
+            holder_plan.unchanged,
+        )
+        if confirm and (holder_plan.new or holder_plan.changed):
+            assert batch is not None
+            session.add(batch)
+            session.flush()
+            write_holders(session, holder_plan, zone_ids, locate)
+    elif kind == "population":
+        unique = _dedupe(
+            [r for r in records if isinstance(r, PopulationRecord)], lambda r: (r.region_code, r.year)
+        )
+        existing = {
+            (p.area_code, p.year): p.residents for p in session.scalars(select(Population))
+        }
+        for record in unique:
+            known = existing.get((record.region_code, record.year))
+            if known is None:
+                result.inserted += 1
+            elif known != record.residents:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        if confirm and (result.inserted or result.updated):
+            assert batch is not None
+            session.add(batch)
+            session.flush()
+            upsert_population(session, unique)
+    if confirm and batch is not None and batch.id is not None:
+        batch.rows_read = result.rows_read
+        batch.inserted = result.inserted
+        batch.updated = result.updated
+        batch.unchanged = result.unchanged
+        batch.rejected = result.rejected
+        batch.errors_file = result.errors_file
+        result.batch_id = batch.id
+        audit.record(
+            session,
+            actor.username,
+            "import.confirm",
+            "import_batch",
+            batch.id,
+            {"file": result.filename, "sha256": digest, "kind": kind, "layout": result.layout_id, **result.summary()},
+        )
+        session.commit()
+        result.confirmed = True
+    elif confirm:
+        # Nothing new: the second import of the same file writes nothing at all.
+        session.rollback()
+        result.confirmed = True
+    else:
+        session.rollback()
+
+
+def import_path(
+    session: Session,
+    actor: Actor,
+    path: Path,
+    *,
+    kind: str | None = None,
+    strict: bool = False,
+    mapping_name: str | None = None,
+    errors_dir: Path | None = None,
+    progress: Progress = _noop,
+    locale: str = "zh_CN",
+) -> ImportResult:
+    """The CLI's import: recognise (or use a saved mapping), then write in one transaction."""
+    layout = None
+    if mapping_name:
+        if kind is None:
+            raise IPCityError("使用列映射时需要用 --kind 指定数据类型")
+        layout = saved_mapping_layout(session, kind, mapping_name)
+    return run_import(
+        session,
+        actor,
+        path,
+        kind=kind,
+        layout=layout,
+        strict=strict,
+        confirm=True,
+        errors_dir=errors_dir,
+        progress=progress,
+        locale=locale,
+    )
+
+
+def guess_layout(header: list[str], kind: str | None) -> Layout | None:
+    """The recognised layout of a header, or None (the officer then maps the columns)."""
+    return detect_layout(header, kind)
+
+
+def canonical_fields(kind: str) -> list[Any]:
+    """The fields a column mapping can name for ``kind`` (with Chinese and English labels)."""
+    return list(CANONICAL_FIELDS.get(kind, ()))
+
+
+def recent_batches(session: Session, actor: Actor, limit: int = 20) -> list[ImportBatch]:
+    """The latest confirmed imports (officers)."""
+    require(actor, "registry.import_history")
+    return list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)))

@@ -1,0 +1,362 @@
+"""Registry pages and the JSON API (P2.8): search, patent, holder and region, exports.
+
+Pages and API call the same service functions; routes never build queries.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+
+from ipcity.places import service as places
+from ipcity.registry import ipc, service
+from ipcity.registry.legal_status import PATENT_TYPE_LABELS, STATUS_LABELS
+from ipcity.registry.schemas import HolderDetail, HolderPage, PatentDetail, PatentPage, RegionDetail
+from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
+
+router = APIRouter()
+
+STATUS_FILTER_LABELS = {"in_force": "有效", "pending": "在审", "ended": "已失效", **STATUS_LABELS}
+SORT_LABELS = {
+    "-filing_date": "申请日（新→旧）",
+    "filing_date": "申请日（旧→新）",
+    "-grant_date": "授权日（新→旧）",
+    "relevance": "相关度",
+    "application_number": "申请号",
+}
+
+
+def _query(
+    q: str | None,
+    patent_type: str | None,
+    status: str | None,
+    ipc_code: str | None,
+    region: str | None,
+    zone: str | None,
+    year: int | None,
+    holder_id: int | None,
+    jurisdiction: str | None,
+    sort: str | None,
+    page: int,
+    per_page: int,
+) -> service.PatentQuery:
+    return service.PatentQuery(
+        q=q or None,
+        patent_type=patent_type or None,
+        status=status or None,
+        ipc=ipc_code or None,
+        region=region or None,
+        zone=zone or None,
+        year=year,
+        holder_id=holder_id,
+        jurisdiction=jurisdiction or None,
+        sort=sort or ("relevance" if q else "-filing_date"),
+        page=page,
+        per_page=per_page,
+    )
+
+
+Q = Annotated[str | None, Query(description="全文检索词（标题、摘要；jieba分词）")]
+TypeQ = Annotated[str | None, Query(description="invention | utility_model | design")]
+StatusQ = Annotated[str | None, Query(description="in_force | pending | ended | granted | rejected | …")]
+IpcQ = Annotated[str | None, Query(alias="ipc", description="IPC前缀，如 G06F 或 G06F3/01")]
+RegionQ = Annotated[str | None, Query(description="行政区划代码（第一权利人所在地）")]
+ZoneQ = Annotated[str | None, Query(description="园区代码")]
+YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="申请年份")]
+HolderQ = Annotated[int | None, Query(ge=1, description="权利人ID")]
+JurQ = Annotated[str | None, Query(max_length=4, description="国家/地区代码，如 CN、US、WO")]
+SortQ = Annotated[
+    str | None,
+    Query(
+        description="-filing_date | filing_date | -grant_date | grant_date | relevance | application_number"
+    ),
+]
+PageQ = Annotated[int, Query(ge=1, le=100000)]
+PerPageQ = Annotated[int, Query(ge=1, le=200)]
+
+
+@router.get(
+    "/api/v1/patents", response_model=PatentPage, tags=["registry"], summary="专利检索 / search patents"
+)
+def api_search_patents(
+    session: SessionDep,
+    actor: CurrentActor,
+    q: Q = None,
+    patent_type: TypeQ = None,
+    status: StatusQ = None,
+    ipc_code: IpcQ = None,
+    region: RegionQ = None,
+    zone: ZoneQ = None,
+    year: YearQ = None,
+    holder_id: HolderQ = None,
+    jurisdiction: JurQ = None,
+    sort: SortQ = None,
+    page: PageQ = 1,
+    per_page: PerPageQ = 20,
+) -> PatentPage:
+    """Full-text search and filters over the open registry."""
+    query = _query(
+        q, patent_type, status, ipc_code, region, zone, year, holder_id, jurisdiction, sort, page, per_page
+    )
+    return service.search_patents(session, actor, query)
+
+
+@router.get(
+    "/api/v1/patents/{number}",
+    response_model=PatentDetail,
+    tags=["registry"],
+    summary="专利详情 / one patent",
+)
+def api_patent(number: str, session: SessionDep, actor: CurrentActor) -> PatentDetail:
+    """A patent by application number (``CN201710123456.7``) or id."""
+    return service.get_patent(session, actor, number)
+
+
+@router.get("/api/v1/holders", response_model=HolderPage, tags=["registry"], summary="权利人列表 / holders")
+def api_holders(
+    session: SessionDep,
+    actor: CurrentActor,
+    q: Annotated[str | None, Query(description="名称关键词")] = None,
+    region: RegionQ = None,
+    kind: Annotated[
+        str | None, Query(description="enterprise | university | institute | individual | other")
+    ] = None,
+    page: PageQ = 1,
+    per_page: PerPageQ = 20,
+) -> HolderPage:
+    """Holders by name, region and kind, those with most patents first."""
+    return service.search_holders(session, actor, q=q, region=region, kind=kind, page=page, per_page=per_page)
+
+
+@router.get(
+    "/api/v1/holders/{holder_id}",
+    response_model=HolderDetail,
+    tags=["registry"],
+    summary="权利人详情 / one holder",
+)
+def api_holder(holder_id: int, session: SessionDep, actor: CurrentActor) -> HolderDetail:
+    """A holder's portfolio."""
+    return service.get_holder(session, actor, holder_id)
+
+
+class HolderChanges(BaseModel):
+    """Fields an officer may correct on a holder."""
+
+    kind: str | None = None
+    region_code: str | None = None
+    zone_code: str | None = None
+    address: str | None = None
+    tags: list[str] | None = None
+
+
+@router.patch(
+    "/api/v1/holders/{holder_id}",
+    response_model=HolderDetail,
+    tags=["registry"],
+    summary="修改权利人 / correct a holder",
+)
+def api_update_holder(
+    holder_id: int, changes: HolderChanges, session: SessionDep, actor: CurrentActor
+) -> HolderDetail:
+    """Officers correct a holder (recorded in the audit log); county officers within their county."""
+    return service.update_holder(session, actor, holder_id, changes.model_dump(exclude_unset=True))
+
+
+@router.get(
+    "/api/v1/regions/{code}", response_model=RegionDetail, tags=["registry"], summary="地区 / one region"
+)
+def api_region(code: str, session: SessionDep, actor: CurrentActor) -> RegionDetail:
+    """A region with its holders and asset counts."""
+    return service.get_region(session, actor, code)
+
+
+@router.get("/api/v1/stats", tags=["registry"], summary="记录数量 / record counts")
+def api_stats(session: SessionDep) -> dict[str, int]:
+    """Counts of each kind of record in the registry."""
+    return service.registry_stats(session)
+
+
+@router.get("/patents/export.{fmt}", tags=["registry"], summary="导出检索结果 / export a search")
+def export_patents(
+    fmt: Literal["csv", "xlsx"],
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    q: Q = None,
+    patent_type: TypeQ = None,
+    status: StatusQ = None,
+    ipc_code: IpcQ = None,
+    region: RegionQ = None,
+    zone: ZoneQ = None,
+    year: YearQ = None,
+    holder_id: HolderQ = None,
+    jurisdiction: JurQ = None,
+    sort: SortQ = None,
+) -> Response:
+    """The whole result of a search as CSV or XLSX."""
+    query = _query(q, patent_type, status, ipc_code, region, zone, year, holder_id, jurisdiction, sort, 1, 20)
+    data = service.export_patents(session, actor, query, fmt, locale=locale)
+    media = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="patents.{fmt}"'}
+    )
+
+
+@router.get("/patents", include_in_schema=False)
+def patents_page(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    q: Q = None,
+    patent_type: TypeQ = None,
+    status: StatusQ = None,
+    ipc_code: IpcQ = None,
+    region: RegionQ = None,
+    zone: ZoneQ = None,
+    year: YearQ = None,
+    holder_id: HolderQ = None,
+    jurisdiction: JurQ = None,
+    sort: SortQ = None,
+    page: PageQ = 1,
+) -> Response:
+    """The search page; htmx asks for the results block only."""
+    query = _query(
+        q, patent_type, status, ipc_code, region, zone, year, holder_id, jurisdiction, sort, page, 20
+    )
+    result = service.search_patents(session, actor, query)
+    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    context = {
+        "result": result,
+        "query": query,
+        "params": params,
+        "querystring": "&".join(f"{k}={v}" for k, v in params.items()),
+        "type_labels": PATENT_TYPE_LABELS,
+        "status_labels": STATUS_FILTER_LABELS,
+        "sort_labels": SORT_LABELS,
+        "counties": places.list_counties(session),
+        "zones": places.list_zones(session),
+        "ipc_title": ipc.titles_for(session, [query.ipc]).get(query.ipc or "", "") if query.ipc else "",
+    }
+    template = (
+        "registry/patent_results.html" if request.headers.get("hx-request") else "registry/patents.html"
+    )
+    return render(request, template, context)
+
+
+@router.get("/patents/{number}", include_in_schema=False)
+def patent_page(number: str, request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    """One patent: bibliographic data and its status history as a timeline."""
+    patent = service.get_patent(session, actor, number)
+    return render(request, "registry/patent.html", {"patent": patent, "type_labels": PATENT_TYPE_LABELS})
+
+
+@router.get("/holders", include_in_schema=False)
+def holders_page(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    q: str | None = None,
+    region: RegionQ = None,
+    kind: str | None = None,
+    page: PageQ = 1,
+) -> Response:
+    """The holder list."""
+    result = service.search_holders(session, actor, q=q, region=region or None, kind=kind or None, page=page)
+    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    return render(
+        request,
+        "registry/holders.html",
+        {
+            "result": result,
+            "q": q or "",
+            "region": region or "",
+            "kind": kind or "",
+            "counties": places.list_counties(session),
+            "querystring": "&".join(f"{k}={v}" for k, v in params.items()),
+        },
+    )
+
+
+def _holder_chart(holder: HolderDetail, locale: str) -> str:
+    years = sorted(holder.counts_by_year)
+    names = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
+    if locale == "en":
+        names = {"invention": "Invention", "utility_model": "Utility model", "design": "Design"}
+    option: dict[str, Any] = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 40, "right": 16, "bottom": 30, "top": 36},
+        "xAxis": {"type": "category", "data": [str(y) for y in years]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {
+                "name": label,
+                "type": "bar",
+                "stack": "total",
+                "data": [holder.counts_by_year[y].get(key, 0) for y in years],
+            }
+            for key, label in names.items()
+        ],
+    }
+    return json.dumps(option, ensure_ascii=False)
+
+
+@router.get("/holders/{holder_id}", include_in_schema=False)
+def holder_page(
+    holder_id: int, request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep
+) -> Response:
+    """A holder: portfolio counts by type and year (ECharts), its patents, other assets."""
+    holder = service.get_holder(session, actor, holder_id)
+    patents = service.search_patents(session, actor, service.PatentQuery(holder_id=holder_id, per_page=50))
+    can_edit = actor.is_officer and (
+        actor.role != "county_officer" or actor.region_code == holder.region_code
+    )
+    return render(
+        request,
+        "registry/holder.html",
+        {
+            "holder": holder,
+            "patents": patents,
+            "chart": _holder_chart(holder, locale),
+            "type_labels": PATENT_TYPE_LABELS,
+            "can_edit": can_edit,
+            "counties": places.list_counties(session),
+            "zones": places.list_zones(session),
+        },
+    )
+
+
+@router.post("/holders/{holder_id}", include_in_schema=False)
+def holder_edit(
+    holder_id: int,
+    session: SessionDep,
+    actor: CurrentActor,
+    kind: Annotated[str | None, Form()] = None,
+    region_code: Annotated[str | None, Form()] = None,
+    zone_code: Annotated[str | None, Form()] = None,
+    address: Annotated[str | None, Form()] = None,
+    tags: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Officers correct a holder from its page."""
+    changes: dict[str, Any] = {"kind": kind, "region_code": region_code, "zone_code": zone_code or None}
+    if address is not None:
+        changes["address"] = address
+    if tags is not None:
+        changes["tags"] = [t for t in tags.replace("；", ";").split(";")]
+    service.update_holder(session, actor, holder_id, changes)
+    return RedirectResponse(f"/holders/{holder_id}", status_code=303)
+
+
+@router.get("/regions/{code}", include_in_schema=False)
+def region_page(code: str, request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    """A region: sub-regions, holders, asset counts and population."""
+    region = service.get_region(session, actor, code)
+    return render(request, "registry/region.html", {"region": region, "type_labels": PATENT_TYPE_LABELS})

@@ -1,0 +1,147 @@
+"""Pydantic shapes of the registry as served by the API (``/api/v1``) and the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class StatusEventOut(BaseModel):
+    """One entry of a patent's legal-status history."""
+
+    status: str
+    label: str
+    date: date | None
+    date_observed: bool = False
+
+
+class PublicationOut(BaseModel):
+    """A publication with its kind code."""
+
+    number: str
+    kind: str
+    date: date | None
+
+
+class HolderRef(BaseModel):
+    """A holder as named on a patent, in order."""
+
+    id: int
+    name: str
+    position: int
+    region_code: str | None = None
+    is_sample: bool = False
+
+
+class PatentSummary(BaseModel):
+    """A row of a patent list."""
+
+    id: int
+    application_number: str
+    jurisdiction: str
+    patent_type: str | None
+    patent_type_label: str | None
+    title: str
+    filing_date: date | None
+    grant_date: date | None
+    ipc_main: str | None
+    first_holder: str | None
+    first_holder_id: int | None
+    status: str | None
+    status_label: str | None
+    is_sample: bool = False
+
+
+class PatentDetail(PatentSummary):
+    """Everything the registry holds about one application."""
+
+    title_en: str | None = None
+    abstract: str | None = None
+    publication_date: date | None = None
+    ipc_all: list[str] = Field(default_factory=list)
+    ipc_titles: dict[str, str] = Field(default_factory=dict)
+    inventors: list[str] = Field(default_factory=list)
+    holders: list[HolderRef] = Field(default_factory=list)
+    publications: list[PublicationOut] = Field(default_factory=list)
+    status_history: list[StatusEventOut] = Field(default_factory=list)
+    pct_application_number: str | None = None
+    pct_publication_number: str | None = None
+    family: list[str] = Field(default_factory=list)
+    in_force_today: bool = False
+    term_end: date | None = None
+    annuities_paid_yuan: int | None = None  # non-public: officers and the holder only
+
+
+class PatentPage(BaseModel):
+    """One page of a patent search."""
+
+    total: int
+    page: int
+    per_page: int
+    items: list[PatentSummary]
+
+
+class HolderSummary(BaseModel):
+    """A row of a holder list."""
+
+    id: int
+    name: str
+    kind: str
+    region_code: str | None
+    region_name: str | None = None
+    zone: str | None = None
+    patents: int = 0
+    is_sample: bool = False
+
+
+class HolderDetail(HolderSummary):
+    """A holder with its portfolio counts."""
+
+    uscc: str | None = None
+    address: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    tiers: list[tuple[str, int]] = Field(default_factory=list)
+    counts_by_type: dict[str, int] = Field(default_factory=dict)
+    counts_by_year: dict[int, dict[str, int]] = Field(default_factory=dict)
+    trademarks: int = 0
+    copyrights: int = 0
+    plant_varieties: int = 0
+    geographical_indications: int = 0
+    invention_patents_in_force: int = 0
+    private_visible: bool = False
+
+
+class HolderPage(BaseModel):
+    """One page of a holder list."""
+
+    total: int
+    page: int
+    per_page: int
+    items: list[HolderSummary]
+
+
+class RegionDetail(BaseModel):
+    """A region with its holders and counts of assets."""
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    children: list[dict[str, str]] = Field(default_factory=list)
+    holders: int = 0
+    patents: int = 0
+    counts: dict[str, int] = Field(default_factory=dict)
+    population: dict[int, int] = Field(default_factory=dict)
+    top_holders: list[HolderSummary] = Field(default_factory=list)
+
+
+class ImportSummary(BaseModel):
+    """The counts of a preview or a confirmed import (also the CLI's ``--json``)."""
+
+    read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    errors_file: str | None = None

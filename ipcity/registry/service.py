@@ -1,0 +1,659 @@
+"""Use-cases of the registry that read: search, patent, holder and region pages, statistics,
+exports; and the officer's edits of a holder. Imports are in :mod:`ipcity.registry.importing`.
+
+Services own the transaction and check role and region scope (never only the page).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Select, and_, func, literal_column, or_, select, text
+from sqlalchemy.orm import Session, aliased
+
+from ipcity import audit
+from ipcity.auth.roles import Actor, may_see_private, require, require_region
+from ipcity.errors import NotFound, ValidationFailed
+from ipcity.places.models import Population, Region, Zone
+from ipcity.registry import ipc as ipc_titles
+from ipcity.registry.legal_status import (
+    IN_FORCE_STATUSES,
+    PATENT_TYPE_LABELS,
+    STATUS_LABELS,
+    in_force_on,
+    term_end,
+)
+from ipcity.registry.models import (
+    Copyright,
+    GeographicalIndication,
+    Holder,
+    HolderTier,
+    ImportBatch,
+    Patent,
+    PatentHolder,
+    PatentPublication,
+    PatentStatusEvent,
+    PlantVariety,
+    Trademark,
+)
+from ipcity.registry.records import TERMINAL_STATUSES
+from ipcity.registry.schemas import (
+    HolderDetail,
+    HolderPage,
+    HolderRef,
+    HolderSummary,
+    PatentDetail,
+    PatentPage,
+    PatentSummary,
+    PublicationOut,
+    RegionDetail,
+    StatusEventOut,
+)
+from ipcity.registry.search import fts5_match_expression, query_phrases
+
+SORTS = {
+    "relevance": None,
+    "-filing_date": Patent.filing_date.desc(),
+    "filing_date": Patent.filing_date.asc(),
+    "-grant_date": Patent.grant_date.desc(),
+    "grant_date": Patent.grant_date.asc(),
+    "application_number": Patent.application_number.asc(),
+}
+STATUS_FILTERS = ("in_force", "pending", "ended", *STATUS_LABELS)
+MAX_PER_PAGE = 200
+EXPORT_LIMIT = 100_000
+
+
+@dataclass
+class PatentQuery:
+    """A patent search: full text plus filters, sorting and paging (all optional)."""
+
+    q: str | None = None
+    patent_type: str | None = None
+    status: str | None = None
+    ipc: str | None = None
+    region: str | None = None
+    zone: str | None = None
+    year: int | None = None
+    holder_id: int | None = None
+    jurisdiction: str | None = None
+    sort: str = "-filing_date"
+    page: int = 1
+    per_page: int = 20
+
+    def validate(self) -> None:
+        """Refuse values that no filter understands, with what was expected."""
+        if self.patent_type and self.patent_type not in PATENT_TYPE_LABELS:
+            raise ValidationFailed(
+                "专利类型应为 {expected} 之一，收到：{value}",
+                expected="invention, utility_model, design",
+                value=self.patent_type,
+            )
+        if self.status and self.status not in STATUS_FILTERS:
+            raise ValidationFailed(
+                "法律状态应为 {expected} 之一，收到：{value}",
+                expected=", ".join(STATUS_FILTERS),
+                value=self.status,
+            )
+        if self.sort not in SORTS:
+            raise ValidationFailed(
+                "排序方式应为 {expected} 之一，收到：{value}", expected=", ".join(SORTS), value=self.sort
+            )
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise ValidationFailed("页码应不小于1，每页条数应在1到{max}之间", max=MAX_PER_PAGE)
+        if self.year is not None and not 1985 <= self.year <= 2100:
+            raise ValidationFailed("年份应在1985到2100之间，收到：{value}", value=self.year)
+
+
+def _latest_status(on: date | None = None) -> Any:
+    """SQL: the latest status of each patent (on a date, today by default)."""
+    event = aliased(PatentStatusEvent)
+    query = select(event.status).where(event.patent_id == Patent.id)
+    if on is not None:
+        query = query.where(event.date <= on)
+    return query.order_by(event.date.desc(), event.id.desc()).limit(1).scalar_subquery()
+
+
+def _within_term(on: date) -> Any:
+    """SQL: the patent's legal term has not ended on ``on`` (see legal_status.term_end)."""
+
+    def years_before(years: int) -> date:
+        try:
+            return on.replace(year=on.year - years)
+        except ValueError:
+            return on.replace(year=on.year - years, day=28)
+
+    return or_(
+        Patent.filing_date.is_(None),
+        and_(Patent.patent_type == "invention", Patent.filing_date > years_before(20)),
+        and_(Patent.patent_type == "utility_model", Patent.filing_date > years_before(10)),
+        and_(
+            Patent.patent_type == "design",
+            or_(
+                Patent.filing_date > years_before(10),
+                and_(Patent.filing_date >= date(2021, 6, 1), Patent.filing_date > years_before(15)),
+            ),
+        ),
+        Patent.patent_type.is_(None),
+    )
+
+
+def region_condition(column: Any, code: str) -> Any:
+    """SQL: ``column`` lies in region ``code`` (a province or city takes all its counties)."""
+    if len(code) != 6 or not code.isdigit():
+        raise ValidationFailed("行政区划代码应为6位数字，收到：{value}", value=code)
+    if code.endswith("0000"):
+        return column.like(code[:2] + "%")
+    if code.endswith("00"):
+        return column.like(code[:4] + "%")
+    return column == code
+
+
+def _patent_filters(session: Session, query: PatentQuery) -> tuple[Select[Any], Any]:
+    """The filtered selection of patent ids and the relevance expression (or None)."""
+    stmt: Select[Any] = select(Patent.id)
+    rank = None
+    if query.q and query.q.strip():
+        phrases = query_phrases(query.q)
+        if phrases:
+            if session.get_bind().dialect.name == "sqlite":
+                fts = (
+                    select(literal_column("rowid").label("pid"), literal_column("bm25(patent_fts)").label("score"))
+                    .select_from(text("patent_fts"))
+                    .where(text("patent_fts MATCH :match"))
+                    .params(match=fts5_match_expression(phrases))
+                    .subquery()
+                )
+                stmt = stmt.join(fts, fts.c.pid == Patent.id)
+                rank = fts.c.score.asc()
+            else:
+                tsquery = " && ".join(f"phraseto_tsquery('simple', :p{i})" for i in range(len(phrases)))
+                document = (
+                    "to_tsvector('simple', patent_fts.title || ' ' || coalesce(patent_fts.abstract, ''))"
+                )
+                fts = (
+                    select(
+                        literal_column("patent_fts.rowid").label("pid"),
+                        literal_column(f"ts_rank({document}, ({tsquery}))").label("score"),
+                    )
+                    .select_from(text("patent_fts"))
+                    .where(text(f"{document} @@ ({tsquery})"))
+                    .params(**{f"p{i}": p for i, p in enumerate(phrases)})
+                    .subquery()
+                )
+                stmt = stmt.join(fts, fts.c.pid == Patent.id)
+                rank = fts.c.score.desc()
+    if query.patent_type:
+        stmt = stmt.where(Patent.patent_type == query.patent_type)
+    if query.jurisdiction:
+        stmt = stmt.where(Patent.jurisdiction == query.jurisdiction.upper())
+    if query.ipc:
+        code = query.ipc.replace(" ", "").upper()
+        stmt = stmt.where(or_(Patent.ipc_main.like(code + "%"), Patent.ipc_all.like("%" + code + "%")))
+    if query.year:
+        stmt = stmt.where(
+            Patent.filing_date >= date(query.year, 1, 1), Patent.filing_date <= date(query.year, 12, 31)
+        )
+    if query.holder_id:
+        stmt = stmt.where(
+            Patent.id.in_(select(PatentHolder.patent_id).where(PatentHolder.holder_id == query.holder_id))
+        )
+    if query.region or query.zone:
+        first = aliased(Holder)
+        stmt = stmt.join(first, first.id == Patent.first_holder_id)
+        if query.region:
+            stmt = stmt.where(region_condition(first.region_code, query.region))
+        if query.zone:
+            stmt = stmt.join(Zone, Zone.id == first.zone_id).where(Zone.code == query.zone)
+    if query.status:
+        today = date.today()
+        latest = _latest_status(today)
+        if query.status == "in_force":
+            stmt = stmt.where(latest.in_(IN_FORCE_STATUSES), _within_term(today))
+        elif query.status == "pending":
+            stmt = stmt.where(or_(latest.in_(["filed", "examination"]), latest.is_(None)))
+        elif query.status == "ended":
+            stmt = stmt.where(
+                or_(latest.in_(TERMINAL_STATUSES), and_(latest.in_(IN_FORCE_STATUSES), ~_within_term(today)))
+            )
+        else:
+            stmt = stmt.where(latest == query.status)
+    return stmt, rank
+
+
+def search_patents(session: Session, actor: Actor, query: PatentQuery) -> PatentPage:
+    """Search the open registry (P2.8): full text over titles and abstracts and filters."""
+    require(actor, "registry.read")
+    query.validate()
+    ids, rank = _patent_filters(session, query)
+    total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    ordering = []
+    if query.sort == "relevance" and rank is not None:
+        ordering.append(rank)
+    elif SORTS.get(query.sort) is not None:
+        ordering.append(SORTS[query.sort])
+    ordering.append(Patent.id.desc())
+    page_ids = list(
+        session.scalars(
+            ids.order_by(*ordering).limit(query.per_page).offset((query.page - 1) * query.per_page)
+        )
+    )
+    return PatentPage(
+        total=total, page=query.page, per_page=query.per_page, items=_summaries(session, page_ids)
+    )
+
+
+def _summaries(session: Session, ids: list[int]) -> list[PatentSummary]:
+    if not ids:
+        return []
+    today = date.today()
+    rows = session.execute(
+        select(Patent, Holder.name, _latest_status(today).label("status"))
+        .outerjoin(Holder, Holder.id == Patent.first_holder_id)
+        .where(Patent.id.in_(ids))
+    ).all()
+    by_id = {row[0].id: row for row in rows}
+    out = []
+    for pid in ids:
+        patent, holder_name, status = by_id[pid]
+        out.append(
+            PatentSummary(
+                id=patent.id,
+                application_number=patent.application_number,
+                jurisdiction=patent.jurisdiction,
+                patent_type=patent.patent_type,
+                patent_type_label=PATENT_TYPE_LABELS.get(patent.patent_type or ""),
+                title=patent.title,
+                filing_date=patent.filing_date,
+                grant_date=patent.grant_date,
+                ipc_main=patent.ipc_main,
+                first_holder=holder_name,
+                first_holder_id=patent.first_holder_id,
+                status=status,
+                status_label=STATUS_LABELS.get(status or ""),
+                is_sample=patent.is_sample,
+            )
+        )
+    return out
+
+
+def get_patent(session: Session, actor: Actor, number_or_id: str | int) -> PatentDetail:
+    """One patent with its holders in order, publications and status history."""
+    require(actor, "registry.read")
+    patent = None
+    if isinstance(number_or_id, int) or str(number_or_id).isdigit():
+        patent = session.get(Patent, int(number_or_id))
+    if patent is None:
+        patent = session.scalar(select(Patent).where(Patent.application_number == str(number_or_id).upper()))
+    if patent is None:
+        raise NotFound("未找到专利：{value}", value=number_or_id)
+    summary = _summaries(session, [patent.id])[0]
+    events = [(e.status, e.date) for e in patent.status_events]
+    holders = [
+        HolderRef(
+            id=link.holder.id,
+            name=link.holder.name,
+            position=link.position,
+            region_code=link.holder.region_code,
+            is_sample=link.holder.is_sample,
+        )
+        for link in patent.holder_links
+    ]
+    first = patent.holder_links[0].holder if patent.holder_links else None
+    private = may_see_private(actor, first.id if first else None, first.region_code if first else None)
+    ipc_all = [c for c in (patent.ipc_all or "").split("|") if c]
+    return PatentDetail(
+        **summary.model_dump(),
+        title_en=patent.title_en,
+        abstract=patent.abstract,
+        publication_date=patent.publication_date,
+        ipc_all=ipc_all,
+        ipc_titles=ipc_titles.titles_for(session, ipc_all or ([patent.ipc_main] if patent.ipc_main else [])),
+        inventors=[n for n in (patent.inventors or "").split("|") if n],
+        holders=holders,
+        publications=[PublicationOut(number=p.number, kind=p.kind, date=p.date) for p in patent.publications],
+        status_history=[
+            StatusEventOut(
+                status=e.status,
+                label=STATUS_LABELS.get(e.status, e.status),
+                date=e.date,
+                date_observed=e.date_observed,
+            )
+            for e in patent.status_events
+        ],
+        pct_application_number=patent.pct_application_number,
+        pct_publication_number=patent.pct_publication_number,
+        family=[n for n in (patent.family or "").split("|") if n],
+        in_force_today=in_force_on(patent.patent_type, patent.filing_date, events, date.today()),
+        term_end=term_end(patent.patent_type, patent.filing_date),
+        annuities_paid_yuan=patent.annuities_paid_yuan if private else None,
+    )
+
+
+def _holder_summary_rows(session: Session, stmt: Select[Any]) -> list[HolderSummary]:
+    patents = (
+        select(PatentHolder.holder_id, func.count().label("n")).group_by(PatentHolder.holder_id).subquery()
+    )
+    rows = session.execute(
+        stmt.add_columns(Region.name, Zone.name, func.coalesce(patents.c.n, 0))
+        .outerjoin(Region, Region.code == Holder.region_code)
+        .outerjoin(Zone, Zone.id == Holder.zone_id)
+        .outerjoin(patents, patents.c.holder_id == Holder.id)
+    ).all()
+    return [
+        HolderSummary(
+            id=h.id,
+            name=h.name,
+            kind=h.kind,
+            region_code=h.region_code,
+            region_name=region_name,
+            zone=zone_name,
+            patents=n,
+            is_sample=h.is_sample,
+        )
+        for h, region_name, zone_name, n in rows
+    ]
+
+
+def search_holders(
+    session: Session,
+    actor: Actor,
+    q: str | None = None,
+    region: str | None = None,
+    kind: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> HolderPage:
+    """Holders by name (substring of the normalized name), region and kind, most patents first."""
+    require(actor, "registry.read")
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValidationFailed("页码应不小于1，每页条数应在1到{max}之间", max=MAX_PER_PAGE)
+    from ipcity.registry.normalize import normalize_name
+
+    conditions: list[Any] = []
+    if q and q.strip():
+        conditions.append(Holder.normalized_name.like("%" + normalize_name(q) + "%"))
+    if region:
+        conditions.append(region_condition(Holder.region_code, region))
+    if kind:
+        conditions.append(Holder.kind == kind)
+    total = session.scalar(select(func.count()).select_from(Holder).where(*conditions)) or 0
+    counts = (
+        select(PatentHolder.holder_id, func.count().label("n")).group_by(PatentHolder.holder_id).subquery()
+    )
+    ids = list(
+        session.scalars(
+            select(Holder.id)
+            .outerjoin(counts, counts.c.holder_id == Holder.id)
+            .where(*conditions)
+            .order_by(func.coalesce(counts.c.n, 0).desc(), Holder.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    items = _holder_summary_rows(session, select(Holder).where(Holder.id.in_(ids))) if ids else []
+    order = {hid: i for i, hid in enumerate(ids)}
+    items.sort(key=lambda h: order[h.id])
+    return HolderPage(total=total, page=page, per_page=per_page, items=items)
+
+
+def get_holder(session: Session, actor: Actor, holder_id: int) -> HolderDetail:
+    """A holder's portfolio: counts by type and by filing year, other assets, tiers."""
+    require(actor, "registry.read")
+    holder = session.get(Holder, holder_id)
+    if holder is None:
+        raise NotFound("未找到权利人：{value}", value=holder_id)
+    summary = _holder_summary_rows(session, select(Holder).where(Holder.id == holder_id))[0]
+    owned = select(PatentHolder.patent_id).where(PatentHolder.holder_id == holder_id)
+    by_type = dict(
+        session.execute(
+            select(Patent.patent_type, func.count()).where(Patent.id.in_(owned)).group_by(Patent.patent_type)
+        ).all()
+    )
+    year = func.extract("year", Patent.filing_date)
+    by_year: dict[int, dict[str, int]] = {}
+    for y, ptype, n in session.execute(
+        select(year, Patent.patent_type, func.count())
+        .where(Patent.id.in_(owned), Patent.filing_date.is_not(None))
+        .group_by(year, Patent.patent_type)
+    ):
+        by_year.setdefault(int(y), {})[ptype or "unknown"] = n
+    today = date.today()
+    in_force = 0
+    patents = session.scalars(
+        select(Patent).where(
+            Patent.id.in_(owned), Patent.patent_type == "invention", Patent.grant_date.is_not(None)
+        )
+    ).all()
+    for patent in patents:
+        if in_force_on(
+            patent.patent_type, patent.filing_date, [(e.status, e.date) for e in patent.status_events], today
+        ):
+            in_force += 1
+    private = may_see_private(actor, holder.id, holder.region_code)
+
+    def count(model: Any) -> int:
+        return (
+            session.scalar(select(func.count()).select_from(model).where(model.holder_id == holder_id)) or 0
+        )
+
+    return HolderDetail(
+        **summary.model_dump(),
+        uscc=holder.uscc,
+        address=holder.address,
+        tags=list(holder.tags or []) if private else [],
+        tiers=sorted((t.tier, t.year) for t in holder.tiers),
+        counts_by_type={k or "unknown": v for k, v in by_type.items()},
+        counts_by_year=dict(sorted(by_year.items())),
+        trademarks=count(Trademark),
+        copyrights=count(Copyright),
+        plant_varieties=count(PlantVariety),
+        geographical_indications=count(GeographicalIndication),
+        invention_patents_in_force=in_force,
+        private_visible=private,
+    )
+
+
+HOLDER_KINDS = ("enterprise", "university", "institute", "individual", "other")
+
+
+def update_holder(session: Session, actor: Actor, holder_id: int, changes: dict[str, Any]) -> HolderDetail:
+    """An officer corrects a holder: kind, region, zone (explicit list), address, tags, tiers.
+
+    A county officer may change only holders of its county, and cannot move one out of it."""
+    require(actor, "registry.edit_holder")
+    holder = session.get(Holder, holder_id)
+    if holder is None:
+        raise NotFound("未找到权利人：{value}", value=holder_id)
+    require_region(actor, holder.region_code)
+    before = {
+        "kind": holder.kind,
+        "region_code": holder.region_code,
+        "zone_id": holder.zone_id,
+        "address": holder.address,
+        "tags": list(holder.tags or []),
+    }
+    if changes.get("kind"):
+        if changes["kind"] not in HOLDER_KINDS:
+            raise ValidationFailed(
+                "权利人类型应为 {expected} 之一，收到：{value}",
+                expected=", ".join(HOLDER_KINDS),
+                value=changes["kind"],
+            )
+        holder.kind = changes["kind"]
+    if changes.get("region_code"):
+        code = str(changes["region_code"])
+        if session.get(Region, code) is None:
+            raise ValidationFailed("行政区划代码 {value} 不存在", value=code)
+        require_region(actor, code)
+        holder.region_code = code
+    if "zone_code" in changes:
+        code = changes["zone_code"]
+        if code:
+            zone = session.scalar(select(Zone).where(Zone.code == code))
+            if zone is None:
+                raise ValidationFailed("园区代码 {value} 不存在", value=code)
+            holder.zone_id = zone.id
+        else:
+            holder.zone_id = None
+        holder.zone_explicit = True
+    if "address" in changes:
+        holder.address = changes["address"] or None
+    if "tags" in changes:
+        holder.tags = [t.strip() for t in changes["tags"] if t and t.strip()]
+    if "tiers" in changes:
+        holder.tiers.clear()
+        session.flush()
+        for tier, year in changes["tiers"]:
+            holder.tiers.append(HolderTier(tier=tier, year=int(year)))
+    holder.updated_at = datetime.now(UTC)
+    session.flush()
+    after = {
+        "kind": holder.kind,
+        "region_code": holder.region_code,
+        "zone_id": holder.zone_id,
+        "address": holder.address,
+        "tags": list(holder.tags or []),
+    }
+    audit.record(
+        session, actor.username, "holder.update", "holder", holder.id, {"before": before, "after": after}
+    )
+    session.commit()
+    return get_holder(session, actor, holder_id)
+
+
+def get_region(session: Session, actor: Actor, code: str) -> RegionDetail:
+    """A region: its sub-regions, holders and asset counts, population by year."""
+    require(actor, "registry.read")
+    region = session.get(Region, code)
+    if region is None:
+        raise NotFound("未找到行政区划：{value}", value=code)
+    in_region = region_condition(Holder.region_code, code)
+    holder_ids = select(Holder.id).where(in_region)
+    patents = (
+        session.scalar(select(func.count()).select_from(Patent).where(Patent.first_holder_id.in_(holder_ids)))
+        or 0
+    )
+    counts = {
+        kind: session.scalar(select(func.count()).select_from(model).where(model.holder_id.in_(holder_ids)))
+        or 0
+        for kind, model in (
+            ("trademarks", Trademark),
+            ("copyrights", Copyright),
+            ("plant_varieties", PlantVariety),
+            ("geographical_indications", GeographicalIndication),
+        )
+    }
+    for ptype in PATENT_TYPE_LABELS:
+        counts[ptype] = (
+            session.scalar(
+                select(func.count())
+                .select_from(Patent)
+                .where(Patent.first_holder_id.in_(holder_ids), Patent.patent_type == ptype)
+            )
+            or 0
+        )
+    children = [
+        {"code": c.code, "name": c.name}
+        for c in session.scalars(select(Region).where(Region.parent_code == code).order_by(Region.code))
+    ]
+    population = dict(
+        session.execute(
+            select(Population.year, Population.residents).where(Population.area_code == code)
+        ).all()
+    )
+    top = search_holders(session, actor, region=code, per_page=20).items
+    return RegionDetail(
+        code=region.code,
+        name=region.name,
+        level=region.level,
+        parent_code=region.parent_code,
+        children=children,
+        holders=session.scalar(select(func.count()).select_from(Holder).where(in_region)) or 0,
+        patents=patents,
+        counts=counts,
+        population=dict(sorted(population.items())),
+        top_holders=top,
+    )
+
+
+def registry_stats(session: Session) -> dict[str, int]:
+    """Counts of each kind of record (``ipcity stats --json``)."""
+    models: dict[str, Any] = {
+        "regions": Region,
+        "zones": Zone,
+        "population": Population,
+        "holders": Holder,
+        "patents": Patent,
+        "patent_publications": PatentPublication,
+        "patent_status_events": PatentStatusEvent,
+        "trademarks": Trademark,
+        "copyrights": Copyright,
+        "plant_varieties": PlantVariety,
+        "geographical_indications": GeographicalIndication,
+        "import_batches": ImportBatch,
+    }
+    out = {
+        name: session.scalar(select(func.count()).select_from(model)) or 0 for name, model in models.items()
+    }
+    for ptype in PATENT_TYPE_LABELS:
+        out[f"patents_{ptype}"] = (
+            session.scalar(select(func.count()).select_from(Patent).where(Patent.patent_type == ptype)) or 0
+        )
+    return out
+
+
+EXPORT_COLUMNS = [
+    ("application_number", "申请号", "Application number"),
+    ("jurisdiction", "国家/地区", "Office"),
+    ("patent_type_label", "专利类型", "Type"),
+    ("title", "名称", "Title"),
+    ("filing_date", "申请日", "Filing date"),
+    ("grant_date", "授权日", "Grant date"),
+    ("ipc_main", "IPC主分类", "Main IPC"),
+    ("first_holder", "第一权利人", "First holder"),
+    ("status_label", "当前法律状态", "Current legal status"),
+]
+
+
+def export_patents(
+    session: Session, actor: Actor, query: PatentQuery, fmt: Literal["csv", "xlsx"], locale: str = "zh_CN"
+) -> bytes:
+    """The whole result of a search (up to 100,000 rows) as CSV (UTF-8 with BOM, opens in
+    Excel) or XLSX, headers in the user's language."""
+    require(actor, "registry.read")
+    query.validate()
+    ids, rank = _patent_filters(session, query)
+    ordering = [rank] if (query.sort == "relevance" and rank is not None) else []
+    if SORTS.get(query.sort) is not None:
+        ordering.append(SORTS[query.sort])
+    all_ids = list(session.scalars(ids.order_by(*ordering, Patent.id.desc()).limit(EXPORT_LIMIT)))
+    header = [zh if locale != "en" else en for _, zh, en in EXPORT_COLUMNS]
+    rows: list[list[Any]] = []
+    for start in range(0, len(all_ids), 1000):
+        for item in _summaries(session, all_ids[start : start + 1000]):
+            data = item.model_dump()
+            if locale == "en":
+                data["patent_type_label"] = item.patent_type
+                data["status_label"] = item.status
+            rows.append([data[key] for key, _, _ in EXPORT_COLUMNS])
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        return buffer.getvalue().encode("utf-8-sig")
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("专利" if locale != "en" else "Patents")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

