@@ -49,6 +49,7 @@ test-postgres: setup
 lint: setup
 	$(BIN)/ruff check ipcity tests bench scripts
 	$(BIN)/ruff format --check ipcity tests bench scripts
+	$(BIN)/python scripts/extract_messages.py --check
 
 typecheck: setup
 	$(BIN)/mypy

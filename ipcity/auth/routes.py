@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from ipcity import audit
 from ipcity.audit import AuditEntry
 from ipcity.auth import service
 from ipcity.auth.roles import ROLE_LABELS, ROLES, require
-from ipcity.errors import IPCityError
+from ipcity.errors import IPCityError, NotFound
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
 from ipcity.web.security import new_session
 
@@ -20,8 +20,19 @@ router = APIRouter()
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an open redirect after login would be a phishing aid.
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only local paths: an open redirect after login would be a phishing aid. Browsers read
+    ``/\\host`` as ``//host`` and drop tabs and newlines, so those are refused too.
+
+    >>> _safe_next("/patents?q=1"), _safe_next("//evil.example"), _safe_next("/\\evil.example")
+    ('/patents?q=1', '/', '/')
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(c) < 32 or ord(c) == 127 for c in target)
+    ):
         return target
     return "/"
 
@@ -90,6 +101,16 @@ def users_page(request: Request, session: SessionDep, actor: CurrentActor) -> Re
     )
 
 
+def _holder_id(text: str | None) -> int | None:
+    """The holder id typed in the user form (empty: none)."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 2_147_483_647:
+        raise NotFound("未找到权利人：{value}", value=value[:40])
+    return int(value)
+
+
 @router.post("/users", include_in_schema=False)
 def add_user(
     request: Request,
@@ -103,13 +124,14 @@ def add_user(
     holder_id: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Admin: create a user (one-sentence error on bad input, nothing created)."""
+    require(actor, "users.manage")
     try:
-        holder = int(holder_id) if holder_id and holder_id.strip() else None
+        holder = _holder_id(holder_id)
         service.create_user(session, actor, username, password, role, region_code or None, holder)
         session.commit()
-    except (IPCityError, ValueError) as exc:
+    except IPCityError as exc:
         session.rollback()
-        message = exc.render(locale) if isinstance(exc, IPCityError) else str(exc)
+        message = exc.render(locale)
         users = service.list_users(session, actor)
         return render(
             request,
@@ -126,10 +148,14 @@ def add_user(
 
 
 @router.get("/audit", include_in_schema=False)
-def audit_page(request: Request, session: SessionDep, actor: CurrentActor, page: int = 1) -> Response:
+def audit_page(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+) -> Response:
     """Officers: the latest audit entries and the result of verifying the chain."""
     require(actor, "audit.read")
-    page = max(page, 1)
     entries = list(
         session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(50).offset((page - 1) * 50))
     )

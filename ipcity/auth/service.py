@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -12,6 +13,14 @@ from ipcity.auth.models import LoginAttempt, User
 from ipcity.auth.passwords import hash_password, verify_password
 from ipcity.auth.roles import ROLES, Actor, require
 from ipcity.errors import Conflict, NotAuthenticated, RateLimited, ValidationFailed
+from ipcity.places.divisions import get_division
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verified when the username is unknown, so that a login takes as long whether or not
+    # the user exists (the time would otherwise tell which usernames are real).
+    return hash_password("ipcity-no-such-user")
 
 
 def actor_for(user: User) -> Actor:
@@ -48,6 +57,13 @@ def create_user(
         raise ValidationFailed("县区账号必须指定所属县区的行政区划代码")
     if role == "enterprise" and not holder_id:
         raise ValidationFailed("企业用户必须绑定一个权利人")
+    if role == "county_officer" and region_code and get_division(region_code) is None:
+        raise ValidationFailed("行政区划代码 {value} 不在 GB/T 2260 行政区划表中", value=region_code)
+    if role == "enterprise" and holder_id:
+        # Raises NotFound for a holder that does not exist (rather than a foreign-key error).
+        from ipcity.registry.service import get_holder
+
+        get_holder(session, actor, holder_id)
     if len(password) < 8:
         raise ValidationFailed("密码至少需要8个字符")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -76,7 +92,8 @@ def authenticate(
     """Check a login. Failed attempts are counted per (username, client address); past
     ``max_attempts`` in ``window_seconds`` every attempt is refused until the window passes,
     whether the password is right or not (so guessing cannot go on)."""
-    key = f"{username.strip().lower()}|{client}"
+    # Bounded to the column's 200 characters: an absurdly long username is still counted.
+    key = f"{username.strip().lower()[:120]}|{client[:70]}"
     now = datetime.now(UTC)
     since = (now - timedelta(seconds=window_seconds)).replace(tzinfo=None)
     failures = session.scalar(
@@ -87,6 +104,8 @@ def authenticate(
     if (failures or 0) >= max_attempts:
         raise RateLimited("登录失败次数过多，请 {minutes} 分钟后再试", minutes=max(1, window_seconds // 60))
     user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        verify_password(_dummy_hash(), password)
     if user is None or not user.active or not verify_password(user.password_hash, password):
         session.add(LoginAttempt(key=key, at=now.replace(tzinfo=None)))
         session.commit()

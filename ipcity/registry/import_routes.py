@@ -3,6 +3,7 @@ progress shown in the page; templates to download; column mappings for unknown l
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from pathlib import Path
@@ -38,8 +39,25 @@ def _staged_file(upload_dir: Path, token: str) -> Path:
     return files[0]
 
 
+def _upload_name(filename: str | None) -> str:
+    """A safe name to store an upload under, keeping what it says and its suffixes (the
+    format is recognised by them): no folders, no leading dots, no control characters,
+    short enough for any file system.
+
+    >>> _upload_name("../../专利 清单.CSV.gz"), _upload_name(".."), _upload_name(None)
+    ('专利_清单.CSV.gz', 'upload.csv', 'upload.csv')
+    """
+    name = Path((filename or "").replace("\\", "/")).name
+    name = re.sub(r"[^\w.\-]+", "_", name).lstrip(".")
+    suffixes = "".join(Path(name).suffixes[-2:])[-16:] if "." in name else ""
+    stem = name[: len(name) - len(suffixes)] if suffixes else name
+    if not stem:
+        return "upload" + (suffixes or ".csv")
+    return stem[:60] + suffixes
+
+
 async def _stage(upload_dir: Path, upload: UploadFile) -> tuple[str, Path]:
-    name = Path(upload.filename or "upload.csv").name
+    name = _upload_name(upload.filename)
     token = secrets.token_urlsafe(12)
     folder = _staging(upload_dir, token)
     folder.mkdir(parents=True, exist_ok=True)
@@ -176,8 +194,14 @@ async def import_mapping(
         str(k)[len("field__") :]: str(v) for k, v in form.items() if str(k).startswith("field__") and str(v).strip()
     }
     name = str(form.get("mapping_name") or "").strip()
+    if len(name) > 100:
+        raise ValidationFailed("列映射名称不能超过100个字符，收到 {count} 个字符", count=len(name))
     strict = bool(form.get("strict"))
     if form.get("save") and name:
+        # Saved only once the upload exists and the mapping fits its header: a refused
+        # request leaves nothing behind.
+        path = _staged_file(settings.upload_dir, token)
+        layout_from_mapping(kind, mapping, name, importing.file_header(path, path.name))
         importing.save_mapping(session, actor, kind, name, mapping)
     template, context, status = _preview_context(
         request, session, actor, settings, locale, token, kind, strict, name or "临时映射", mapping

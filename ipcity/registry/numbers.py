@@ -18,7 +18,9 @@ people copy it from Chinese web pages and office documents.
 
 from __future__ import annotations
 
+import operator
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -125,10 +127,19 @@ def _shown(text: str | None) -> str:
     return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
+_BEIJING = timezone(timedelta(hours=8))
+_year_cache: list[float] = [0.0, 0.0]  # [valid until (monotonic seconds), year]
+
+
 def _china_year() -> int:
     # The filing year is the year in Beijing (UTC+8, no daylight saving), not the server's;
-    # a fixed offset needs no tz database on the machine.
-    return datetime.now(timezone(timedelta(hours=8))).year
+    # a fixed offset needs no tz database on the machine. Read the clock at most once a
+    # minute: imports call this for every row.
+    now = time.monotonic()
+    if now >= _year_cache[0]:
+        _year_cache[0] = now + 60.0
+        _year_cache[1] = float(datetime.now(_BEIJING).year)
+    return int(_year_cache[1])
 
 
 # --- CNIPA application numbers -------------------------------------------------------------
@@ -168,7 +179,7 @@ def check_digit(digits: str) -> str:
             raise InvalidNumber(APP_BAD_CHAR, value=_shown(digits), char=char)
     if len(digits) not in (8, 12):
         raise InvalidNumber(APP_WRONG_LENGTH, value=_shown(digits), length=len(digits))
-    remainder = sum(int(d) * w for d, w in zip(digits, _APP_WEIGHTS, strict=False)) % 11
+    remainder = sum(map(operator.mul, map(int, digits), _APP_WEIGHTS)) % 11
     return "X" if remainder == 10 else str(remainder)
 
 

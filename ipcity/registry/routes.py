@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from ipcity.errors import NotFound, ValidationFailed
 from ipcity.places import service as places
 from ipcity.registry import ipc, service
 from ipcity.registry.legal_status import PATENT_TYPE_LABELS, STATUS_LABELS
@@ -67,7 +69,11 @@ IpcQ = Annotated[str | None, Query(alias="ipc", description="IPC前缀，如 G06
 RegionQ = Annotated[str | None, Query(description="行政区划代码（第一权利人所在地）")]
 ZoneQ = Annotated[str | None, Query(description="园区代码")]
 YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="申请年份")]
-HolderQ = Annotated[int | None, Query(ge=1, description="权利人ID")]
+# Record ids are 32-bit integers in every database: a larger number is refused as bad input
+# here instead of overflowing the database driver (a 500).
+MAX_ID = 2_147_483_647
+HolderQ = Annotated[int | None, Query(ge=1, le=MAX_ID, description="权利人ID")]
+HolderIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="权利人ID")]
 JurQ = Annotated[str | None, Query(max_length=4, description="国家/地区代码，如 CN、US、WO")]
 SortQ = Annotated[
     str | None,
@@ -77,6 +83,22 @@ SortQ = Annotated[
 ]
 PageQ = Annotated[int, Query(ge=1, le=100000)]
 PerPageQ = Annotated[int, Query(ge=1, le=200)]
+# The search form sends its year box even when empty (``year=``): the page reads it as text.
+YearFieldQ = Annotated[str | None, Query(max_length=8, description="申请年份；空表示不限")]
+
+
+def _form_year(text: str | None) -> int | None:
+    """The year box of the search form: empty means any year.
+
+    >>> _form_year(""), _form_year(" 2019 ")
+    (None, 2019)
+    """
+    value = (text or "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or not 1985 <= int(value) <= 2100:
+        raise ValidationFailed("申请年份应为 1985 至 2100 之间的四位数年份，收到：{value}", value=value)
+    return int(value)
 
 
 @router.get(
@@ -113,7 +135,7 @@ def api_search_patents(
 )
 def api_patent(number: str, session: SessionDep, actor: CurrentActor) -> PatentDetail:
     """A patent by application number (``CN201710123456.7``) or id."""
-    return service.get_patent(session, actor, number)
+    return service.get_patent(session, actor, _patent_key(number))
 
 
 @router.get("/api/v1/holders", response_model=HolderPage, tags=["registry"], summary="权利人列表 / holders")
@@ -138,19 +160,28 @@ def api_holders(
     tags=["registry"],
     summary="权利人详情 / one holder",
 )
-def api_holder(holder_id: int, session: SessionDep, actor: CurrentActor) -> HolderDetail:
+def api_holder(holder_id: HolderIdPath, session: SessionDep, actor: CurrentActor) -> HolderDetail:
     """A holder's portfolio."""
     return service.get_holder(session, actor, holder_id)
 
 
 class HolderChanges(BaseModel):
-    """Fields an officer may correct on a holder."""
+    """Fields an officer may correct on a holder (lengths as the table stores them)."""
 
-    kind: str | None = None
-    region_code: str | None = None
-    zone_code: str | None = None
-    address: str | None = None
-    tags: list[str] | None = None
+    kind: str | None = Field(None, max_length=16)
+    region_code: str | None = Field(None, max_length=12)
+    zone_code: str | None = Field(None, max_length=64)
+    address: str | None = Field(None, max_length=500)
+    tags: list[Annotated[str, Field(max_length=64)]] | None = Field(None, max_length=50)
+
+
+def _patent_key(number: str) -> str:
+    """The application number or id of a patent path; an id past the id range is not found
+    (the database driver would overflow on it)."""
+    value = number.strip()
+    if value.isdigit() and (not value.isascii() or int(value) > MAX_ID):
+        raise NotFound("未找到专利：{value}", value=number[:40])
+    return value
 
 
 @router.patch(
@@ -160,7 +191,7 @@ class HolderChanges(BaseModel):
     summary="修改权利人 / correct a holder",
 )
 def api_update_holder(
-    holder_id: int, changes: HolderChanges, session: SessionDep, actor: CurrentActor
+    holder_id: HolderIdPath, changes: HolderChanges, session: SessionDep, actor: CurrentActor
 ) -> HolderDetail:
     """Officers correct a holder (recorded in the audit log); county officers within their county."""
     return service.update_holder(session, actor, holder_id, changes.model_dump(exclude_unset=True))
@@ -221,23 +252,24 @@ def patents_page(
     ipc_code: IpcQ = None,
     region: RegionQ = None,
     zone: ZoneQ = None,
-    year: YearQ = None,
+    year: YearFieldQ = None,
     holder_id: HolderQ = None,
     jurisdiction: JurQ = None,
     sort: SortQ = None,
     page: PageQ = 1,
 ) -> Response:
     """The search page; htmx asks for the results block only."""
+    year_filed = _form_year(year)
     query = _query(
-        q, patent_type, status, ipc_code, region, zone, year, holder_id, jurisdiction, sort, page, 20
+        q, patent_type, status, ipc_code, region, zone, year_filed, holder_id, jurisdiction, sort, page, 20
     )
     result = service.search_patents(session, actor, query)
-    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    params = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
     context = {
         "result": result,
         "query": query,
         "params": params,
-        "querystring": "&".join(f"{k}={v}" for k, v in params.items()),
+        "querystring": urlencode(params),
         "type_labels": PATENT_TYPE_LABELS,
         "status_labels": STATUS_FILTER_LABELS,
         "sort_labels": SORT_LABELS,
@@ -254,7 +286,7 @@ def patents_page(
 @router.get("/patents/{number}", include_in_schema=False)
 def patent_page(number: str, request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """One patent: bibliographic data and its status history as a timeline."""
-    patent = service.get_patent(session, actor, number)
+    patent = service.get_patent(session, actor, _patent_key(number))
     return render(request, "registry/patent.html", {"patent": patent, "type_labels": PATENT_TYPE_LABELS})
 
 
@@ -270,7 +302,7 @@ def holders_page(
 ) -> Response:
     """The holder list."""
     result = service.search_holders(session, actor, q=q, region=region or None, kind=kind or None, page=page)
-    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    params = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
     return render(
         request,
         "registry/holders.html",
@@ -280,7 +312,7 @@ def holders_page(
             "region": region or "",
             "kind": kind or "",
             "counties": places.list_counties(session),
-            "querystring": "&".join(f"{k}={v}" for k, v in params.items()),
+            "querystring": urlencode(params),
         },
     )
 
@@ -311,7 +343,7 @@ def _holder_chart(holder: HolderDetail, locale: str) -> str:
 
 @router.get("/holders/{holder_id}", include_in_schema=False)
 def holder_page(
-    holder_id: int, request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep
+    holder_id: HolderIdPath, request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep
 ) -> Response:
     """A holder: portfolio counts by type and year (ECharts), its patents, other assets."""
     holder = service.get_holder(session, actor, holder_id)
@@ -336,14 +368,14 @@ def holder_page(
 
 @router.post("/holders/{holder_id}", include_in_schema=False)
 def holder_edit(
-    holder_id: int,
+    holder_id: HolderIdPath,
     session: SessionDep,
     actor: CurrentActor,
-    kind: Annotated[str | None, Form()] = None,
-    region_code: Annotated[str | None, Form()] = None,
-    zone_code: Annotated[str | None, Form()] = None,
-    address: Annotated[str | None, Form()] = None,
-    tags: Annotated[str | None, Form()] = None,
+    kind: Annotated[str | None, Form(max_length=16)] = None,
+    region_code: Annotated[str | None, Form(max_length=12)] = None,
+    zone_code: Annotated[str | None, Form(max_length=64)] = None,
+    address: Annotated[str | None, Form(max_length=500)] = None,
+    tags: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> Response:
     """Officers correct a holder from its page."""
     changes: dict[str, Any] = {"kind": kind, "region_code": region_code, "zone_code": zone_code or None}

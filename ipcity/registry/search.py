@@ -17,6 +17,23 @@ _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
 
 
+def _spacing_table() -> dict[int, str]:
+    # One str.translate pass (a C loop) instead of a regex substitution per character:
+    # indexing a million titles is on the import's hot path.
+    table: dict[int, str] = {}
+    for start, end in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+        for code in range(start, end + 1):
+            table[code] = f" {chr(code)} "
+    for code in range(0x10000):
+        char = chr(code)
+        if code not in table and not (char.isalnum() or char == "_" or char.isspace()):
+            table[code] = " "
+    return table
+
+
+_SPACING = _spacing_table()
+
+
 def index_text(text: str | None) -> str:
     """The text as stored in the search index: CJK characters separated by spaces.
 
@@ -25,8 +42,7 @@ def index_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    spaced = _CJK.sub(r" \1 ", _NON_WORD.sub(" ", text.lower()))
-    return _SPACES.sub(" ", spaced).strip()
+    return " ".join(text.lower().translate(_SPACING).split())
 
 
 @lru_cache(maxsize=1)

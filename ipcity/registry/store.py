@@ -11,15 +11,15 @@ assigning ids here safe; sequences are moved past them at the end on PostgreSQL.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, text, update
+from sqlalchemy import Table, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
+from ipcity.db import bulk_insert
 from ipcity.registry.models import (
     Holder,
     Patent,
@@ -33,6 +33,12 @@ from ipcity.registry.search import index_text
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 5000
+
+
+def _fts_table() -> Any:
+    from sqlalchemy import Column, Integer, MetaData, Table, Text
+
+    return Table("patent_fts", MetaData(), Column("rowid", Integer), Column("title", Text), Column("abstract", Text))
 
 
 def _noop(_stage: str, _done: int, _total: int) -> None:
@@ -78,8 +84,8 @@ def advance_sequences(session: Session, tables: Iterable[Table]) -> None:
 
 def content_hash(values: Sequence[Any]) -> str:
     """A short stable hash of a record's content (compare a re-import without every column)."""
-    payload = json.dumps(values, ensure_ascii=False, default=str, separators=(",", ":"))
-    return hashlib.md5(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
+    # repr of lists, strings, ints and dates is stable and several times cheaper than JSON.
+    return hashlib.md5(repr(values).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -157,8 +163,7 @@ def ensure_holders(
         )
         ids[key] = hid
         hid += 1
-    for chunk in _chunks(new_rows):
-        session.execute(insert(Holder), list(chunk))
+    bulk_insert(session, Holder.__table__, new_rows)
     # Fill in an address for known holders that had none (first address wins; never overwrite).
     if locate_address is not None:
         for key, seed in wanted.items():
@@ -334,9 +339,9 @@ def write_patents(
         ids[record.application_number] = pid
         pid += 1
     total = len(patent_rows)
-    for done, chunk in enumerate(_chunks(patent_rows)):
-        session.execute(insert(Patent), list(chunk))
-        progress("write", min((done + 1) * CHUNK, total), total)
+    for done, chunk in enumerate(_chunks(patent_rows, 50_000)):
+        bulk_insert(session, Patent.__table__, list(chunk))
+        progress("write", min((done + 1) * 50_000, total), total)
 
     # Changed patents: update the row, replace publications and holder links.
     changed_ids: list[int] = []
@@ -401,16 +406,19 @@ def write_patents(
                     "batch_id": batch_id,
                 }
             )
-    fts_insert = text("INSERT INTO patent_fts (rowid, title, abstract) VALUES (:rowid, :title, :abstract)")
-    for rows, statement in (
-        (pub_rows, insert(PatentPublication)),
-        (link_rows, insert(PatentHolder)),
-        (event_rows, insert(PatentStatusEvent)),
+    for table, rows in (
+        (PatentPublication.__table__, pub_rows),
+        (PatentHolder.__table__, link_rows),
+        (PatentStatusEvent.__table__, event_rows),
     ):
-        for chunk in _chunks(rows):
-            session.execute(statement, list(chunk))
-    for chunk in _chunks(fts_rows):
-        session.execute(fts_insert, list(chunk))
+        bulk_insert(session, table, rows)
+    if sqlite:
+        session.connection().exec_driver_sql(
+            "INSERT INTO patent_fts (rowid, title, abstract) VALUES (?, ?, ?)",
+            [(r["rowid"], r["title"], r["abstract"]) for r in fts_rows],  # type: ignore[arg-type]
+        )
+    else:
+        bulk_insert(session, _fts_table(), fts_rows)
     advance_sequences(
         session,
         [

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
@@ -28,7 +29,7 @@ from ipcity.config import Settings
 from ipcity.db import make_engine, make_session_factory
 from ipcity.errors import BadInput, IPCityError
 from ipcity.i18n import gettext
-from ipcity.web.deps import csrf_protect, get_locale, render, wants_json
+from ipcity.web.deps import csrf_protect, get_locale, refuse_nul_characters, render, wants_json
 from ipcity.web.security import SESSION_COOKIE, SessionCodec
 
 log = logging.getLogger(__name__)
@@ -103,12 +104,42 @@ def _error_response(request: Request, status: int, code: str, message: str) -> R
     )
 
 
+# What a parameter should have been, by pydantic's error type (its English text otherwise).
+VALIDATION_EXPECTED = {
+    "missing": "必填",
+    "int_parsing": "整数",
+    "int_type": "整数",
+    "int_from_float": "整数",
+    "float_parsing": "数字",
+    "bool_parsing": "true 或 false",
+    "greater_than_equal": "不小于 {ge}",
+    "less_than_equal": "不大于 {le}",
+    "string_too_long": "不超过 {max_length} 个字符",
+    "too_long": "不超过 {max_length} 项",
+    "literal_error": "{expected} 之一",
+    "json_invalid": "合法的 JSON",
+    "model_attributes_type": "JSON 对象",
+    "list_type": "列表",
+    "string_type": "文本",
+}
+
+
 def _validation_message(exc: RequestValidationError, locale: str) -> str:
     first = exc.errors()[0] if exc.errors() else {}
-    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "body", "path", "form"))
-    received = first.get("input")
+    location = [str(p) for p in first.get("loc", ())]
+    where = ".".join(p for p in location if p not in ("query", "body", "path", "form", "header", "cookie"))
+    kind = str(first.get("type", ""))
+    expected = first.get("msg", "")
+    if kind in VALIDATION_EXPECTED:
+        try:
+            expected = gettext(VALIDATION_EXPECTED[kind], locale).format(**(first.get("ctx") or {}))
+        except (KeyError, IndexError, ValueError):
+            expected = first.get("msg", "")
+    received = "-" if kind == "missing" else repr(first.get("input"))[:80]
     template = gettext("参数 {field} 的值不合规：收到 {value}，要求 {expected}", locale)
-    return template.format(field=where or "?", value=repr(received)[:80], expected=first.get("msg", ""))
+    return template.format(
+        field=where or (location[0] if location else "?"), value=received, expected=expected
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -118,7 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="IP City 知识产权强市平台",
         version=__version__,
         description="知识产权登记、检索与开放数据接口（P2.8）。Registry, search and open-data API of IP City.",
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(csrf_protect), Depends(refuse_nul_characters)],
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
@@ -147,6 +178,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         messages = {404: "页面不存在", 405: "不支持该请求方法"}
         message = gettext(messages.get(exc.status_code, "请求无法处理"), locale)
         return _error_response(request, exc.status_code, "http_error", message)
+
+    @app.exception_handler(DataError)
+    async def _data_error(request: Request, exc: DataError) -> Response:
+        # A value the database cannot hold (too long, out of range): bad input that a route's
+        # own checks missed. Nothing was written (the request's transaction is rolled back);
+        # logged so the missing check gets added where the value comes in.
+        log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, exc.orig)
+        message = gettext("提交的值超出了允许的长度或范围，未做任何修改", get_locale(request))
+        return _error_response(request, 400, BadInput.code, message)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

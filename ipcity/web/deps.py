@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ipcity.auth.roles import PUBLIC, Actor
 from ipcity.config import Settings
-from ipcity.errors import PermissionDenied
+from ipcity.errors import BadInput, PermissionDenied
 from ipcity.i18n import gettext, normalize_locale
 from ipcity.web.security import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS, tokens_match
 
@@ -65,6 +67,43 @@ async def csrf_protect(request: Request) -> None:
             given = value if isinstance(value, str) else None
     if not tokens_match(expected, given):
         raise PermissionDenied("请求缺少有效的CSRF令牌，请刷新页面后重试")
+
+
+def _holds_nul(value: Any) -> bool:
+    # Iterative: a deeply nested JSON body must not exhaust the stack here.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return False
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """Refuse a NUL character in the path, the query, form fields or a JSON body.
+
+    No value of the platform can hold one, and PostgreSQL cannot store one (the driver
+    fails): it is bad input, said in one sentence, not a 500. Uploaded files are not read here.
+    """
+    values: list[Any] = [*request.path_params.values(), *request.query_params.multi_items()]
+    content_type = request.headers.get("content-type", "")
+    if request.method in UNSAFE_METHODS:
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            values.extend((k, v) for k, v in form.multi_items() if isinstance(v, str))
+        elif "json" in content_type:
+            body = await request.body()
+            # Not JSON (or absurdly nested): the route's own validation says so.
+            with contextlib.suppress(ValueError, RecursionError):
+                values.append(json.loads(body))
+    if _holds_nul(values):
+        raise BadInput("输入中含有不允许的空字符（NUL），请删除后重试")
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

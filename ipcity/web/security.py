@@ -13,7 +13,7 @@ import secrets
 import time
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 SESSION_COOKIE = "ipcity_session"
 CSRF_FIELD = "csrf_token"
@@ -35,7 +35,8 @@ class SessionCodec:
                 data = self._serializer.loads(cookie, max_age=self.max_age)
                 if isinstance(data, dict) and isinstance(data.get("csrf"), str):
                     return data
-            except BadSignature:
+            except BadData:
+                # Forged, altered, expired or undecodable: the visitor is anonymous.
                 pass
         return new_session()
 

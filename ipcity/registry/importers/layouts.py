@@ -49,7 +49,7 @@ RowParser = Callable[[int, Any], Any]
 MSG_MAPPING_KIND = "未知的数据类型「{kind}」；应为 patents、trademarks、copyrights、plant-varieties、gis、holders 或 population。"
 MSG_MAPPING_FIELD = "列映射中的字段「{field}」不是{kind_zh}的字段；应为：{accepted}。"
 MSG_MAPPING_REQUIRED = "列映射缺少必填字段「{label}」（{field}）；请为它指定文件中的一列。"
-MSG_MAPPING_HEADER = "列映射指定的列「{column}」不在文件表头中；文件的列为：{columns}。"
+MSG_MAPPING_HEADER = "列映射指定的列「{column}」不在文件表头中；应从文件的列中选择：{columns}。"
 MSG_MAPPING_NAME = "列映射的名称为空；请为这套映射起一个名字，便于下次使用。"
 
 Builder = Callable[["Layout", list[str], dict[str, int], dt.date], RowParser]
@@ -117,11 +117,15 @@ class Layout:
 # --- builders ---------------------------------------------------------------------------------
 
 
-def _patent_builder(layout: Layout, header: list[str], columns: dict[str, int], observed_on: dt.date) -> RowParser:
+def _patent_builder(
+    layout: Layout, header: list[str], columns: dict[str, int], observed_on: dt.date
+) -> RowParser:
     return PatentRowParser(header, columns, observed_on)
 
 
-def _lens_builder(layout: Layout, header: list[str], columns: dict[str, int], observed_on: dt.date) -> RowParser:
+def _lens_builder(
+    layout: Layout, header: list[str], columns: dict[str, int], observed_on: dt.date
+) -> RowParser:
     return LensRecordParser(observed_on)
 
 
@@ -143,7 +147,9 @@ def _patent_template_builder(
     return parse
 
 
-def _template_builder(layout: Layout, header: list[str], columns: dict[str, int], observed_on: dt.date) -> RowParser:
+def _template_builder(
+    layout: Layout, header: list[str], columns: dict[str, int], observed_on: dt.date
+) -> RowParser:
     return TemplateRowParser(layout.kind, header, columns)
 
 
@@ -272,7 +278,14 @@ CN_DB_62 = Layout(
         "pct_application_number": ("国际申请号",),
         "pct_publication_number": ("国际公开号",),
     },
-    signature=("application_number", "publication_number", "grant_number", "title", "ipc_main", "legal_status"),
+    signature=(
+        "application_number",
+        "publication_number",
+        "grant_number",
+        "title",
+        "ipc_main",
+        "legal_status",
+    ),
     builder=_patent_builder,
     known_headers=_keys(_CN_DB_HEADERS),
 )
@@ -408,7 +421,9 @@ def layout_from_mapping(
         keys = {header_key(h) for h in header}
         for mapped in columns.values():
             if header_key(mapped[0]) not in keys:
-                raise InvalidFile(MSG_MAPPING_HEADER, column=mapped[0], columns="、".join(h for h in header if h))
+                raise InvalidFile(
+                    MSG_MAPPING_HEADER, column=mapped[0], columns="、".join(h for h in header if h)
+                )
     layout_name = name.strip()
     return Layout(
         id=f"mapping:{_SLUG.sub('-', layout_name).strip('-') or 'custom'}",

@@ -128,7 +128,9 @@ class LensRecordParser:
         for code in record.get("ipcrClassifications") or ():
             normal = self._ipc(str(code))
             if normal is None:
-                errors.append(RowError(row, "ipcrClassifications", str(code), MSG_BAD_IPC, (("value", str(code)),)))
+                errors.append(
+                    RowError(row, "ipcrClassifications", str(code), MSG_BAD_IPC, (("value", str(code)),))
+                )
             elif normal not in ipc_all:
                 ipc_all.append(normal)
 
@@ -174,7 +176,9 @@ class LensRecordParser:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            errors.append(RowError(row, key, str(value), MSG_NOT_LIST, (("column", key), ("value", str(value)))))
+            errors.append(
+                RowError(row, key, str(value), MSG_NOT_LIST, (("column", key), ("value", str(value))))
+            )
             return []
         names: list[str] = []
         for name in value:

@@ -93,16 +93,21 @@ def _merge_group(group: list[PatentRecord]) -> PatentRecord:
         ipc_main=best.ipc_main or next((r.ipc_main for r in group if r.ipc_main), None),
         ipc_all=list(best.ipc_all) or next((list(r.ipc_all) for r in group if r.ipc_all), []),
         applicants=list(latest.applicants or best.applicants),
-        applicant_address=latest.applicant_address or next((r.applicant_address for r in group if r.applicant_address), None),
+        applicant_address=latest.applicant_address
+        or next((r.applicant_address for r in group if r.applicant_address), None),
         inventors=list(latest.inventors or best.inventors),
         publications=_union_publications(group),
         statuses=_union_statuses(group),
-        pct_application_number=next((r.pct_application_number for r in group if r.pct_application_number), None),
-        pct_publication_number=next((r.pct_publication_number for r in group if r.pct_publication_number), None),
-        family=_union_lists(r.family for r in group),
-        claims_count=best.claims_count if best.claims_count is not None else next(
-            (r.claims_count for r in group if r.claims_count is not None), None
+        pct_application_number=next(
+            (r.pct_application_number for r in group if r.pct_application_number), None
         ),
+        pct_publication_number=next(
+            (r.pct_publication_number for r in group if r.pct_publication_number), None
+        ),
+        family=_union_lists(r.family for r in group),
+        claims_count=best.claims_count
+        if best.claims_count is not None
+        else next((r.claims_count for r in group if r.claims_count is not None), None),
     )
     if merged.patent_type is None:
         merged.patent_type = next((r.patent_type for r in group if r.patent_type), None)

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ipcity.errors import InvalidFile, InvalidNumber
-from ipcity.registry.importers.status import UnknownStatus, accepted_status_texts, lookup_status
+from ipcity.registry.importers.status import STATUS_MEMO, UNKNOWN, accepted_status_texts
 from ipcity.registry.importers.values import (
     BAD,
     DATES,
@@ -37,13 +37,17 @@ from ipcity.registry.records import PatentRecord, PublicationRecord, RowError, S
 
 __all__ = ["PatentRowParser", "grant_kind", "kind_patent_type", "number_error"]
 
-MSG_SHORT_ROW = "该行只有 {found} 列，到「{column}」列之前就结束了；应与表头一样有 {expected} 列（文件可能被截断）。"
+MSG_SHORT_ROW = (
+    "该行只有 {found} 列，到「{column}」列之前就结束了；应与表头一样有 {expected} 列（文件可能被截断）。"
+)
 MSG_REQUIRED = "「{column}」为空；该列必须填写。"
 MSG_BAD_DATE = "日期「{value}」无法识别；应为 20220311、2022-03-11、2022/3/11 或 2022.03.11 这样的日期。"
 MSG_BAD_IPC = "IPC 分类号「{value}」格式不正确；应为形如 G06F3/01 的分类号，多个用 | 或 ; 分隔。"
 MSG_BAD_STATUS = "法律状态「{value}」无法识别；可接受的值为：{accepted}。"
 MSG_BAD_TYPE = "专利类型「{value}」无法识别；应为发明申请、发明授权、实用新型或外观设计。"
-MSG_BAD_COUNTRY = "公开国别「{value}」无法识别；应为中国、美国、世界知识产权组织等国家或组织名称，或两位字母代码。"
+MSG_BAD_COUNTRY = (
+    "公开国别「{value}」无法识别；应为中国、美国、世界知识产权组织等国家或组织名称，或两位字母代码。"
+)
 MSG_BAD_COUNT = "「{value}」不是整数；应为不小于 0 的整数。"
 MSG_MISSING_COLUMN = "文件缺少「{column}」列（{field}）；应包含该列，或在列映射中指定对应的列。"
 
@@ -52,7 +56,13 @@ MSG_MISSING_COLUMN = "文件缺少「{column}」列（{field}）；应包含该�
 # S designs. A, T, E, W and the rest are applications, translations, reissues.
 _GRANT_KINDS = frozenset("BCUYS")
 _CN_GRANT_KINDS = frozenset("BCUYSD")
-_KIND_TYPES = {"A": "invention", "B": "invention", "C": "invention", "U": "utility_model", "Y": "utility_model"}
+_KIND_TYPES = {
+    "A": "invention",
+    "B": "invention",
+    "C": "invention",
+    "U": "utility_model",
+    "Y": "utility_model",
+}
 _CN_KIND_TYPES = {**_KIND_TYPES, "S": "design", "D": "design"}
 
 _NUMBER_CACHE_MAX = 200_000
@@ -98,12 +108,17 @@ def _type_of_text(text: str) -> str | None:
     return found
 
 
-def _parse_publication(text: str) -> tuple[str, str, str] | InvalidNumber:
+# A parsed publication: canonical number, office, kind, is it the grant, patent type by kind.
+Publication = tuple[str, str, str, bool, str | None]
+
+
+def _parse_publication(text: str) -> Publication | InvalidNumber:
     try:
         number = parse_publication_number(text)
     except InvalidNumber as exc:
         return exc
-    return number.canonical, number.jurisdiction, number.kind
+    office, kind = number.jurisdiction, number.kind
+    return number.canonical, office, kind, grant_kind(office, kind), kind_patent_type(office, kind)
 
 
 def _parse_application(key: tuple[str, str]) -> tuple[str, str | None] | InvalidNumber:
@@ -168,7 +183,7 @@ class PatentRowParser:
         self._applications: Memo[tuple[str, str], tuple[str, str | None] | InvalidNumber] = Memo(
             _parse_application, _NUMBER_CACHE_MAX
         )
-        self._publications: Memo[str, tuple[str, str, str] | InvalidNumber] = Memo(
+        self._publications: Memo[str, Publication | InvalidNumber] = Memo(
             _parse_publication, _NUMBER_CACHE_MAX
         )
         self._ipcs: Memo[tuple[str, str], tuple[str | None, tuple[str, ...], int]] = Memo(self._parse_ipc)
@@ -194,7 +209,7 @@ class PatentRowParser:
             codes = (main, *codes)
         return main, codes, -1
 
-    def _jurisdiction(self, raw: str, cells: list[str], pub: tuple[str, str, str] | None) -> str | None:
+    def _jurisdiction(self, raw: str, cells: list[str], pub: Publication | None) -> str | None:
         """The office: the number's own prefix, else the 公开国别 column, else the
         publication number's prefix, else CN (a bare number in a Chinese export)."""
         head = raw[:2]
@@ -231,7 +246,7 @@ class PatentRowParser:
         if errors:
             errors = self._errors = []
 
-        pub: tuple[str, str, str] | None = None
+        pub: Publication | None = None
         i = self._pub
         pub_text = cells[i].strip() if i >= 0 else ""
         if pub_text:
@@ -295,11 +310,12 @@ class PatentRowParser:
                     i = self._type
                     errors.append(_error(row, header[i], text, MSG_BAD_TYPE, value=text))
         if patent_type is None and pub is not None:
-            patent_type = kind_patent_type(pub[1], pub[2])
+            patent_type = pub[4]
 
         # IPC: one memo lookup for the (main, list) pair.
         ipc_main, ipc_all, bad = self._ipcs[
-            cells[self._ipc_main] if self._ipc_main >= 0 else "", cells[self._ipc_all] if self._ipc_all >= 0 else ""
+            cells[self._ipc_main] if self._ipc_main >= 0 else "",
+            cells[self._ipc_all] if self._ipc_all >= 0 else "",
         ]
         if bad >= 0:
             errors.append(_error(row, header[bad], cells[bad], MSG_BAD_IPC, value=cells[bad].strip()))
@@ -308,7 +324,7 @@ class PatentRowParser:
         publications: list[PublicationRecord] = []
         if pub is not None:
             publications.append(PublicationRecord(pub[0], pub[2], publication_date))  # type: ignore[arg-type]
-            if grant_date is None and grant_kind(pub[1], pub[2]):
+            if grant_date is None and pub[3]:
                 grant_date = publication_date
         granted_undated = False
         i = self._grant_no
@@ -406,19 +422,22 @@ class PatentRowParser:
         实质审查日) and by ``observed_on`` where it cannot."""
         status: str | None = None
         for i in self._status_columns:
-            text = cells[i].strip()
-            if not text:
-                continue
-            try:
-                found = lookup_status(text)
-            except UnknownStatus:
+            found = STATUS_MEMO[cells[i]]
+            if found is UNKNOWN:
+                text = cells[i].strip()
                 errors.append(
-                    _error(row, self.header[i], text, MSG_BAD_STATUS, value=text, accepted=accepted_status_texts())
+                    _error(
+                        row,
+                        self.header[i],
+                        text,
+                        MSG_BAD_STATUS,
+                        value=text,
+                        accepted=accepted_status_texts(),
+                    )
                 )
-                continue
-            # 当前法律状态 is the more specific column; 专利有效性 only fills a gap.
-            if status is None:
-                status = found
+            elif status is None:
+                # 当前法律状态 is the more specific column; 专利有效性 only fills a gap.
+                status = found  # type: ignore[assignment]
         observed = self.observed_on
         if grant_date is not None:
             events = [StatusEvent("granted", grant_date)]
@@ -439,7 +458,9 @@ class PatentRowParser:
             events.append(StatusEvent(status, when or observed, when is None))
         return events
 
-    def _pct(self, row: int, cells: list[str], i: int, errors: list[RowError], *, application: bool) -> str | None:
+    def _pct(
+        self, row: int, cells: list[str], i: int, errors: list[RowError], *, application: bool
+    ) -> str | None:
         if i < 0:
             return None
         text = cells[i].strip()

@@ -95,6 +95,8 @@ def parse_file(
     table = read_table(source, filename)
     chosen = layout or detect_layout(table.header, kind)
     if chosen is None or chosen is LENS_JSONL:
-        raise InvalidFile(MSG_UNKNOWN_LAYOUT, filename=filename, columns="、".join(h for h in table.header[:12] if h))
+        raise InvalidFile(
+            MSG_UNKNOWN_LAYOUT, filename=filename, columns="、".join(h for h in table.header[:12] if h)
+        )
     parse = chosen.parser(table.header, observed_on)
     return ParsedFile(chosen, table.header, _paused((row, parse(row, cells)) for row, cells in table.rows))

@@ -37,13 +37,19 @@ csv.field_size_limit(16 * 1024 * 1024)
 MSG_EMPTY = "收到的文件「{filename}」是空的；应为带表头行的 CSV、Excel（.xlsx）或 JSON Lines 文件。"
 MSG_TRUNCATED_GZIP = "收到的压缩文件「{filename}」不完整或已损坏（gzip 数据在结尾前中断）；应为完整的 .gz 文件，请重新下载后再导入。"
 MSG_BAD_XLSX = "收到的文件「{filename}」无法作为 Excel 工作簿读取（{detail}）；应为完整的 .xlsx 文件。"
-MSG_BINARY = "收到的文件「{filename}」含有二进制数据，不是文本表格；应为 CSV、Excel（.xlsx）或 JSON Lines 文件。"
+MSG_BINARY = (
+    "收到的文件「{filename}」含有二进制数据，不是文本表格；应为 CSV、Excel（.xlsx）或 JSON Lines 文件。"
+)
 MSG_ENCODING = "收到的文件「{filename}」无法按 UTF-8 或 GB18030 解码；应为 UTF-8 或 GB18030 编码的 CSV 文件。"
 MSG_CUT_QUOTE = "收到的文件「{filename}」在引号内意外结束（文件被截断或引号不成对）；应为完整的 CSV 文件。"
-MSG_BAD_CSV = "收到的文件「{filename}」第 {row} 行不是合法的 CSV（{detail}）；应为逗号分隔、引号成对的 CSV 文件。"
+MSG_BAD_CSV = (
+    "收到的文件「{filename}」第 {row} 行不是合法的 CSV（{detail}）；应为逗号分隔、引号成对的 CSV 文件。"
+)
 MSG_FORMAT = "收到的文件「{filename}」不是支持的格式；应为 .csv、.csv.gz、.xlsx 或 .jsonl(.gz) 文件。"
 MSG_NO_HEADER = "收到的文件「{filename}」第一行没有列名；应在第一行给出表头。"
-MSG_BAD_JSONL = "收到的文件「{filename}」第 {row} 行不是合法的 JSON 对象；应为每行一个 JSON 对象的 JSON Lines 文件。"
+MSG_BAD_JSONL = (
+    "收到的文件「{filename}」第 {row} 行不是合法的 JSON 对象；应为每行一个 JSON 对象的 JSON Lines 文件。"
+)
 
 
 @dataclass(slots=True)
@@ -51,9 +57,11 @@ class Table:
     """A file read as a table.
 
     ``header`` holds the column names, stripped, without a byte-order mark; ``rows`` yields
-    ``(line_no, cells)`` where ``line_no`` is the 1-based row as the officer sees it (header
-    = row 1, so the first data row is 2; for a CSV with multi-line cells it is the line on
-    which the row starts) and ``cells`` are strings. Blank rows are skipped.
+    ``(line_no, cells)`` where ``line_no`` is the 1-based row as the officer sees it in
+    Excel (header = row 1, so the first data row is 2; a CSV cell holding a line break
+    does not shift later rows) and ``cells`` are strings. Blank rows are skipped but
+    counted. Rows may be longer than the header (Patentics ends each row with a comma)
+    or, in a CSV, shorter (the row parsers report that).
     """
 
     header: list[str]

@@ -19,7 +19,14 @@ from __future__ import annotations
 
 from ipcity.registry.importers.values import Memo
 
-__all__ = ["STATUS_TEXTS", "accepted_status_texts", "lookup_status"]
+__all__ = [
+    "STATUS_MEMO",
+    "STATUS_TEXTS",
+    "UNKNOWN",
+    "UnknownStatus",
+    "accepted_status_texts",
+    "lookup_status",
+]
 
 # None = the text carries no status information (Patentics "其他"): the row is kept, and
 # only the dated facts of the row (grant date) make events.
@@ -113,11 +120,14 @@ class UnknownStatus(LookupError):
     """A status text that is not in :data:`STATUS_TEXTS`."""
 
 
-_UNKNOWN = object()
+UNKNOWN = object()
+"""What :data:`STATUS_MEMO` holds for a text not in the table."""
 
 
 def _lookup(text: str) -> object:
     s = text.strip().replace("－", "-").replace("—", "-")
+    if not s:
+        return None
     if s in STATUS_TEXTS:
         return STATUS_TEXTS[s]
     if "-" in s:
@@ -128,7 +138,7 @@ def _lookup(text: str) -> object:
             return STATUS_TEXTS[detail]
         if prefix in STATUS_TEXTS:
             return STATUS_TEXTS[prefix]
-    return _UNKNOWN
+    return UNKNOWN
 
 
 STATUS_MEMO: Memo[str, object] = Memo(_lookup, maxsize=4096)
@@ -146,7 +156,7 @@ def lookup_status(text: str) -> str | None:
     if not text:
         return None
     value = STATUS_MEMO[text]
-    if value is _UNKNOWN:
+    if value is UNKNOWN:
         raise UnknownStatus(text)
     return value  # type: ignore[return-value]
 

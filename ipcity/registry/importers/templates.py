@@ -160,7 +160,9 @@ class _Row:
         return self.cells[i].strip() if i >= 0 else ""
 
     def fail(self, name: str, reason: str, **params: str) -> None:
-        self.errors.append(RowError(self.row, self.column(name), self.text(name), reason, tuple(params.items())))
+        self.errors.append(
+            RowError(self.row, self.column(name), self.text(name), reason, tuple(params.items()))
+        )
 
     def required(self, name: str) -> str:
         value = self.text(name)
@@ -257,7 +259,9 @@ def _holder(r: _Row) -> HolderRecord | None:
     tiers: list[tuple[str, int]] = []
     for item in _split_list(r.text("tiers").replace("，", ";")):
         tier_name, _, year_text = item.replace("：", ":").rpartition(":")
-        tier = HOLDER_TIERS.get(tier_name.strip()) or (tier_name if tier_name in HOLDER_TIERS.values() else None)
+        tier = HOLDER_TIERS.get(tier_name.strip()) or (
+            tier_name if tier_name in HOLDER_TIERS.values() else None
+        )
         year = _whole_number(year_text)
         if tier is None or year is None or not 1985 <= year <= 2100:
             r.errors.append(
@@ -327,8 +331,19 @@ def _copyright(r: _Row) -> CopyrightRecord | None:
     category = None
     if category_text:
         # "美术作品", "文字作品" …: every kind of work is a work.
-        category = "work" if category_text.endswith("作品") else r.choice("category", COPYRIGHT_CATEGORIES, "登记类别")
-    record = CopyrightRecord(r.row, number, title, category, r.optional("holder"), r.date("registration_date"))  # type: ignore[arg-type]
+        category = (
+            "work"
+            if category_text.endswith("作品")
+            else r.choice("category", COPYRIGHT_CATEGORIES, "登记类别")
+        )
+    record = CopyrightRecord(
+        r.row,
+        number,
+        title,
+        category,  # type: ignore[arg-type]
+        r.optional("holder"),
+        r.date("registration_date"),
+    )
     return None if r.errors else record
 
 
@@ -460,14 +475,18 @@ def write_template_xlsx(kind: str) -> bytes:
 
     notes = workbook.create_sheet("说明")
     notes.append([f"{name_zh}导入模板（{name_en}），依据政策条款 {_CLAUSES.get(kind, 'P2.8')}。"])
-    notes.append(["第一行为表头，请勿修改列名；可以增删非必填列、调整列的顺序。序号为“示例”的行导入时会被忽略。"])
+    notes.append(
+        ["第一行为表头，请勿修改列名；可以增删非必填列、调整列的顺序。序号为“示例”的行导入时会被忽略。"]
+    )
     notes.append(["日期可写作 2019-10-01、20191001、2019/10/1 或 2019.10.01；多个值用英文分号 ; 分隔。"])
     notes.append([])
     notes.append(["列名", "英文字段名", "是否必填", "说明", "示例"])
     for cell in notes[5]:
         cell.font = bold
     for spec in fields:
-        notes.append([spec.label_zh, spec.name, "必填" if spec.required else "选填", spec.help_zh, spec.example])
+        notes.append(
+            [spec.label_zh, spec.name, "必填" if spec.required else "选填", spec.help_zh, spec.example]
+        )
     for letter, width in zip("ABCDE", (18, 24, 10, 70, 30), strict=True):
         notes.column_dimensions[letter].width = width
 

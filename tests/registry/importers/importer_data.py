@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(os.environ.get("IPCITY_SHARED_DATA", Path(__file__).resolve().parents[4] / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("IPCITY_SHARED_DATA", Path(__file__).resolve().parents[4] / "shared" / "data")
+)
 PATENTS_CN = SHARED_DATA / "patents_cn"
 LENS_FILE = SHARED_DATA / "patents_intl" / "lens_coronavirus_patents_sars_mers_1588.jsonl.gz"
 OBSERVED_ON = dt.date(2024, 6, 30)
@@ -40,4 +42,3 @@ def raw_text(path: Path) -> str:
     if path.name.endswith(".gz"):
         data = gzip.decompress(data)
     return data.decode("utf-8-sig")
-

@@ -10,15 +10,51 @@ from ipcity.errors import InvalidFile
 from ipcity.registry.importers import detect_layout, get_layout
 from ipcity.registry.records import PatentRecord, PublicationRecord, RowError, StatusEvent
 
-PATENTICS_HEADER = (
-    "公开号,申请号,标题,申请日,公开日,授权公告日,国际分类,国际主分类,美国分类,美国主分类,权利要求数,申请人,"
-    "标准化申请人,发明人,第一发明人,本文引用专利数,引用本文专利数,本文自引用专利数,本文非自引用专利数,"
-    "自引用本文专利数,非自引用本文专利数,法律状态,同族专利数,技术特征"
-).split(",")
-INCOPAT_HEADER = (
-    "序号,标题 (中文),申请人,公开（公告）号,公开（公告）日,申请号,申请日,公开类型,专利类型,公开国别,IPC主分类,"
-    "标准化申请人,国民经济分类,新兴产业分类,简单同族,当前法律状态,专利有效性"
-).split(",")
+PATENTICS_HEADER = [
+    "公开号",
+    "申请号",
+    "标题",
+    "申请日",
+    "公开日",
+    "授权公告日",
+    "国际分类",
+    "国际主分类",
+    "美国分类",
+    "美国主分类",
+    "权利要求数",
+    "申请人",
+    "标准化申请人",
+    "发明人",
+    "第一发明人",
+    "本文引用专利数",
+    "引用本文专利数",
+    "本文自引用专利数",
+    "本文非自引用专利数",
+    "自引用本文专利数",
+    "非自引用本文专利数",
+    "法律状态",
+    "同族专利数",
+    "技术特征",
+]
+INCOPAT_HEADER = [
+    "序号",
+    "标题 (中文)",
+    "申请人",
+    "公开（公告）号",
+    "公开（公告）日",
+    "申请号",
+    "申请日",
+    "公开类型",
+    "专利类型",
+    "公开国别",
+    "IPC主分类",
+    "标准化申请人",
+    "国民经济分类",
+    "新兴产业分类",
+    "简单同族",
+    "当前法律状态",
+    "专利有效性",
+]
 
 
 def patentics_row(**values: str) -> list[str]:
@@ -166,7 +202,9 @@ def test_incopat_pending_invention(incopat, observed_on: dt.date) -> None:  # ty
 
 
 def test_incopat_grant_row_dates_the_grant(incopat) -> None:  # type: ignore[no-untyped-def]
-    row = incopat_row(**{"公开（公告）号": "CN110298449B", "公开（公告）日": "2021-05-07", "当前法律状态": "授权"})
+    row = incopat_row(
+        **{"公开（公告）号": "CN110298449B", "公开（公告）日": "2021-05-07", "当前法律状态": "授权"}
+    )
     record = incopat(3, row)
     assert record.grant_date == dt.date(2021, 5, 7)
     assert record.statuses == [StatusEvent("granted", dt.date(2021, 5, 7))]
@@ -186,7 +224,9 @@ def test_foreign_numbers_keep_their_office(incopat) -> None:  # type: ignore[no-
     record = incopat(4, row)
     assert (record.jurisdiction, record.application_number) == ("US", "US15950587")
     assert record.patent_type == "invention"  # from 专利类型
-    row = incopat_row(申请号="WOCN22122372", 公开国别="世界知识产权组织", **{"公开（公告）号": "WO2023056875A1"})
+    row = incopat_row(
+        申请号="WOCN22122372", 公开国别="世界知识产权组织", **{"公开（公告）号": "WO2023056875A1"}
+    )
     assert incopat(5, row).application_number == "WOCN2022122372"
     # A bare number takes its office from 公开国别.
     row = incopat_row(申请号="15950587", 公开国别="美国", **{"公开（公告）号": "US20190320115A1"})
@@ -199,15 +239,32 @@ def test_unknown_country_for_a_bare_number(incopat) -> None:  # type: ignore[no-
 
 
 def test_patent_type_column_when_the_number_has_no_type(incopat) -> None:  # type: ignore[no-untyped-def]
-    row = incopat_row(申请号="JP2023000084U", 公开国别="日本", 专利类型="实用新型", **{"公开（公告）号": "JP3241220U"})
+    row = incopat_row(
+        申请号="JP2023000084U", 公开国别="日本", 专利类型="实用新型", **{"公开（公告）号": "JP3241220U"}
+    )
     assert incopat(2, row).patent_type == "utility_model"
     [error] = incopat(3, incopat_row(申请号="JP2023000084U", 公开国别="日本", 专利类型="奇怪类型"))
     assert error.column == "专利类型"
 
 
-CN_DB_HEADER = "申请号,公开号,授权公告号,专利名称,申请日,公开日,授权公告日,主分类号,分类号,法律状态,申请人地址,失效日期,实质审查日,国际申请号,国际公开号,专利类型".split(
-    ","
-)
+CN_DB_HEADER = [
+    "申请号",
+    "公开号",
+    "授权公告号",
+    "专利名称",
+    "申请日",
+    "公开日",
+    "授权公告日",
+    "主分类号",
+    "分类号",
+    "法律状态",
+    "申请人地址",
+    "失效日期",
+    "实质审查日",
+    "国际申请号",
+    "国际公开号",
+    "专利类型",
+]
 
 
 def test_cn_db_dated_statuses_and_pct(observed_on: dt.date) -> None:
@@ -256,7 +313,7 @@ def test_missing_signature_column_is_invalid_file(observed_on: dt.date) -> None:
 
 
 def test_detection_tolerates_order_and_extra_columns() -> None:
-    shuffled = list(reversed(PATENTICS_HEADER)) + ["备注", "链接"]
+    shuffled = [*reversed(PATENTICS_HEADER), "备注", "链接"]
     layout = detect_layout(shuffled)
     assert layout is not None and layout.id == "patentics-24"
     assert detect_layout(["名称", "金额"]) is None

@@ -1,7 +1,23 @@
+// The language chosen with ?lang= sticks to the next pages (the server reads the cookie).
+(function () {
+  var lang = new URLSearchParams(window.location.search).get("lang");
+  if (lang) {
+    document.cookie = "lang=" + encodeURIComponent(lang) + "; path=/; max-age=31536000; samesite=lax";
+  }
+})();
 // Send the CSRF token with every htmx request (state-changing requests need it).
 document.addEventListener("htmx:configRequest", function (event) {
   var meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) { event.detail.headers["X-CSRF-Token"] = meta.content; }
+  // A filter form sends every box, the empty ones too: leave those out of the URL and history.
+  var data = event.detail.formData;
+  if (event.detail.verb === "get" && data) {
+    var empty = [];
+    data.forEach(function (value, key) {
+      if (value === "" && data.getAll(key).every(function (v) { return v === ""; })) { empty.push(key); }
+    });
+    empty.forEach(function (key) { data.delete(key); });
+  }
 });
 // Charts: any element with data-echarts holds its option as JSON.
 function ipcityCharts(root) {

@@ -160,8 +160,13 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "limit"), [("henan_sample_10_62cols.csv", None), ("patentics_cn_virtual_reality_7805.csv.gz", 600)])
-def test_xlsx_copy_parses_like_the_csv(name: str, limit: int | None, tmp_path: Path, observed_on: dt.date) -> None:
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [("henan_sample_10_62cols.csv", None), ("patentics_cn_virtual_reality_7805.csv.gz", 600)],
+)
+def test_xlsx_copy_parses_like_the_csv(
+    name: str, limit: int | None, tmp_path: Path, observed_on: dt.date
+) -> None:
     path = real_file(name)
     reader = csv.reader(io.StringIO(raw_text(path), newline=""))
     header = next(reader)
@@ -185,8 +190,16 @@ def test_mapping_on_renamed_headers(tmp_path: Path, observed_on: dt.date) -> Non
     path = real_file("patentics_cn_augmented_reality_4483.csv.gz")
     text = raw_text(path)
     head, _, body = text.partition("\n")
-    renamed = {"申请号": "专利申请号", "标题": "发明名称", "申请日": "申请日期", "国际分类": "分类号（全部）",
-               "国际主分类": "主分类", "申请人": "权利人名单", "法律状态": "状态", "公开号": "公开号码"}
+    renamed = {
+        "申请号": "专利申请号",
+        "标题": "发明名称",
+        "申请日": "申请日期",
+        "国际分类": "分类号（全部）",
+        "国际主分类": "主分类",
+        "申请人": "权利人名单",
+        "法律状态": "状态",
+        "公开号": "公开号码",
+    }
     header = [renamed.get(h, h) for h in head.split(",")]
     file = tmp_path / "office_export.csv"
     file.write_text(",".join(header) + "\n" + body, encoding="gb18030")  # an officer's Excel saves GB18030

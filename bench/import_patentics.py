@@ -1,0 +1,120 @@
+"""Benchmark: import one million rows in the Patentics 24-column layout into SQLite.
+
+The file is generated from the real Patentics export in ../shared/data (its rows cycled,
+each given a fresh, valid CN application number and publication number), so titles,
+applicants, IPC lists and statuses are real text. The baseline, measured in the same run
+on the same file, is DuckDB's ``read_csv`` materialising every column.
+
+Prints rows per second of the import and the ratio import time / DuckDB time.
+Goal of the foundation: >= 100,000 rows/s and a ratio no worse than 10.
+
+    python bench/import_patentics.py [--rows 1000000] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ipcity.registry.numbers import check_digit  # noqa: E402
+
+SHARED = Path(os.environ.get("IPCITY_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SOURCE = SHARED / "patents_cn" / "patentics_cn_virtual_reality_7805.csv.gz"
+
+
+def generate(path: Path, rows: int) -> None:
+    """Write ``rows`` Patentics rows: real rows cycled with new valid numbers."""
+    with gzip.open(SOURCE, "rt", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        templates = [r for r in reader if len(r) >= 22]
+    app_col, pub_col, filed_col = header.index("申请号"), header.index("公开号"), header.index("申请日")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(buffer.getvalue())
+        for i in range(rows):
+            row = list(templates[i % len(templates)])
+            year = 2005 + (i % 18)
+            type_digit = "1" if row[pub_col].endswith("A") or row[pub_col].endswith("B") else "2"
+            digits = f"{year}{type_digit}{i % 10_000_000:07d}"
+            # Same serial in another year bucket keeps numbers unique for up to 180M rows.
+            row[app_col] = f"CN{digits}.{check_digit(digits)}"
+            kind = row[pub_col][-1]
+            row[pub_col] = f"CN{100000000 + i}{kind}"
+            row[filed_col] = f"{year}{row[filed_col][4:]}" if len(row[filed_col]) == 8 else row[filed_col]
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(row)
+            out.write(buffer.getvalue())
+
+
+def duckdb_baseline(path: Path) -> tuple[float, int]:
+    """Seconds for DuckDB to read the whole CSV into a table, and its row count."""
+    import duckdb
+
+    con = duckdb.connect()
+    start = time.perf_counter()
+    options = "delim=',', quote='\"', escape='\"', header=true, all_varchar=true, null_padding=true, strict_mode=false"
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}', {options})")
+    elapsed = time.perf_counter() - start
+    count = con.execute("SELECT count(*) FROM t").fetchone()
+    con.close()
+    return elapsed, int(count[0]) if count else 0
+
+
+def ipcity_import(path: Path, db: Path) -> tuple[float, dict[str, int]]:
+    """Seconds for ``ipcity import`` of the file into a fresh SQLite database."""
+    from ipcity.auth.roles import SYSTEM
+    from ipcity.bootstrap import initialize
+    from ipcity.config import Settings
+    from ipcity.db import make_engine, make_session_factory
+    from ipcity.registry.importing import run_import
+
+    settings = Settings(database_url=f"sqlite:///{db}")
+    initialize(settings)
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    start = time.perf_counter()
+    with factory() as session:
+        result = run_import(session, SYSTEM, path, path.name, confirm=True)
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return elapsed, result.summary()
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ipcity-bench-"))
+    csv_path = work / "patentics_generated.csv"
+    t0 = time.perf_counter()
+    generate(csv_path, args.rows)
+    print(f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+    base_s, base_rows = duckdb_baseline(csv_path)
+    print(f"baseline  duckdb read_csv: {base_s:.2f} s ({base_rows:,} rows, {base_rows / base_s:,.0f} rows/s)")
+    import_s, summary = ipcity_import(csv_path, work / "bench.db")
+    print(f"ipcity    import into SQLite: {import_s:.2f} s ({args.rows / import_s:,.0f} rows/s) {summary}")
+    print(f"ratio     import / duckdb = {import_s / base_s:.1f}  (goal: <= 10; rows/s goal: >= 100,000)")
+    if not args.keep:
+        for p in sorted(work.glob("*"), reverse=True):
+            p.unlink()
+        work.rmdir()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,288 @@
+"""Templates of the other kinds (P2.5, P2.8): download, fill, import; each rule checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from ipcity.errors import InvalidFile, ValidationFailed
+from ipcity.registry.importers import (
+    CANONICAL_FIELDS,
+    KINDS,
+    detect_layout,
+    layout_from_mapping,
+    parse_file,
+    read_table,
+    write_template_xlsx,
+)
+from ipcity.registry.records import (
+    CopyrightRecord,
+    GIRecord,
+    HolderRecord,
+    PatentRecord,
+    PlantVarietyRecord,
+    PopulationRecord,
+    RowError,
+    TrademarkRecord,
+)
+
+# One filled-in row per kind (by canonical field) and the record it must give.
+FILLED: dict[str, tuple[dict[str, str], object]] = {
+    "population": (
+        {"region_code": "410611", "year": "2020", "residents": "340,000", "source": "统计公报"},
+        PopulationRecord(3, "410611", 2020, 340000, "统计公报"),
+    ),
+    "holders": (
+        {
+            "name": "鹤壁市示例科技有限公司",
+            "uscc": "91110000802100433B",
+            "kind": "企业",
+            "region_code": "410611",
+            "address": "淇滨区示例路1号",
+            "zone_code": "鹤壁经济技术开发区",
+            "tags": "中小企业；高新技术企业",
+            "tiers": "国家知识产权优势企业:2019; 贯标：2020",
+        },
+        HolderRecord(
+            3,
+            "鹤壁市示例科技有限公司",
+            "enterprise",
+            "91110000802100433B",
+            "410611",
+            "淇滨区示例路1号",
+            "鹤壁经济技术开发区",
+            ["sme", "high_tech"],
+            [("national_ip_advantage", 2019), ("gbt29490", 2020)],
+        ),
+    ),
+    "trademarks": (
+        {
+            "registration_number": "12345678",
+            "mark": "淇河",
+            "nice_classes": "第29类; 30 、31",
+            "mark_type": "地理标志证明商标",
+            "holder": "淇县淇河鲫鱼协会",
+            "filing_date": "2015/3/1",
+            "registration_date": "20160507",
+            "expiry_date": "2026.05.06",
+            "well_known_date": "",
+            "status": "注册",
+        },
+        TrademarkRecord(
+            3,
+            "12345678",
+            "淇河",
+            [29, 30, 31],
+            "gi_certification",
+            "淇县淇河鲫鱼协会",
+            dt.date(2015, 3, 1),
+            dt.date(2016, 5, 7),
+            dt.date(2026, 5, 6),
+            None,
+            "registered",
+        ),
+    ),
+    "copyrights": (
+        {
+            "registration_number": "2019SR0123456",
+            "title": "示例管理系统V1.0",
+            "category": "软件",
+            "holder": "某公司",
+            "registration_date": "2019-02-15",
+        },
+        CopyrightRecord(3, "2019SR0123456", "示例管理系统V1.0", "software", "某公司", dt.date(2019, 2, 15)),
+    ),
+    "plant-varieties": (
+        {
+            "right_number": "CNA20151234.5",
+            "crop": "小麦",
+            "variety": "鹤麦1号",
+            "holder": "鹤壁市农业科学院",
+            "grant_date": "2018-12-28",
+        },
+        PlantVarietyRecord(3, "CNA20151234.5", "小麦", "鹤麦1号", "鹤壁市农业科学院", dt.date(2018, 12, 28)),
+    ),
+    "gis": (
+        {
+            "name": "浚县花生",
+            "kind": "农产品地理标志",
+            "region_code": "410621",
+            "holder": "浚县农业局",
+            "registration_number": "AGI01234",
+            "registration_date": "2013-12-01",
+        },
+        GIRecord(
+            3, "浚县花生", "agricultural_product", "AGI01234", "410621", "浚县农业局", dt.date(2013, 12, 1)
+        ),
+    ),
+}
+
+
+def filled_template(kind: str, values: dict[str, str]) -> bytes:
+    """The downloaded template with one more row typed in under the example."""
+    workbook = load_workbook(io.BytesIO(write_template_xlsx(kind)))
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    labels = {spec.label_zh: spec.name for spec in CANONICAL_FIELDS[kind]}
+    sheet.append(["1", *(values.get(labels[h], "") for h in header[1:])])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_template_sheets(kind: str) -> None:
+    workbook = load_workbook(io.BytesIO(write_template_xlsx(kind)))
+    data, notes = workbook.worksheets
+    assert notes.title == "说明"
+    header = [cell.value for cell in data[1]]
+    assert header == ["序号", *(spec.label_zh for spec in CANONICAL_FIELDS[kind])]
+    assert data.cell(row=2, column=1).value == "示例"
+    documented = {row[0] for row in notes.iter_rows(values_only=True) if row and row[0]}
+    assert {spec.label_zh for spec in CANONICAL_FIELDS[kind]} <= documented
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_template_round_trip(kind: str, observed_on: dt.date) -> None:
+    if kind == "patents":
+        values = {
+            "application_number": "CN201910593937.7",
+            "title": "计算机进行通用学习的方法",
+            "filing_date": "2019-07-03",
+            "applicants": "成都天钥科技有限公司",
+            "legal_status": "实质审查",
+        }
+    else:
+        values, expected = FILLED[kind]
+    parsed = parse_file(filled_template(kind, values), f"{kind}.xlsx", observed_on=observed_on)
+    assert parsed.layout.id == kind
+    results = list(parsed.results)
+    assert results[0] == (2, None)  # the example row is skipped
+    row, record = results[1]
+    assert row == 3
+    if kind == "patents":
+        assert isinstance(record, PatentRecord)
+        assert record.application_number == "CN201910593937.7"
+        assert record.applicants == ["成都天钥科技有限公司"]
+    else:
+        assert record == expected
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "patents"])
+def test_example_rows_are_valid(kind: str) -> None:
+    """The example row is skipped on import, yet it must itself be a valid row."""
+    table = read_table(write_template_xlsx(kind), "t.xlsx")
+    layout = detect_layout(table.header)
+    assert layout is not None
+    parse = layout.parser(table.header)
+    [(row, cells)] = list(table.rows)
+    cells[0] = "1"
+    result = parse(row, cells)
+    assert not isinstance(result, list), result
+
+
+def test_english_headers_are_accepted() -> None:
+    csv_text = "region_code,year,residents\n410602,2019,190000\n"
+    parsed = parse_file(csv_text.encode(), "population.csv")
+    assert parsed.layout.id == "population"
+    assert [r for _, r in parsed.results] == [PopulationRecord(2, "410602", 2019, 190000)]
+
+
+@pytest.mark.parametrize(
+    ("line", "column"),
+    [
+        ("41061,2019,1000", "行政区划代码"),
+        ("410611,1800,1000", "年份"),
+        ("410611,2019,-5", "常住人口"),
+        ("410611,2019,0", "常住人口"),
+        ("410611,,1000", "年份"),
+    ],
+)
+def test_population_rules(line: str, column: str) -> None:
+    parsed = parse_file(f"行政区划代码,年份,常住人口\n{line}\n".encode(), "p.csv")
+    [(_row, errors)] = list(parsed.results)
+    assert isinstance(errors, list)
+    assert [e.column for e in errors] == [column]
+    assert all(isinstance(e, RowError) and e.row == 2 and e.reason for e in errors)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("uscc", "91110000802100433C"),  # wrong check character
+        ("kind", "合作社联盟"),
+        ("tags", "中小企业;独角兽"),
+        ("tiers", "国家知识产权优势企业"),  # no year
+        ("tiers", "宇宙强企:2019"),
+        ("region_code", "4106"),
+    ],
+)
+def test_holder_rules(field: str, value: str) -> None:
+    values = dict(FILLED["holders"][0], **{field: value})
+    [_example, (_row, errors)] = list(parse_file(filled_template("holders", values), "h.xlsx").results)
+    assert isinstance(errors, list) and len(errors) == 1
+    labels = {spec.name: spec.label_zh for spec in CANONICAL_FIELDS["holders"]}
+    assert errors[0].column == labels[field]
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value"),
+    [
+        ("trademarks", "nice_classes", "9;46"),
+        ("trademarks", "mark_type", "奇怪商标"),
+        ("trademarks", "status", "失踪"),
+        ("trademarks", "registration_date", "2016-02-30"),
+        ("trademarks", "mark", ""),
+        ("copyrights", "category", "雕塑"),
+        ("gis", "kind", "名优特产"),
+        ("plant-varieties", "variety", ""),
+    ],
+)
+def test_other_kind_rules(kind: str, field: str, value: str) -> None:
+    values = dict(FILLED[kind][0], **{field: value})
+    [_example, (_row, errors)] = list(parse_file(filled_template(kind, values), "x.xlsx").results)
+    assert isinstance(errors, list) and len(errors) == 1
+    labels = {spec.name: spec.label_zh for spec in CANONICAL_FIELDS[kind]}
+    assert errors[0].column == labels[field]
+
+
+def test_work_categories() -> None:
+    values = dict(FILLED["copyrights"][0], category="美术作品")
+    [_example, (_row, record)] = list(parse_file(filled_template("copyrights", values), "c.xlsx").results)
+    assert isinstance(record, CopyrightRecord) and record.category == "work"
+
+
+def test_mapping_validation() -> None:
+    with pytest.raises(ValidationFailed):
+        layout_from_mapping("ships", {"name": "名称"}, "x")
+    with pytest.raises(ValidationFailed, match="不是"):
+        layout_from_mapping(
+            "population", {"region_code": "代码", "year": "年", "residents": "人", "gdp": "GDP"}, "x"
+        )
+    with pytest.raises(ValidationFailed, match="常住人口"):
+        layout_from_mapping("population", {"region_code": "代码", "year": "年"}, "x")
+    with pytest.raises(ValidationFailed):
+        layout_from_mapping("population", {"region_code": "代码", "year": "年", "residents": "人"}, " ")
+    with pytest.raises(InvalidFile, match="人口数"):
+        layout_from_mapping(
+            "population",
+            {"region_code": "代码", "year": "年", "residents": "人口数"},
+            "x",
+            header=["代码", "年", "人"],
+        )
+    layout = layout_from_mapping(
+        "population", {"region_code": "代码", "year": "年", "residents": "人口数"}, "统计局 2020"
+    )
+    assert layout.id == "mapping:统计局-2020"
+    with pytest.raises(InvalidFile):  # the mapped column is checked again when a file comes
+        layout.parser(["代码", "年", "人"])
+    parse = layout.parser(["年", "代码", "人口数", "备注"])
+    assert parse(2, ["2020", "410622", "200000", ""]) == PopulationRecord(2, "410622", 2020, 200000)
+
+
+def test_unknown_template_kind() -> None:
+    with pytest.raises(ValidationFailed):
+        write_template_xlsx("ships")

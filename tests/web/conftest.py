@@ -1,0 +1,51 @@
+"""Fixtures of the web tests: a registry with real imported patents, two holders in two
+counties, one user of every role and a staged upload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from web_support import COUNTY_A, COUNTY_B, REAL_PATENTS, World, import_real_patents
+
+from ipcity.config import Settings
+
+
+@pytest.fixture
+def world(
+    settings: Settings, session_factory: sessionmaker[Session], make_user: Callable[..., str], tmp_path: Path
+) -> World:
+    """Real patents imported; the first holders of two of them placed in two counties (A
+    with tags and a patent with paid annuities); users of every role; a staged upload."""
+    from ipcity.registry.models import Holder, Patent
+
+    source = import_real_patents(session_factory, tmp_path)
+    with session_factory() as session:
+        patents = list(session.scalars(select(Patent).order_by(Patent.id)))
+        firsts: dict[int, Patent] = {}
+        for patent in patents:
+            if patent.first_holder_id is not None:
+                firsts.setdefault(patent.first_holder_id, patent)
+        (hid_a, pat_a), (hid_b, pat_b) = list(firsts.items())[:2]
+        holder_a, holder_b = session.get(Holder, hid_a), session.get(Holder, hid_b)
+        assert holder_a is not None and holder_b is not None
+        holder_a.region_code, holder_a.tags = COUNTY_A, ["sme", "high_tech"]
+        holder_b.region_code, holder_b.tags = COUNTY_B, ["incubated"]
+        pat_a.annuities_paid_yuan, pat_b.annuities_paid_yuan = 1200, 900
+        world_ids = (hid_a, hid_b, pat_a.application_number, pat_b.application_number, pat_a.id)
+        session.commit()
+    users = {
+        "admin": make_user("admin", "admin-1"),
+        "city_officer": make_user("city_officer", "city-1"),
+        "county_officer": make_user("county_officer", "county-1", region_code=COUNTY_A),
+        "enterprise": make_user("enterprise", "ent-1", holder_id=world_ids[0]),
+        "public": "",
+    }
+    token = "stagedtoken123"
+    folder = settings.upload_dir / "staging" / token
+    folder.mkdir(parents=True)
+    (folder / source.name).write_bytes(source.read_bytes())
+    return World(*world_ids, token=token, users=users, upload_dir=settings.upload_dir)

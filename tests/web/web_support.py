@@ -1,0 +1,120 @@
+"""Helpers of the web tests: every route of the app, logging in, the shared test world."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipcity.auth.roles import SYSTEM
+from ipcity.config import Settings
+
+SHARED_DATA = Path(
+    os.environ.get("IPCITY_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
+)
+REAL_PATENTS = SHARED_DATA / "patents_cn" / "henan_sample_10_62cols.csv"
+COUNTY_A = "410611"  # 淇滨区
+COUNTY_B = "410621"  # 浚县
+ROLES = ("admin", "city_officer", "county_officer", "enterprise", "public")
+
+
+@dataclass
+class World:
+    """What the web tests act on: ids of real records and one username per role."""
+
+    holder_a: int
+    holder_b: int
+    patent_a: str  # application number of a patent whose first holder is holder A
+    patent_b: str  # ... whose first holder is holder B
+    patent_a_id: int
+    token: str  # a staged import upload
+    users: dict[str, str]  # role -> username (public: "")
+    upload_dir: Path
+
+
+def iter_routes(app: Any) -> Iterator[Any]:
+    """Every route of the app, flattened: FastAPI >= 0.120 keeps included routers as
+    lazy branches in ``app.routes``; older versions list the routes themselves."""
+    for route in app.routes:
+        if hasattr(route, "effective_route_contexts"):
+            yield from route.effective_route_contexts()
+        else:
+            yield route
+
+
+def route_methods(app: Any) -> set[tuple[str, str]]:
+    """(method, path template) for every route; a mount counts as ``GET /mount/{path}``."""
+    out: set[tuple[str, str]] = set()
+    for route in iter_routes(app):
+        methods = getattr(route, "methods", None)
+        path = getattr(route, "path", None)
+        if path is None:
+            continue
+        if not methods:
+            out.add(("GET", path.rstrip("/") + "/{path}"))
+            continue
+        for method in methods:
+            out.add((method, path))
+    return out
+
+
+SECOND_APPLICANT = "浚县测试农业科技有限公司"  # test-only name given to the last rows
+
+
+def import_real_patents(factory: sessionmaker[Session], tmp: Path) -> Path:
+    """Import the real 10-row export (CNIPA-style 62 columns) as the system. All its rows
+    name one applicant, so rows 6 to 10 are given a second (test) applicant in a copy."""
+    import csv
+    import io
+
+    from ipcity.registry.importing import run_import
+
+    if not REAL_PATENTS.exists():
+        pytest.skip(f"real data file not available: {REAL_PATENTS}")
+    rows = list(csv.reader(io.StringIO(REAL_PATENTS.read_text(encoding="utf-8-sig"))))
+    header = rows[0]
+    for row in rows[6:]:
+        for column in ("申请人", "第一权利人", "当前权利人"):
+            row[header.index(column)] = SECOND_APPLICANT
+        row[header.index("申请人地址")] = "456250河南省鹤壁市浚县黎阳路1号"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path = tmp / "patents-two-holders.csv"
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    with factory() as session:
+        result = run_import(session, SYSTEM, path, path.name, errors_dir=tmp)
+        assert result.inserted == 10 and result.rejected == 0, result.summary()
+    return path
+
+
+PASSWORD = "correct-horse-battery"  # the password tests/conftest.py's make_user gives
+
+
+def csrf_of(client: Any) -> str:
+    """The CSRF token of the client's session (a page is loaded first when there is none)."""
+    from ipcity.web.security import SESSION_COOKIE
+
+    if SESSION_COOKIE not in client.cookies:
+        client.get("/login")
+    codec = client.app.state.session_codec
+    return str(codec.load(client.cookies.get(SESSION_COOKIE))["csrf"])
+
+
+def login(client: Any, username: str, password: str = PASSWORD) -> Any:
+    """Log a client in through the real form (a no-op for the public)."""
+    if not username:
+        csrf_of(client)
+        return None
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_of(client), "next": "/"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:300]
+    return response
