@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ipcity_testing import PASSWORD, SHARED_DATA, csrf_of, login, shared_file
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,19 +23,10 @@ from ipcity.auth.roles import SYSTEM
 from ipcity.config import Settings
 from ipcity.db import make_engine, make_session_factory
 
-SHARED_DATA = Path(
-    os.environ.get("IPCITY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
+__all__ = ["PASSWORD", "SHARED_DATA", "csrf_of", "login", "shared_file"]
+
 PG_URL = os.environ.get("IPCITY_TEST_DATABASE_URL")
 KEEP_TABLES = {"alembic_version", "regions", "zones", "population"}
-
-
-def shared_file(*parts: str) -> Path:
-    """A file of the real public data set (read in place, never copied into the repository)."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"real data file not available: {path}")
-    return path
 
 
 def _worker() -> str:
@@ -146,9 +138,6 @@ def client(app: Any) -> Iterator[Any]:
         yield c
 
 
-PASSWORD = "correct-horse-battery"
-
-
 @pytest.fixture
 def make_user(session_factory: sessionmaker[Session]) -> Callable[..., str]:
     """Create a user of a role; returns the username (password: ``PASSWORD``)."""
@@ -164,23 +153,3 @@ def make_user(session_factory: sessionmaker[Session]) -> Callable[..., str]:
         return name
 
     return _make
-
-
-def csrf_of(client: Any) -> str:
-    """The CSRF token of the client's session (loads a page first to get a session)."""
-    from ipcity.web.security import SESSION_COOKIE
-
-    if SESSION_COOKIE not in client.cookies:
-        client.get("/login")
-    codec = client.app.state.session_codec
-    return str(codec.load(client.cookies.get(SESSION_COOKIE))["csrf"])
-
-
-def login(client: Any, username: str, password: str = PASSWORD) -> Any:
-    """Log a test client in through the real form."""
-    token = csrf_of(client)
-    return client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": token, "next": "/"},
-        follow_redirects=False,
-    )

@@ -49,9 +49,9 @@ def login(
     session: SessionDep,
     settings: SettingsDep,
     locale: LocaleDep,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     """Check the password (rate-limited), then start a fresh session."""
     client = request.client.host if request.client else "unknown"
@@ -117,10 +117,10 @@ def add_user(
     session: SessionDep,
     actor: CurrentActor,
     locale: LocaleDep,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    role: Annotated[str, Form()],
-    region_code: Annotated[str | None, Form()] = None,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1024)],
+    role: Annotated[str, Form(max_length=32)],
+    region_code: Annotated[str | None, Form(max_length=12)] = None,
     holder_id: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Admin: create a user (one-sentence error on bad input, nothing created)."""
@@ -142,7 +142,7 @@ def add_user(
                 "role_labels": ROLE_LABELS,
                 "error": message,
             },
-            status_code=400,
+            status_code=exc.status,
         )
     return RedirectResponse("/users", status_code=303)
 

@@ -9,10 +9,11 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ipcity import audit
+from ipcity.demo.ipc_titles import SAMPLE_IPC_TITLES
 from ipcity.demo.sample_data import generate_sample, sample_summary
 from ipcity.places.models import Zone
 from ipcity.places.service import address_locator
-from ipcity.registry.models import Patent
+from ipcity.registry.models import IpcTitle, Patent
 from ipcity.registry.store import HolderSeed, ensure_holders, lock_for_import, plan_patents, write_patents
 from ipcity.registry.store_assets import plan_assets, plan_holders, write_assets, write_holders
 
@@ -48,6 +49,10 @@ def load_sample(session: Session, patents: int = 5000, seed: int = 2017) -> dict
         ("gis", data.geographical_indications),
     ):
         write_assets(session, plan_assets(session, kind, records), locate, is_sample=True)
+    known = set(session.scalars(select(IpcTitle.code)))
+    session.add_all(
+        IpcTitle(code=code, title_zh=title) for code, title in SAMPLE_IPC_TITLES.items() if code not in known
+    )
     summary = sample_summary(data)
     audit.record(session, "system", "demo.load", "sample_data", None, {"seed": seed, "counts": summary})
     return summary

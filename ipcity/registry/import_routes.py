@@ -277,6 +277,9 @@ async def import_confirm(
     layout = _layout_for(session, kind, mapping_name, mapping or None, header)
     if layout is None:
         raise InvalidFile("无法识别文件「{filename}」的格式；请先指定各列对应的字段", filename=path.name)
+    # Refused here, not only in the worker: a county officer must not get a progress page
+    # for an import of patents it may not make.
+    require(actor, "registry.import_scoped" if layout.kind in importing.SCOPED_KINDS else "registry.import_patents")
     jobs = _jobs(request)
     if (jobs.get(token) or {}).get("started"):
         return render(request, "registry/import_progress.html", {"token": token, "job": jobs.get(token)})

@@ -179,11 +179,21 @@ def list_mappings(session: Session, kind: str | None = None) -> list[ColumnMappi
     return list(session.scalars(query))
 
 
-def _row_error(row: int, column: str, value: str, reason: str, **params: str) -> RowError:
-    return RowError(row, column, value, reason, tuple(params.items()))
+def _row_error(row: int, column: str, cell: str, reason: str, **params: str) -> RowError:
+    # ``cell`` (not ``value``): reasons name the cell as {value}, which must stay a keyword.
+    return RowError(row, column, cell, reason, tuple(params.items()))
 
 
-def _check_scope(actor: Actor, kind: str, records: list[Any], errors: list[RowError]) -> list[Any]:
+def _column_labels(layout: Layout, header: list[str]) -> dict[str, str]:
+    """Field -> the header text as the file spells it (a row error names the officer's column)."""
+    labels = {spec.name: spec.label_zh for spec in CANONICAL_FIELDS.get(layout.kind, ())}
+    found = {name: header[index] for name, index in layout.resolve(header).items() if index < len(header)}
+    return {**labels, **found}
+
+
+def _check_scope(
+    actor: Actor, kind: str, records: list[Any], errors: list[RowError], columns: dict[str, str]
+) -> list[Any]:
     """County officers import holders and population of their own county only."""
     if actor.role != "county_officer":
         return records
@@ -194,7 +204,7 @@ def _check_scope(actor: Actor, kind: str, records: list[Any], errors: list[RowEr
             errors.append(
                 _row_error(
                     record.source_row,
-                    "行政区划代码",
+                    columns.get("region_code", "行政区划代码"),
                     code or "",
                     "县区账号只能导入本县区（{own}）的记录",
                     own=actor.region_code or "",
@@ -205,24 +215,44 @@ def _check_scope(actor: Actor, kind: str, records: list[Any], errors: list[RowEr
     return kept
 
 
-def _check_places(session: Session, kind: str, records: list[Any], errors: list[RowError]) -> list[Any]:
-    """Region and zone codes must exist (GB/T 2260 table, zones table)."""
-    zone_codes = set(session.scalars(select(Zone.code)))
+def _check_places(
+    session: Session, kind: str, records: list[Any], errors: list[RowError], columns: dict[str, str]
+) -> list[Any]:
+    """Region codes must exist (GB/T 2260 table, or a zone for population); a holder's zone
+    must exist, given by its code or by its name (the template's example gives the name)."""
+    zones = list(session.scalars(select(Zone)))
+    zone_codes = {z.code for z in zones}
+    zone_by_name = {z.name: z.code for z in zones}
     kept = []
     for record in records:
         code = getattr(record, "region_code", None)
         if code and get_division(code) is None and code not in zone_codes:
             errors.append(
-                _row_error(record.source_row, "行政区划代码", code, "行政区划代码 {value} 不在 GB/T 2260 行政区划表中", value=code)
+                _row_error(
+                    record.source_row,
+                    columns.get("region_code", "行政区划代码"),
+                    code,
+                    "行政区划代码 {value} 不在 GB/T 2260 行政区划表中",
+                    value=code,
+                )
             )
             continue
         zone = getattr(record, "zone_code", None)
         if kind == "holders" and zone and zone not in zone_codes:
-            errors.append(
-                _row_error(record.source_row, "园区", zone, "园区代码 {value} 不存在；可用的园区代码：{codes}", value=zone,
-                           codes="、".join(sorted(zone_codes)))
-            )
-            continue
+            if zone in zone_by_name:
+                record.zone_code = zone_by_name[zone]
+            else:
+                errors.append(
+                    _row_error(
+                        record.source_row,
+                        columns.get("zone_code", "园区"),
+                        zone,
+                        "园区 {value} 不存在；应为以下园区的名称或代码之一：{codes}",
+                        value=zone,
+                        codes="、".join(f"{z.name}（{z.code}）" for z in zones),
+                    )
+                )
+                continue
         kept.append(record)
     return kept
 
@@ -278,10 +308,11 @@ def run_import(
                 progress("读取/read", rows, 0)
         progress("读取/read", rows, rows)
         result.rows_read = rows
+        columns = _column_labels(chosen, parsed.header)
         if kind in SCOPED_KINDS:
-            records = _check_scope(actor, kind, records, errors)
+            records = _check_scope(actor, kind, records, errors, columns)
         if kind in ("holders", "population", "gis"):
-            records = _check_places(session, kind, records, errors)
+            records = _check_places(session, kind, records, errors, columns)
         result.rejected = len({e.row for e in errors})
         result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:ERROR_PREVIEW]
         if errors and errors_dir is not None:
@@ -378,13 +409,14 @@ def _plan_and_write(
             [r for r in records if isinstance(r, PopulationRecord)], lambda r: (r.region_code, r.year)
         )
         existing = {
-            (p.area_code, p.year): p.residents for p in session.scalars(select(Population))
+            (p.area_code, p.year): (p.residents, p.source) for p in session.scalars(select(Population))
         }
         for record in unique:
             known = existing.get((record.region_code, record.year))
             if known is None:
                 result.inserted += 1
-            elif known != record.residents:
+            elif known[0] != record.residents or (record.source and known[1] != record.source):
+                # upsert_population writes a corrected source too: count it as the change it is.
                 result.updated += 1
             else:
                 result.unchanged += 1

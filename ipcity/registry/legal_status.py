@@ -15,13 +15,16 @@ from ipcity.registry.records import TERMINAL_STATUSES
 IN_FORCE_STATUSES = frozenset({"granted", "restored"})
 
 # Order of statuses that fall on the same day: a grant and a lapse recorded with one date
-# means the lapse came later.
-_SAME_DAY_ORDER = {
+# means the lapse came later. Every other status ranks SAME_DAY_LAST. The SQL of the patent
+# search (``registry.service``) orders by the same ranks, so that both give one answer.
+SAME_DAY_ORDER = {
     "filed": 0,
     "examination": 1,
     "granted": 2,
     "restored": 3,
 }
+SAME_DAY_LAST = 9
+_SAME_DAY_ORDER = SAME_DAY_ORDER
 
 STATUS_LABELS = {
     "filed": "公开/在审",
@@ -43,10 +46,15 @@ def term_end(patent_type: str | None, filing_date: date | None) -> date | None:
     """The day after which the right expires at the latest (Patent Law art. 42).
 
     Inventions 20 years from filing; utility models 10 years; designs 10 years, or 15 for
-    applications filed from 2021-06-01 (the fourth amendment).
+    applications filed from 2021-06-01 (the fourth amendment). The term counts from the
+    filing day, so its last day is the day before the anniversary and the right has ended
+    on the anniversary itself. Filed on 29 February, the term runs to the end of February
+    of its last year (there is no anniversary to end on): the right has ended on 1 March.
 
     >>> term_end("invention", date(2010, 3, 1))
     datetime.date(2030, 3, 1)
+    >>> term_end("utility_model", date(2012, 2, 29))
+    datetime.date(2022, 3, 1)
     """
     if patent_type is None or filing_date is None:
         return None
@@ -58,13 +66,13 @@ def term_end(patent_type: str | None, filing_date: date | None) -> date | None:
         years = 10
     try:
         return filing_date.replace(year=filing_date.year + years)
-    except ValueError:  # 29 February
-        return filing_date.replace(year=filing_date.year + years, day=28)
+    except ValueError:  # 29 February, and the last year has none
+        return date(filing_date.year + years, 3, 1)
 
 
 def _sort_key(event: tuple[str, date | None]) -> tuple[date, int]:
     status, when = event
-    return (when or date.min, _SAME_DAY_ORDER.get(status, 9))
+    return (when or date.min, SAME_DAY_ORDER.get(status, SAME_DAY_LAST))
 
 
 def status_at(events: Iterable[tuple[str, date | None]], on: date) -> str | None:

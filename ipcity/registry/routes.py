@@ -318,11 +318,15 @@ def holders_page(
 
 
 def _holder_chart(holder: HolderDetail, locale: str) -> str:
-    years = sorted(holder.counts_by_year)
+    # Every year from the first filing to the last, so a year without filings shows as zero
+    # instead of vanishing from the axis.
+    filed = holder.counts_by_year
+    years = list(range(min(filed), max(filed) + 1)) if filed else []
     names = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
     if locale == "en":
         names = {"invention": "Invention", "utility_model": "Utility model", "design": "Design"}
     option: dict[str, Any] = {
+        "color": ["#0b4a8b", "#3a9e8f", "#e0a030"],
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
         "grid": {"left": 40, "right": 16, "bottom": 30, "top": 36},
@@ -333,7 +337,8 @@ def _holder_chart(holder: HolderDetail, locale: str) -> str:
                 "name": label,
                 "type": "bar",
                 "stack": "total",
-                "data": [holder.counts_by_year[y].get(key, 0) for y in years],
+                "barMaxWidth": 48,
+                "data": [holder.counts_by_year.get(y, {}).get(key, 0) for y in years],
             }
             for key, label in names.items()
         ],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import Select, and_, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from ipcity import audit
@@ -23,6 +23,8 @@ from ipcity.registry import ipc as ipc_titles
 from ipcity.registry.legal_status import (
     IN_FORCE_STATUSES,
     PATENT_TYPE_LABELS,
+    SAME_DAY_LAST,
+    SAME_DAY_ORDER,
     STATUS_LABELS,
     in_force_on,
     term_end,
@@ -110,12 +112,15 @@ class PatentQuery:
 
 
 def _latest_status(on: date | None = None) -> Any:
-    """SQL: the latest status of each patent (on a date, today by default)."""
+    """SQL: the latest status of each patent (on a date, today by default), the one
+    :func:`ipcity.registry.legal_status.status_at` gives: by date, then same-day rank (a
+    lapse recorded on its grant's day comes after the grant), then the order recorded."""
     event = aliased(PatentStatusEvent)
     query = select(event.status).where(event.patent_id == Patent.id)
     if on is not None:
         query = query.where(event.date <= on)
-    return query.order_by(event.date.desc(), event.id.desc()).limit(1).scalar_subquery()
+    same_day = case(SAME_DAY_ORDER, value=event.status, else_=SAME_DAY_LAST)
+    return query.order_by(event.date.desc(), same_day.desc(), event.id.desc()).limit(1).scalar_subquery()
 
 
 def _within_term(on: date) -> Any:

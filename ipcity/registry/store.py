@@ -28,7 +28,7 @@ from ipcity.registry.models import (
     PatentStatusEvent,
 )
 from ipcity.registry.normalize import display_name, infer_holder_kind, normalize_name
-from ipcity.registry.records import PatentRecord
+from ipcity.registry.records import PatentRecord, PublicationRecord
 from ipcity.registry.search import index_text
 
 Progress = Callable[[str, int, int], None]
@@ -252,6 +252,57 @@ def _new_status_events(
     return out
 
 
+# Fields a later export may lack (Patentics has no abstract, incoPat no claims count …):
+# an empty value in the file keeps what the registry holds, so a poorer export never
+# erases data and two exports of the same patent do not undo each other.
+_KEPT_FIELDS = (
+    "title_en",
+    "abstract",
+    "filing_date",
+    "publication_date",
+    "grant_date",
+    "ipc_main",
+    "pct_application_number",
+    "pct_publication_number",
+    "claims_count",
+    "patent_type",
+)
+_KEPT_LISTS = ("ipc_all", "inventors", "family")
+
+
+def _stored_patents(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The stored bibliographic fields and publications of existing patents."""
+    columns = [Patent.id, Patent.title, *(getattr(Patent, f) for f in _KEPT_FIELDS + _KEPT_LISTS)]
+    out: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        for row in session.execute(select(*columns).where(Patent.id.in_(chunk))):
+            data = row._asdict()
+            for name in _KEPT_LISTS:
+                data[name] = [v for v in (data[name] or "").split("|") if v]
+            data["publications"] = []
+            out[data["id"]] = data
+        for pid, number, kind, when in session.execute(
+            select(
+                PatentPublication.patent_id, PatentPublication.number, PatentPublication.kind, PatentPublication.date
+            ).where(PatentPublication.patent_id.in_(chunk))
+        ):
+            out[pid]["publications"].append(PublicationRecord(number, kind, when))
+    return out
+
+
+def _keep_what_the_file_lacks(record: PatentRecord, stored: dict[str, Any]) -> None:
+    if not record.title and stored["title"]:
+        record.title = stored["title"]
+    for name in _KEPT_FIELDS:
+        if getattr(record, name) is None and stored[name] is not None:
+            setattr(record, name, stored[name])
+    for name in _KEPT_LISTS:
+        if not getattr(record, name) and stored[name]:
+            setattr(record, name, stored[name])
+    known = {p.number for p in record.publications}
+    record.publications.extend(p for p in stored["publications"] if p.number not in known)
+
+
 @dataclass
 class PatentPlan:
     """The outcome of comparing records with the registry, before anything is written."""
@@ -277,6 +328,7 @@ def plan_patents(session: Session, records: Sequence[PatentRecord], progress: Pr
             existing[number] = (pid, digest)
     events: dict[int, list[tuple[str, date | None, bool]]] = {}
     known_ids = [pid for pid, _ in existing.values()]
+    stored = _stored_patents(session, known_ids)
     for chunk in _chunks(known_ids):
         for pid, status, when, observed in session.execute(
             select(
@@ -289,9 +341,11 @@ def plan_patents(session: Session, records: Sequence[PatentRecord], progress: Pr
             events.setdefault(pid, []).append((status, when, observed))
     total = len(records)
     for i, record in enumerate(records):
+        found = existing.get(record.application_number)
+        if found is not None and found[0] in stored:
+            _keep_what_the_file_lacks(record, stored[found[0]])
         digest = content_hash(patent_content(record))
         plan.digests[record.application_number] = digest
-        found = existing.get(record.application_number)
         if found is None:
             plan.new.append(record)
             plan.new_events[record.application_number] = [

@@ -191,8 +191,11 @@ def _holder_state(holder: Holder | None, zone_codes: dict[int, str]) -> tuple[An
     )
 
 
-def _record_state(record: HolderRecord, current: Holder | None) -> tuple[Any, ...]:
-    # Blank cells in the template leave what the registry holds.
+def _record_state(
+    record: HolderRecord, current: Holder | None, current_zone: str | None = None
+) -> tuple[Any, ...]:
+    # Blank cells in the template leave what the registry holds (the zone too: a holder
+    # placed in a zone by its address keeps it when the zone column is left blank).
     def keep(value: Any, attr: str) -> Any:
         return value if value not in (None, "", []) else (getattr(current, attr) if current else None)
 
@@ -201,7 +204,7 @@ def _record_state(record: HolderRecord, current: Holder | None) -> tuple[Any, ..
         record.kind or (current.kind if current else infer_holder_kind(record.name)),
         keep(record.uscc, "uscc"),
         keep(record.region_code, "region_code"),
-        record.zone_code,
+        record.zone_code or current_zone,
         keep(record.address, "address"),
         sorted(record.tags) if record.tags else sorted(current.tags or []) if current else [],
         sorted(record.tiers)
@@ -233,7 +236,9 @@ def plan_holders(session: Session, records: Sequence[HolderRecord], zone_ids: di
         current = find_holder(session, record)
         if current is None:
             plan.new.append(record)
-        elif _holder_state(current, zone_codes) != _record_state(record, current):
+        elif _holder_state(current, zone_codes) != _record_state(
+            record, current, zone_codes.get(current.zone_id) if current.zone_id else None
+        ):
             plan.changed.append((current.id, record))
         else:
             plan.unchanged += 1

@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -31,27 +30,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
-
-
-def _root_conftest(config: pytest.Config) -> ModuleType:
-    # Conftest files outside packages all import as "conftest"; ask pytest for the root one.
-    module = config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-    assert isinstance(module, ModuleType), f"{ROOT_CONFTEST} is not loaded"
-    return module
-
-
-@pytest.fixture
-def password(request: pytest.FixtureRequest) -> str:
-    """The password of the users ``make_user`` creates."""
-    return str(_root_conftest(request.config).PASSWORD)
-
-
-@pytest.fixture
-def shared_data(request: pytest.FixtureRequest) -> Callable[..., Path]:
-    """``shared_file`` of the root conftest: a real data file, read in place (skips if absent)."""
-    found: Callable[..., Path] = _root_conftest(request.config).shared_file
-    return found
 
 
 @pytest.fixture

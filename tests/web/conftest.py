@@ -14,12 +14,24 @@ from web_support import COUNTY_A, COUNTY_B, REAL_PATENTS, World, import_real_pat
 from ipcity.config import Settings
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id with test-sized costs: the same algorithm and hash format, a fraction of
+    the time (production costs make every user and login of a test ~0.4 s)."""
+    from argon2 import PasswordHasher
+
+    from ipcity.auth import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture
 def world(
     settings: Settings, session_factory: sessionmaker[Session], make_user: Callable[..., str], tmp_path: Path
 ) -> World:
     """Real patents imported; the first holders of two of them placed in two counties (A
     with tags and a patent with paid annuities); users of every role; a staged upload."""
+    from ipcity.auth.models import User
     from ipcity.registry.models import Holder, Patent
 
     source = import_real_patents(session_factory, tmp_path)
@@ -44,8 +56,15 @@ def world(
         "enterprise": make_user("enterprise", "ent-1", holder_id=world_ids[0]),
         "public": "",
     }
+    with session_factory() as session:
+        user_ids = {
+            role: session.scalar(select(User.id).where(User.username == name))
+            for role, name in users.items()
+            if name
+        }
     token = "stagedtoken123"
     folder = settings.upload_dir / "staging" / token
     folder.mkdir(parents=True)
     (folder / source.name).write_bytes(source.read_bytes())
-    return World(*world_ids, token=token, users=users, upload_dir=settings.upload_dir)
+    (folder / "0123456789ab-rejected.csv").write_bytes("\ufeff行号,列,值,原因\n".encode())
+    return World(*world_ids, token=token, users=users, user_ids=user_ids, upload_dir=settings.upload_dir)

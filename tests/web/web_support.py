@@ -35,6 +35,7 @@ class World:
     patent_a_id: int
     token: str  # a staged import upload
     users: dict[str, str]  # role -> username (public: "")
+    user_ids: dict[str, int]  # role -> user id (no public)
     upload_dir: Path
 
 
@@ -118,3 +119,17 @@ def login(client: Any, username: str, password: str = PASSWORD) -> Any:
     )
     assert response.status_code == 303, response.text[:300]
     return response
+
+
+def client_as(app: Any, world: World, role: str) -> Any:
+    """A test client whose signed session cookie says it is ``role``'s user (the public: an
+    anonymous session). Logging in through the form is tested in test_auth.py; here the
+    cookie is minted directly, so a walk over every route and role stays fast."""
+    from fastapi.testclient import TestClient
+
+    from ipcity.web.security import SESSION_COOKIE, new_session
+
+    client = TestClient(app)
+    data = new_session(world.user_ids.get(role))
+    client.cookies.set(SESSION_COOKIE, app.state.session_codec.dump(data))
+    return client

@@ -1,0 +1,266 @@
+"""Who may do what: every route of the app, every method, every role, against an explicit
+access table. A route added without an entry in ``ACCESS`` fails the test.
+
+Roles: admin, city officer, county officer of 410611, enterprise user bound to holder A
+(in 410611), the anonymous public. Holder B lies in 410621.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from web_support import COUNTY_A, COUNTY_B, REAL_PATENTS, ROLES, World, client_as, csrf_of, route_methods
+
+from ipcity.audit import AuditEntry
+from ipcity.auth.roles import Actor
+from ipcity.errors import PermissionDenied
+from ipcity.registry import service
+from ipcity.registry.models import Holder
+
+ADMIN, CITY, COUNTY, ENTERPRISE, PUBLIC = ROLES
+
+
+def everyone(status: int = 200) -> dict[str, int]:
+    """Every role gets ``status``."""
+    return dict.fromkeys(ROLES, status)
+
+
+def only(*allowed: str, ok: int = 200, public: int = 401) -> dict[str, int]:
+    """``allowed`` roles get ``ok``; other users 403; the public ``public`` (401, or 303 to
+    the login page for a page it opens with GET)."""
+    return {role: ok if role in allowed else (public if role == PUBLIC else 403) for role in ROLES}
+
+
+OFFICERS = (ADMIN, CITY, COUNTY)
+CITY_WIDE = (ADMIN, CITY)
+
+Body = Callable[[World, str], dict[str, Any]]
+
+
+def _login(world: World, role: str) -> dict[str, Any]:
+    from web_support import PASSWORD
+
+    return {"data": {"username": world.users[role] or "no-such-user", "password": PASSWORD, "next": "/"}}
+
+
+def _new_user(world: World, role: str) -> dict[str, Any]:
+    return {"data": {"username": f"new-by-{role}", "password": "a-long-enough-password", "role": "city_officer"}}
+
+
+def _holder_json(world: World, role: str) -> dict[str, Any]:
+    return {"json": {"address": f"淇滨区测试路{ROLES.index(role)}号"}}
+
+
+def _holder_form(world: World, role: str) -> dict[str, Any]:
+    return {"data": {"kind": "institute", "region_code": COUNTY_A, "address": f"淇滨区表单路{ROLES.index(role)}号"}}
+
+
+def _upload(world: World, role: str) -> dict[str, Any]:
+    return {"files": {"file": ("patents.csv", REAL_PATENTS.read_bytes(), "text/csv")}, "data": {"kind": ""}}
+
+
+def _api_upload(world: World, role: str) -> dict[str, Any]:
+    return {"files": {"file": ("patents.csv", REAL_PATENTS.read_bytes(), "text/csv")}, "data": {"confirm": "false"}}
+
+
+def _mapping(world: World, role: str) -> dict[str, Any]:
+    return {"data": {"kind": "patents", "field__application_number": "申请号", "field__title": "专利名称"}}
+
+
+# (method, path template) -> (expected status by role, request body or None).
+# Order matters once: the confirm of the staged import comes before its progress page.
+ACCESS: dict[tuple[str, str], tuple[dict[str, int], Body | None]] = {
+    ("GET", "/"): (everyone(), None),
+    ("GET", "/about"): (everyone(), None),
+    ("GET", "/docs"): (everyone(), None),
+    ("GET", "/openapi.json"): (everyone(), None),
+    ("HEAD", "/openapi.json"): (everyone(), None),
+    ("GET", "/static/{path}"): (everyone(), None),
+    ("GET", "/login"): (everyone(), None),
+    ("POST", "/login"): ({**everyone(303), PUBLIC: 401}, _login),
+    ("POST", "/logout"): (everyone(303), None),
+    ("GET", "/api/v1/me"): (everyone(), None),
+    # Users and audit.
+    ("GET", "/users"): (only(ADMIN, public=303), None),
+    ("POST", "/users"): (only(ADMIN, ok=303), _new_user),
+    ("GET", "/audit"): (only(*CITY_WIDE, public=303), None),
+    ("GET", "/api/v1/audit/verify"): (only(*CITY_WIDE), None),
+    # The open registry (P2.8): pages and API for everyone.
+    ("GET", "/patents"): (everyone(), None),
+    ("GET", "/patents/{number}"): (everyone(), None),
+    ("GET", "/patents/export.{fmt}"): (everyone(), None),
+    ("GET", "/holders"): (everyone(), None),
+    ("GET", "/holders/{holder_id}"): (everyone(), None),
+    ("GET", "/regions/{code}"): (everyone(), None),
+    ("GET", "/api/v1/patents"): (everyone(), None),
+    ("GET", "/api/v1/patents/{number}"): (everyone(), None),
+    ("GET", "/api/v1/holders"): (everyone(), None),
+    ("GET", "/api/v1/holders/{holder_id}"): (everyone(), None),
+    ("GET", "/api/v1/regions/{code}"): (everyone(), None),
+    ("GET", "/api/v1/stats"): (everyone(), None),
+    ("GET", "/api/v1/places/counties"): (everyone(), None),
+    ("GET", "/api/v1/places/zones"): (everyone(), None),
+    ("GET", "/import/templates/{kind}.xlsx"): (everyone(), None),
+    # Corrections of a holder (A, in the county officer's county).
+    ("PATCH", "/api/v1/holders/{holder_id}"): (only(*OFFICERS), _holder_json),
+    ("POST", "/holders/{holder_id}"): (only(*OFFICERS, ok=303), _holder_form),
+    # Imports: the page for every officer; patents only for the city.
+    ("GET", "/import"): (only(*OFFICERS, public=303), None),
+    ("POST", "/import/preview"): (only(*CITY_WIDE), _upload),
+    ("POST", "/import/{token}/mapping"): (only(*CITY_WIDE), _mapping),
+    ("POST", "/import/{token}/confirm"): (only(*CITY_WIDE), None),
+    ("GET", "/import/{token}/progress"): (only(*OFFICERS, public=303), None),
+    ("GET", "/import/{token}/rejected.csv"): (only(*OFFICERS, public=303), None),
+    ("POST", "/api/v1/imports"): (only(*CITY_WIDE), _api_upload),
+}
+
+
+def _path(template: str, world: World) -> str:
+    return template.format(
+        number=world.patent_a,
+        holder_id=world.holder_a,
+        code=COUNTY_A,
+        fmt="csv",
+        kind="patents",
+        token=world.token,
+        path="css/ipcity.css",
+    )
+
+
+def test_every_route_is_in_the_access_table(app: Any) -> None:
+    routes = route_methods(app)
+    missing = sorted(routes - set(ACCESS), key=lambda r: (r[1], r[0]))
+    stale = sorted(set(ACCESS) - routes, key=lambda r: (r[1], r[0]))
+    assert not missing, f"every route must be in the access table: {missing}"
+    assert not stale, f"the access table names routes the app does not have: {stale}"
+
+
+def test_every_route_and_role_against_the_table(app: Any, world: World) -> None:
+    """Each (route, method, role) answers exactly the status of the table; never a 5xx."""
+    wrong: list[str] = []
+    for (method, template), (expected, body) in ACCESS.items():
+        for role in ROLES:
+            client = client_as(app, world, role)
+            kwargs = body(world, role) if body else {}
+            headers = {"X-CSRF-Token": csrf_of(client)} if method in {"POST", "PATCH", "PUT", "DELETE"} else {}
+            response = client.request(
+                method, _path(template, world), headers=headers, follow_redirects=False, **kwargs
+            )
+            if response.status_code != expected[role] or response.status_code >= 500:
+                wrong.append(
+                    f"{method} {template} as {role}: {response.status_code}, expected {expected[role]}"
+                    f" — {response.text[:160]!r}"
+                )
+    _wait_for_imports(app)
+    assert not wrong, "\n".join(wrong)
+
+
+def _wait_for_imports(app: Any, seconds: float = 30) -> None:
+    # The confirmed import runs in a worker thread; let it finish before the database goes.
+    jobs = getattr(app.state, "import_jobs", None)
+    deadline = time.monotonic() + seconds
+    while jobs is not None and time.monotonic() < deadline:
+        if all(job.get("finished") for job in jobs.state.values()):
+            return
+        time.sleep(0.05)
+
+
+def test_public_reads_the_open_registry_but_nothing_else(app: Any, world: World) -> None:
+    client = client_as(app, world, PUBLIC)
+    for path in ("/patents", f"/patents/{world.patent_a}", f"/holders/{world.holder_a}", "/api/v1/patents"):
+        assert client.get(path).status_code == 200, path
+    for path in ("/import", "/users", "/audit"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+    token = {"X-CSRF-Token": csrf_of(client)}
+    patch = client.patch(f"/api/v1/holders/{world.holder_a}", json={"address": "x"}, headers=token)
+    assert patch.status_code == 401 and patch.json()["ok"] is False
+    upload = client.post("/api/v1/imports", files=_api_upload(world, PUBLIC)["files"], headers=token)
+    assert upload.status_code == 401 and upload.json()["code"] == "not_authenticated"
+
+
+def _holder(session_factory: Any, holder_id: int) -> Holder:
+    with session_factory() as session:
+        holder = session.get(Holder, holder_id)
+        assert holder is not None
+        return holder
+
+
+def _audit_actions(session_factory: Any) -> list[tuple[str, str]]:
+    with session_factory() as session:
+        return [(e.actor, e.action) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_county_officer_changes_only_its_own_county(app: Any, world: World, session_factory: Any) -> None:
+    client = client_as(app, world, COUNTY)
+    token = {"X-CSRF-Token": csrf_of(client)}
+    before_b = _holder(session_factory, world.holder_b).address
+    audit_before = _audit_actions(session_factory)
+
+    own = client.patch(f"/api/v1/holders/{world.holder_a}", json={"address": "淇滨区新址1号"}, headers=token)
+    assert own.status_code == 200 and own.json()["address"] == "淇滨区新址1号"
+
+    other = client.patch(f"/api/v1/holders/{world.holder_b}", json={"address": "越权"}, headers=token)
+    assert other.status_code == 403
+    assert other.json() == {
+        "ok": False,
+        "error": f"县区账号只能查看和修改本县区（{COUNTY_A}）的记录，该记录属于 {COUNTY_B}",
+        "code": "permission_denied",
+        "status": 403,
+    }
+    form = client.post(f"/holders/{world.holder_b}", data={"address": "越权", **token}, follow_redirects=False)
+    assert form.status_code == 403
+    # Nor may it move its own holder out of its county.
+    moved = client.patch(f"/api/v1/holders/{world.holder_a}", json={"region_code": COUNTY_B}, headers=token)
+    assert moved.status_code == 403
+
+    assert _holder(session_factory, world.holder_b).address == before_b
+    assert _holder(session_factory, world.holder_a).region_code == COUNTY_A
+    # One audit entry: the allowed change, by the county officer.
+    assert _audit_actions(session_factory) == [*audit_before, (world.users[COUNTY], "holder.update")]
+
+
+def test_service_refuses_the_county_officer_too(world: World, session_factory: Any) -> None:
+    """The region check lives in the service, not only in the page."""
+    county = Actor(username=world.users[COUNTY], role=COUNTY, user_id=world.user_ids[COUNTY], region_code=COUNTY_A)
+    with session_factory() as session, pytest.raises(PermissionDenied) as refused:
+        service.update_holder(session, county, world.holder_b, {"address": "越权"})
+    assert refused.value.status == 403
+    with session_factory() as session:
+        detail = service.update_holder(session, county, world.holder_a, {"address": "淇滨区服务层路2号"})
+    assert detail.address == "淇滨区服务层路2号"
+    enterprise = Actor(username=world.users[ENTERPRISE], role=ENTERPRISE, holder_id=world.holder_a)
+    with session_factory() as session, pytest.raises(PermissionDenied):
+        service.update_holder(session, enterprise, world.holder_a, {"address": "企业不能改"})
+    assert _holder(session_factory, world.holder_b).address != "越权"
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_a", "sees_b"),
+    [
+        (ADMIN, True, True),
+        (CITY, True, True),
+        (COUNTY, True, False),
+        (ENTERPRISE, True, False),
+        (PUBLIC, False, False),
+    ],
+)
+def test_non_public_fields(app: Any, world: World, role: str, sees_a: bool, sees_b: bool) -> None:
+    """Tags of a holder and the annuities paid on a patent: officers in scope and the
+    enterprise bound to the holder see them; nobody else does."""
+    client = client_as(app, world, role)
+    holder_a = client.get(f"/api/v1/holders/{world.holder_a}").json()
+    holder_b = client.get(f"/api/v1/holders/{world.holder_b}").json()
+    patent_a = client.get(f"/api/v1/patents/{world.patent_a}").json()
+    patent_b = client.get(f"/api/v1/patents/{world.patent_b}").json()
+    assert (holder_a["tags"], holder_a["private_visible"]) == ((["sme", "high_tech"], True) if sees_a else ([], False))
+    assert (holder_b["tags"], holder_b["private_visible"]) == ((["incubated"], True) if sees_b else ([], False))
+    assert patent_a["annuities_paid_yuan"] == (1200 if sees_a else None)
+    assert patent_b["annuities_paid_yuan"] == (900 if sees_b else None)
+    # The page shows the same as the API.
+    page_b = client.get(f"/holders/{world.holder_b}").text
+    assert ("incubated" in page_b) is sees_b
