@@ -33,12 +33,17 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def _run_id() -> str:
+    # Unique per test run, so two runs on one PostgreSQL database never share a schema.
+    return (os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"{os.getpid()}")[:10]
+
+
 @pytest.fixture(scope="session")
-def _template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+def _template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from ipcity.bootstrap import initialize
 
     if PG_URL:
-        schema = f"ipcity_test_{_worker()}"
+        schema = f"ipcity_test_{_worker()}_{_run_id()}".lower()
         admin = make_engine(PG_URL)
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
@@ -47,10 +52,15 @@ def _template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
         sep = "&" if "?" in PG_URL else "?"
         url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
         initialize(Settings(database_url=url, environment="test"))
-        return url
+        yield url
+        admin = make_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+        return
     path = tmp_path_factory.mktemp("template") / "template.db"
     initialize(Settings(database_url=f"sqlite:///{path}", environment="test"))
-    return str(path)
+    yield str(path)
 
 
 def _reset_postgres(url: str) -> None:
