@@ -28,7 +28,7 @@ from ipcity.auth.roles import PUBLIC
 from ipcity.config import Settings
 from ipcity.db import make_engine, make_session_factory
 from ipcity.errors import BadInput, IPCityError
-from ipcity.i18n import gettext
+from ipcity.i18n import DEFAULT_LOCALE, gettext, normalize_locale
 from ipcity.web.deps import csrf_protect, get_locale, refuse_nul_characters, render, wants_json
 from ipcity.web.security import SESSION_COOKIE, SessionCodec
 
@@ -41,6 +41,7 @@ AREA_ROUTERS = (
     "ipcity.auth.routes",
     "ipcity.registry.routes",
     "ipcity.registry.import_routes",
+    "ipcity.registry.asset_routes",
     "ipcity.places.routes",
 )
 
@@ -130,9 +131,13 @@ def _validation_message(exc: RequestValidationError, locale: str) -> str:
     where = ".".join(p for p in location if p not in ("query", "body", "path", "form", "header", "cookie"))
     kind = str(first.get("type", ""))
     expected = first.get("msg", "")
-    if kind in VALIDATION_EXPECTED:
+    label = VALIDATION_EXPECTED.get(kind)
+    translated = gettext(label, locale) if label else None
+    # A label not yet translated would put Chinese in an English sentence: pydantic's
+    # English text is the better fallback there.
+    if label and translated and (translated != label or normalize_locale(locale) == DEFAULT_LOCALE):
         try:
-            expected = gettext(VALIDATION_EXPECTED[kind], locale).format(**(first.get("ctx") or {}))
+            expected = translated.format(**(first.get("ctx") or {}))
         except (KeyError, IndexError, ValueError):
             expected = first.get("msg", "")
     received = "-" if kind == "missing" else repr(first.get("input"))[:80]

@@ -1,0 +1,128 @@
+"""Pages and API of the other registers: trademarks, copyrights, plant-variety rights, GIs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from ipcity.places import service as places
+from ipcity.registry import assets
+from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
+
+router = APIRouter()
+
+KindPath = Literal["trademarks", "copyrights", "plant-varieties", "gis"]
+Words = Annotated[str | None, Query(description="名称或登记号中的文字")]
+Category = Annotated[str | None, Query(description="类别（商标类型、著作权类别、地理标志类型）")]
+Region = Annotated[str | None, Query(description="权利人所在行政区划代码")]
+Holder = Annotated[int | None, Query(ge=1, description="权利人ID")]
+Page = Annotated[int, Query(ge=1, le=100000)]
+PerPage = Annotated[int, Query(ge=1, le=200)]
+
+
+def _year(value: str | None) -> int | None:
+    # The page's form always sends ``year=``: empty means any year.
+    if value is None or not value.strip():
+        return None
+    if not value.strip().isdigit():
+        from ipcity.errors import ValidationFailed
+
+        raise ValidationFailed("年份应为四位数字，收到：{value}", value=value)
+    return int(value)
+
+
+@router.get(
+    "/api/v1/registers/{kind}",
+    response_model=assets.AssetPage,
+    tags=["registry"],
+    summary="商标、著作权、植物新品种权、地理标志 / other registers",
+)
+def api_register(
+    kind: KindPath,
+    session: SessionDep,
+    actor: CurrentActor,
+    q: Words = None,
+    category: Category = None,
+    region: Region = None,
+    year: Annotated[int | None, Query(ge=1949, le=2100)] = None,
+    holder_id: Holder = None,
+    page: Page = 1,
+    per_page: PerPage = 20,
+) -> assets.AssetPage:
+    """A page of a register, newest first."""
+    return assets.list_assets(session, actor, kind, q, category, region, year, holder_id, page, per_page)
+
+
+@router.get("/registers/{kind}/export.{fmt}", tags=["registry"], summary="导出登记簿 / export a register")
+def export_register(
+    kind: KindPath,
+    fmt: Literal["csv", "xlsx"],
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    q: Words = None,
+    category: Category = None,
+    region: Region = None,
+    year: Annotated[str | None, Query()] = None,
+    holder_id: Holder = None,
+) -> Response:
+    """The whole filtered register as CSV or XLSX."""
+    data = assets.export_assets(
+        session,
+        actor,
+        kind,
+        fmt,
+        locale,
+        q=q,
+        category=category or None,
+        region=region or None,
+        year=_year(year),
+        holder_id=holder_id,
+    )
+    media = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{kind}.{fmt}"'}
+    )
+
+
+@router.get("/registers/{kind}", include_in_schema=False)
+def register_page(
+    kind: KindPath,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    q: Words = None,
+    category: Category = None,
+    region: Region = None,
+    year: Annotated[str | None, Query()] = None,
+    holder_id: Holder = None,
+    page: Page = 1,
+) -> Response:
+    """A register's list with its filters."""
+    register = assets.get_register(kind)
+    result = assets.list_assets(
+        session, actor, kind, q, category or None, region or None, _year(year), holder_id, page, 20
+    )
+    params = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
+    from urllib.parse import urlencode
+
+    return render(
+        request,
+        "registry/register.html",
+        {
+            "register": register,
+            "registers": assets.REGISTERS,
+            "result": result,
+            "params": params,
+            "querystring": urlencode(params),
+            "counties": places.list_counties(session),
+            "region_names": assets.region_names(session),
+            "show": lambda key, value: assets.display_value(register, key, value),
+        },
+    )

@@ -1,0 +1,102 @@
+"""The other registers (trademarks, copyrights, plant-variety rights, GIs): list, filter, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipcity.auth.roles import PUBLIC
+from ipcity.demo.loader import load_sample
+from ipcity.errors import NotFound, ValidationFailed
+from ipcity.registry import assets
+from ipcity.registry.models import Copyright, GeographicalIndication, Holder, Trademark
+
+
+@pytest.fixture
+def sample(session_factory: sessionmaker[Session]) -> dict[str, int]:
+    """The sample registry (few patents, every other register full)."""
+    with session_factory() as session:
+        counts = load_sample(session, patents=50)
+        session.commit()
+    return counts
+
+
+def test_each_register_lists_every_entry(session: Session, sample: dict[str, int]) -> None:
+    expected = {"trademarks": Trademark, "copyrights": Copyright, "gis": GeographicalIndication}
+    for kind, model in expected.items():
+        total = session.scalar(select(func.count()).select_from(model))
+        page = assets.list_assets(session, PUBLIC, kind, per_page=5)
+        assert page.total == total and total > 0
+        assert len(page.items) == 5 or len(page.items) == total
+        assert all(item.is_sample for item in page.items)
+
+
+def test_filters_narrow_to_matching_entries(session: Session, sample: dict[str, int]) -> None:
+    collective = assets.list_assets(session, PUBLIC, "trademarks", category="collective", per_page=200)
+    stored = session.scalar(
+        select(func.count()).select_from(Trademark).where(Trademark.mark_type == "collective")
+    )
+    assert collective.total == stored
+    assert {i.values["mark_type"] for i in collective.items} <= {"collective"}
+
+    software = assets.list_assets(session, PUBLIC, "copyrights", category="software", year=2020, per_page=200)
+    for item in software.items:
+        assert item.values["category"] == "software"
+        assert item.values["registration_date"].year == 2020
+
+    county = "410621"
+    in_county = assets.list_assets(session, PUBLIC, "trademarks", region=county, per_page=200)
+    holders_there = set(session.scalars(select(Holder.id).where(Holder.region_code == county)))
+    assert in_county.total > 0
+    assert all(item.holder_id in holders_there for item in in_county.items)
+
+    first = in_county.items[0]
+    by_holder = assets.list_assets(session, PUBLIC, "trademarks", holder_id=first.holder_id, per_page=200)
+    assert all(item.holder_id == first.holder_id for item in by_holder.items)
+    words = first.values["mark"][:2]
+    found = assets.list_assets(session, PUBLIC, "trademarks", q=words, per_page=200)
+    assert all(words in item.values["mark"] or words in item.number for item in found.items)
+
+
+def test_bad_filters_are_refused_with_one_sentence(session: Session, sample: dict[str, int]) -> None:
+    with pytest.raises(ValidationFailed) as bad:
+        assets.list_assets(session, PUBLIC, "trademarks", category="nonsense")
+    assert "nonsense" in bad.value.render("zh_CN")
+    with pytest.raises(ValidationFailed):
+        assets.list_assets(session, PUBLIC, "plant-varieties", category="any")
+    with pytest.raises(NotFound):
+        assets.get_register("patents-of-mars")
+
+
+def test_export_holds_the_whole_filtered_register(session: Session, sample: dict[str, int]) -> None:
+    page = assets.list_assets(session, PUBLIC, "copyrights", category="work", per_page=200)
+    data = assets.export_assets(session, PUBLIC, "copyrights", "csv", category="work")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["登记号", "名称"]
+    assert len(rows) - 1 == page.total
+    assert {r[2] for r in rows[1:]} == {"作品"}
+    book = load_workbook(io.BytesIO(assets.export_assets(session, PUBLIC, "gis", "xlsx", locale="en")))
+    sheet = book.worksheets[0]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header[0] == "Registration number" and header[-1] == "Holder"
+    assert sheet.max_row - 1 == session.scalar(select(func.count()).select_from(GeographicalIndication))
+
+
+def test_pages_and_api(client: Any, sample: dict[str, int]) -> None:
+    for kind in assets.REGISTERS:
+        page = client.get(f"/registers/{kind}")
+        assert page.status_code == 200
+        assert "示例" in page.text
+        api = client.get(f"/api/v1/registers/{kind}", params={"per_page": 3})
+        assert api.status_code == 200 and api.json()["kind"] == kind
+    assert client.get("/registers/trademarks", params={"year": ""}).status_code == 200
+    bad = client.get("/api/v1/registers/trademarks", params={"category": "x"})
+    assert bad.status_code == 400 and bad.json()["ok"] is False
+    export = client.get("/registers/trademarks/export.xlsx", params={"region": "410611"})
+    assert export.status_code == 200 and export.content[:2] == b"PK"
