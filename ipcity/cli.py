@@ -13,11 +13,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ipcity.config import Settings
 from ipcity.errors import IPCityError
+from ipcity.indicators.cli import indicators_command
 
 app = typer.Typer(help="IP City 知识产权强市平台", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="用户管理 / users", no_args_is_help=True)
@@ -26,9 +28,18 @@ ipc_app = typer.Typer(help="IPC分类表 / IPC scheme", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(ipc_app, name="ipc")
+app.command("indicators")(indicators_command)
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def say_error(message: str) -> None:
+    """One line on stderr, as the user must get it: never wrapped at the terminal's width,
+    never read as Rich markup (a header such as "[备注]" stays as it is), and only the first
+    line of a message that has several (a database driver's error carries its SQL)."""
+    line = message.strip().splitlines()[0] if message.strip() else message
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
@@ -168,15 +179,15 @@ def import_file(
     if as_json:
         console.print_json(json.dumps(summary, ensure_ascii=False))
     else:
-        table = Table(title=f"{file.name} · {result.layout_name}")
+        table = Table(title=escape(f"{file.name} · {result.layout_name}"))
         for key in ("read", "inserted", "updated", "unchanged", "rejected"):
             table.add_column(key, justify="right")
         table.add_row(*(str(summary[k]) for k in ("read", "inserted", "updated", "unchanged", "rejected")))
         console.print(table)
         if summary["errors_file"]:
-            console.print(f"被拒绝的行见：{summary['errors_file']}")
+            console.print(f"被拒绝的行见：{summary['errors_file']}", markup=False, soft_wrap=True)
     if result.imported_nothing:
-        err_console.print(result.nothing_reason or "没有可导入的行")
+        say_error(result.nothing_reason or "没有可导入的行")
         raise typer.Exit(2)
 
 
@@ -217,7 +228,7 @@ def export(
     with _factory()() as session:
         data = export_patents(session, PUBLIC, query, suffix, locale=lang)  # type: ignore[arg-type]
     out.write_bytes(data)
-    console.print(f"已导出到 {out}")
+    console.print(f"已导出到 {out}", markup=False, soft_wrap=True)
 
 
 @user_app.command("add")
@@ -237,7 +248,9 @@ def user_add(
     with _factory()() as session:
         create_user(session, SYSTEM, username, secret, role, region_code=region, holder_id=holder)
         session.commit()
-    console.print(f"已创建用户 {username}（{role}）" + ("" if password else f"，密码：{secret}"))
+    console.print(
+        f"已创建用户 {username}（{role}）" + ("" if password else f"，密码：{secret}"), markup=False, soft_wrap=True
+    )
 
 
 @audit_app.command("verify")
@@ -250,7 +263,7 @@ def audit_verify() -> None:
     if result.ok:
         console.print(f"审计日志完整：{result.entries} 条记录，哈希链无断裂")
         return
-    err_console.print(f"审计日志被篡改：第 {result.first_bad_id} 条记录 — {result.reason}")
+    say_error(f"审计日志被篡改：第 {result.first_bad_id} 条记录 — {result.reason}")
     raise typer.Exit(1)
 
 
@@ -267,17 +280,28 @@ def ipc_import(
     console.print(f"已载入 {count} 条IPC分类名称")
 
 
+def _locale() -> str:
+    try:
+        return settings().default_locale
+    except Exception:  # settings that do not validate must not hide the error being reported
+        return "zh_CN"
+
+
 def main() -> None:
     """Entry point: run the app and turn errors into one line on stderr."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns the code of a ``typer.Exit`` instead of
+        # exiting with it: pass it on, or "nothing imported" would exit 0.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except IPCityError as exc:
-        err_console.print(f"错误：{exc.render(Settings().default_locale)}", highlight=False)
+        say_error(f"错误：{exc.render(_locale())}")
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err_console.print("已中止")
+        say_error("已中止")
         sys.exit(130)
     except Exception as exc:  # one line, never a traceback
         import click
@@ -285,5 +309,5 @@ def main() -> None:
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
-        err_console.print(f"错误：{type(exc).__name__}: {exc}", highlight=False)
+        say_error(f"错误：{type(exc).__name__}: {exc}")
         sys.exit(1)

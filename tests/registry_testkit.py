@@ -42,7 +42,10 @@ def raw_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
 
 def _fts_rows(engine: Engine) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text("SELECT rowid, title, abstract FROM patent_fts ORDER BY rowid"))]
+        return [
+            tuple(r)
+            for r in conn.execute(text("SELECT rowid, title, abstract FROM patent_fts ORDER BY rowid"))
+        ]
 
 
 def dump_database(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

@@ -63,6 +63,7 @@ KINDS = ("patents", "trademarks", "copyrights", "plant-varieties", "gis", "holde
 # registry's assets come from city-level exports (P2.8) and are imported by the city.
 SCOPED_KINDS = frozenset({"holders", "population"})
 ERROR_PREVIEW = 200
+STAGE_LABELS = {"compare": "比对/compare", "write": "写入/write"}
 
 
 def _noop(_stage: str, _done: int, _total: int) -> None:
@@ -130,9 +131,7 @@ def write_errors_file(errors: list[RowError], path: Path, locale: str = "zh_CN")
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
-        ["行号", "列", "值", "原因"] if locale != "en" else ["Row", "Column", "Value", "Reason"]
-    )
+    writer.writerow(["行号", "列", "值", "原因"] if locale != "en" else ["Row", "Column", "Value", "Reason"])
     for error in sorted(errors, key=lambda e: e.row):
         writer.writerow([error.row, error.column, error.value, render_row_error(error, locale)])
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
@@ -166,7 +165,9 @@ def save_mapping(session: Session, actor: Actor, kind: str, name: str, mapping: 
         session.add(ColumnMapping(kind=kind, name=name, mapping=clean, created_by=actor.username))
     else:
         row.mapping = clean
-    audit.record(session, actor.username, "import.mapping", "column_mapping", name, {"kind": kind, "mapping": clean})
+    audit.record(
+        session, actor.username, "import.mapping", "column_mapping", name, {"kind": kind, "mapping": clean}
+    )
     session.commit()
     return layout
 
@@ -296,7 +297,7 @@ def run_import(
         records: list[Any] = []
         errors: list[RowError] = []
         rows = 0
-        for row, outcome in parsed.results:
+        for _row, outcome in parsed.results:
             rows += 1
             if outcome is None:
                 rows -= 1  # a template's example row
@@ -325,7 +326,9 @@ def run_import(
         if confirm:
             lock_for_import(session)
         try:
-            _plan_and_write(session, actor, kind, records, result, confirm, digest, progress)
+            _plan_and_write(
+                session, actor, kind, records, result, confirm, digest, progress, observed_on or date.today()
+            )
         except IPCityError:
             session.rollback()
             raise
@@ -344,6 +347,7 @@ def _plan_and_write(
     confirm: bool,
     digest: str,
     progress: Progress,
+    observed_on: date,
 ) -> None:
     now = datetime.now(UTC)
     locate = address_locator(session)
@@ -359,9 +363,14 @@ def _plan_and_write(
             created_at=now,
         )
     if kind == "patents":
+
+        def staged(stage: str, done: int, total: int) -> None:
+            # The writers name their stages in English; show them as the other stages are.
+            progress(STAGE_LABELS.get(stage, stage), done, total)
+
         merged = merge_patent_records(r for r in records if isinstance(r, PatentRecord))
-        progress("比对/compare", 0, len(merged))
-        plan = plan_patents(session, merged, progress)
+        staged("compare", 0, len(merged))
+        plan = plan_patents(session, merged, staged, observed_on)
         result.inserted, result.updated, result.unchanged = len(plan.new), len(plan.changed), plan.unchanged
         if confirm and (plan.new or plan.changed):
             assert batch is not None
@@ -374,7 +383,7 @@ def _plan_and_write(
                 for position, name in enumerate(record.applicants)
             ]
             holder_ids, _ = ensure_holders(session, seeds, now, locate)
-            write_patents(session, plan, holder_ids, batch.id, now, progress=progress)
+            write_patents(session, plan, holder_ids, batch.id, now, progress=staged)
     elif kind in ASSET_SPECS:
         spec = ASSET_SPECS[kind]
         unique = _dedupe(records, lambda r: getattr(r, spec.key))
@@ -390,9 +399,7 @@ def _plan_and_write(
             session.flush()
             write_assets(session, asset_plan, locate)
     elif kind == "holders":
-        unique = _dedupe(
-            [r for r in records if isinstance(r, HolderRecord)], lambda r: r.uscc or r.name
-        )
+        unique = _dedupe([r for r in records if isinstance(r, HolderRecord)], lambda r: r.uscc or r.name)
         holder_plan = plan_holders(session, unique, zone_ids)
         result.inserted, result.updated, result.unchanged = (
             len(holder_plan.new),
@@ -439,7 +446,13 @@ def _plan_and_write(
             "import.confirm",
             "import_batch",
             batch.id,
-            {"file": result.filename, "sha256": digest, "kind": kind, "layout": result.layout_id, **result.summary()},
+            {
+                "file": result.filename,
+                "sha256": digest,
+                "kind": kind,
+                "layout": result.layout_id,
+                **result.summary(),
+            },
         )
         session.commit()
         result.confirmed = True

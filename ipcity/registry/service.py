@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, case, func, literal_column, or_, select, text
+from sqlalchemy import Float, Integer, Select, and_, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from ipcity import audit
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
-from ipcity.errors import NotFound, ValidationFailed
+from ipcity.errors import InvalidNumber, NotFound, ValidationFailed
 from ipcity.places.models import Population, Region, Zone
 from ipcity.registry import ipc as ipc_titles
 from ipcity.registry.legal_status import (
@@ -42,6 +42,7 @@ from ipcity.registry.models import (
     PlantVariety,
     Trademark,
 )
+from ipcity.registry.numbers import normalize_application_number
 from ipcity.registry.records import TERMINAL_STATUSES
 from ipcity.registry.schemas import (
     HolderDetail,
@@ -57,12 +58,14 @@ from ipcity.registry.schemas import (
 )
 from ipcity.registry.search import fts5_match_expression, query_phrases
 
+# Patents without the date sort last either way, on both databases (SQLite puts NULL first
+# when ascending, PostgreSQL when descending): "newest grants" must not open on applications.
 SORTS = {
     "relevance": None,
-    "-filing_date": Patent.filing_date.desc(),
-    "filing_date": Patent.filing_date.asc(),
-    "-grant_date": Patent.grant_date.desc(),
-    "grant_date": Patent.grant_date.asc(),
+    "-filing_date": Patent.filing_date.desc().nulls_last(),
+    "filing_date": Patent.filing_date.asc().nulls_last(),
+    "-grant_date": Patent.grant_date.desc().nulls_last(),
+    "grant_date": Patent.grant_date.asc().nulls_last(),
     "application_number": Patent.application_number.asc(),
 }
 STATUS_FILTERS = ("in_force", "pending", "ended", *STATUS_LABELS)
@@ -167,7 +170,10 @@ def _patent_filters(session: Session, query: PatentQuery) -> tuple[Select[Any], 
         if phrases:
             if session.get_bind().dialect.name == "sqlite":
                 fts = (
-                    select(literal_column("rowid").label("pid"), literal_column("bm25(patent_fts)").label("score"))
+                    select(
+                        literal_column("rowid").label("pid"),
+                        literal_column("bm25(patent_fts)").label("score"),
+                    )
                     .select_from(text("patent_fts"))
                     .where(text("patent_fts MATCH :match"))
                     .params(match=fts5_match_expression(phrases))
@@ -176,18 +182,18 @@ def _patent_filters(session: Session, query: PatentQuery) -> tuple[Select[Any], 
                 stmt = stmt.join(fts, fts.c.pid == Patent.id)
                 rank = fts.c.score.asc()
             else:
+                # One textual subquery with real bind parameters (a bind name inside a
+                # literal column is not a parameter); the document expression is the one
+                # the GIN index ix_patent_fts_document is built on, so the index serves it.
                 tsquery = " && ".join(f"phraseto_tsquery('simple', :p{i})" for i in range(len(phrases)))
-                document = (
-                    "to_tsvector('simple', patent_fts.title || ' ' || coalesce(patent_fts.abstract, ''))"
-                )
+                document = "to_tsvector('simple', title || ' ' || coalesce(abstract, ''))"
                 fts = (
-                    select(
-                        literal_column("patent_fts.rowid").label("pid"),
-                        literal_column(f"ts_rank({document}, ({tsquery}))").label("score"),
+                    text(
+                        f"SELECT rowid AS pid, ts_rank({document}, ({tsquery})) AS score "
+                        f"FROM patent_fts WHERE {document} @@ ({tsquery})"
                     )
-                    .select_from(text("patent_fts"))
-                    .where(text(f"{document} @@ ({tsquery})"))
-                    .params(**{f"p{i}": p for i, p in enumerate(phrases)})
+                    .bindparams(**{f"p{i}": p for i, p in enumerate(phrases)})
+                    .columns(pid=Integer, score=Float)
                     .subquery()
                 )
                 stmt = stmt.join(fts, fts.c.pid == Patent.id)
@@ -197,8 +203,15 @@ def _patent_filters(session: Session, query: PatentQuery) -> tuple[Select[Any], 
     if query.jurisdiction:
         stmt = stmt.where(Patent.jurisdiction == query.jurisdiction.upper())
     if query.ipc:
+        # A prefix of a code: the main code, or any code of the "|"-joined list, starts with it.
         code = query.ipc.replace(" ", "").upper()
-        stmt = stmt.where(or_(Patent.ipc_main.like(code + "%"), Patent.ipc_all.like("%" + code + "%")))
+        stmt = stmt.where(
+            or_(
+                Patent.ipc_main.startswith(code, autoescape=True),
+                Patent.ipc_all.startswith(code, autoescape=True),
+                Patent.ipc_all.contains("|" + code, autoescape=True),
+            )
+        )
     if query.year:
         stmt = stmt.where(
             Patent.filing_date >= date(query.year, 1, 1), Patent.filing_date <= date(query.year, 12, 31)
@@ -290,10 +303,18 @@ def get_patent(session: Session, actor: Actor, number_or_id: str | int) -> Paten
     """One patent with its holders in order, publications and status history."""
     require(actor, "registry.read")
     patent = None
-    if isinstance(number_or_id, int) or str(number_or_id).isdigit():
+    if isinstance(number_or_id, int) or (str(number_or_id).isdigit() and len(str(number_or_id)) < 12):
         patent = session.get(Patent, int(number_or_id))
     if patent is None:
         patent = session.scalar(select(Patent).where(Patent.application_number == str(number_or_id).upper()))
+    if patent is None and isinstance(number_or_id, str):
+        # The number as people write it: "ZL2022113598747", "202211359874.7", lower case …
+        try:
+            canonical = normalize_application_number(number_or_id)
+        except InvalidNumber:
+            canonical = None
+        if canonical:
+            patent = session.scalar(select(Patent).where(Patent.application_number == canonical))
     if patent is None:
         raise NotFound("未找到专利：{value}", value=number_or_id)
     summary = _summaries(session, [patent.id])[0]
@@ -466,22 +487,44 @@ def get_holder(session: Session, actor: Actor, holder_id: int) -> HolderDetail:
 HOLDER_KINDS = ("enterprise", "university", "institute", "individual", "other")
 
 
-def update_holder(session: Session, actor: Actor, holder_id: int, changes: dict[str, Any]) -> HolderDetail:
-    """An officer corrects a holder: kind, region, zone (explicit list), address, tags, tiers.
-
-    A county officer may change only holders of its county, and cannot move one out of it."""
-    require(actor, "registry.edit_holder")
-    holder = session.get(Holder, holder_id)
-    if holder is None:
-        raise NotFound("未找到权利人：{value}", value=holder_id)
-    require_region(actor, holder.region_code)
-    before = {
+def _holder_audit_state(holder: Holder) -> dict[str, Any]:
+    return {
         "kind": holder.kind,
         "region_code": holder.region_code,
         "zone_id": holder.zone_id,
         "address": holder.address,
         "tags": list(holder.tags or []),
+        "tiers": sorted([t.tier, t.year] for t in holder.tiers),
     }
+
+
+def update_holder(session: Session, actor: Actor, holder_id: int, changes: dict[str, Any]) -> HolderDetail:
+    """An officer corrects a holder: kind, region, zone (explicit list), address, tags, tiers.
+
+    A county officer may change only holders of its county, and cannot move one out of it.
+    A refused change leaves nothing behind in the session (it is rolled back)."""
+    require(actor, "registry.edit_holder")
+    holder = session.get(Holder, holder_id)
+    if holder is None:
+        raise NotFound("未找到权利人：{value}", value=holder_id)
+    require_region(actor, holder.region_code)
+    before = _holder_audit_state(holder)
+    try:
+        _apply_holder_changes(session, actor, holder, changes)
+    except BaseException:
+        session.rollback()
+        raise
+    holder.updated_at = datetime.now(UTC)
+    session.flush()
+    after = _holder_audit_state(holder)
+    audit.record(
+        session, actor.username, "holder.update", "holder", holder.id, {"before": before, "after": after}
+    )
+    session.commit()
+    return get_holder(session, actor, holder_id)
+
+
+def _apply_holder_changes(session: Session, actor: Actor, holder: Holder, changes: dict[str, Any]) -> None:
     if changes.get("kind"):
         if changes["kind"] not in HOLDER_KINDS:
             raise ValidationFailed(
@@ -515,20 +558,6 @@ def update_holder(session: Session, actor: Actor, holder_id: int, changes: dict[
         session.flush()
         for tier, year in changes["tiers"]:
             holder.tiers.append(HolderTier(tier=tier, year=int(year)))
-    holder.updated_at = datetime.now(UTC)
-    session.flush()
-    after = {
-        "kind": holder.kind,
-        "region_code": holder.region_code,
-        "zone_id": holder.zone_id,
-        "address": holder.address,
-        "tags": list(holder.tags or []),
-    }
-    audit.record(
-        session, actor.username, "holder.update", "holder", holder.id, {"before": before, "after": after}
-    )
-    session.commit()
-    return get_holder(session, actor, holder_id)
 
 
 def get_region(session: Session, actor: Actor, code: str) -> RegionDetail:

@@ -11,12 +11,15 @@ assigning ids here safe; sequences are moved past them at the end on PostgreSQL.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from ipcity.db import bulk_insert
@@ -28,7 +31,7 @@ from ipcity.registry.models import (
     PatentStatusEvent,
 )
 from ipcity.registry.normalize import display_name, infer_holder_kind, normalize_name
-from ipcity.registry.records import PatentRecord, PublicationRecord
+from ipcity.registry.records import TERMINAL_STATUSES, PatentRecord, PublicationRecord
 from ipcity.registry.search import index_text
 
 Progress = Callable[[str, int, int], None]
@@ -91,6 +94,21 @@ def content_hash(values: Sequence[Any]) -> str:
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+LOOKUP_CHUNK = 50_000
+
+
+def _member_of(session: Session, column: Any, values: Sequence[Any]) -> Any:
+    """``column IN values`` as one bound parameter (a JSON array on SQLite, an array on
+    PostgreSQL): ``in_()`` with thousands of values compiles one parameter per value,
+    which cost more than the query itself."""
+    name = f"{column.table.name}.{column.name}"
+    if session.get_bind().dialect.name == "sqlite":
+        return text(f"{name} IN (SELECT value FROM json_each(:members))").bindparams(
+            members=json.dumps(list(values), ensure_ascii=False)
+        )
+    return text(f"{name} = ANY(:members)").bindparams(members=list(values))
 
 
 # --------------------------------------------------------------------------- holders
@@ -229,26 +247,47 @@ def _patent_row(record: PatentRecord, digest: str, first_holder: int | None, now
 
 
 def _new_status_events(
-    record: PatentRecord, existing: list[tuple[str, date | None, bool]]
+    record: PatentRecord, existing: list[tuple[str, date | None, bool]], observed_on: date | None = None
 ) -> list[tuple[str, date | None, bool]]:
-    """Events of ``record`` not yet in the history. A dated event is new unless the same
-    status with the same date is known; an undated (observed) status is new only when it
-    differs from the latest known status, so re-importing an export on another day adds nothing."""
-    from ipcity.registry.legal_status import _sort_key
+    """Events of ``record`` not yet in the history.
+
+    A dated event is new unless the same status with the same date is known. An undated
+    (observed) status is new only when it differs from the latest status, so re-importing
+    an export on another day adds nothing. When the status the file shows as current is
+    not the registry's latest (无效, then 有效 again), the file's status is recorded as
+    observed on ``observed_on`` — as ``restored`` when an ended right is in force again.
+    Exports are taken to be imported in the order they were made.
+    """
+    from ipcity.registry.legal_status import IN_FORCE_STATUSES, _sort_key
 
     known = {(s, d) for s, d, _ in existing}
-    known_statuses = {s for s, _, _ in existing}
-    latest = max(existing, key=lambda e: _sort_key((e[0], e[1])))[0] if existing else None
+    history = [(s, d) for s, d, _ in existing]
     out: list[tuple[str, date | None, bool]] = []
+
+    def latest() -> str | None:
+        return max(history, key=_sort_key)[0] if history else None
+
+    def same(a: str | None, b: str | None) -> bool:
+        return a == b or (a in IN_FORCE_STATUSES and b in IN_FORCE_STATUSES)
+
     for event in record.statuses:
         if event.date_observed:
-            if event.status == latest or event.status in known_statuses:
+            if same(event.status, latest()):
                 continue
         elif (event.status, event.date) in known:
             continue
         out.append((event.status, event.date, event.date_observed))
         known.add((event.status, event.date))
-        known_statuses.add(event.status)
+        history.append((event.status, event.date))
+    if record.statuses and existing:
+        shown = max(((e.status, e.date) for e in record.statuses), key=_sort_key)[0]
+        now = latest()
+        if not same(shown, now):
+            day = observed_on or max(
+                (e.date for e in record.statuses if e.date_observed and e.date), default=date.today()
+            )
+            status = "restored" if shown in IN_FORCE_STATUSES and now in TERMINAL_STATUSES else shown
+            out.append((status, day, True))
     return out
 
 
@@ -272,11 +311,12 @@ _KEPT_LISTS = ("ipc_all", "inventors", "family")
 
 def _stored_patents(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
     """The stored bibliographic fields and publications of existing patents."""
-    columns = [Patent.id, Patent.title, *(getattr(Patent, f) for f in _KEPT_FIELDS + _KEPT_LISTS)]
+    names = ("id", "title", *_KEPT_FIELDS, *_KEPT_LISTS)
+    columns = [getattr(Patent, name) for name in names]
     out: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(ids):
-        for row in session.execute(select(*columns).where(Patent.id.in_(chunk))):
-            data = row._asdict()
+    for chunk in _chunks(ids, LOOKUP_CHUNK):
+        for row in session.execute(select(*columns).where(_member_of(session, Patent.id, chunk))):
+            data = dict(zip(names, row, strict=True))
             for name in _KEPT_LISTS:
                 data[name] = [v for v in (data[name] or "").split("|") if v]
             data["publications"] = []
@@ -284,7 +324,7 @@ def _stored_patents(session: Session, ids: list[int]) -> dict[int, dict[str, Any
         for pid, number, kind, when in session.execute(
             select(
                 PatentPublication.patent_id, PatentPublication.number, PatentPublication.kind, PatentPublication.date
-            ).where(PatentPublication.patent_id.in_(chunk))
+            ).where(_member_of(session, PatentPublication.patent_id, chunk))
         ):
             out[pid]["publications"].append(PublicationRecord(number, kind, when))
     return out
@@ -314,29 +354,33 @@ class PatentPlan:
     digests: dict[str, str] = field(default_factory=dict)
 
 
-def plan_patents(session: Session, records: Sequence[PatentRecord], progress: Progress = _noop) -> PatentPlan:
-    """Compare merged records with the registry: new, changed (content or status), unchanged."""
+def plan_patents(
+    session: Session, records: Sequence[PatentRecord], progress: Progress = _noop, observed_on: date | None = None
+) -> PatentPlan:
+    """Compare merged records with the registry: new, changed (content or status), unchanged.
+
+    ``observed_on`` is the day the export describes (the import day by default)."""
     plan = PatentPlan()
     existing: dict[str, tuple[int, str]] = {}
     numbers = [r.application_number for r in records]
-    for chunk in _chunks(numbers):
+    for chunk in _chunks(numbers, LOOKUP_CHUNK):
         for pid, number, digest in session.execute(
             select(Patent.id, Patent.application_number, Patent.content_hash).where(
-                Patent.application_number.in_(chunk)
+                _member_of(session, Patent.application_number, chunk)
             )
         ):
             existing[number] = (pid, digest)
     events: dict[int, list[tuple[str, date | None, bool]]] = {}
     known_ids = [pid for pid, _ in existing.values()]
     stored = _stored_patents(session, known_ids)
-    for chunk in _chunks(known_ids):
+    for chunk in _chunks(known_ids, LOOKUP_CHUNK):
         for pid, status, when, observed in session.execute(
             select(
                 PatentStatusEvent.patent_id,
                 PatentStatusEvent.status,
                 PatentStatusEvent.date,
                 PatentStatusEvent.date_observed,
-            ).where(PatentStatusEvent.patent_id.in_(chunk))
+            ).where(_member_of(session, PatentStatusEvent.patent_id, chunk))
         ):
             events.setdefault(pid, []).append((status, when, observed))
     total = len(records)
@@ -353,7 +397,7 @@ def plan_patents(session: Session, records: Sequence[PatentRecord], progress: Pr
             ]
         else:
             pid, old_digest = found
-            fresh = _new_status_events(record, events.get(pid, []))
+            fresh = _new_status_events(record, events.get(pid, []), observed_on)
             if fresh:
                 plan.new_events[record.application_number] = fresh
             if old_digest != digest or fresh:
@@ -364,6 +408,130 @@ def plan_patents(session: Session, records: Sequence[PatentRecord], progress: Pr
             progress("compare", i, total)
     progress("compare", total, total)
     return plan
+
+
+# Column order of the patent rows :func:`write_patents` builds; an update of a changed
+# patent sets all of them but the id, ``created_at`` and ``is_sample``.
+_PATENT_COLUMNS = (
+    "id",
+    "application_number",
+    "jurisdiction",
+    "patent_type",
+    "title",
+    "title_en",
+    "abstract",
+    "filing_date",
+    "publication_date",
+    "grant_date",
+    "ipc_main",
+    "ipc_all",
+    "inventors",
+    "first_holder_id",
+    "pct_application_number",
+    "pct_publication_number",
+    "family",
+    "claims_count",
+    "content_hash",
+    "updated_at",
+    "created_at",
+    "is_sample",
+)
+_UPDATED_COLUMNS = _PATENT_COLUMNS[1:-2]
+_PUBLICATION_COLUMNS = ("patent_id", "number", "kind", "date")
+_LINK_COLUMNS = ("patent_id", "holder_id", "position", "name_as_filed")
+_EVENT_COLUMNS = ("patent_id", "status", "date", "date_observed", "batch_id")
+_FTS_COLUMNS = ("rowid", "title", "abstract")
+WRITE_CHUNK = 50_000
+# A bulk load at least this large that at least doubles a table rebuilds its secondary
+# indexes afterwards (SQLite), see :func:`_indexes_built_after`.
+REBUILD_MIN_ROWS = 20_000
+
+
+class _HolderIds(dict[str, int | None]):
+    """Applicant name as filed -> holder id, each name normalised once."""
+
+    def __init__(self, ids: dict[str, int]) -> None:
+        super().__init__()
+        self.ids = ids
+
+    def __missing__(self, name: str) -> int | None:
+        found = self[name] = self.ids.get(normalize_name(name))
+        return found
+
+
+def _patent_values(
+    record: PatentRecord, digest: str, first_holder: int | None, now: datetime
+) -> tuple[Any, ...]:
+    """A patent's columns in ``_UPDATED_COLUMNS`` order."""
+    return (
+        record.application_number,
+        record.jurisdiction,
+        record.patent_type,
+        record.title,
+        record.title_en,
+        record.abstract,
+        record.filing_date,
+        record.publication_date,
+        record.grant_date,
+        record.ipc_main,
+        "|".join(record.ipc_all) or None,
+        "|".join(record.inventors) or None,
+        first_holder,
+        record.pct_application_number,
+        record.pct_publication_number,
+        "|".join(record.family) or None,
+        record.claims_count,
+        digest,
+        now,
+    )
+
+
+@contextmanager
+def _indexes_built_after(session: Session, table: Any, incoming: int) -> Iterator[None]:
+    """On SQLite, for a load that at least doubles ``table``: drop its secondary
+    (non-unique) indexes for the block and build them again after it.
+
+    Building an index sorts its keys once; keeping it during the load inserts every row
+    into every B-tree at a random place, which took most of the time of writing a new
+    registry (patents have six such indexes). DDL is transactional in SQLite: the drop and
+    the rebuild belong to the import's transaction, so a failure or a ``kill -9`` leaves
+    the indexes as they were, and other connections never see the table without them.
+    Unique indexes stay, so a duplicate is refused at its row as before. Statistics kept
+    by ``ANALYZE`` for these indexes are restored with them.
+    """
+    if incoming < REBUILD_MIN_ROWS or session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    existing = connection.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar() or 0
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        (table.name,),
+    ).fetchall()
+    indexes = [(name, sql) for name, sql in indexes if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
+    if existing > incoming or not indexes:
+        yield
+        return
+    names = [name for name, _ in indexes]
+    stats: list[Any] = []
+    if connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        marks = ", ".join("?" * len(names))
+        stats = connection.exec_driver_sql(
+            f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({marks})", tuple(names)
+        ).fetchall()
+    for name in names:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        connection.exec_driver_sql(sql)
+    if stats:
+        connection.exec_driver_sql(
+            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", [tuple(row) for row in stats]
+        )
+
+
+def _max_rowid(session: Session, table: Any) -> int:
+    return int(session.connection().exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table.name}").scalar() or 0)
 
 
 def write_patents(
@@ -380,35 +548,71 @@ def write_patents(
     now = now or datetime.now(UTC)
     counts = WriteCounts(inserted=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged)
     sqlite = session.get_bind().dialect.name == "sqlite"
+    holder_of = _HolderIds(holder_ids)
+    digests = plan.digests
     pid = next_id(session, Patent.__table__)  # type: ignore[arg-type]
     ids: dict[str, int] = {}
-    patent_rows: list[dict[str, Any]] = []
+    # Rows are built as tuples in column order: a dict per row cost more than its insert.
+    patent_rows: list[tuple[Any, ...]] = []
+    add_patent = patent_rows.append
     for record in plan.new:
-        first = holder_ids.get(normalize_name(record.applicants[0])) if record.applicants else None
-        row = _patent_row(record, plan.digests[record.application_number], first, now)
-        row["id"] = pid
-        row["created_at"] = now
-        row["is_sample"] = is_sample
-        patent_rows.append(row)
-        ids[record.application_number] = pid
+        number = record.application_number
+        applicants = record.applicants
+        add_patent(
+            (
+                pid,
+                number,
+                record.jurisdiction,
+                record.patent_type,
+                record.title,
+                record.title_en,
+                record.abstract,
+                record.filing_date,
+                record.publication_date,
+                record.grant_date,
+                record.ipc_main,
+                "|".join(record.ipc_all) or None,
+                "|".join(record.inventors) or None,
+                holder_of[applicants[0]] if applicants else None,
+                record.pct_application_number,
+                record.pct_publication_number,
+                "|".join(record.family) or None,
+                record.claims_count,
+                digests[number],
+                now,
+                now,
+                is_sample,
+            )
+        )
+        ids[number] = pid
         pid += 1
     total = len(patent_rows)
-    for done, chunk in enumerate(_chunks(patent_rows, 50_000)):
-        bulk_insert(session, Patent.__table__, list(chunk))
-        progress("write", min((done + 1) * 50_000, total), total)
+    patents = Patent.__table__
+    with _indexes_built_after(session, patents, total):
+        for done, chunk in enumerate(_chunks(patent_rows, WRITE_CHUNK)):
+            bulk_insert(session, patents, chunk, _PATENT_COLUMNS)  # type: ignore[arg-type]
+            progress("write", min((done + 1) * WRITE_CHUNK, total), total)
+    del patent_rows
 
     # Changed patents: update the row, replace publications and holder links.
     changed_ids: list[int] = []
+    updates: list[dict[str, Any]] = []
     for patent_id, record, biblio_changed in plan.changed:
         ids[record.application_number] = patent_id
         if biblio_changed:
-            first = holder_ids.get(normalize_name(record.applicants[0])) if record.applicants else None
-            session.execute(
-                update(Patent)
-                .where(Patent.id == patent_id)
-                .values(**_patent_row(record, plan.digests[record.application_number], first, now))
-            )
+            applicants = record.applicants
+            first = holder_of[applicants[0]] if applicants else None
+            values = _patent_values(record, digests[record.application_number], first, now)
+            updates.append({"_id": patent_id, **{f"_{c}": v for c, v in zip(_UPDATED_COLUMNS, values, strict=True)}})
             changed_ids.append(patent_id)
+    if updates:
+        statement = (
+            update(patents)  # type: ignore[arg-type]
+            .where(patents.c.id == bindparam("_id"))
+            .values({c: bindparam(f"_{c}") for c in _UPDATED_COLUMNS})
+        )
+        for chunk in _chunks(updates):
+            session.connection().execute(statement, list(chunk))
     for chunk in _chunks(changed_ids):
         session.execute(delete(PatentPublication).where(PatentPublication.patent_id.in_(chunk)))
         session.execute(delete(PatentHolder).where(PatentHolder.patent_id.in_(chunk)))
@@ -418,61 +622,49 @@ def write_patents(
             session.execute(text("DELETE FROM patent_fts WHERE rowid = ANY(:ids)"), {"ids": list(chunk)})
     counts.changed_ids = changed_ids
 
-    rewrite = list(plan.new) + [r for p, r, changed in plan.changed if changed]
-    pub_rows: list[dict[str, Any]] = []
-    link_rows: list[dict[str, Any]] = []
-    fts_rows: list[dict[str, Any]] = []
+    pub_rows: list[tuple[Any, ...]] = []
+    link_rows: list[tuple[Any, ...]] = []
+    fts_rows: list[tuple[Any, ...]] = []
+    add_pub, add_link, add_fts = pub_rows.append, link_rows.append, fts_rows.append
     seen_pubs: set[str] = set()
-    for record in rewrite:
+    for record in itertools.chain(plan.new, (r for _, r, changed in plan.changed if changed)):
         patent_id = ids[record.application_number]
         for pub in record.publications:
             if pub.number in seen_pubs:
                 continue
             seen_pubs.add(pub.number)
-            pub_rows.append(
-                {"patent_id": patent_id, "number": pub.number, "kind": pub.kind, "date": pub.date}
-            )
+            add_pub((patent_id, pub.number, pub.kind, pub.date))
         for position, name in enumerate(record.applicants):
-            holder = holder_ids.get(normalize_name(name))
-            if holder is None:
-                continue
-            link_rows.append(
-                {"patent_id": patent_id, "holder_id": holder, "position": position, "name_as_filed": name}
-            )
-        fts_rows.append(
-            {"rowid": patent_id, "title": index_text(record.title), "abstract": index_text(record.abstract)}
-        )
+            holder = holder_of[name]
+            if holder is not None:
+                add_link((patent_id, holder, position, name))
+        add_fts((patent_id, index_text(record.title), index_text(record.abstract)))
     # A publication number moved from one application to another by a corrected export:
     # drop the stale link first (publication numbers are unique).
-    for chunk in _chunks(list(seen_pubs)):
-        if plan.changed:
+    if plan.changed:
+        for chunk in _chunks(list(seen_pubs)):
             session.execute(delete(PatentPublication).where(PatentPublication.number.in_(chunk)))
-    event_rows: list[dict[str, Any]] = []
+    event_rows: list[tuple[Any, ...]] = []
+    add_event = event_rows.append
     for number, events in plan.new_events.items():
         patent_id = ids[number]
         for status, when, observed in events:
-            event_rows.append(
-                {
-                    "patent_id": patent_id,
-                    "status": status,
-                    "date": when,
-                    "date_observed": observed,
-                    "batch_id": batch_id,
-                }
-            )
-    for table, rows in (
-        (PatentPublication.__table__, pub_rows),
-        (PatentHolder.__table__, link_rows),
-        (PatentStatusEvent.__table__, event_rows),
+            add_event((patent_id, status, when, observed, batch_id))
+    for table, columns, rows in (
+        (PatentPublication.__table__, _PUBLICATION_COLUMNS, pub_rows),
+        (PatentHolder.__table__, _LINK_COLUMNS, link_rows),
+        (PatentStatusEvent.__table__, _EVENT_COLUMNS, event_rows),
     ):
-        bulk_insert(session, table, rows)
+        with _indexes_built_after(session, table, len(rows)):
+            bulk_insert(session, table, rows, columns)
     if sqlite:
-        session.connection().exec_driver_sql(
-            "INSERT INTO patent_fts (rowid, title, abstract) VALUES (?, ?, ?)",
-            [(r["rowid"], r["title"], r["abstract"]) for r in fts_rows],  # type: ignore[arg-type]
-        )
+        if fts_rows:
+            session.connection().exec_driver_sql(
+                "INSERT INTO patent_fts (rowid, title, abstract) VALUES (?, ?, ?)",
+                fts_rows,  # type: ignore[arg-type]
+            )
     else:
-        bulk_insert(session, _fts_table(), fts_rows)
+        bulk_insert(session, _fts_table(), fts_rows, _FTS_COLUMNS)
     advance_sequences(
         session,
         [

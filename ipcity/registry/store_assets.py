@@ -284,6 +284,15 @@ def write_holders(
         if record.zone_code:
             holder.zone_id = zone_ids.get(record.zone_code)
             holder.zone_explicit = True
+        if record.address and locate_address is not None and record.address != holder.address:
+            # A new address places a holder the registry could not place: its county (when
+            # the row gives no region code and none is known) and its zone (unless an
+            # officer assigned one), as for a new holder.
+            region, zone = locate_address(record.address)
+            if holder.region_code is None and region is not None:
+                holder.region_code = region
+            if not holder.zone_explicit and zone is not None:
+                holder.zone_id = zone
         holder.address = state[5]
         holder.tags = list(state[6])
         if record.tiers:

@@ -43,6 +43,7 @@ AREA_ROUTERS = (
     "ipcity.registry.import_routes",
     "ipcity.registry.asset_routes",
     "ipcity.places.routes",
+    "ipcity.indicators.routes",
 )
 
 
@@ -140,7 +141,9 @@ def _validation_message(exc: RequestValidationError, locale: str) -> str:
             expected = translated.format(**(first.get("ctx") or {}))
         except (KeyError, IndexError, ValueError):
             expected = first.get("msg", "")
-    received = "-" if kind == "missing" else repr(first.get("input"))[:80]
+    received = "-" if kind in ("missing", "json_invalid") else repr(first.get("input"))[:80]
+    if kind == "json_invalid":
+        where = ""  # the location is a character offset in the body, not a field
     template = gettext("参数 {field} 的值不合规：收到 {value}，要求 {expected}", locale)
     return template.format(
         field=where or (location[0] if location else "?"), value=received, expected=expected

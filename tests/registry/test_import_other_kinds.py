@@ -105,7 +105,12 @@ def test_trademarks(session: Session, engine: Engine, tmp_path: Path) -> None:
             "驰名商标认定日": "2021-12-30",
             "状态": "已注册",
         },
-        {"注册号": "31004177", "商标名称": "淇河印象", "尼斯分类": "46", "权利人": "鹤壁市淇河文化传媒有限公司"},
+        {
+            "注册号": "31004177",
+            "商标名称": "淇河印象",
+            "尼斯分类": "46",
+            "权利人": "鹤壁市淇河文化传媒有限公司",
+        },
     ]
     path = fill_template("trademarks", rows, tmp_path / "商标.xlsx")
     result = run(session, path)
@@ -134,9 +139,9 @@ def test_trademarks(session: Session, engine: Engine, tmp_path: Path) -> None:
     later = run(session, fill_template("trademarks", rows[:2], tmp_path / "商标2.xlsx"))
     assert (later.inserted, later.updated, later.unchanged) == (0, 1, 1)
     session.expire_all()
-    assert session.scalar(select(Trademark.expiry_date).where(Trademark.registration_number == "8868023")) == date(
-        2042, 4, 13
-    )
+    assert session.scalar(
+        select(Trademark.expiry_date).where(Trademark.registration_number == "8868023")
+    ) == date(2042, 4, 13)
 
 
 # --------------------------------------------------------------------------- copyrights
@@ -165,7 +170,10 @@ def test_copyrights(session: Session, engine: Engine, tmp_path: Path) -> None:
     result = run(session, path)
     assert (result.inserted, result.rejected) == (2, 2)
     assert rejected(result) == [(5, "类别", "游戏"), (6, "登记日", "2021-13-40")]
-    found = {c.registration_number: (c.title, c.category, c.registration_date) for c in session.scalars(select(Copyright))}
+    found = {
+        c.registration_number: (c.title, c.category, c.registration_date)
+        for c in session.scalars(select(Copyright))
+    }
     assert found == {
         "2019SR0456123": ("鹤壁市智慧城管综合平台V2.0", "software", date(2019, 5, 20)),
         "豫作登字-2020-F-00012345": ("淇河风光系列摄影", "work", date(2020, 3, 14)),
@@ -308,7 +316,10 @@ def test_holders(session: Session, engine: Engine, tmp_path: Path) -> None:
     huayu = holders["鹤壁市华宇电子科技有限公司"]
     assert (huayu.uscc, huayu.kind, huayu.region_code) == (HUAYU, "enterprise", "410611")
     assert sorted(huayu.tags) == ["high_tech", "sme"]
-    assert sorted((t.tier, t.year) for t in huayu.tiers) == [("gbt29490", 2020), ("national_ip_advantage", 2019)]
+    assert sorted((t.tier, t.year) for t in huayu.tiers) == [
+        ("gbt29490", 2020),
+        ("national_ip_advantage", 2019),
+    ]
     assert holders["鹤壁职业技术学院"].kind == "university"
     located = holders["鹤壁市经开区新材料有限公司"]
     assert located.region_code == "410671" and zones[located.zone_id] == "hebi_etdz"
@@ -323,7 +334,11 @@ def test_holders(session: Session, engine: Engine, tmp_path: Path) -> None:
 def test_holders_update_keeps_what_blank_cells_leave(session: Session, tmp_path: Path) -> None:
     run(session, fill_template("holders", HOLDER_ROWS[:1], tmp_path / "a.xlsx"))
     # The next year's list: a new tier, the tags column left blank, the holder found by its code.
-    row = {"名称": "鹤壁市华宇电子科技有限公司", "统一社会信用代码": HUAYU, "资质": "国家知识产权优势企业:2019; 国家知识产权示范企业:2023"}
+    row = {
+        "名称": "鹤壁市华宇电子科技有限公司",
+        "统一社会信用代码": HUAYU,
+        "资质": "国家知识产权优势企业:2019; 国家知识产权示范企业:2023",
+    }
     result = run(session, fill_template("holders", [row], tmp_path / "b.xlsx"))
     assert (result.inserted, result.updated) == (0, 1)
     session.expire_all()
@@ -410,8 +425,18 @@ def test_population_csv(header: tuple[str, ...], session: Session, engine: Engin
 @pytest.mark.usefixtures("population_restored")
 def test_population_from_the_xlsx_template(session: Session, engine: Engine, tmp_path: Path) -> None:
     rows = [
-        {"行政区划代码": "410602", "年份": 2020, "常住人口": 151024, "数据来源": "鹤山区第七次全国人口普查公报"},
-        {"行政区划代码": "410603", "年份": 2020, "常住人口": 196580, "数据来源": "山城区第七次全国人口普查公报"},
+        {
+            "行政区划代码": "410602",
+            "年份": 2020,
+            "常住人口": 151024,
+            "数据来源": "鹤山区第七次全国人口普查公报",
+        },
+        {
+            "行政区划代码": "410603",
+            "年份": 2020,
+            "常住人口": 196580,
+            "数据来源": "山城区第七次全国人口普查公报",
+        },
     ]
     path = fill_template("population", rows, tmp_path / "人口.xlsx")
     result = run(session, path)
@@ -425,6 +450,9 @@ def test_population_from_the_xlsx_template(session: Session, engine: Engine, tmp
     again = run(session, fill_template("population", rows, tmp_path / "人口2.xlsx"))
     assert (again.inserted, again.updated, again.unchanged) == (0, 1, 1)
     session.expire_all()
-    assert session.scalar(
-        select(Population.source).where(Population.area_code == "410602", Population.year == 2020)
-    ) == "鹤壁市第七次全国人口普查公报（鹤山区）"
+    assert (
+        session.scalar(
+            select(Population.source).where(Population.area_code == "410602", Population.year == 2020)
+        )
+        == "鹤壁市第七次全国人口普查公报（鹤山区）"
+    )

@@ -149,9 +149,7 @@ def lens_number(filing_number: str, jurisdiction: str) -> str | None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", CSV_FILES)
-def test_real_csv_export(
-    name: str, session: Session, engine: Engine, tmp_path: Path
-) -> None:
+def test_real_csv_export(name: str, session: Session, engine: Engine, tmp_path: Path) -> None:
     path = cn_file(name)
     rows = raw_rows(path)
     offices, publications = expected_from_csv(name)
@@ -215,7 +213,10 @@ def test_incopat_keeps_every_office_and_folds_a_and_b_rows(session: Session, eng
         assert patent is not None
         assert sorted(p.number for p in patent.publications) == ["US11480616B2", "US20220252672A1"]
         # A PCT application spelled WOCN22122372 by incoPat is stored under its full number.
-        assert session.scalar(select(Patent.jurisdiction).where(Patent.application_number == "WOCN2022122372")) == "WO"
+        assert (
+            session.scalar(select(Patent.jurisdiction).where(Patent.application_number == "WOCN2022122372"))
+            == "WO"
+        )
 
 
 @pytest.mark.slow
@@ -367,12 +368,6 @@ def test_a_later_export_with_a_new_status_adds_to_the_history(
     assert dump_database(engine) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="store._new_status_events drops an observed status already seen earlier in the "
-    "history: a patent shown 无效 and then 有效 again (restored) stays 'ceased' for ever",
-)
 @pytest.mark.slow
 def test_a_status_seen_again_after_a_change_is_recorded(
     session: Session, engine: Engine, tmp_path: Path
@@ -452,7 +447,11 @@ def _patents_checksum(engine: Engine) -> str:
 
 @pytest.mark.slow
 def test_kill_9_mid_import_leaves_the_database_as_before(
-    session_factory: sessionmaker[Session], engine: Engine, database_url: str, is_postgres: bool, tmp_path: Path
+    session_factory: sessionmaker[Session],
+    engine: Engine,
+    database_url: str,
+    is_postgres: bool,
+    tmp_path: Path,
 ) -> None:
     with session_factory() as s:
         import_file(s, cn_file("henan_sample_10_62cols.csv"))
@@ -515,4 +514,6 @@ def test_kill_9_mid_import_leaves_the_database_as_before(
     assert _patents_checksum(engine) == checksum
     assert dump_database(engine) == before
     with session_factory() as s:
-        assert s.scalar(select(PatentStatusEvent.id).order_by(PatentStatusEvent.id.desc()).limit(1)) is not None
+        assert (
+            s.scalar(select(PatentStatusEvent.id).order_by(PatentStatusEvent.id.desc()).limit(1)) is not None
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from web_support import COUNTY_A, COUNTY_B, REAL_PATENTS, World, import_real_patents
+from web_support import COUNTY_A, COUNTY_B, World, import_real_patents
 
 from ipcity.config import Settings
 

@@ -8,18 +8,18 @@ Roles: admin, city officer, county officer of 410611, enterprise user bound to h
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from web_support import COUNTY_A, COUNTY_B, REAL_PATENTS, ROLES, World, client_as, csrf_of, route_methods
+from web_support import COUNTY_A, COUNTY_B, ROLES, World, client_as, csrf_of, request_for, route_methods
 
 from ipcity.audit import AuditEntry
 from ipcity.auth.roles import Actor
 from ipcity.errors import PermissionDenied
 from ipcity.registry import service
 from ipcity.registry.models import Holder
+from ipcity.web.security import UNSAFE_METHODS
 
 ADMIN, CITY, COUNTY, ENTERPRISE, PUBLIC = ROLES
 
@@ -38,97 +38,55 @@ def only(*allowed: str, ok: int = 200, public: int = 401) -> dict[str, int]:
 OFFICERS = (ADMIN, CITY, COUNTY)
 CITY_WIDE = (ADMIN, CITY)
 
-Body = Callable[[World, str], dict[str, Any]]
-
-
-def _login(world: World, role: str) -> dict[str, Any]:
-    from web_support import PASSWORD
-
-    return {"data": {"username": world.users[role] or "no-such-user", "password": PASSWORD, "next": "/"}}
-
-
-def _new_user(world: World, role: str) -> dict[str, Any]:
-    return {"data": {"username": f"new-by-{role}", "password": "a-long-enough-password", "role": "city_officer"}}
-
-
-def _holder_json(world: World, role: str) -> dict[str, Any]:
-    return {"json": {"address": f"淇滨区测试路{ROLES.index(role)}号"}}
-
-
-def _holder_form(world: World, role: str) -> dict[str, Any]:
-    return {"data": {"kind": "institute", "region_code": COUNTY_A, "address": f"淇滨区表单路{ROLES.index(role)}号"}}
-
-
-def _upload(world: World, role: str) -> dict[str, Any]:
-    return {"files": {"file": ("patents.csv", REAL_PATENTS.read_bytes(), "text/csv")}, "data": {"kind": ""}}
-
-
-def _api_upload(world: World, role: str) -> dict[str, Any]:
-    return {"files": {"file": ("patents.csv", REAL_PATENTS.read_bytes(), "text/csv")}, "data": {"confirm": "false"}}
-
-
-def _mapping(world: World, role: str) -> dict[str, Any]:
-    return {"data": {"kind": "patents", "field__application_number": "申请号", "field__title": "专利名称"}}
-
-
-# (method, path template) -> (expected status by role, request body or None).
+# (method, path template) -> expected status by role (requests as web_support.request_for builds them).
 # Order matters once: the confirm of the staged import comes before its progress page.
-ACCESS: dict[tuple[str, str], tuple[dict[str, int], Body | None]] = {
-    ("GET", "/"): (everyone(), None),
-    ("GET", "/about"): (everyone(), None),
-    ("GET", "/docs"): (everyone(), None),
-    ("GET", "/openapi.json"): (everyone(), None),
-    ("HEAD", "/openapi.json"): (everyone(), None),
-    ("GET", "/static/{path}"): (everyone(), None),
-    ("GET", "/login"): (everyone(), None),
-    ("POST", "/login"): ({**everyone(303), PUBLIC: 401}, _login),
-    ("POST", "/logout"): (everyone(303), None),
-    ("GET", "/api/v1/me"): (everyone(), None),
+ACCESS: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "/"): everyone(),
+    ("GET", "/about"): everyone(),
+    ("GET", "/docs"): everyone(),
+    ("GET", "/openapi.json"): everyone(),
+    ("HEAD", "/openapi.json"): everyone(),
+    ("GET", "/static/{path}"): everyone(),
+    ("GET", "/login"): everyone(),
+    ("POST", "/login"): {**everyone(303), PUBLIC: 401},
+    ("POST", "/logout"): everyone(303),
+    ("GET", "/api/v1/me"): everyone(),
     # Users and audit.
-    ("GET", "/users"): (only(ADMIN, public=303), None),
-    ("POST", "/users"): (only(ADMIN, ok=303), _new_user),
-    ("GET", "/audit"): (only(*CITY_WIDE, public=303), None),
-    ("GET", "/api/v1/audit/verify"): (only(*CITY_WIDE), None),
+    ("GET", "/users"): only(ADMIN, public=303),
+    ("POST", "/users"): only(ADMIN, ok=303),
+    ("GET", "/audit"): only(*CITY_WIDE, public=303),
+    ("GET", "/api/v1/audit/verify"): only(*CITY_WIDE),
     # The open registry (P2.8): pages and API for everyone.
-    ("GET", "/patents"): (everyone(), None),
-    ("GET", "/patents/{number}"): (everyone(), None),
-    ("GET", "/patents/export.{fmt}"): (everyone(), None),
-    ("GET", "/holders"): (everyone(), None),
-    ("GET", "/holders/{holder_id}"): (everyone(), None),
-    ("GET", "/regions/{code}"): (everyone(), None),
-    ("GET", "/api/v1/patents"): (everyone(), None),
-    ("GET", "/api/v1/patents/{number}"): (everyone(), None),
-    ("GET", "/api/v1/holders"): (everyone(), None),
-    ("GET", "/api/v1/holders/{holder_id}"): (everyone(), None),
-    ("GET", "/api/v1/regions/{code}"): (everyone(), None),
-    ("GET", "/api/v1/stats"): (everyone(), None),
-    ("GET", "/api/v1/places/counties"): (everyone(), None),
-    ("GET", "/api/v1/places/zones"): (everyone(), None),
-    ("GET", "/import/templates/{kind}.xlsx"): (everyone(), None),
+    ("GET", "/patents"): everyone(),
+    ("GET", "/patents/{number}"): everyone(),
+    ("GET", "/patents/export.{fmt}"): everyone(),
+    ("GET", "/holders"): everyone(),
+    ("GET", "/holders/{holder_id}"): everyone(),
+    ("GET", "/regions/{code}"): everyone(),
+    ("GET", "/api/v1/patents"): everyone(),
+    ("GET", "/api/v1/patents/{number}"): everyone(),
+    ("GET", "/api/v1/holders"): everyone(),
+    ("GET", "/api/v1/holders/{holder_id}"): everyone(),
+    ("GET", "/api/v1/regions/{code}"): everyone(),
+    ("GET", "/api/v1/stats"): everyone(),
+    ("GET", "/api/v1/places/counties"): everyone(),
+    ("GET", "/api/v1/places/zones"): everyone(),
+    ("GET", "/import/templates/{kind}.xlsx"): everyone(),
+    ("GET", "/registers/{kind}"): everyone(),
+    ("GET", "/registers/{kind}/export.{fmt}"): everyone(),
+    ("GET", "/api/v1/registers/{kind}"): everyone(),
     # Corrections of a holder (A, in the county officer's county).
-    ("PATCH", "/api/v1/holders/{holder_id}"): (only(*OFFICERS), _holder_json),
-    ("POST", "/holders/{holder_id}"): (only(*OFFICERS, ok=303), _holder_form),
+    ("PATCH", "/api/v1/holders/{holder_id}"): only(*OFFICERS),
+    ("POST", "/holders/{holder_id}"): only(*OFFICERS, ok=303),
     # Imports: the page for every officer; patents only for the city.
-    ("GET", "/import"): (only(*OFFICERS, public=303), None),
-    ("POST", "/import/preview"): (only(*CITY_WIDE), _upload),
-    ("POST", "/import/{token}/mapping"): (only(*CITY_WIDE), _mapping),
-    ("POST", "/import/{token}/confirm"): (only(*CITY_WIDE), None),
-    ("GET", "/import/{token}/progress"): (only(*OFFICERS, public=303), None),
-    ("GET", "/import/{token}/rejected.csv"): (only(*OFFICERS, public=303), None),
-    ("POST", "/api/v1/imports"): (only(*CITY_WIDE), _api_upload),
+    ("GET", "/import"): only(*OFFICERS, public=303),
+    ("POST", "/import/preview"): only(*CITY_WIDE),
+    ("POST", "/import/{token}/mapping"): only(*CITY_WIDE),
+    ("POST", "/import/{token}/confirm"): only(*CITY_WIDE),
+    ("GET", "/import/{token}/progress"): only(*OFFICERS, public=303),
+    ("GET", "/import/{token}/rejected.csv"): only(*OFFICERS, public=303),
+    ("POST", "/api/v1/imports"): only(*CITY_WIDE),
 }
-
-
-def _path(template: str, world: World) -> str:
-    return template.format(
-        number=world.patent_a,
-        holder_id=world.holder_a,
-        code=COUNTY_A,
-        fmt="csv",
-        kind="patents",
-        token=world.token,
-        path="css/ipcity.css",
-    )
 
 
 def test_every_route_is_in_the_access_table(app: Any) -> None:
@@ -142,14 +100,12 @@ def test_every_route_is_in_the_access_table(app: Any) -> None:
 def test_every_route_and_role_against_the_table(app: Any, world: World) -> None:
     """Each (route, method, role) answers exactly the status of the table; never a 5xx."""
     wrong: list[str] = []
-    for (method, template), (expected, body) in ACCESS.items():
+    for (method, template), expected in ACCESS.items():
         for role in ROLES:
             client = client_as(app, world, role)
-            kwargs = body(world, role) if body else {}
-            headers = {"X-CSRF-Token": csrf_of(client)} if method in {"POST", "PATCH", "PUT", "DELETE"} else {}
-            response = client.request(
-                method, _path(template, world), headers=headers, follow_redirects=False, **kwargs
-            )
+            path, kwargs = request_for(method, template, world, role)
+            headers = {"X-CSRF-Token": csrf_of(client)} if method in UNSAFE_METHODS else {}
+            response = client.request(method, path, headers=headers, follow_redirects=False, **kwargs)
             if response.status_code != expected[role] or response.status_code >= 500:
                 wrong.append(
                     f"{method} {template} as {role}: {response.status_code}, expected {expected[role]}"
@@ -179,7 +135,8 @@ def test_public_reads_the_open_registry_but_nothing_else(app: Any, world: World)
     token = {"X-CSRF-Token": csrf_of(client)}
     patch = client.patch(f"/api/v1/holders/{world.holder_a}", json={"address": "x"}, headers=token)
     assert patch.status_code == 401 and patch.json()["ok"] is False
-    upload = client.post("/api/v1/imports", files=_api_upload(world, PUBLIC)["files"], headers=token)
+    _, upload_request = request_for("POST", "/api/v1/imports", world, PUBLIC)
+    upload = client.post("/api/v1/imports", headers=token, **upload_request)
     assert upload.status_code == 401 and upload.json()["code"] == "not_authenticated"
 
 
@@ -212,7 +169,9 @@ def test_county_officer_changes_only_its_own_county(app: Any, world: World, sess
         "code": "permission_denied",
         "status": 403,
     }
-    form = client.post(f"/holders/{world.holder_b}", data={"address": "越权", **token}, follow_redirects=False)
+    form = client.post(
+        f"/holders/{world.holder_b}", data={"address": "越权", **token}, follow_redirects=False
+    )
     assert form.status_code == 403
     # Nor may it move its own holder out of its county.
     moved = client.patch(f"/api/v1/holders/{world.holder_a}", json={"region_code": COUNTY_B}, headers=token)
@@ -226,7 +185,9 @@ def test_county_officer_changes_only_its_own_county(app: Any, world: World, sess
 
 def test_service_refuses_the_county_officer_too(world: World, session_factory: Any) -> None:
     """The region check lives in the service, not only in the page."""
-    county = Actor(username=world.users[COUNTY], role=COUNTY, user_id=world.user_ids[COUNTY], region_code=COUNTY_A)
+    county = Actor(
+        username=world.users[COUNTY], role=COUNTY, user_id=world.user_ids[COUNTY], region_code=COUNTY_A
+    )
     with session_factory() as session, pytest.raises(PermissionDenied) as refused:
         service.update_holder(session, county, world.holder_b, {"address": "越权"})
     assert refused.value.status == 403
@@ -257,8 +218,12 @@ def test_non_public_fields(app: Any, world: World, role: str, sees_a: bool, sees
     holder_b = client.get(f"/api/v1/holders/{world.holder_b}").json()
     patent_a = client.get(f"/api/v1/patents/{world.patent_a}").json()
     patent_b = client.get(f"/api/v1/patents/{world.patent_b}").json()
-    assert (holder_a["tags"], holder_a["private_visible"]) == ((["sme", "high_tech"], True) if sees_a else ([], False))
-    assert (holder_b["tags"], holder_b["private_visible"]) == ((["incubated"], True) if sees_b else ([], False))
+    assert (holder_a["tags"], holder_a["private_visible"]) == (
+        (["sme", "high_tech"], True) if sees_a else ([], False)
+    )
+    assert (holder_b["tags"], holder_b["private_visible"]) == (
+        (["incubated"], True) if sees_b else ([], False)
+    )
     assert patent_a["annuities_paid_yuan"] == (1200 if sees_a else None)
     assert patent_b["annuities_paid_yuan"] == (900 if sees_b else None)
     # The page shows the same as the API.

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from ipcity_testing import PASSWORD, SHARED_DATA, csrf_of
 from sqlalchemy.orm import Session, sessionmaker
 
 from ipcity.auth.roles import SYSTEM
-from ipcity.config import Settings
 
-SHARED_DATA = Path(
-    os.environ.get("IPCITY_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-)
 REAL_PATENTS = SHARED_DATA / "patents_cn" / "henan_sample_10_62cols.csv"
 COUNTY_A = "410611"  # 淇滨区
 COUNTY_B = "410621"  # 浚县
@@ -94,19 +89,6 @@ def import_real_patents(factory: sessionmaker[Session], tmp: Path) -> Path:
     return path
 
 
-PASSWORD = "correct-horse-battery"  # the password tests/conftest.py's make_user gives
-
-
-def csrf_of(client: Any) -> str:
-    """The CSRF token of the client's session (a page is loaded first when there is none)."""
-    from ipcity.web.security import SESSION_COOKIE
-
-    if SESSION_COOKIE not in client.cookies:
-        client.get("/login")
-    codec = client.app.state.session_codec
-    return str(codec.load(client.cookies.get(SESSION_COOKIE))["csrf"])
-
-
 def login(client: Any, username: str, password: str = PASSWORD) -> Any:
     """Log a client in through the real form (a no-op for the public)."""
     if not username:
@@ -131,5 +113,78 @@ def client_as(app: Any, world: World, role: str) -> Any:
 
     client = TestClient(app)
     data = new_session(world.user_ids.get(role))
-    client.cookies.set(SESSION_COOKIE, app.state.session_codec.dump(data))
+    # The domain the test client's cookie jar files "testserver" under, so that a cookie the
+    # app sets later replaces this one instead of sitting beside it.
+    client.cookies.set(SESSION_COOKIE, app.state.session_codec.dump(data), domain="testserver.local")
     return client
+
+
+Body = Callable[[World, str], dict[str, Any]]
+
+
+def _login(world: World, role: str) -> dict[str, Any]:
+    return {"data": {"username": world.users[role] or "no-such-user", "password": PASSWORD, "next": "/"}}
+
+
+def _new_user(world: World, role: str) -> dict[str, Any]:
+    return {
+        "data": {"username": f"new-by-{role}", "password": "a-long-enough-password", "role": "city_officer"}
+    }
+
+
+def _holder_json(world: World, role: str) -> dict[str, Any]:
+    return {"json": {"address": f"淇滨区测试路{ROLES.index(role)}号"}}
+
+
+def _holder_form(world: World, role: str) -> dict[str, Any]:
+    return {
+        "data": {
+            "kind": "institute",
+            "region_code": COUNTY_A,
+            "address": f"淇滨区表单路{ROLES.index(role)}号",
+        }
+    }
+
+
+def _upload(world: World, role: str) -> dict[str, Any]:
+    return {"files": {"file": ("patents.csv", REAL_PATENTS.read_bytes(), "text/csv")}, "data": {"kind": ""}}
+
+
+def _api_upload(world: World, role: str) -> dict[str, Any]:
+    return {
+        "files": {"file": ("patents.csv", REAL_PATENTS.read_bytes(), "text/csv")},
+        "data": {"confirm": "false"},
+    }
+
+
+def _mapping(world: World, role: str) -> dict[str, Any]:
+    return {"data": {"kind": "patents", "field__application_number": "申请号", "field__title": "专利名称"}}
+
+
+# A request that does what the route is for (by role where it matters); routes not named
+# here are sent without a body.
+REQUEST_BODIES: dict[tuple[str, str], Body] = {
+    ("POST", "/login"): _login,
+    ("POST", "/users"): _new_user,
+    ("PATCH", "/api/v1/holders/{holder_id}"): _holder_json,
+    ("POST", "/holders/{holder_id}"): _holder_form,
+    ("POST", "/import/preview"): _upload,
+    ("POST", "/import/{token}/mapping"): _mapping,
+    ("POST", "/api/v1/imports"): _api_upload,
+}
+
+
+def request_for(method: str, template: str, world: World, role: str) -> tuple[str, dict[str, Any]]:
+    """The path (parameters filled with the world's real ids) and the request arguments."""
+    path = template.format(
+        number=world.patent_a,
+        holder_id=world.holder_a,
+        code=COUNTY_A,
+        fmt="csv",
+        # The import templates take any kind of record; the registers only the other assets.
+        kind="trademarks" if "/registers/" in template else "patents",
+        token=world.token,
+        path="css/ipcity.css",
+    )
+    body = REQUEST_BODIES.get((method, template))
+    return path, (body(world, role) if body else {})

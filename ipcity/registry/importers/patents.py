@@ -29,9 +29,10 @@ from ipcity.registry.importers.values import (
     parse_count,
 )
 from ipcity.registry.numbers import (
+    application_number_and_type,
     normalize_application_number,
-    parse_application_number,
     parse_publication_number,
+    publication_number_parts,
 )
 from ipcity.registry.records import PatentRecord, PublicationRecord, RowError, StatusEvent
 
@@ -114,19 +115,17 @@ Publication = tuple[str, str, str, bool, str | None]
 
 def _parse_publication(text: str) -> Publication | InvalidNumber:
     try:
-        number = parse_publication_number(text)
+        canonical, office, kind = publication_number_parts(text)
     except InvalidNumber as exc:
         return exc
-    office, kind = number.jurisdiction, number.kind
-    return number.canonical, office, kind, grant_kind(office, kind), kind_patent_type(office, kind)
+    return canonical, office, kind, grant_kind(office, kind), kind_patent_type(office, kind)
 
 
 def _parse_application(key: tuple[str, str]) -> tuple[str, str | None] | InvalidNumber:
     text, jurisdiction = key
     try:
         if jurisdiction == "CN":
-            number = parse_application_number(text)
-            return number.canonical, number.patent_type
+            return application_number_and_type(text)
         return normalize_application_number(text, jurisdiction), None
     except InvalidNumber as exc:
         return exc

@@ -41,7 +41,23 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            _promote_young_objects()
             gc.enable()
+
+
+def _promote_young_objects() -> None:
+    """Move every object allocated while the collector was paused to the oldest generation.
+
+    Re-enabling the collector as is would make its next run scan all of them at once as
+    the youngest generation (1.5 s for 200,000 Patentics rows, every one of them still
+    alive). ``freeze`` + ``unfreeze`` moves the young generations into the oldest one in
+    O(1); they are then looked at only by the (rare, amortised) full collections, and
+    reference counting frees them as usual. Skipped when the process froze objects of its
+    own (a pre-forking server): ``unfreeze`` would hand those back to the collector.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 class ParsedFile:

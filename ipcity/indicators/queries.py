@@ -1,0 +1,475 @@
+"""SQL that gathers :class:`~ipcity.indicators.facts.RegistryFacts` from the registry for a
+set of dates, in few passes, and the lists of records behind a count.
+
+"In force" follows :mod:`ipcity.registry.legal_status` exactly: the status on a date is
+the latest event dated on or before it, ordered by date, then same-day rank (a lapse
+recorded on its grant's day comes after the grant), then the order recorded; events
+without a date are ignored. Instead of one correlated sub-query per patent and date (as
+``registry.service._latest_status`` does for one date), each event becomes an interval
+``[its date, the next event's date)`` with ``LEAD()``: the status on day D is that of the
+one interval containing D, so all dates are answered by one range join in one pass.
+The legal term is a per-date threshold on the filing date computed with
+``legal_status.term_end`` itself (no date arithmetic in SQL, so SQLite and PostgreSQL agree).
+
+Read-only over the registry's tables: this is the analytics side of the registry, kept
+here so that the registry's service does not grow a second idea (see docs/indicators.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Date, and_, case, distinct, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from ipcity.indicators.facts import (
+    Area,
+    DatedRow,
+    HolderCount,
+    RegistryFacts,
+    TierRow,
+    TrademarkRow,
+    tier_id,
+)
+from ipcity.places.models import Population, Zone
+from ipcity.registry.legal_status import IN_FORCE_STATUSES, SAME_DAY_LAST, SAME_DAY_ORDER, term_end
+from ipcity.registry.models import (
+    Copyright,
+    GeographicalIndication,
+    Holder,
+    HolderTier,
+    Patent,
+    PatentHolder,
+    PatentStatusEvent,
+    PlantVariety,
+    Trademark,
+)
+
+PATENT_TYPES = ("invention", "utility_model", "design")
+ENTERPRISE_MINIMUM = 10
+_PCT_YEAR = re.compile(r"PCT/?[A-Z]{2}(\d{4})")
+
+
+def filing_threshold(patent_type: str, on: date) -> date:
+    """The latest filing day whose legal term has ended by ``on``: a patent of this type
+    filed after it is within its term on ``on`` (``term_end(filed) > on``).
+
+    >>> filing_threshold("invention", date(2020, 12, 31))
+    datetime.date(2000, 12, 31)
+    >>> filing_threshold("invention", date(2020, 2, 29))  # filed 2000-02-29: term ends 2020-03-01
+    datetime.date(2000, 2, 28)
+    """
+    years = 20 if patent_type == "invention" else 10
+    guess = date(on.year - years, on.month, min(on.day, 28))
+    day = guess + timedelta(days=5)
+    while True:
+        end = term_end(patent_type, day)
+        assert end is not None
+        if end <= on:
+            return day
+        day -= timedelta(days=1)
+
+
+def years_before(on: date, years: int) -> date:
+    """The same day ``years`` earlier (28 February for 29 February)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
+def _dates_cte(dates: Iterable[date]) -> Any:
+    rows = [
+        select(
+            literal(on, Date).label("on"),
+            literal(date(on.year, 1, 1), Date).label("year_start"),
+            literal(filing_threshold("invention", on), Date).label("inv_min"),
+            literal(years_before(on, 10), Date).label("granted_before"),
+        )
+        for on in sorted(set(dates))
+    ]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("dates")
+
+
+def _intervals() -> Any:
+    """Each status event of a CN invention patent as ``[start, stop)``: the status holds
+    from its date until the next event's (NULL: still holds)."""
+    event = PatentStatusEvent.__table__
+    same_day = case(SAME_DAY_ORDER, value=event.c.status, else_=SAME_DAY_LAST)
+    stop = func.lead(event.c.date).over(
+        partition_by=event.c.patent_id, order_by=(event.c.date, same_day, event.c.id)
+    )
+    return (
+        select(event.c.patent_id, event.c.status, event.c.date.label("start"), stop.label("stop"))
+        .join(Patent, Patent.id == event.c.patent_id)
+        .where(event.c.date.is_not(None), Patent.jurisdiction == "CN", Patent.patent_type == "invention")
+        .cte("intervals")
+    )
+
+
+def _in_force_join(stmt: Any, intervals: Any, dates: Any) -> Any:
+    """Join intervals to dates where the patent is in force on the date."""
+    return (
+        stmt.join(
+            dates,
+            and_(
+                intervals.c.start <= dates.c.on,
+                or_(intervals.c.stop.is_(None), intervals.c.stop > dates.c.on),
+            ),
+        )
+        .join(Patent, Patent.id == intervals.c.patent_id)
+        .where(
+            intervals.c.status.in_(IN_FORCE_STATUSES),
+            or_(Patent.filing_date.is_(None), Patent.filing_date > dates.c.inv_min),
+        )
+    )
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def overseas_family(family: str | None) -> bool:
+    """Whether a family list ("|"-joined numbers) has a member of an office other than CN
+    or WO (a WO publication is an international application, not a right abroad).
+
+    >>> overseas_family("WO2019123456A1|US10234567B2"), overseas_family("WO2019123456A1"), overseas_family(None)
+    (True, False, False)
+    """
+    for member in (family or "").split("|"):
+        office = member.strip().upper()[:2]
+        if len(office) == 2 and office.isalpha() and office not in ("CN", "WO"):
+            return True
+    return False
+
+
+def gather_facts(session: Session, dates: Iterable[date]) -> RegistryFacts:
+    """Every count and list the indicators need, for ``dates``."""
+    wanted = tuple(sorted(set(dates)))
+    facts = RegistryFacts(dates=wanted)
+    if not wanted:
+        return facts
+    _patent_stock(session, facts)
+    _patent_flows(session, facts)
+    _enterprises(session, facts)
+    _pct(session, facts)
+    _other_assets(session, facts)
+    facts.population = {
+        (code, year): n
+        for code, year, n in session.execute(
+            select(Population.area_code, Population.year, Population.residents)
+        )
+    }
+    return facts
+
+
+def _patent_stock(session: Session, facts: RegistryFacts) -> None:
+    dates = _dates_cte(facts.dates)
+    intervals = _intervals()
+    maintained = func.sum(case((Patent.grant_date < dates.c.granted_before, 1), else_=0))
+    stmt = _in_force_join(
+        select(dates.c.on, Holder.region_code, Zone.code, func.count(), maintained).select_from(intervals),
+        intervals,
+        dates,
+    )
+    stmt = (
+        stmt.outerjoin(Holder, Holder.id == Patent.first_holder_id)
+        .outerjoin(Zone, Zone.id == Holder.zone_id)
+        .group_by(dates.c.on, Holder.region_code, Zone.code)
+    )
+    in_force = facts.counts("invention_in_force")
+    kept = facts.counts("invention_in_force_maintained_10y")
+    high = facts.counts("invention_in_force_high_value")
+    overseas = facts.counts("invention_in_force_overseas_family")
+    for on, region, zone, n, n_maintained in session.execute(stmt):
+        day = _as_date(on)
+        in_force.add(day, region, zone, n)
+        kept.add(day, region, zone, n_maintained or 0)
+        high.add(day, region, zone, n_maintained or 0)
+    # Patents with a family list are few: the overseas test is done here, in Python.
+    family = _in_force_join(
+        select(
+            dates.c.on, Holder.region_code, Zone.code, Patent.family, Patent.grant_date < dates.c.granted_before
+        ).select_from(intervals),
+        intervals,
+        dates,
+    )
+    family = (
+        family.outerjoin(Holder, Holder.id == Patent.first_holder_id)
+        .outerjoin(Zone, Zone.id == Holder.zone_id)
+        .where(Patent.family.is_not(None), Patent.family != "")
+    )
+    for on, region, zone, members, was_maintained in session.execute(family):
+        if overseas_family(members):
+            day = _as_date(on)
+            overseas.add(day, region, zone, 1)
+            if not was_maintained:
+                high.add(day, region, zone, 1)
+
+
+def _patent_flows(session: Session, facts: RegistryFacts) -> None:
+    dates = _dates_cte(facts.dates)
+    for name, column in (("applications", Patent.filing_date), ("grants", Patent.grant_date)):
+        stmt = (
+            select(dates.c.on, Patent.patent_type, Holder.region_code, Zone.code, func.count())
+            .select_from(Patent)
+            .join(dates, and_(column >= dates.c.year_start, column <= dates.c.on))
+            .outerjoin(Holder, Holder.id == Patent.first_holder_id)
+            .outerjoin(Zone, Zone.id == Holder.zone_id)
+            .where(Patent.jurisdiction == "CN")
+            .group_by(dates.c.on, Patent.patent_type, Holder.region_code, Zone.code)
+        )
+        for on, ptype, region, zone, n in session.execute(stmt):
+            if ptype in PATENT_TYPES:
+                facts.counts(f"{name}_{ptype}").add(_as_date(on), region, zone, n)
+
+
+def _enterprises(session: Session, facts: RegistryFacts) -> None:
+    dates = _dates_cte(facts.dates)
+    intervals = _intervals()
+    count = func.count(distinct(Patent.id))
+    stmt = _in_force_join(
+        select(dates.c.on, PatentHolder.holder_id, count).select_from(intervals), intervals, dates
+    )
+    stmt = (
+        stmt.join(PatentHolder, PatentHolder.patent_id == Patent.id)
+        .join(Holder, Holder.id == PatentHolder.holder_id)
+        .where(Holder.kind == "enterprise")
+        .group_by(dates.c.on, PatentHolder.holder_id)
+        .having(count >= ENTERPRISE_MINIMUM)
+    )
+    rows = session.execute(stmt).all()
+    places = _holder_places(session, {holder_id for _, holder_id, _ in rows})
+    for on, holder_id, n in rows:
+        region, zone = places.get(holder_id, (None, None))
+        facts.enterprise_inventions.setdefault(_as_date(on), []).append(HolderCount(holder_id, region, zone, n))
+
+
+def _holder_places(session: Session, ids: set[int]) -> dict[int, tuple[str | None, str | None]]:
+    out: dict[int, tuple[str | None, str | None]] = {}
+    id_list = sorted(ids)
+    for start in range(0, len(id_list), 1000):
+        chunk = id_list[start : start + 1000]
+        for hid, region, zone in session.execute(
+            select(Holder.id, Holder.region_code, Zone.code)
+            .outerjoin(Zone, Zone.id == Holder.zone_id)
+            .where(Holder.id.in_(chunk))
+        ):
+            out[hid] = (region, zone)
+    return out
+
+
+def pct_date(pct_number: str, cn_filing: date | None) -> date | None:
+    """When a CN patent's PCT application was filed, as far as the data tells: in the year
+    its number names, one year after the CN filing (kept inside that year).
+
+    >>> pct_date("PCT/CN2018/123456", date(2017, 9, 1))
+    datetime.date(2018, 9, 1)
+    >>> pct_date("PCT/CN2018/123456", date(2018, 3, 1))
+    datetime.date(2018, 12, 31)
+    """
+    match = _PCT_YEAR.search(pct_number.replace(" ", "").upper())
+    if match is None:
+        return None
+    year = int(match.group(1))
+    if cn_filing is None:
+        return date(year, 12, 31)
+    later = years_before(cn_filing, -1)
+    return min(max(later, date(year, 1, 1)), date(year, 12, 31))
+
+
+def _pct(session: Session, facts: RegistryFacts) -> None:
+    rows = session.execute(
+        select(
+            Patent.jurisdiction,
+            Patent.application_number,
+            Patent.pct_application_number,
+            Patent.filing_date,
+            Holder.region_code,
+            Zone.code,
+        )
+        .outerjoin(Holder, Holder.id == Patent.first_holder_id)
+        .outerjoin(Zone, Zone.id == Holder.zone_id)
+        .where(or_(Patent.jurisdiction == "WO", Patent.pct_application_number.is_not(None)))
+    )
+    for jurisdiction, number, pct_number, filed, region, zone in rows:
+        if jurisdiction == "WO":
+            key, on = number.replace(" ", "").upper(), filed
+        elif pct_number:
+            key, on = pct_number.replace(" ", "").upper(), pct_date(pct_number, filed)
+        else:
+            continue
+        facts.pct_applications.append(DatedRow(key, region, zone, on))
+
+
+def _other_assets(session: Session, facts: RegistryFacts) -> None:
+    def owned(model: Any, *columns: Any) -> Any:
+        return session.execute(
+            select(*columns, Holder.region_code, Zone.code)
+            .select_from(model)
+            .outerjoin(Holder, Holder.id == model.holder_id)
+            .outerjoin(Zone, Zone.id == Holder.zone_id)
+        )
+
+    facts.trademarks = [
+        TrademarkRow(number, region, zone, mark_type, registered, expiry, well_known, status)
+        for number, mark_type, registered, expiry, well_known, status, region, zone in owned(
+            Trademark,
+            Trademark.registration_number,
+            Trademark.mark_type,
+            Trademark.registration_date,
+            Trademark.expiry_date,
+            Trademark.well_known_date,
+            Trademark.status,
+        )
+    ]
+    facts.copyrights = [
+        DatedRow(number, region, zone, on, category)
+        for number, on, category, region, zone in owned(
+            Copyright, Copyright.registration_number, Copyright.registration_date, Copyright.category
+        )
+    ]
+    facts.plant_varieties = [
+        DatedRow(number, region, zone, on)
+        for number, on, region, zone in owned(PlantVariety, PlantVariety.right_number, PlantVariety.grant_date)
+    ]
+    gi_region = func.coalesce(Holder.region_code, GeographicalIndication.region_code)
+    facts.gi_marks = [
+        DatedRow(number, region, zone, on)
+        for number, on, region, zone in session.execute(
+            select(GeographicalIndication.registration_number, GeographicalIndication.registration_date, gi_region, Zone.code)
+            .outerjoin(Holder, Holder.id == GeographicalIndication.holder_id)
+            .outerjoin(Zone, Zone.id == Holder.zone_id)
+            .where(GeographicalIndication.kind == "gi_certification_mark")
+        )
+    ]
+    facts.tiers = [
+        TierRow(holder_id, region, zone, tid, year)
+        for holder_id, stored, year, region, zone in session.execute(
+            select(HolderTier.holder_id, HolderTier.tier, HolderTier.year, Holder.region_code, Zone.code)
+            .join(Holder, Holder.id == HolderTier.holder_id)
+            .outerjoin(Zone, Zone.id == Holder.zone_id)
+        )
+        if (tid := tier_id(stored)) is not None
+    ]
+
+
+# ---- the records behind a count ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatentRecord:
+    """One patent in the list behind a count."""
+
+    id: int
+    application_number: str
+    patent_type: str | None
+    title: str
+    filing_date: date | None
+    grant_date: date | None
+    first_holder: str | None
+    region_code: str | None
+    zone_code: str | None
+
+
+def _area_condition(area: Area, holder: Any, zone: Any) -> Any:
+    if area.kind == "zone":
+        return zone.code == area.code
+    if area.kind == "city":
+        return holder.region_code.like(area.code[:4] + "%")
+    return holder.region_code == area.code
+
+
+def patent_records(
+    session: Session, area: Area, on: date, kind: str, limit: int = 100_000, offset: int = 0
+) -> tuple[int, list[PatentRecord]]:
+    """``(total, page)`` of the patents behind a patent count of ``area`` on ``on``.
+
+    ``kind``: ``invention_in_force``, ``invention_in_force_high_value``, ``applications``,
+    ``grants`` or ``applications_<type>`` / ``grants_<type>``.
+    """
+    holder, zone = aliased(Holder), aliased(Zone)
+    if kind.startswith("invention_in_force"):
+        dates = _dates_cte([on])
+        intervals = _intervals()
+        ids = _in_force_join(select(Patent.id).select_from(intervals), intervals, dates)
+        if kind.endswith("high_value"):
+            ids = ids.where(
+                or_(Patent.grant_date < dates.c.granted_before, and_(Patent.family.is_not(None), Patent.family != ""))
+            )
+    else:
+        name, _, ptype = kind.partition("_")
+        column = Patent.filing_date if name == "applications" else Patent.grant_date
+        ids = select(Patent.id).where(
+            Patent.jurisdiction == "CN", column >= date(on.year, 1, 1), column <= on
+        )
+        if ptype:
+            ids = ids.where(Patent.patent_type == ptype)
+    stmt = (
+        select(
+            Patent.id,
+            Patent.application_number,
+            Patent.patent_type,
+            Patent.title,
+            Patent.filing_date,
+            Patent.grant_date,
+            holder.name,
+            holder.region_code,
+            zone.code,
+            Patent.family,
+        )
+        .join(holder, holder.id == Patent.first_holder_id)
+        .outerjoin(zone, zone.id == holder.zone_id)
+        .where(Patent.id.in_(ids.scalar_subquery()), _area_condition(area, holder, zone))
+        .order_by(Patent.filing_date, Patent.id)
+    )
+    rows = session.execute(stmt).all()
+    if kind.endswith("high_value"):
+        cutoff = years_before(on, 10)
+        rows = [r for r in rows if (r[5] is not None and r[5] < cutoff) or overseas_family(r[9])]
+    records = [PatentRecord(*r[:9]) for r in rows]
+    return len(records), records[offset : offset + limit]
+
+
+@dataclass(frozen=True)
+class HolderRecord:
+    """One holder in the list behind an enterprise count."""
+
+    id: int
+    name: str
+    region_code: str | None
+    zone_code: str | None
+    count: int | None = None
+    detail: str | None = None
+
+
+def enterprise_records(session: Session, area: Area, on: date, minimum: int) -> list[HolderRecord]:
+    """Enterprises of ``area`` holding at least ``minimum`` invention patents in force on ``on``."""
+    facts = RegistryFacts(dates=(on,))
+    _enterprises(session, facts)
+    chosen = [h for h in facts.enterprise_inventions.get(on, []) if h.count >= minimum and area.holds(h.region_code, h.zone_code)]
+    names = dict(session.execute(select(Holder.id, Holder.name).where(Holder.id.in_([h.holder_id for h in chosen]))).all())
+    return sorted(
+        (HolderRecord(h.holder_id, names.get(h.holder_id, ""), h.region_code, h.zone_code, h.count) for h in chosen),
+        key=lambda r: (-(r.count or 0), r.id),
+    )
+
+
+def tier_records(session: Session, area: Area, on: date, tiers: tuple[str, ...]) -> list[HolderRecord]:
+    """Enterprises of ``area`` recognised with one of ``tiers`` by the year of ``on``."""
+    facts = RegistryFacts(dates=(on,))
+    _other_assets(session, facts)
+    chosen: dict[int, TierRow] = {}
+    for t in facts.tiers:
+        if t.tier in tiers and t.year <= on.year and area.holds(t.region_code, t.zone_code):
+            if t.holder_id not in chosen or t.year < chosen[t.holder_id].year:
+                chosen[t.holder_id] = t
+    names = dict(session.execute(select(Holder.id, Holder.name).where(Holder.id.in_(list(chosen)))).all())
+    return sorted(
+        (HolderRecord(hid, names.get(hid, ""), t.region_code, t.zone_code, None, f"{t.tier}:{t.year}") for hid, t in chosen.items()),
+        key=lambda r: r.id,
+    )

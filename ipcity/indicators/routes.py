@@ -1,0 +1,382 @@
+"""Scoreboard pages and the JSON API: city dashboard, county comparison, one indicator
+(definition, series, breakdown, records), targets and the county assessment, exports.
+
+Pages and API call the same service functions; routes never build queries.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from ipcity.i18n import gettext
+from ipcity.indicators import definitions, exports, service
+from ipcity.indicators.definitions import INDICATORS, Value
+from ipcity.indicators.targets import STATUS_LABELS, load_targets
+from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
+
+router = APIRouter()
+
+YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度（取12月31日的值）；默认上一完整年度")]
+AreaQ = Annotated[str | None, Query(max_length=32, description="行政区划代码或园区代码；默认全市")]
+IndicatorPath = Annotated[str, Path(max_length=64, description="指标ID")]
+PageQ = Annotated[int, Query(ge=1, le=100000)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HEADLINES = (
+    "invention_patents_per_10k_residents",
+    "invention_patents_in_force",
+    "pct_applications",
+    "trademarks_in_force",
+    "well_known_trademarks",
+    "gi_certification_marks",
+    "enterprises_with_10_invention_patents",
+    "gbt29490_enterprises",
+)
+COMPARISON = (
+    "invention_patents_in_force",
+    "invention_patents_per_10k_residents",
+    "high_value_invention_patents",
+    "patent_applications",
+    "patent_grants_invention",
+    "pct_applications",
+    "trademarks_in_force",
+    "enterprises_with_10_invention_patents",
+    "gbt29490_enterprises",
+)
+PALETTE = ["#0b4a8b", "#3a9e8f", "#e0a030", "#c0392b", "#7d5ba6", "#5d6d7e", "#2e86c1", "#a04000"]
+
+
+def _year(session: Any, year: int | None) -> int:
+    return year or service.latest_complete_year(session)
+
+
+def _download(data: bytes, media: str, name: str) -> Response:
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _fmt(value: Value | None) -> str:
+    if value is None or value.value is None:
+        return "—"
+    v = value.value
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}"
+
+
+def _line_chart(years: list[int], series: dict[str, list[float | None]], target: float | None = None) -> str:
+    option: dict[str, Any] = {
+        "color": PALETTE,
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0, "type": "scroll"},
+        "grid": {"left": 48, "right": 24, "bottom": 30, "top": 40},
+        "xAxis": {"type": "category", "data": [str(y) for y in years]},
+        "yAxis": {"type": "value"},
+        "series": [
+            {"name": name, "type": "line", "connectNulls": False, "data": data}
+            for name, data in series.items()
+        ],
+    }
+    if target is not None and option["series"]:
+        option["series"][0]["markLine"] = {
+            "symbol": "none",
+            "data": [{"yAxis": target, "name": "target"}],
+            "lineStyle": {"type": "dashed", "color": "#c0392b"},
+        }
+    return json.dumps(option, ensure_ascii=False)
+
+
+def _bar_chart(names: list[str], values: list[float | None], label: str) -> str:
+    option = {
+        "color": PALETTE,
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 48, "right": 24, "bottom": 60, "top": 30},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 20}},
+        "yAxis": {"type": "value"},
+        "series": [{"name": label, "type": "bar", "barMaxWidth": 40, "data": values}],
+    }
+    return json.dumps(option, ensure_ascii=False)
+
+
+# ---- JSON API ---------------------------------------------------------------------------
+
+
+@router.get("/api/v1/indicators", tags=["indicators"], summary="指标值 / indicator values for a year")
+def api_indicators(session: SessionDep, actor: CurrentActor, year: YearQ = None, region: AreaQ = None) -> dict[str, Any]:
+    """Every indicator at the end of ``year`` for the city and each county and zone (as ``ipcity indicators --json``)."""
+    return service.indicators_json(session, actor, service.year_end(_year(session, year)), region)
+
+
+@router.get("/api/v1/indicators/catalogue", tags=["indicators"], summary="指标目录 / the indicators")
+def api_catalogue(locale: LocaleDep) -> list[dict[str, Any]]:
+    """Every indicator: id, name, definition, clause, unit, areas."""
+    return [
+        {
+            "id": i.id,
+            "name": i.name(locale),
+            "definition": i.definition(locale),
+            "clause": i.clause,
+            "unit": i.unit(locale),
+            "areas": sorted(i.areas),
+        }
+        for i in INDICATORS
+    ]
+
+
+@router.get("/api/v1/indicators/targets", tags=["indicators"], summary="目标进度 / progress to targets")
+def api_targets(session: SessionDep, actor: CurrentActor, year: YearQ = None) -> list[dict[str, Any]]:
+    """Each target of the 2020 set: baseline, current value, progress, projection, status."""
+    rows = service.target_progress(session, actor, service.year_end(_year(session, year)))
+    return [
+        {
+            "indicator": r.target.indicator,
+            "area": r.area_code,
+            "target": r.target.target,
+            "clause": r.target.clause,
+            "baseline": r.baseline,
+            "current": r.current,
+            "progress_pct": r.progress_pct,
+            "projection": r.projection,
+            "status": r.status,
+            "date": r.on.isoformat(),
+        }
+        for r in rows
+    ]
+
+
+@router.get("/api/v1/indicators/assessment", tags=["indicators"], summary="县区考核 / county assessment")
+def api_assessment(session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None) -> dict[str, Any]:
+    """Each county's score, rank and the reasons behind each point (officers)."""
+    result = service.county_assessment(session, actor, _year(session, year))
+    return {
+        "year": result.year,
+        "scheme": result.scheme.name,
+        "clause": result.scheme.clause,
+        "counties": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "score": c.score,
+                "rank": c.rank,
+                "points": [
+                    {"indicator": p.indicator, "part": p.part, "points": p.points, "max": p.max_points, "reason": p.text(locale)}
+                    for p in c.points
+                ],
+            }
+            for c in result.counties
+        ],
+    }
+
+
+@router.get("/api/v1/indicators/{indicator_id}", tags=["indicators"], summary="指标序列 / one indicator over years")
+def api_indicator(
+    indicator_id: IndicatorPath,
+    session: SessionDep,
+    actor: CurrentActor,
+    start: Annotated[int | None, Query(alias="from", ge=1985, le=2100)] = None,
+    end: Annotated[int | None, Query(alias="to", ge=1985, le=2100)] = None,
+) -> dict[str, Any]:
+    """An indicator at each year-end for every area it applies to."""
+    years = service.data_years(session)
+    first, last = start or years[0], end or years[-1]
+    if last - first > 40 or last < first:
+        from ipcity.errors import ValidationFailed
+
+        raise ValidationFailed("年份范围应为不超过40年的递增区间，收到：{value}", value=f"{first}-{last}")
+    indicator, board = service.series(session, actor, indicator_id, list(range(first, last + 1)))
+    return {
+        "id": indicator.id,
+        "clause": indicator.clause,
+        "series": {
+            a.code: {str(on.year): v.as_json() for on in board.dates if (v := board.value(on, a.code, indicator.id))}
+            for a in board.areas
+            if indicator.applies_to(a)
+        },
+    }
+
+
+# ---- pages ---------------------------------------------------------------------------------
+
+
+@router.get("/indicators", include_in_schema=False)
+def dashboard(request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None) -> Response:
+    """The city dashboard: headline numbers with their targets and trend lines."""
+    chosen = _year(session, year)
+    years = [y for y in service.data_years(session) if y <= chosen] or [chosen]
+    board = service.scoreboard(session, actor, [service.year_end(y) for y in years], [service.DEFAULT_CITY])
+    on = service.year_end(chosen)
+    targets = load_targets()
+    progress = {(p.target.indicator, p.area_code): p for p in service.target_progress(session, actor, on, targets)}
+    cards = []
+    for ident in HEADLINES:
+        ind = definitions.BY_ID[ident]
+        value = board.value(on, service.DEFAULT_CITY, ident)
+        p = progress.get((ident, service.DEFAULT_CITY))
+        data = [(lambda v: v.value if v else None)(board.value(service.year_end(y), service.DEFAULT_CITY, ident)) for y in years]
+        cards.append(
+            {
+                "indicator": ind,
+                "value": value,
+                "text": _fmt(value),
+                "progress": p,
+                "chart": _line_chart(years, {ind.name(locale): data}, p.target.target if p else None),
+            }
+        )
+    rows = [p for p in progress.values()]
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "year": chosen,
+            "years": service.data_years(session),
+            "cards": cards,
+            "progress_rows": rows,
+            "targets": targets,
+            "status_labels": STATUS_LABELS,
+            "indicators": definitions.BY_ID,
+            "fmt_number": _fmt_number,
+            "area_names": {a.code: a.name for a in service.city_areas(session)},
+        },
+    )
+
+
+def _fmt_number(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+@router.get("/indicators/counties", include_in_schema=False)
+def counties_page(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    year: YearQ = None,
+    sort: Annotated[str | None, Query(max_length=64)] = None,
+    desc: bool = True,
+) -> Response:
+    """County comparison: the main indicators for each county, sortable, with a chart."""
+    chosen = _year(session, year)
+    on = service.year_end(chosen)
+    board = service.scoreboard(session, actor, [on], None, list(COMPARISON))
+    counties = [a for a in board.areas if a.kind != "zone"]
+    key = sort if sort in COMPARISON else COMPARISON[0]
+
+    def sort_value(area: Any) -> float:
+        v = board.value(on, area.code, key)
+        return float(v.value) if v and v.value is not None else float("-inf")
+
+    city, rest = counties[0], sorted(counties[1:], key=sort_value, reverse=desc)
+    chart_values = [(lambda v: v.value if v else None)(board.value(on, a.code, key)) for a in rest]
+    return render(
+        request,
+        "indicators/counties.html",
+        {
+            "year": chosen,
+            "years": service.data_years(session),
+            "columns": [definitions.BY_ID[i] for i in COMPARISON],
+            "rows": [city, *rest],
+            "zones": [a for a in board.areas if a.kind == "zone"],
+            "board": board,
+            "on": on,
+            "fmt": _fmt,
+            "sort": key,
+            "desc": desc,
+            "chart": _bar_chart([a.name for a in rest], chart_values, definitions.BY_ID[key].name(locale)),
+        },
+    )
+
+
+@router.get("/indicators/assessment", include_in_schema=False)
+def assessment_page(request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None) -> Response:
+    """The county assessment table with the reasons behind each point."""
+    result = service.county_assessment(session, actor, _year(session, year))
+    return render(
+        request,
+        "indicators/assessment.html",
+        {"result": result, "years": service.data_years(session), "indicators": definitions.BY_ID, "year": result.year},
+    )
+
+
+@router.get("/indicators/assessment.{fmt}", include_in_schema=False)
+def assessment_export(
+    fmt: Literal["xlsx", "docx"], session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None
+) -> Response:
+    """The assessment as XLSX or as a Word report."""
+    result = service.county_assessment(session, actor, _year(session, year))
+    if fmt == "docx":
+        return _download(exports.assessment_docx(result, locale), DOCX, f"assessment-{result.year}.docx")
+    header, rows = exports.assessment_rows(result, locale)
+    data = exports.table_bytes(header, rows, "xlsx", gettext("县区考核", locale))
+    return _download(data, XLSX, f"assessment-{result.year}.xlsx")
+
+
+@router.get("/indicators/{indicator_id}/records.{fmt}", include_in_schema=False)
+def records_export(
+    indicator_id: IndicatorPath,
+    fmt: Literal["csv", "xlsx"],
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    year: YearQ = None,
+    area: AreaQ = None,
+) -> Response:
+    """The records behind a count, as CSV or XLSX."""
+    on = service.year_end(_year(session, year))
+    _, found = service.records(session, actor, indicator_id, area or service.DEFAULT_CITY, on, limit=100_000)
+    header, rows = exports.record_rows(found, locale)
+    data = exports.table_bytes(header, rows, fmt, indicator_id)
+    return _download(data, "text/csv; charset=utf-8" if fmt == "csv" else XLSX, f"{indicator_id}-{on.year}.{fmt}")
+
+
+@router.get("/indicators/{indicator_id}", include_in_schema=False)
+def indicator_page(
+    indicator_id: IndicatorPath,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    year: YearQ = None,
+    area: AreaQ = None,
+    page: PageQ = 1,
+) -> Response:
+    """One indicator: definition, series over years, breakdown by county and zone, records."""
+    chosen = _year(session, year)
+    years = [y for y in service.data_years(session) if y <= chosen] or [chosen]
+    indicator, board = service.series(session, actor, indicator_id, years)
+    on = service.year_end(chosen)
+    area_code = area or service.DEFAULT_CITY
+    current = service.find_area(session, area_code)
+    lines: dict[str, list[float | None]] = {}
+    for a in board.areas:
+        if a.kind != "zone" and indicator.applies_to(a):
+            lines[a.name] = [(lambda v: v.value if v else None)(board.value(service.year_end(y), a.code, indicator.id)) for y in years]
+    if not lines:
+        for a in board.areas:
+            if indicator.applies_to(a):
+                lines[a.name] = [(lambda v: v.value if v else None)(board.value(service.year_end(y), a.code, indicator.id)) for y in years]
+    per_page = 50
+    total, found = service.records(session, actor, indicator_id, area_code, on, limit=per_page, offset=(page - 1) * per_page)
+    return render(
+        request,
+        "indicators/indicator.html",
+        {
+            "indicator": indicator,
+            "year": chosen,
+            "years": service.data_years(session),
+            "series_years": years,
+            "board": board,
+            "on": on,
+            "fmt": _fmt,
+            "area": current,
+            "chart": _line_chart(years, lines),
+            "records_total": total,
+            "records": found,
+            "page": page,
+            "pages": max(1, -(-total // per_page)),
+            "today": date.today(),
+        },
+    )

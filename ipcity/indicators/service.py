@@ -1,0 +1,237 @@
+"""Use-cases of the scoreboard: indicator values for the city, its counties and zones on
+any dates; series over years; the records behind a count; targets and progress; the
+county assessment. Routes and the CLI call these; they check the role here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ipcity.auth.roles import Actor, require
+from ipcity.errors import NotFound, ValidationFailed
+from ipcity.indicators import definitions, queries
+from ipcity.indicators.definitions import INDICATORS, Indicator, Value
+from ipcity.indicators.assessment import CountyScore, Scheme, load_scheme, score
+from ipcity.indicators.facts import Area, RegistryFacts
+from ipcity.indicators.targets import Progress, TargetSet, load_targets, progress
+from ipcity.places import service as places
+from ipcity.places.divisions import get_division
+from ipcity.registry.models import Patent
+
+DEFAULT_CITY = places.DEFAULT_CITY
+FIRST_YEAR = 1985
+LAST_YEAR = 2100
+
+
+def year_end(year: int) -> date:
+    """31 December of ``year``, after checking the year is one the platform knows."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationFailed("年份应在1985到2100之间，收到：{value}", value=year)
+    return date(year, 12, 31)
+
+
+def city_areas(session: Session, city_code: str = DEFAULT_CITY) -> list[Area]:
+    """The city, each of its counties (GB/T 2260 order) and each zone: where indicators are computed."""
+    division = get_division(city_code)
+    city = Area(city_code, "city", division.name if division else city_code)
+    counties = [Area(r.code, "county", r.name) for r in places.list_counties(session, city_code)]
+    zones = [Area(z.code, "zone", z.name, z.name_en) for z in places.list_zones(session)]
+    return [city, *counties, *zones]
+
+
+def find_area(session: Session, code: str) -> Area:
+    """The area (city, county or zone) with this code, or NotFound."""
+    for area in city_areas(session):
+        if area.code == code:
+            return area
+    raise NotFound("未找到地区或园区：{value}", value=code)
+
+
+def latest_complete_year(session: Session, today: date | None = None) -> int:
+    """The last full calendar year (the default year of every page)."""
+    return (today or date.today()).year - 1
+
+
+def data_years(session: Session, today: date | None = None) -> list[int]:
+    """Years with data: from the first filing year in the registry (at most 15 back) to the
+    last complete year."""
+    last = latest_complete_year(session, today)
+    first = session.scalar(select(func.min(Patent.filing_date)))
+    start = max(_year_of(first) if first else last - 9, last - 14)
+    return list(range(start, last + 1))
+
+
+def _year_of(value: Any) -> int:
+    return value.year if isinstance(value, date) else int(str(value)[:4])
+
+
+@dataclass
+class Scoreboard:
+    """Indicator values for areas on dates: ``values[on][area code][indicator id]``."""
+
+    dates: list[date]
+    areas: list[Area]
+    values: dict[date, dict[str, dict[str, Value]]]
+    facts: RegistryFacts
+
+    def value(self, on: date, area_code: str, indicator_id: str) -> Value | None:
+        """One value (None where the indicator does not apply to the area)."""
+        return self.values.get(on, {}).get(area_code, {}).get(indicator_id)
+
+    def area(self, code: str) -> Area | None:
+        """The area with this code."""
+        return next((a for a in self.areas if a.code == code), None)
+
+
+def scoreboard(
+    session: Session,
+    actor: Actor,
+    dates: list[date],
+    area_codes: list[str] | None = None,
+    indicator_ids: list[str] | None = None,
+) -> Scoreboard:
+    """Every indicator (or those named) for every area (or those named) on every date."""
+    require(actor, "registry.read")
+    if indicator_ids:
+        unknown = [i for i in indicator_ids if i not in definitions.BY_ID]
+        if unknown:
+            raise NotFound("未找到指标：{value}", value=", ".join(unknown))
+    areas = city_areas(session)
+    if area_codes:
+        known = {a.code for a in areas}
+        missing = [c for c in area_codes if c not in known]
+        if missing:
+            raise NotFound("未找到地区或园区：{value}", value=", ".join(missing))
+        areas = [a for a in areas if a.code in area_codes]
+    facts = queries.gather_facts(session, dates)
+    values = {on: definitions.compute_all(facts, areas, on, indicator_ids) for on in dates}
+    return Scoreboard(sorted(dates), areas, values, facts)
+
+
+def indicators_json(session: Session, actor: Actor, on: date, region: str | None = None) -> dict[str, Any]:
+    """``{"date", "attribution", "regions": {code: {id: value}}, "zones": {code: {id: value}}}``
+    for the city and every county (or one region and the zones in it) — what
+    ``ipcity indicators --json`` prints and ``/api/v1/indicators`` returns. A value that
+    cannot be computed is ``"not assessable: <reason>"``."""
+    areas = city_areas(session)
+    if region:
+        chosen = [a for a in areas if a.code == region and a.kind != "zone"]
+        if not chosen:
+            raise NotFound("未找到地区或园区：{value}", value=region)
+        zone_defs = {z.code: z.region_code for z in places.list_zones(session)}
+        zones = [
+            a
+            for a in areas
+            if a.kind == "zone"
+            and (chosen[0].kind == "city" or zone_defs.get(a.code) == region)
+        ]
+        areas = chosen + zones
+    board = scoreboard(session, actor, [on], [a.code for a in areas])
+    out: dict[str, Any] = {"date": on.isoformat(), "attribution": definitions.ATTRIBUTION, "regions": {}, "zones": {}}
+    for area in board.areas:
+        bucket = "zones" if area.kind == "zone" else "regions"
+        out[bucket][area.code] = {k: v.as_json() for k, v in board.values[on][area.code].items()}
+    return out
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One year of an indicator for one area."""
+
+    year: int
+    value: Value
+
+
+def series(
+    session: Session, actor: Actor, indicator_id: str, years: list[int], area_codes: list[str] | None = None
+) -> tuple[Indicator, Scoreboard]:
+    """An indicator at the end of each of ``years`` for the areas (all by default)."""
+    indicator = definitions.get(indicator_id)
+    if indicator is None:
+        raise NotFound("未找到指标：{value}", value=indicator_id)
+    board = scoreboard(session, actor, [year_end(y) for y in years], area_codes, [indicator_id])
+    return indicator, board
+
+
+def records(
+    session: Session, actor: Actor, indicator_id: str, area_code: str, on: date, limit: int = 50, offset: int = 0
+) -> tuple[int, list[Any]]:
+    """The records a count is made of: ``(total, page)`` of patents or holders."""
+    require(actor, "registry.read")
+    indicator = definitions.get(indicator_id)
+    if indicator is None:
+        raise NotFound("未找到指标：{value}", value=indicator_id)
+    area = find_area(session, area_code)
+    kind = indicator.records
+    if kind is None:
+        return 0, []
+    if kind.startswith("tier:"):
+        found = queries.tier_records(session, area, on, tuple(kind[5:].split(",")))
+        return len(found), found[offset : offset + limit]
+    if kind.startswith("enterprises_"):
+        found = queries.enterprise_records(session, area, on, int(kind.split("_")[1]))
+        return len(found), found[offset : offset + limit]
+    if kind in ("trademarks", "well_known"):
+        return 0, []
+    return queries.patent_records(session, area, on, kind, limit=limit, offset=offset)
+
+
+def catalogue() -> tuple[Indicator, ...]:
+    """Every indicator, in the order of the scoreboard."""
+    return INDICATORS
+
+
+def target_progress(
+    session: Session, actor: Actor, on: date, targets: TargetSet | None = None
+) -> list[Progress]:
+    """Each target of the set (the shipped Hebi 2020 set by default) on ``on``: baseline
+    (from the file, else computed at the baseline date), current value, progress,
+    straight-line projection to the target date and status. A zone target gives one row per zone."""
+    chosen = targets or load_targets()
+    board = scoreboard(session, actor, sorted({on, chosen.baseline_date}))
+    rows: list[Progress] = []
+    for target in chosen.targets:
+        codes = [z for z in chosen.zones if board.area(z)] if target.area == "zones" else [chosen.city]
+        for code in codes:
+            current = board.value(on, code, target.indicator)
+            base = board.value(chosen.baseline_date, code, target.indicator)
+            baseline = target.baseline if target.baseline is not None else (base.value if base else None)
+            rows.append(
+                progress(
+                    target,
+                    code,
+                    baseline,
+                    chosen.baseline_date,
+                    current.value if current else None,
+                    on,
+                    chosen.target_date,
+                )
+            )
+    return rows
+
+
+@dataclass
+class Assessment:
+    """The county assessment of a year."""
+
+    year: int
+    scheme: Scheme
+    counties: list[CountyScore]
+
+
+def county_assessment(session: Session, actor: Actor, year: int, scheme: Scheme | None = None) -> Assessment:
+    """Each county's score, rank and the reasons behind each point for ``year`` (P4.2).
+    Officers only: the assessment is the government's internal work."""
+    require(actor, "registry.read_private")
+    chosen = scheme or load_scheme()
+    on, before = year_end(year), year_end(year - 1)
+    counties = [a for a in city_areas(session) if a.kind == "county"]
+    ids = sorted({r.indicator for r in chosen.rules})
+    board = scoreboard(session, actor, [before, on], [a.code for a in counties], ids)
+    scores = score(chosen, [(a.code, a.name) for a in counties], board.values[on], board.values[before])
+    return Assessment(year, chosen, scores)

@@ -1,0 +1,88 @@
+"""The target loader (and its refusals, with file, line and reason) and progress."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from indicators_registry import build
+from sqlalchemy.orm import Session
+
+from ipcity.auth.roles import PUBLIC
+from ipcity.errors import ValidationFailed
+from ipcity.indicators import service
+from ipcity.indicators.targets import Target, load_targets, parse_targets, progress
+
+GOOD = """\
+city: "410600"
+name: test
+target_date: 2020-12-31
+baseline_date: 2016-12-31
+targets:
+  - indicator: invention_patents_per_10k_residents
+    target: 10
+    clause: P1.2
+"""
+
+
+def test_shipped_file_loads_with_every_target_of_provisions() -> None:
+    targets = load_targets()
+    assert targets.target_date == date(2020, 12, 31)
+    by_id = {t.indicator: t for t in targets.targets}
+    assert by_id["invention_patents_per_10k_residents"].target == 10
+    assert by_id["trademarks_in_force"].target == 3000
+    assert by_id["zone_invention_patents_per_10k_residents"].area == "zones"
+    assert by_id["gbt29490_enterprises"].target == 50 and by_id["gbt29490_enterprises"].clause == "P2.3"
+    assert by_id["pledge_financing_amount"].target == 1_500_000_000
+    assert by_id["pct_growth"].kind == "rate"
+    assert len(targets.zones) == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        (GOOD.replace("invention_patents_per_10k_residents", "patents_per_person"), 6, "patents_per_person"),
+        (GOOD.replace("target: 10", "target: ten"), 7, "ten"),
+        (GOOD.replace("clause: P1.2", "clause: 1.2"), 8, "P1.2"),
+        (GOOD.replace("target_date: 2020-12-31", "target_date: 2020-13-45"), 3, "2020-13-45"),
+        (GOOD.replace("    clause: P1.2\n", "    clause: P1.2\n    weight: 3\n"), 9, "weight"),
+        (GOOD.replace("    target: 10\n", ""), 6, "target"),
+        (GOOD + "  - indicator: invention_patents_per_10k_residents\n    target: 5\n    clause: P1.2\n", 9, "重复"),
+        (GOOD.replace("baseline_date: 2016-12-31", "baseline_date: 2021-12-31"), 4, "baseline_date"),
+        ("city: [unclosed\n", 2, "YAML"),
+    ],
+)
+def test_loader_refuses_a_bad_file_with_line_and_reason(text: str, line: int, words: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        parse_targets(text, "bad.yaml")
+    message = refused.value.render()
+    assert "bad.yaml" in message and f"第 {line} 行" in message and words in message, message
+    assert f"line {line}" in refused.value.render("en") or "bad.yaml" in refused.value.render("en")
+
+
+def test_progress_straight_line_projection() -> None:
+    target = Target("invention_patents_per_10k_residents", 10.0, "P1.2", 1)
+    start, now, end = date(2016, 12, 31), date(2018, 12, 31), date(2020, 12, 31)
+    assert progress(target, "x", 2.0, start, 6.0, now, end).status == "on_track"
+    behind = progress(target, "x", 2.0, start, 4.0, now, end)
+    assert behind.status == "behind" and behind.projection == pytest.approx(6.0, abs=0.01)
+    assert behind.progress_pct == 25.0
+    assert progress(target, "x", 2.0, start, 11.0, now, end).status == "achieved"
+    assert progress(target, "x", 2.0, start, 9.0, end, end).status == "missed"
+    assert progress(target, "x", 2.0, start, None, now, end).status == "not_assessable"
+    assert progress(Target("x", None, "P1.2", 1), "x", None, start, 3, now, end).status == "reported"
+    rate = Target("pct_growth", 30.0, "P1.2", 1, kind="rate")
+    assert progress(rate, "x", None, start, 40.0, now, end).status == "achieved"
+    assert progress(rate, "x", None, start, 20.0, now, end).status == "behind"
+
+
+def test_target_progress_from_the_registry(session: Session) -> None:
+    build(session)
+    rows = service.target_progress(session, PUBLIC, date(2018, 12, 31))
+    by_key = {(r.target.indicator, r.area_code): r for r in rows}
+    gbt = by_key[("gbt29490_enterprises", "410600")]
+    assert gbt.current == 2 and gbt.baseline == 1  # one certified in 2016, one more in 2018
+    assert by_key[("invention_patents_per_10k_residents", "410600")].status == "not_assessable"
+    zone = by_key[("zone_invention_patents_per_10k_residents", "hebi_etdz")]
+    assert zone.current == 1.0 and zone.status == "behind"
+    assert by_key[("pledge_financed_enterprises", "410600")].status == "not_assessable"
