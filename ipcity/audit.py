@@ -74,8 +74,9 @@ def entry_hash(
 
 
 def _ts(at: datetime) -> str:
-    # SQLite returns naive datetimes: hash the UTC wall-clock time without tzinfo so the
-    # value hashes the same before and after a round trip through either database.
+    # SQLite returns naive datetimes (UTC wall-clock time, as written), PostgreSQL aware ones
+    # in the session's time zone: hash the UTC wall-clock time without tzinfo so the value
+    # hashes the same before and after a round trip through either database.
     if at.tzinfo is not None:
         at = at.astimezone(UTC).replace(tzinfo=None)
     return at.isoformat(timespec="microseconds")
@@ -96,7 +97,9 @@ def record(
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS_HASH)
         session.add(head)
         session.flush()
-    at = datetime.now(UTC).replace(tzinfo=None)
+    # An aware UTC time: PostgreSQL reads a naive one in the session's time zone (a server
+    # set to Asia/Shanghai would store another instant than the one hashed).
+    at = datetime.now(UTC)
     oid = None if object_id is None else str(object_id)
     clean = json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))
     digest = entry_hash(head.last_hash, at, actor, action, object_type, oid, clean)
@@ -137,7 +140,9 @@ def verify(session: Session) -> VerifyResult:
     prev = GENESIS_HASH
     count = 0
     last_id = 0
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
+    # populate_existing: entries this session loaded before must be read again as stored.
+    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(populate_existing=True)
+    for entry in session.scalars(query).yield_per(1000):
         count += 1
         if entry.prev_hash != prev:
             return VerifyResult(False, count, entry.id, "审计记录链断裂：前一条记录被删除或修改")

@@ -20,6 +20,7 @@ from rich.table import Table
 from ipcity.config import Settings
 from ipcity.errors import IPCityError
 from ipcity.indicators.cli import indicators_command
+from ipcity.policy.cli import policy_app
 
 app = typer.Typer(help="IP City 知识产权强市平台", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="用户管理 / users", no_args_is_help=True)
@@ -28,6 +29,7 @@ ipc_app = typer.Typer(help="IPC分类表 / IPC scheme", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(ipc_app, name="ipc")
+app.add_typer(policy_app, name="policy")
 app.command("indicators")(indicators_command)
 
 console = Console()

@@ -144,15 +144,17 @@ def bulk_insert(
     connection = session.connection()
     names = ", ".join(columns)
     if connection.dialect.name == "sqlite":
-        converters = [(i, conv) for i, name in enumerate(columns) if (conv := _sqlite_value(table.c[name].type))]
+        converters = [
+            (i, conv) for i, name in enumerate(columns) if (conv := _sqlite_value(table.c[name].type))
+        ]
         if converters:
             # Column by column: the conversions run as C loops (map over a dict lookup).
             by_column = list(zip(*data, strict=True))
             for i, conv in converters:
                 by_column[i] = tuple(map(conv, by_column[i]))
-            data = list(zip(*by_column))
+            data = list(zip(*by_column, strict=True))
         marks = ", ".join("?" * len(columns))
-        connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", data)  # type: ignore[arg-type]
+        connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", data)
         return
     import json
 

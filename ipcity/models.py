@@ -7,6 +7,15 @@ from ipcity.audit import AuditEntry, AuditHead
 from ipcity.auth.models import LoginAttempt, User
 from ipcity.db import Base
 from ipcity.places.models import Population, Region, Zone
+from ipcity.policy.models import (
+    IpCertificate,
+    PatentAward,
+    PatentInsurancePolicy,
+    PctApplication,
+    PledgeLoan,
+    PledgeLoanCost,
+)
+from ipcity.protection.models import CreditListing
 from ipcity.registry.models import (
     ColumnMapping,
     Copyright,
@@ -28,16 +37,23 @@ __all__ = [
     "Base",
     "ColumnMapping",
     "Copyright",
+    "CreditListing",
     "GeographicalIndication",
     "Holder",
     "HolderTier",
     "ImportBatch",
+    "IpCertificate",
     "LoginAttempt",
     "Patent",
+    "PatentAward",
     "PatentHolder",
+    "PatentInsurancePolicy",
     "PatentPublication",
     "PatentStatusEvent",
     "PlantVariety",
+    "PledgeLoan",
+    "PledgeLoanCost",
+    "PctApplication",
     "Population",
     "Region",
     "Trademark",

@@ -72,7 +72,11 @@ def parse_scheme(text: str, file: str) -> Scheme:
     rules = []
     for index, item in enumerate(data["items"], start=1):
         if not isinstance(item, dict) or item.get("indicator") not in BY_ID:
-            raise refuse(MSG_BAD_ITEM, index=index, problem=f"indicator {item.get('indicator') if isinstance(item, dict) else item}")
+            raise refuse(
+                MSG_BAD_ITEM,
+                index=index,
+                problem=f"indicator {item.get('indicator') if isinstance(item, dict) else item}",
+            )
         unknown = set(item) - {"indicator", "weight", "attainment", "growth", "rank"}
         if unknown or not isinstance(item.get("weight"), int | float):
             raise refuse(MSG_BAD_ITEM, index=index, problem=", ".join(sorted(unknown)) or "weight")
@@ -84,14 +88,24 @@ def parse_scheme(text: str, file: str) -> Scheme:
             raise refuse(MSG_BAD_ITEM, index=index, problem="attainment.target")
         if "growth" in parts and not parts["growth"].get("full_at"):
             raise refuse(MSG_BAD_ITEM, index=index, problem="growth.full_at")
-        rules.append(Rule(item["indicator"], float(item["weight"]), parts.get("attainment"), parts.get("growth"), parts.get("rank")))
+        rules.append(
+            Rule(
+                item["indicator"],
+                float(item["weight"]),
+                parts.get("attainment"),
+                parts.get("growth"),
+                parts.get("rank"),
+            )
+        )
     return Scheme(str(data.get("name", "")), str(data.get("clause", "P4.2")), data.get("note"), tuple(rules))
 
 
 def load_scheme(path: str | Path | None = None) -> Scheme:
     """The shipped ``assessment/hebi.yaml`` (or another file)."""
     if path is None:
-        text = resources.files("ipcity.indicators").joinpath("assessment/hebi.yaml").read_text(encoding="utf-8")
+        text = (
+            resources.files("ipcity.indicators").joinpath("assessment/hebi.yaml").read_text(encoding="utf-8")
+        )
         return parse_scheme(text, "assessment/hebi.yaml")
     return parse_scheme(Path(path).read_text(encoding="utf-8"), Path(path).name)
 
@@ -112,7 +126,11 @@ class Point:
         from ipcity.i18n import gettext
 
         params = {
-            k: (v.reason_text(locale) or "—") if isinstance(v, Value) else gettext(v, locale) if isinstance(v, str) else v
+            k: (v.reason_text(locale) or "—")
+            if isinstance(v, Value)
+            else gettext(v, locale)
+            if isinstance(v, str)
+            else v
             for k, v in self.params.items()
         }
         return gettext(self.reason, locale).format(**params)
@@ -173,10 +191,21 @@ def score(
     return ordered
 
 
-def _add(county: CountyScore, rule: Rule, part: str, points: float, max_points: float, reason: str, **params: Any) -> None:
+def _add(
+    county: CountyScore, rule: Rule, part: str, points: float, max_points: float, reason: str, **params: Any
+) -> None:
     points = round(points, 2)
     county.score += points
-    county.points.append(Point(rule.indicator, part, points, round(max_points, 2), reason, {**params, "points": _fmt(points), "max": _fmt(max_points)}))
+    county.points.append(
+        Point(
+            rule.indicator,
+            part,
+            points,
+            round(max_points, 2),
+            reason,
+            {**params, "points": _fmt(points), "max": _fmt(max_points)},
+        )
+    )
 
 
 def _missing(county: CountyScore, rule: Rule, part: str, max_points: float, value: Value) -> None:
@@ -187,17 +216,29 @@ def _attainment(rule: Rule, results: dict[str, CountyScore], values: dict[str, d
     assert rule.attainment is not None
     max_points = rule.weight * float(rule.attainment["share"])
     target = float(rule.attainment["target"])
-    for code, county in results.items():
+    for county in results.values():
         value = county.values[rule.indicator]
         if value.value is None:
             _missing(county, rule, "attainment", max_points, value)
             continue
         points = max_points * min(max(value.value, 0) / target, 1.0)
-        _add(county, rule, "attainment", points, max_points, MSG_ATTAINMENT, value=_fmt(value.value), target=_fmt(target))
+        _add(
+            county,
+            rule,
+            "attainment",
+            points,
+            max_points,
+            MSG_ATTAINMENT,
+            value=_fmt(value.value),
+            target=_fmt(target),
+        )
 
 
 def _growth(
-    rule: Rule, results: dict[str, CountyScore], values: dict[str, dict[str, Value]], before: dict[str, dict[str, Value]]
+    rule: Rule,
+    results: dict[str, CountyScore],
+    values: dict[str, dict[str, Value]],
+    before: dict[str, dict[str, Value]],
 ) -> None:
     assert rule.growth is not None
     max_points = rule.weight * float(rule.growth["share"])
@@ -214,8 +255,16 @@ def _growth(
         growth = (value.value - previous.value) * 100 / previous.value
         points = max_points * min(max(growth, 0) / full_at, 1.0)
         _add(
-            county, rule, "growth", points, max_points, MSG_GROWTH,
-            before=_fmt(previous.value), value=_fmt(value.value), growth=f"{growth:.1f}", full_at=_fmt(full_at),
+            county,
+            rule,
+            "growth",
+            points,
+            max_points,
+            MSG_GROWTH,
+            before=_fmt(previous.value),
+            value=_fmt(value.value),
+            growth=f"{growth:.1f}",
+            full_at=_fmt(full_at),
         )
 
 
@@ -223,11 +272,15 @@ def _rank(rule: Rule, results: dict[str, CountyScore], values: dict[str, dict[st
     assert rule.rank is not None
     max_points = rule.weight * float(rule.rank["share"])
     ranked = sorted(
-        ((county.values[rule.indicator].value, code) for code, county in results.items() if county.values[rule.indicator].value is not None),
+        (
+            (county.values[rule.indicator].value, code)
+            for code, county in results.items()
+            if county.values[rule.indicator].value is not None
+        ),
         key=lambda x: -float(x[0] or 0),
     )
     n = len(ranked)
-    for code, county in results.items():
+    for county in results.values():
         value = county.values[rule.indicator]
         if value.value is None:
             _missing(county, rule, "rank", max_points, value)

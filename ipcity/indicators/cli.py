@@ -42,6 +42,8 @@ def indicators_command(
             row = [ident]
             for code in codes:
                 value = result[bucket][code].get(ident, "")
-                row.append("—" if isinstance(value, str) and value.startswith("not assessable") else str(value))
+                row.append(
+                    "—" if isinstance(value, str) and value.startswith("not assessable") else str(value)
+                )
             table.add_row(*row)
         console.print(table)

@@ -13,6 +13,7 @@ is. A holder without an address (no region) counts for no region; it is listed a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,10 +74,8 @@ class Value:
         """The value for JSON: a number, or ``"not assessable: <reason in English>"``."""
         if self.value is None:
             reason = JSON_REASONS.get(self.reason or "", "")
-            try:
+            with contextlib.suppress(KeyError, IndexError, ValueError):
                 reason = reason.format(**self.params)
-            except (KeyError, IndexError, ValueError):
-                pass
             return f"{NOT_ASSESSABLE_PREFIX}: {reason}"
         return int(self.value) if float(self.value).is_integer() else self.value
 
@@ -163,9 +162,7 @@ def _counted(name: str) -> Compute:
 def _per_10k(facts: RegistryFacts, area: Area, on: date) -> Value:
     residents = facts.population.get((area.code, on.year))
     if not residents:
-        return Value(
-            None, MSG_NO_POPULATION, params={"area": area.name, "code": area.code, "year": on.year}
-        )
+        return Value(None, MSG_NO_POPULATION, params={"area": area.name, "code": area.code, "year": on.year})
     held = facts.counts("invention_in_force").total(area, on)
     return Value(round(held * 10_000 / residents, 2), params={"numerator": held, "residents": residents})
 
@@ -215,11 +212,7 @@ def _mark_in_force(row: Any, on: date) -> bool:
 
 def _trademarks_in_force(facts: RegistryFacts, area: Area, on: date) -> Value:
     return Value(
-        sum(
-            1
-            for t in facts.trademarks
-            if area.holds(t.region_code, t.zone_code) and _mark_in_force(t, on)
-        )
+        sum(1 for t in facts.trademarks if area.holds(t.region_code, t.zone_code) and _mark_in_force(t, on))
     )
 
 
@@ -240,7 +233,9 @@ def _gi_marks(facts: RegistryFacts, area: Area, on: date) -> Value:
     numbers = {
         t.registration_number
         for t in facts.trademarks
-        if t.mark_type == "gi_certification" and area.holds(t.region_code, t.zone_code) and _mark_in_force(t, on)
+        if t.mark_type == "gi_certification"
+        and area.holds(t.region_code, t.zone_code)
+        and _mark_in_force(t, on)
     }
     numbers |= {
         g.key
@@ -615,7 +610,13 @@ def _declare() -> list[Indicator]:
             "National IP-advantage enterprises",
             "P2.3",
         ),
-        (("provincial_ip_strong",), "provincial_ip_strong_enterprises", "省知识产权强企数", "Provincial IP-strong enterprises", "P2.3"),
+        (
+            ("provincial_ip_strong",),
+            "provincial_ip_strong_enterprises",
+            "省知识产权强企数",
+            "Provincial IP-strong enterprises",
+            "P2.3",
+        ),
         (
             ("municipal_ip_demonstration",),
             "municipal_ip_demonstration_enterprises",
@@ -623,10 +624,20 @@ def _declare() -> list[Indicator]:
             "Municipal IP demonstration enterprises",
             "P2.3",
         ),
-        (("gbt29490",), "gbt29490_enterprises", "贯彻《企业知识产权管理规范》企业数", "Enterprises implementing GB/T 29490", "P2.3"),
+        (
+            ("gbt29490",),
+            "gbt29490_enterprises",
+            "贯彻《企业知识产权管理规范》企业数",
+            "Enterprises implementing GB/T 29490",
+            "P2.3",
+        ),
     ):
         extra_zh = "（含国家知识产权示范企业，示范企业是优势企业中的更高一级）" if len(tier_ids) > 1 else ""
-        extra_en = " (national IP demonstration enterprises, the higher grade, included)" if len(tier_ids) > 1 else ""
+        extra_en = (
+            " (national IP demonstration enterprises, the higher grade, included)"
+            if len(tier_ids) > 1
+            else ""
+        )
         items.append(
             Indicator(
                 ident,

@@ -39,9 +39,27 @@ def record_rows(records: list[Any], locale: str) -> tuple[list[str], list[list[A
     """Header and rows of the records behind a count (patents or holders)."""
     t = lambda s: gettext(s, locale)  # noqa: E731
     if records and hasattr(records[0], "application_number"):
-        header = [t("申请号"), t("专利类型"), t("名称"), t("申请日"), t("授权日"), t("第一权利人"), t("地区"), t("园区")]
+        header = [
+            t("申请号"),
+            t("专利类型"),
+            t("名称"),
+            t("申请日"),
+            t("授权日"),
+            t("第一权利人"),
+            t("地区"),
+            t("园区"),
+        ]
         rows = [
-            [r.application_number, r.patent_type, r.title, r.filing_date, r.grant_date, r.first_holder, r.region_code, r.zone_code]
+            [
+                r.application_number,
+                r.patent_type,
+                r.title,
+                r.filing_date,
+                r.grant_date,
+                r.first_holder,
+                r.region_code,
+                r.zone_code,
+            ]
             for r in records
         ]
         return header, rows
@@ -54,7 +72,9 @@ def assessment_rows(result: Assessment, locale: str) -> tuple[list[str], list[li
     t = lambda s: gettext(s, locale)  # noqa: E731
     ids = [r.indicator for r in result.scheme.rules]
     header = [t("排名"), t("县区"), t("总分")]
-    header += [f"{BY_ID[i].name(locale)}（{int(r.weight)}）" for i, r in zip(ids, result.scheme.rules, strict=True)]
+    header += [
+        f"{BY_ID[i].name(locale)}（{int(r.weight)}）" for i, r in zip(ids, result.scheme.rules, strict=True)
+    ]
     header.append(t("得分依据"))
     rows = []
     for c in result.counties:
@@ -89,7 +109,10 @@ def assessment_docx(result: Assessment, locale: str, today: date | None = None) 
             cell.text = str(value)
     doc.add_heading(t("得分依据"), level=2)
     for c in result.counties:
-        doc.add_paragraph(t("{name}：{score} 分，第 {rank} 名", name=c.name, score=c.score, rank=c.rank), style="List Bullet")
+        doc.add_paragraph(
+            t("{name}：{score} 分，第 {rank} 名", name=c.name, score=c.score, rank=c.rank),
+            style="List Bullet",
+        )
         for p in c.points:
             doc.add_paragraph(f"{BY_ID[p.indicator].name(locale)}：{p.text(locale)}")
     doc.add_paragraph(t("生成日期：{date}", date=(today or date.today()).isoformat()))

@@ -193,7 +193,11 @@ def _patent_stock(session: Session, facts: RegistryFacts) -> None:
     # Patents with a family list are few: the overseas test is done here, in Python.
     family = _in_force_join(
         select(
-            dates.c.on, Holder.region_code, Zone.code, Patent.family, Patent.grant_date < dates.c.granted_before
+            dates.c.on,
+            Holder.region_code,
+            Zone.code,
+            Patent.family,
+            Patent.grant_date < dates.c.granted_before,
         ).select_from(intervals),
         intervals,
         dates,
@@ -246,7 +250,9 @@ def _enterprises(session: Session, facts: RegistryFacts) -> None:
     places = _holder_places(session, {holder_id for _, holder_id, _ in rows})
     for on, holder_id, n in rows:
         region, zone = places.get(holder_id, (None, None))
-        facts.enterprise_inventions.setdefault(_as_date(on), []).append(HolderCount(holder_id, region, zone, n))
+        facts.enterprise_inventions.setdefault(_as_date(on), []).append(
+            HolderCount(holder_id, region, zone, n)
+        )
 
 
 def _holder_places(session: Session, ids: set[int]) -> dict[int, tuple[str | None, str | None]]:
@@ -335,13 +341,20 @@ def _other_assets(session: Session, facts: RegistryFacts) -> None:
     ]
     facts.plant_varieties = [
         DatedRow(number, region, zone, on)
-        for number, on, region, zone in owned(PlantVariety, PlantVariety.right_number, PlantVariety.grant_date)
+        for number, on, region, zone in owned(
+            PlantVariety, PlantVariety.right_number, PlantVariety.grant_date
+        )
     ]
     gi_region = func.coalesce(Holder.region_code, GeographicalIndication.region_code)
     facts.gi_marks = [
         DatedRow(number, region, zone, on)
         for number, on, region, zone in session.execute(
-            select(GeographicalIndication.registration_number, GeographicalIndication.registration_date, gi_region, Zone.code)
+            select(
+                GeographicalIndication.registration_number,
+                GeographicalIndication.registration_date,
+                gi_region,
+                Zone.code,
+            )
             .outerjoin(Holder, Holder.id == GeographicalIndication.holder_id)
             .outerjoin(Zone, Zone.id == Holder.zone_id)
             .where(GeographicalIndication.kind == "gi_certification_mark")
@@ -399,7 +412,10 @@ def patent_records(
         ids = _in_force_join(select(Patent.id).select_from(intervals), intervals, dates)
         if kind.endswith("high_value"):
             ids = ids.where(
-                or_(Patent.grant_date < dates.c.granted_before, and_(Patent.family.is_not(None), Patent.family != ""))
+                or_(
+                    Patent.grant_date < dates.c.granted_before,
+                    and_(Patent.family.is_not(None), Patent.family != ""),
+                )
             )
     else:
         name, _, ptype = kind.partition("_")
@@ -451,10 +467,21 @@ def enterprise_records(session: Session, area: Area, on: date, minimum: int) -> 
     """Enterprises of ``area`` holding at least ``minimum`` invention patents in force on ``on``."""
     facts = RegistryFacts(dates=(on,))
     _enterprises(session, facts)
-    chosen = [h for h in facts.enterprise_inventions.get(on, []) if h.count >= minimum and area.holds(h.region_code, h.zone_code)]
-    names = dict(session.execute(select(Holder.id, Holder.name).where(Holder.id.in_([h.holder_id for h in chosen]))).all())
+    chosen = [
+        h
+        for h in facts.enterprise_inventions.get(on, [])
+        if h.count >= minimum and area.holds(h.region_code, h.zone_code)
+    ]
+    names = dict(
+        session.execute(
+            select(Holder.id, Holder.name).where(Holder.id.in_([h.holder_id for h in chosen]))
+        ).all()
+    )
     return sorted(
-        (HolderRecord(h.holder_id, names.get(h.holder_id, ""), h.region_code, h.zone_code, h.count) for h in chosen),
+        (
+            HolderRecord(h.holder_id, names.get(h.holder_id, ""), h.region_code, h.zone_code, h.count)
+            for h in chosen
+        ),
         key=lambda r: (-(r.count or 0), r.id),
     )
 
@@ -465,11 +492,14 @@ def tier_records(session: Session, area: Area, on: date, tiers: tuple[str, ...])
     _other_assets(session, facts)
     chosen: dict[int, TierRow] = {}
     for t in facts.tiers:
-        if t.tier in tiers and t.year <= on.year and area.holds(t.region_code, t.zone_code):
-            if t.holder_id not in chosen or t.year < chosen[t.holder_id].year:
-                chosen[t.holder_id] = t
+        wanted = t.tier in tiers and t.year <= on.year and area.holds(t.region_code, t.zone_code)
+        if wanted and (t.holder_id not in chosen or t.year < chosen[t.holder_id].year):
+            chosen[t.holder_id] = t
     names = dict(session.execute(select(Holder.id, Holder.name).where(Holder.id.in_(list(chosen)))).all())
     return sorted(
-        (HolderRecord(hid, names.get(hid, ""), t.region_code, t.zone_code, None, f"{t.tier}:{t.year}") for hid, t in chosen.items()),
+        (
+            HolderRecord(hid, names.get(hid, ""), t.region_code, t.zone_code, None, f"{t.tier}:{t.year}")
+            for hid, t in chosen.items()
+        ),
         key=lambda r: r.id,
     )

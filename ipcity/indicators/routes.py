@@ -67,11 +67,12 @@ def _fmt(value: Value | None) -> str:
 
 
 def _line_chart(years: list[int], series: dict[str, list[float | None]], target: float | None = None) -> str:
+    legend = len(series) > 1
     option: dict[str, Any] = {
         "color": PALETTE,
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0, "type": "scroll"},
-        "grid": {"left": 48, "right": 24, "bottom": 30, "top": 40},
+        "legend": {"top": 0, "type": "scroll", "show": legend},
+        "grid": {"left": 48, "right": 24, "bottom": 30, "top": 40 if legend else 12},
         "xAxis": {"type": "category", "data": [str(y) for y in years]},
         "yAxis": {"type": "value"},
         "series": [
@@ -104,7 +105,9 @@ def _bar_chart(names: list[str], values: list[float | None], label: str) -> str:
 
 
 @router.get("/api/v1/indicators", tags=["indicators"], summary="指标值 / indicator values for a year")
-def api_indicators(session: SessionDep, actor: CurrentActor, year: YearQ = None, region: AreaQ = None) -> dict[str, Any]:
+def api_indicators(
+    session: SessionDep, actor: CurrentActor, year: YearQ = None, region: AreaQ = None
+) -> dict[str, Any]:
     """Every indicator at the end of ``year`` for the city and each county and zone (as ``ipcity indicators --json``)."""
     return service.indicators_json(session, actor, service.year_end(_year(session, year)), region)
 
@@ -147,7 +150,9 @@ def api_targets(session: SessionDep, actor: CurrentActor, year: YearQ = None) ->
 
 
 @router.get("/api/v1/indicators/assessment", tags=["indicators"], summary="县区考核 / county assessment")
-def api_assessment(session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None) -> dict[str, Any]:
+def api_assessment(
+    session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None
+) -> dict[str, Any]:
     """Each county's score, rank and the reasons behind each point (officers)."""
     result = service.county_assessment(session, actor, _year(session, year))
     return {
@@ -161,7 +166,13 @@ def api_assessment(session: SessionDep, actor: CurrentActor, locale: LocaleDep, 
                 "score": c.score,
                 "rank": c.rank,
                 "points": [
-                    {"indicator": p.indicator, "part": p.part, "points": p.points, "max": p.max_points, "reason": p.text(locale)}
+                    {
+                        "indicator": p.indicator,
+                        "part": p.part,
+                        "points": p.points,
+                        "max": p.max_points,
+                        "reason": p.text(locale),
+                    }
                     for p in c.points
                 ],
             }
@@ -170,7 +181,9 @@ def api_assessment(session: SessionDep, actor: CurrentActor, locale: LocaleDep, 
     }
 
 
-@router.get("/api/v1/indicators/{indicator_id}", tags=["indicators"], summary="指标序列 / one indicator over years")
+@router.get(
+    "/api/v1/indicators/{indicator_id}", tags=["indicators"], summary="指标序列 / one indicator over years"
+)
 def api_indicator(
     indicator_id: IndicatorPath,
     session: SessionDep,
@@ -190,7 +203,11 @@ def api_indicator(
         "id": indicator.id,
         "clause": indicator.clause,
         "series": {
-            a.code: {str(on.year): v.as_json() for on in board.dates if (v := board.value(on, a.code, indicator.id))}
+            a.code: {
+                str(on.year): v.as_json()
+                for on in board.dates
+                if (v := board.value(on, a.code, indicator.id))
+            }
             for a in board.areas
             if indicator.applies_to(a)
         },
@@ -201,20 +218,27 @@ def api_indicator(
 
 
 @router.get("/indicators", include_in_schema=False)
-def dashboard(request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None) -> Response:
+def dashboard(
+    request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None
+) -> Response:
     """The city dashboard: headline numbers with their targets and trend lines."""
     chosen = _year(session, year)
     years = [y for y in service.data_years(session) if y <= chosen] or [chosen]
     board = service.scoreboard(session, actor, [service.year_end(y) for y in years], [service.DEFAULT_CITY])
     on = service.year_end(chosen)
     targets = load_targets()
-    progress = {(p.target.indicator, p.area_code): p for p in service.target_progress(session, actor, on, targets)}
+    progress = {
+        (p.target.indicator, p.area_code): p for p in service.target_progress(session, actor, on, targets)
+    }
     cards = []
     for ident in HEADLINES:
         ind = definitions.BY_ID[ident]
         value = board.value(on, service.DEFAULT_CITY, ident)
         p = progress.get((ident, service.DEFAULT_CITY))
-        data = [(lambda v: v.value if v else None)(board.value(service.year_end(y), service.DEFAULT_CITY, ident)) for y in years]
+        data = [
+            (lambda v: v.value if v else None)(board.value(service.year_end(y), service.DEFAULT_CITY, ident))
+            for y in years
+        ]
         cards.append(
             {
                 "indicator": ind,
@@ -291,19 +315,30 @@ def counties_page(
 
 
 @router.get("/indicators/assessment", include_in_schema=False)
-def assessment_page(request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None) -> Response:
+def assessment_page(
+    request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None
+) -> Response:
     """The county assessment table with the reasons behind each point."""
     result = service.county_assessment(session, actor, _year(session, year))
     return render(
         request,
         "indicators/assessment.html",
-        {"result": result, "years": service.data_years(session), "indicators": definitions.BY_ID, "year": result.year},
+        {
+            "result": result,
+            "years": service.data_years(session),
+            "indicators": definitions.BY_ID,
+            "year": result.year,
+        },
     )
 
 
 @router.get("/indicators/assessment.{fmt}", include_in_schema=False)
 def assessment_export(
-    fmt: Literal["xlsx", "docx"], session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None
+    fmt: Literal["xlsx", "docx"],
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    year: YearQ = None,
 ) -> Response:
     """The assessment as XLSX or as a Word report."""
     result = service.county_assessment(session, actor, _year(session, year))
@@ -329,7 +364,9 @@ def records_export(
     _, found = service.records(session, actor, indicator_id, area or service.DEFAULT_CITY, on, limit=100_000)
     header, rows = exports.record_rows(found, locale)
     data = exports.table_bytes(header, rows, fmt, indicator_id)
-    return _download(data, "text/csv; charset=utf-8" if fmt == "csv" else XLSX, f"{indicator_id}-{on.year}.{fmt}")
+    return _download(
+        data, "text/csv; charset=utf-8" if fmt == "csv" else XLSX, f"{indicator_id}-{on.year}.{fmt}"
+    )
 
 
 @router.get("/indicators/{indicator_id}", include_in_schema=False)
@@ -353,13 +390,21 @@ def indicator_page(
     lines: dict[str, list[float | None]] = {}
     for a in board.areas:
         if a.kind != "zone" and indicator.applies_to(a):
-            lines[a.name] = [(lambda v: v.value if v else None)(board.value(service.year_end(y), a.code, indicator.id)) for y in years]
+            lines[a.name] = [
+                (lambda v: v.value if v else None)(board.value(service.year_end(y), a.code, indicator.id))
+                for y in years
+            ]
     if not lines:
         for a in board.areas:
             if indicator.applies_to(a):
-                lines[a.name] = [(lambda v: v.value if v else None)(board.value(service.year_end(y), a.code, indicator.id)) for y in years]
+                lines[a.name] = [
+                    (lambda v: v.value if v else None)(board.value(service.year_end(y), a.code, indicator.id))
+                    for y in years
+                ]
     per_page = 50
-    total, found = service.records(session, actor, indicator_id, area_code, on, limit=per_page, offset=(page - 1) * per_page)
+    total, found = service.records(
+        session, actor, indicator_id, area_code, on, limit=per_page, offset=(page - 1) * per_page
+    )
     return render(
         request,
         "indicators/indicator.html",

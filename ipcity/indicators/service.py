@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.indicators import definitions, queries
-from ipcity.indicators.definitions import INDICATORS, Indicator, Value
 from ipcity.indicators.assessment import CountyScore, Scheme, load_scheme, score
+from ipcity.indicators.definitions import INDICATORS, Indicator, Value
 from ipcity.indicators.facts import Area, RegistryFacts
 from ipcity.indicators.targets import Progress, TargetSet, load_targets, progress
 from ipcity.places import service as places
@@ -127,12 +127,16 @@ def indicators_json(session: Session, actor: Actor, on: date, region: str | None
         zones = [
             a
             for a in areas
-            if a.kind == "zone"
-            and (chosen[0].kind == "city" or zone_defs.get(a.code) == region)
+            if a.kind == "zone" and (chosen[0].kind == "city" or zone_defs.get(a.code) == region)
         ]
         areas = chosen + zones
     board = scoreboard(session, actor, [on], [a.code for a in areas])
-    out: dict[str, Any] = {"date": on.isoformat(), "attribution": definitions.ATTRIBUTION, "regions": {}, "zones": {}}
+    out: dict[str, Any] = {
+        "date": on.isoformat(),
+        "attribution": definitions.ATTRIBUTION,
+        "regions": {},
+        "zones": {},
+    }
     for area in board.areas:
         bucket = "zones" if area.kind == "zone" else "regions"
         out[bucket][area.code] = {k: v.as_json() for k, v in board.values[on][area.code].items()}
@@ -159,7 +163,13 @@ def series(
 
 
 def records(
-    session: Session, actor: Actor, indicator_id: str, area_code: str, on: date, limit: int = 50, offset: int = 0
+    session: Session,
+    actor: Actor,
+    indicator_id: str,
+    area_code: str,
+    on: date,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[int, list[Any]]:
     """The records a count is made of: ``(total, page)`` of patents or holders."""
     require(actor, "registry.read")
@@ -189,10 +199,13 @@ def catalogue() -> tuple[Indicator, ...]:
 def target_progress(
     session: Session, actor: Actor, on: date, targets: TargetSet | None = None
 ) -> list[Progress]:
-    """Each target of the set (the shipped Hebi 2020 set by default) on ``on``: baseline
+    """Each target of the set (the shipped Hebi 2020 set by default) on ``on`` (at most its
+    target date): baseline
     (from the file, else computed at the baseline date), current value, progress,
     straight-line projection to the target date and status. A zone target gives one row per zone."""
     chosen = targets or load_targets()
+    # After the target date, a target is judged on its value at that date.
+    on = min(on, chosen.target_date)
     board = scoreboard(session, actor, sorted({on, chosen.baseline_date}))
     rows: list[Progress] = []
     for target in chosen.targets:

@@ -149,7 +149,9 @@ def _target(node: Node) -> Target:
     if indicator not in BY_ID:
         raise _Refusal(_line(fields["indicator"]), MSG_UNKNOWN_INDICATOR, value=indicator)
     clause = str(_scalar(fields["clause"], "clause"))
-    if not (clause.startswith("P") and clause[1:].replace(".", "").replace("-", "").isalnum() and "." in clause):
+    if not (
+        clause.startswith("P") and clause[1:].replace(".", "").replace("-", "").isalnum() and "." in clause
+    ):
         raise _Refusal(_line(fields["clause"]), MSG_BAD_CLAUSE, value=clause)
     quote = fields.get("quote")
     return Target(
@@ -174,7 +176,9 @@ def parse_targets(text: str, file: str) -> TargetSet:
             root = yaml.compose(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            raise _Refusal(mark.line + 1 if mark else 1, MSG_NOT_YAML, problem=getattr(exc, "problem", str(exc))) from None
+            raise _Refusal(
+                mark.line + 1 if mark else 1, MSG_NOT_YAML, problem=getattr(exc, "problem", str(exc))
+            ) from None
         if root is None:
             raise _Refusal(1, MSG_NOT_MAPPING)
         top = _mapping(root, TOP_FIELDS)
@@ -197,7 +201,11 @@ def parse_targets(text: str, file: str) -> TargetSet:
             seen.add((target.indicator, target.area))
             targets.append(target)
         zones_node = top.get("zones")
-        zones = tuple(str(_scalar(z, "zones")) for z in zones_node.value) if isinstance(zones_node, SequenceNode) else ()
+        zones = (
+            tuple(str(_scalar(z, "zones")) for z in zones_node.value)
+            if isinstance(zones_node, SequenceNode)
+            else ()
+        )
         source = top.get("source")
         return TargetSet(
             name=str(_scalar(top["name"], "name")),
@@ -256,6 +264,7 @@ def progress(
     >>> p.progress_pct, round(p.projection, 1), p.status
     (50.0, 10.0, 'on_track')
     """
+
     def result(pct: float | None, projection: float | None, status: Status) -> Progress:
         return Progress(target, area_code, baseline, current, on, pct, projection, status)
 
@@ -266,7 +275,9 @@ def progress(
     goal = target.target
     if target.kind == "rate":
         pct = round(current * 100 / goal, 1) if goal else None
-        return result(pct, current, "achieved" if current >= goal else ("behind" if on < target_date else "missed"))
+        return result(
+            pct, current, "achieved" if current >= goal else ("behind" if on < target_date else "missed")
+        )
     if baseline is not None and goal != baseline:
         pct = round((current - baseline) * 100 / (goal - baseline), 1)
     else:

@@ -33,7 +33,9 @@ def _staging(upload_dir: Path, token: str) -> Path:
 
 def _staged_file(upload_dir: Path, token: str) -> Path:
     folder = _staging(upload_dir, token)
-    files = [p for p in folder.glob("*") if p.is_file() and not p.name.startswith(".")] if folder.exists() else []
+    files = (
+        [p for p in folder.glob("*") if p.is_file() and not p.name.startswith(".")] if folder.exists() else []
+    )
     if not files:
         raise NotFound("未找到该导入任务，可能已过期，请重新上传文件")
     return files[0]
@@ -67,15 +69,24 @@ async def _stage(upload_dir: Path, upload: UploadFile) -> tuple[str, Path]:
         while chunk := await upload.read(1024 * 1024):
             size += len(chunk)
             if size > MAX_UPLOAD_BYTES:
-                raise ValidationFailed("上传文件超过 {limit} MB 的上限", limit=MAX_UPLOAD_BYTES // (1024 * 1024))
+                raise ValidationFailed(
+                    "上传文件超过 {limit} MB 的上限", limit=MAX_UPLOAD_BYTES // (1024 * 1024)
+                )
             out.write(chunk)
     if size == 0:
-        raise InvalidFile("收到的文件「{filename}」是空的；应为带表头行的 CSV、Excel（.xlsx）或 JSON Lines 文件。", filename=name)
+        raise InvalidFile(
+            "收到的文件「{filename}」是空的；应为带表头行的 CSV、Excel（.xlsx）或 JSON Lines 文件。",
+            filename=name,
+        )
     return token, target
 
 
 def _layout_for(
-    session: Session, kind: str | None, mapping_name: str | None, mapping: dict[str, str] | None, header: list[str]
+    session: Session,
+    kind: str | None,
+    mapping_name: str | None,
+    mapping: dict[str, str] | None,
+    header: list[str],
 ) -> Layout | None:
     if mapping and kind:
         return layout_from_mapping(kind, mapping, mapping_name or "临时映射", header)
@@ -172,7 +183,9 @@ async def import_preview(
     """Stage the uploaded file and show what importing it would change."""
     require(actor, "registry.import_scoped")
     if kind and kind not in KINDS:
-        raise ValidationFailed("数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind)
+        raise ValidationFailed(
+            "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
+        )
     token, _ = await _stage(settings.upload_dir, file)
     template, context, status = _preview_context(
         request, session, actor, settings, locale, token, kind or None, bool(strict), mapping_name or None
@@ -182,16 +195,25 @@ async def import_preview(
 
 @router.post("/import/{token}/mapping", include_in_schema=False)
 async def import_mapping(
-    token: str, request: Request, session: SessionDep, actor: CurrentActor, settings: SettingsDep, locale: LocaleDep
+    token: str,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    locale: LocaleDep,
 ) -> Response:
     """Apply (and optionally save) a column mapping for a file of unknown layout, then preview."""
     require(actor, "registry.import_scoped")
     form = await request.form()
     kind = str(form.get("kind") or "patents")
     if kind not in KINDS:
-        raise ValidationFailed("数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind)
+        raise ValidationFailed(
+            "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
+        )
     mapping = {
-        str(k)[len("field__") :]: str(v) for k, v in form.items() if str(k).startswith("field__") and str(v).strip()
+        str(k)[len("field__") :]: str(v)
+        for k, v in form.items()
+        if str(k).startswith("field__") and str(v).strip()
     }
     name = str(form.get("mapping_name") or "").strip()
     if len(name) > 100:
@@ -251,8 +273,17 @@ def _run_job(
     try:
         with factory() as session:
             result = importing.run_import(
-                session, actor, path, path.name, kind=kind, layout=layout, strict=strict, confirm=True,
-                errors_dir=errors_dir, progress=report, locale=locale,
+                session,
+                actor,
+                path,
+                path.name,
+                kind=kind,
+                layout=layout,
+                strict=strict,
+                confirm=True,
+                errors_dir=errors_dir,
+                progress=report,
+                locale=locale,
             )
         jobs.update(token, finished=True, result=result)
     except IPCityError as exc:
@@ -263,14 +294,21 @@ def _run_job(
 
 @router.post("/import/{token}/confirm", include_in_schema=False)
 async def import_confirm(
-    token: str, request: Request, session: SessionDep, actor: CurrentActor, settings: SettingsDep, locale: LocaleDep
+    token: str,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    locale: LocaleDep,
 ) -> Response:
     """Start writing the previewed file in one transaction; the page then follows progress."""
     require(actor, "registry.import_scoped")
     form = await request.form()
     kind = str(form.get("kind") or "") or None
     strict = bool(form.get("strict"))
-    mapping = {str(k)[len("field__") :]: str(v) for k, v in form.items() if str(k).startswith("field__") and str(v)}
+    mapping = {
+        str(k)[len("field__") :]: str(v) for k, v in form.items() if str(k).startswith("field__") and str(v)
+    }
     mapping_name = str(form.get("mapping_name") or "") or None
     path = _staged_file(settings.upload_dir, token)
     header = importing.file_header(path, path.name)
@@ -279,15 +317,28 @@ async def import_confirm(
         raise InvalidFile("无法识别文件「{filename}」的格式；请先指定各列对应的字段", filename=path.name)
     # Refused here, not only in the worker: a county officer must not get a progress page
     # for an import of patents it may not make.
-    require(actor, "registry.import_scoped" if layout.kind in importing.SCOPED_KINDS else "registry.import_patents")
+    require(
+        actor,
+        "registry.import_scoped" if layout.kind in importing.SCOPED_KINDS else "registry.import_patents",
+    )
     jobs = _jobs(request)
     if (jobs.get(token) or {}).get("started"):
         return render(request, "registry/import_progress.html", {"token": token, "job": jobs.get(token)})
     jobs.update(token, started=True, stage="读取/read", done=0, total=0, finished=False)
     thread = threading.Thread(
         target=_run_job,
-        args=(jobs, request.app.state.session_factory, actor, path, token, layout.kind, layout, strict,
-              _staging(settings.upload_dir, token), locale),
+        args=(
+            jobs,
+            request.app.state.session_factory,
+            actor,
+            path,
+            token,
+            layout.kind,
+            layout,
+            strict,
+            _staging(settings.upload_dir, token),
+            locale,
+        ),
         daemon=True,
     )
     thread.start()
@@ -346,12 +397,22 @@ async def api_import(
     """Preview or import a file; the answer has the counts and the first rejected rows."""
     require(actor, "registry.import_scoped")
     if kind and kind not in KINDS:
-        raise ValidationFailed("数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind)
+        raise ValidationFailed(
+            "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
+        )
     token, path = await _stage(settings.upload_dir, file)
     layout = importing.saved_mapping_layout(session, kind, mapping_name) if (mapping_name and kind) else None
     result = importing.run_import(
-        session, actor, path, path.name, kind=kind or None, layout=layout, strict=strict, confirm=confirm,
-        errors_dir=_staging(settings.upload_dir, token), locale=locale,
+        session,
+        actor,
+        path,
+        path.name,
+        kind=kind or None,
+        layout=layout,
+        strict=strict,
+        confirm=confirm,
+        errors_dir=_staging(settings.upload_dir, token),
+        locale=locale,
     )
     return {
         "ok": True,
@@ -363,7 +424,12 @@ async def api_import(
         **result.summary(),
         "errors_file": f"/import/{token}/rejected.csv" if result.errors_file else None,
         "errors": [
-            {"row": e.row, "column": e.column, "value": e.value, "reason": importing.render_row_error(e, locale)}
+            {
+                "row": e.row,
+                "column": e.column,
+                "value": e.value,
+                "reason": importing.render_row_error(e, locale),
+            }
             for e in result.errors[:50]
         ],
     }

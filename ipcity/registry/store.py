@@ -41,7 +41,9 @@ CHUNK = 5000
 def _fts_table() -> Any:
     from sqlalchemy import Column, Integer, MetaData, Table, Text
 
-    return Table("patent_fts", MetaData(), Column("rowid", Integer), Column("title", Text), Column("abstract", Text))
+    return Table(
+        "patent_fts", MetaData(), Column("rowid", Integer), Column("title", Text), Column("abstract", Text)
+    )
 
 
 def _noop(_stage: str, _done: int, _total: int) -> None:
@@ -222,30 +224,6 @@ def patent_content(record: PatentRecord) -> list[Any]:
     ]
 
 
-def _patent_row(record: PatentRecord, digest: str, first_holder: int | None, now: datetime) -> dict[str, Any]:
-    return {
-        "application_number": record.application_number,
-        "jurisdiction": record.jurisdiction,
-        "patent_type": record.patent_type,
-        "title": record.title,
-        "title_en": record.title_en,
-        "abstract": record.abstract,
-        "filing_date": record.filing_date,
-        "publication_date": record.publication_date,
-        "grant_date": record.grant_date,
-        "ipc_main": record.ipc_main,
-        "ipc_all": "|".join(record.ipc_all) or None,
-        "inventors": "|".join(record.inventors) or None,
-        "first_holder_id": first_holder,
-        "pct_application_number": record.pct_application_number,
-        "pct_publication_number": record.pct_publication_number,
-        "family": "|".join(record.family) or None,
-        "claims_count": record.claims_count,
-        "content_hash": digest,
-        "updated_at": now,
-    }
-
-
 def _new_status_events(
     record: PatentRecord, existing: list[tuple[str, date | None, bool]], observed_on: date | None = None
 ) -> list[tuple[str, date | None, bool]]:
@@ -323,7 +301,10 @@ def _stored_patents(session: Session, ids: list[int]) -> dict[int, dict[str, Any
             out[data["id"]] = data
         for pid, number, kind, when in session.execute(
             select(
-                PatentPublication.patent_id, PatentPublication.number, PatentPublication.kind, PatentPublication.date
+                PatentPublication.patent_id,
+                PatentPublication.number,
+                PatentPublication.kind,
+                PatentPublication.date,
             ).where(_member_of(session, PatentPublication.patent_id, chunk))
         ):
             out[pid]["publications"].append(PublicationRecord(number, kind, when))
@@ -355,7 +336,10 @@ class PatentPlan:
 
 
 def plan_patents(
-    session: Session, records: Sequence[PatentRecord], progress: Progress = _noop, observed_on: date | None = None
+    session: Session,
+    records: Sequence[PatentRecord],
+    progress: Progress = _noop,
+    observed_on: date | None = None,
 ) -> PatentPlan:
     """Compare merged records with the registry: new, changed (content or status), unchanged.
 
@@ -504,11 +488,14 @@ def _indexes_built_after(session: Session, table: Any, incoming: int) -> Iterato
         return
     connection = session.connection()
     existing = connection.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar() or 0
-    indexes = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-        (table.name,),
-    ).fetchall()
-    indexes = [(name, sql) for name, sql in indexes if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
+    indexes: list[tuple[str, str]] = [
+        (name, sql)
+        for name, sql in connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            (table.name,),
+        )
+        if not sql.lstrip().upper().startswith("CREATE UNIQUE")
+    ]
     if existing > incoming or not indexes:
         yield
         return
@@ -516,22 +503,19 @@ def _indexes_built_after(session: Session, table: Any, incoming: int) -> Iterato
     stats: list[Any] = []
     if connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
         marks = ", ".join("?" * len(names))
-        stats = connection.exec_driver_sql(
-            f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({marks})", tuple(names)
-        ).fetchall()
+        stats = [
+            tuple(row)
+            for row in connection.exec_driver_sql(
+                f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({marks})", tuple(names)
+            )
+        ]
     for name in names:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
     yield
     for _, sql in indexes:
         connection.exec_driver_sql(sql)
     if stats:
-        connection.exec_driver_sql(
-            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", [tuple(row) for row in stats]
-        )
-
-
-def _max_rowid(session: Session, table: Any) -> int:
-    return int(session.connection().exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table.name}").scalar() or 0)
+        connection.exec_driver_sql("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
 
 
 def write_patents(
@@ -603,7 +587,9 @@ def write_patents(
             applicants = record.applicants
             first = holder_of[applicants[0]] if applicants else None
             values = _patent_values(record, digests[record.application_number], first, now)
-            updates.append({"_id": patent_id, **{f"_{c}": v for c, v in zip(_UPDATED_COLUMNS, values, strict=True)}})
+            updates.append(
+                {"_id": patent_id, **{f"_{c}": v for c, v in zip(_UPDATED_COLUMNS, values, strict=True)}}
+            )
             changed_ids.append(patent_id)
     if updates:
         statement = (
@@ -661,7 +647,7 @@ def write_patents(
         if fts_rows:
             session.connection().exec_driver_sql(
                 "INSERT INTO patent_fts (rowid, title, abstract) VALUES (?, ?, ?)",
-                fts_rows,  # type: ignore[arg-type]
+                fts_rows,
             )
     else:
         bulk_insert(session, _fts_table(), fts_rows, _FTS_COLUMNS)

@@ -44,6 +44,7 @@ AREA_ROUTERS = (
     "ipcity.registry.asset_routes",
     "ipcity.places.routes",
     "ipcity.indicators.routes",
+    "ipcity.policy.routes",
 )
 
 

@@ -35,7 +35,9 @@ NOW = datetime(2024, 1, 1, tzinfo=UTC)
 _serial = count(1)
 
 
-def holder(session: Session, name: str, region: str | None, kind: str = "enterprise", zone: str | None = None) -> Holder:
+def holder(
+    session: Session, name: str, region: str | None, kind: str = "enterprise", zone: str | None = None
+) -> Holder:
     """A holder in a region (None: no address) and optionally a zone (by code)."""
     zone_id = session.scalar(select(Zone.id).where(Zone.code == zone)) if zone else None
     row = Holder(
@@ -178,7 +180,11 @@ def build(session: Session) -> dict[str, Holder]:
         )
     session.add(
         PlantVariety(
-            right_number="CNA1", crop="小麦", variety="鹤麦1号", holder_id=xun_big.id, grant_date=date(2016, 1, 1),
+            right_number="CNA1",
+            crop="小麦",
+            variety="鹤麦1号",
+            holder_id=xun_big.id,
+            grant_date=date(2016, 1, 1),
             content_hash="x" * 32,
         )
     )

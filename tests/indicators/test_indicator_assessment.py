@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from indicators_registry import build
 from sqlalchemy.orm import Session
+from tests_indicator_officer import OFFICER
 
 from ipcity.auth.roles import PUBLIC
 from ipcity.errors import IPCityError, ValidationFailed
 from ipcity.indicators import service
 from ipcity.indicators.assessment import Rule, Scheme, load_scheme, parse_scheme, score
 from ipcity.indicators.definitions import Value
-from tests_indicator_officer import OFFICER
 
 
 def test_scoring_attainment_growth_rank_with_reasons() -> None:
@@ -56,8 +56,10 @@ def test_shipped_scheme_and_refusals() -> None:
     scheme = load_scheme()
     assert scheme.total_weight == 100 and scheme.clause == "P4.2"
     with pytest.raises(ValidationFailed, match="份额之和"):
-        parse_scheme("items:\n  - indicator: pct_applications\n    weight: 5\n    rank: {share: 0.4}\n", "x.yaml")
-    with pytest.raises(ValidationFailed, match="x.yaml"):
+        parse_scheme(
+            "items:\n  - indicator: pct_applications\n    weight: 5\n    rank: {share: 0.4}\n", "x.yaml"
+        )
+    with pytest.raises(ValidationFailed, match=r"x\.yaml"):
         parse_scheme("items:\n  - indicator: nope\n    weight: 5\n", "x.yaml")
 
 

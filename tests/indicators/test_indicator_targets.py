@@ -47,7 +47,11 @@ def test_shipped_file_loads_with_every_target_of_provisions() -> None:
         (GOOD.replace("target_date: 2020-12-31", "target_date: 2020-13-45"), 3, "2020-13-45"),
         (GOOD.replace("    clause: P1.2\n", "    clause: P1.2\n    weight: 3\n"), 9, "weight"),
         (GOOD.replace("    target: 10\n", ""), 6, "target"),
-        (GOOD + "  - indicator: invention_patents_per_10k_residents\n    target: 5\n    clause: P1.2\n", 9, "重复"),
+        (
+            GOOD + "  - indicator: invention_patents_per_10k_residents\n    target: 5\n    clause: P1.2\n",
+            9,
+            "重复",
+        ),
         (GOOD.replace("baseline_date: 2016-12-31", "baseline_date: 2021-12-31"), 4, "baseline_date"),
         ("city: [unclosed\n", 2, "YAML"),
     ],

@@ -58,7 +58,9 @@ def test_in_force_agrees_with_legal_status_for_every_patent_and_date(session: Se
     city = Area(CITY, "city", "鹤壁市")
     for on in dates:
         expected = 0
-        for p in session.scalars(select(Patent).where(Patent.jurisdiction == "CN", Patent.patent_type == "invention")):
+        for p in session.scalars(
+            select(Patent).where(Patent.jurisdiction == "CN", Patent.patent_type == "invention")
+        ):
             first = session.get(Holder, p.first_holder_id) if p.first_holder_id else None
             if first is None or not (first.region_code or "").startswith("4106"):
                 continue
@@ -83,8 +85,13 @@ def test_per_10k_residents_and_population_missing(board: Any) -> None:
 def test_applications_grants_and_pct(board: Any, session: Session) -> None:
     facts = queries.gather_facts(session, [date(2012, 12, 31), date(2014, 12, 31), date(2017, 12, 31)])
     city = Area(CITY, "city", "鹤壁市")
-    assert definitions.BY_ID["patent_applications_invention"].value(facts, city, date(2012, 12, 31)).value == 15
-    assert definitions.BY_ID["patent_applications_utility_model"].value(facts, city, date(2012, 12, 31)).value == 1
+    assert (
+        definitions.BY_ID["patent_applications_invention"].value(facts, city, date(2012, 12, 31)).value == 15
+    )
+    assert (
+        definitions.BY_ID["patent_applications_utility_model"].value(facts, city, date(2012, 12, 31)).value
+        == 1
+    )
     assert definitions.BY_ID["patent_grants_invention"].value(facts, city, date(2014, 12, 31)).value == 13
     assert definitions.BY_ID["patent_grants"].value(facts, city, date(2014, 12, 31)).value == 14
     assert definitions.BY_ID["patent_applications"].value(facts, city, date(2017, 12, 31)).value == 3
@@ -125,7 +132,9 @@ def test_high_value_counts_what_the_registry_can_tell(board: Any) -> None:
 def test_not_assessable_finance_and_holders_without_address(board: Any) -> None:
     value = board.value(END_2018, CITY, "pledge_financed_enterprises")
     assert value.value is None and value.as_json() == "not assessable: finance area not built"
-    total = sum(v(board, END_2018, a.code, "invention_patents_in_force") for a in board.areas if a.kind == "county")
+    total = sum(
+        v(board, END_2018, a.code, "invention_patents_in_force") for a in board.areas if a.kind == "county"
+    )
     assert total == 15  # the holder without an address is in no county and not in the city
 
 
@@ -146,17 +155,26 @@ def test_same_day_grant_and_lapse_and_restoration(session: Session) -> None:
     patent(
         session,
         [h],
-        [("granted", date(2014, 1, 1)), ("lapsed_unpaid_annuity", date(2016, 1, 1)), ("restored", date(2017, 1, 1))],
+        [
+            ("granted", date(2014, 1, 1)),
+            ("lapsed_unpaid_annuity", date(2016, 1, 1)),
+            ("restored", date(2017, 1, 1)),
+        ],
     )
     patent(session, [h], [("lapsed_unpaid_annuity", date(2015, 1, 1)), ("granted", date(2015, 1, 1))])
     session.commit()
     board = service.scoreboard(session, PUBLIC, [date(y, 12, 31) for y in (2015, 2016, 2017)], ["410622"])
     # Same day: the lapse ranks after the grant, whatever order they were recorded in.
-    assert [v(board, date(y, 12, 31), "410622", "invention_patents_in_force") for y in (2015, 2016, 2017)] == [1, 0, 1]
+    assert [
+        v(board, date(y, 12, 31), "410622", "invention_patents_in_force") for y in (2015, 2016, 2017)
+    ] == [1, 0, 1]
 
 
 def test_tier_ids_and_pure_facts() -> None:
-    assert tier_id("省知识产权强企") == "provincial_ip_strong" and tier_id("provincial_ip_strong") == "provincial_ip_strong"
+    assert (
+        tier_id("省知识产权强企") == "provincial_ip_strong"
+        and tier_id("provincial_ip_strong") == "provincial_ip_strong"
+    )
     facts = RegistryFacts(dates=(END_2018,), tiers=[TierRow(1, "410611", None, "gbt29490", 2018)])
     city = Area(CITY, "city", "鹤壁市")
     assert definitions.BY_ID["gbt29490_enterprises"].value(facts, city, END_2018).value == 1

@@ -6,6 +6,7 @@ input; and bad input changes nothing in the database."""
 from __future__ import annotations
 
 import html
+import os
 import re
 from typing import Any
 
@@ -367,17 +368,27 @@ def test_upload_names_cannot_leave_the_staging_folder(app: Any, world: World) ->
     assert all(len(p.name.encode()) < 255 for p in staged)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ipcity/registry/asset_routes.py (not this suite's file): holder_id has no upper bound "
-    "(SQLite OverflowError) and _year() takes '²' as a digit (int() ValueError) — a 500 each",
-)
+_SQLITE = not os.environ.get("IPCITY_TEST_DATABASE_URL")
+_ASSET_ROUTES_BUG = "ipcity/registry/asset_routes.py (not this suite's file to change): "
+
+
 @pytest.mark.parametrize(
     "path",
     [
-        "/api/v1/registers/trademarks?holder_id=99999999999999999999",
-        "/registers/trademarks?holder_id=99999999999999999999",
-        "/registers/trademarks?year=%C2%B2",
+        # PostgreSQL refuses the number itself (a DataError, answered 400); SQLite's driver
+        # overflows first (a 500).
+        pytest.param(
+            "/api/v1/registers/trademarks?holder_id=99999999999999999999",
+            marks=pytest.mark.xfail(_SQLITE, strict=True, reason=_ASSET_ROUTES_BUG + "holder_id has no le="),
+        ),
+        pytest.param(
+            "/registers/trademarks?holder_id=99999999999999999999",
+            marks=pytest.mark.xfail(_SQLITE, strict=True, reason=_ASSET_ROUTES_BUG + "holder_id has no le="),
+        ),
+        pytest.param(
+            "/registers/trademarks?year=%C2%B2",
+            marks=pytest.mark.xfail(strict=True, reason=_ASSET_ROUTES_BUG + "_year() takes '²' for a digit"),
+        ),
     ],
 )
 def test_registers_refuse_bad_numbers(app: Any, path: str) -> None:

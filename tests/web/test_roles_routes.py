@@ -75,6 +75,20 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/registers/{kind}"): everyone(),
     ("GET", "/registers/{kind}/export.{fmt}"): everyone(),
     ("GET", "/api/v1/registers/{kind}"): everyone(),
+    # Indicators (P1): open figures; the county assessment for logged-in users only.
+    # NB: the enterprise user may read the county assessment today (the service asks for
+    # registry.read_private, which enterprises hold) — kept as it is, flagged for review.
+    ("GET", "/indicators"): everyone(),
+    ("GET", "/indicators/counties"): everyone(),
+    ("GET", "/indicators/{indicator_id}"): everyone(),
+    ("GET", "/indicators/{indicator_id}/records.{fmt}"): everyone(),
+    ("GET", "/indicators/assessment"): only(*OFFICERS, ENTERPRISE, public=303),
+    ("GET", "/indicators/assessment.{fmt}"): only(*OFFICERS, ENTERPRISE, public=303),
+    ("GET", "/api/v1/indicators"): everyone(),
+    ("GET", "/api/v1/indicators/catalogue"): everyone(),
+    ("GET", "/api/v1/indicators/targets"): everyone(),
+    ("GET", "/api/v1/indicators/{indicator_id}"): everyone(),
+    ("GET", "/api/v1/indicators/assessment"): only(*OFFICERS, ENTERPRISE),
     # Corrections of a holder (A, in the county officer's county).
     ("PATCH", "/api/v1/holders/{holder_id}"): only(*OFFICERS),
     ("POST", "/holders/{holder_id}"): only(*OFFICERS, ok=303),

@@ -180,7 +180,8 @@ def request_for(method: str, template: str, world: World, role: str) -> tuple[st
         number=world.patent_a,
         holder_id=world.holder_a,
         code=COUNTY_A,
-        fmt="csv",
+        fmt="xlsx" if "assessment" in template else "csv",
+        indicator_id="invention_patents_in_force",
         # The import templates take any kind of record; the registers only the other assets.
         kind="trademarks" if "/registers/" in template else "patents",
         token=world.token,

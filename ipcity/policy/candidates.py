@@ -1,0 +1,219 @@
+"""Candidate objects of each source (the registry data a formula reads), for one year.
+
+The readings of PROVISIONS.md live here, as code over plain records:
+
+* a patent counts in the year of its grant (P2.1-a); co-owned: its holders in order, the
+  engine pays the first local one;
+* "first invention patent" (P2.1-b) is judged over the holder's whole history, any office;
+* annuity support (P2.1-c) comes due on the N-th anniversary of the grant, if the patent is
+  in force that day (N is the parameter, usually 6);
+* a PCT application counts in the year of its international search report; one without a
+  report is shown as waiting for evidence in the year it was filed (P2.1-d);
+* sources of once-per-holder rules list the holder's earlier objects too, so that the
+  engine can tell the first from the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ipcity.policy.loader import Policy
+from ipcity.policy.snapshot import Snapshot
+from ipcity.registry.legal_status import in_force_on
+
+RANKED_KINDS = frozenset({"enterprise", "university", "institute"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One object a rule may pay for."""
+
+    object_type: str
+    object_key: str
+    object_label: str
+    holder_ids: tuple[int, ...]  # in order; the engine pays the first local one
+    reference_date: date
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def anniversary(day: date, years: int) -> date:
+    """``day`` plus ``years`` years (29 February → 1 March).
+
+    >>> anniversary(date(2012, 2, 29), 6)
+    datetime.date(2018, 3, 1)
+    """
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
+def is_local(region_code: str | None, city: str) -> bool:
+    """Whether a region code lies in the city (its counties share the first four digits).
+
+    >>> is_local("410611", "410600"), is_local("410102", "410600"), is_local(None, "410600")
+    (True, False, False)
+    """
+    return bool(region_code) and str(region_code).startswith(city[:4])
+
+
+def _in(year: int, day: date | None) -> bool:
+    return day is not None and day.year == year
+
+
+def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candidate]]:
+    """Every source's candidates for ``year``."""
+    out: dict[str, list[Candidate]] = defaultdict(list)
+    names = {h.id: h.name for h in snapshot.holders.values()}
+    end = date(year, 12, 31)
+
+    for p in snapshot.patents:
+        if p.patent_type == "invention" and p.jurisdiction == "CN" and _in(year, p.grant_date):
+            assert p.grant_date is not None
+            out["invention_grants"].append(
+                Candidate(
+                    "patent", p.number, f"发明专利{p.number}《{p.title}》", p.holder_ids, p.grant_date,
+                    {"number": p.number, "title": p.title, "grant_date": p.grant_date.isoformat(),
+                     "holders": [names.get(h, str(h)) for h in p.holder_ids]},
+                )
+            )
+
+    # P2.1-b: the earliest invention grant of every holder, whatever office granted it.
+    first: dict[int, Any] = {}
+    for p in snapshot.patents:
+        if p.patent_type != "invention" or p.grant_date is None or p.grant_date > end:
+            continue
+        for h in p.holder_ids:
+            if h not in first or (p.grant_date, p.number) < (first[h].grant_date, first[h].number):
+                first[h] = p
+    for h, p in sorted(first.items()):
+        if _in(year, p.grant_date):
+            out["first_invention_grants"].append(
+                Candidate(
+                    "holder", f"H{h}", f"{names.get(h, h)}的首件发明专利{p.number}", (h,), p.grant_date,
+                    {"holder_name": names.get(h, str(h)), "number": p.number, "grant_date": p.grant_date.isoformat()},
+                )
+            )
+
+    for n in sorted(policy.values_of_input("annuity_support", "years")):
+        for p in snapshot.patents:
+            if p.patent_type != "invention" or p.jurisdiction != "CN" or p.grant_date is None:
+                continue
+            if p.grant_date.year != year - n:
+                continue
+            due = anniversary(p.grant_date, n)
+            if not in_force_on(p.patent_type, p.filing_date, p.events, due):
+                continue
+            out["inventions_in_force_after_years"].append(
+                Candidate(
+                    "patent", p.number, f"发明专利{p.number}《{p.title}》", p.holder_ids, due,
+                    {"number": p.number, "grant_date": p.grant_date.isoformat(), "anniversary": due.isoformat(),
+                     "years": n, "annuities_paid_yuan": p.annuities_paid_yuan},
+                )
+            )
+
+    for a in snapshot.pct_applications:
+        report = a.search_report_date
+        if _in(year, report) or (report is None and _in(year, a.filing_date)):
+            out["pct_applications"].append(
+                Candidate(
+                    "pct_application", a.pct_number, f"PCT申请{a.pct_number}", a.holder_ids, report or a.filing_date,
+                    {"pct_number": a.pct_number, "filing_date": a.filing_date.isoformat(),
+                     "search_report_date": report.isoformat() if report else None},
+                )
+            )
+
+    for w in snapshot.awards:
+        if not _in(year, w.award_date):
+            continue
+        source = "china_patent_awards" if w.level.startswith("china_") else "provincial_patent_awards"
+        out[source].append(
+            Candidate(
+                "award", f"A{w.id}", f"专利{w.patent_number}获奖（{w.level}）", (w.holder_id,), w.award_date,
+                {"patent_number": w.patent_number, "level": w.level, "award_date": w.award_date.isoformat()},
+            )
+        )
+
+    for c in snapshot.certificates:
+        if c.issued_on <= end and c.standard.replace(" ", "").upper() == "GB/T29490":
+            out["gbt29490_certificates"].append(
+                Candidate(
+                    "certificate", c.certificate_number, f"贯标认证证书{c.certificate_number}", (c.holder_id,),
+                    c.issued_on,
+                    {"certificate_number": c.certificate_number, "issued_on": c.issued_on.isoformat(),
+                     "certifier": c.certifier},
+                )
+            )
+
+    for cost in snapshot.loan_costs:
+        if cost.year == year:
+            out["pledge_loan_costs"].append(
+                Candidate(
+                    "loan_year", f"{cost.contract_number}@{year}", f"质押贷款{cost.contract_number}（{year}年）",
+                    (cost.holder_id,), end,
+                    {"contract_number": cost.contract_number, "year": year, "interest": cost.interest,
+                     "valuation": cost.valuation, "guarantee": cost.guarantee, "insurance": cost.insurance},
+                )
+            )
+
+    for ins in snapshot.insurance_policies:
+        if ins.start_date <= end:
+            out["patent_insurance_policies"].append(
+                Candidate(
+                    "insurance_policy", ins.policy_number, f"专利保险保单{ins.policy_number}", (ins.holder_id,),
+                    ins.start_date,
+                    {"policy_number": ins.policy_number, "patent_number": ins.patent_number,
+                     "premium_yuan": ins.premium_yuan, "start_date": ins.start_date.isoformat()},
+                )
+            )
+
+    grants: dict[int, int] = defaultdict(int)
+    for p in snapshot.patents:
+        if _in(year, p.grant_date):
+            for h in set(p.holder_ids):
+                grants[h] += 1
+    out["top_patent_grantees"] = _ranked(snapshot, grants, year, policy, "专利授权", "grants")
+    registrations: dict[int, int] = defaultdict(int)
+    for s in snapshot.software:
+        if _in(year, s.registration_date):
+            registrations[s.holder_id] += 1
+    out["top_software_registrants"] = _ranked(
+        snapshot, registrations, year, policy, "软件著作权登记", "registrations", kinds=frozenset({"enterprise"})
+    )
+    return out
+
+
+def _ranked(
+    snapshot: Snapshot,
+    counts: dict[int, int],
+    year: int,
+    policy: Policy,
+    what: str,
+    key: str,
+    kinds: frozenset[str] = RANKED_KINDS,
+) -> list[Candidate]:
+    """Local holders of ``kinds`` ranked by ``counts`` (competition ranking: ties share a rank)."""
+    rows = [
+        (n, snapshot.holders[h])
+        for h, n in counts.items()
+        if h in snapshot.holders
+        and snapshot.holders[h].kind in kinds
+        and is_local(snapshot.holders[h].region_code, policy.city)
+    ]
+    rows.sort(key=lambda r: (-r[0], r[1].name))
+    out: list[Candidate] = []
+    rank = 0
+    previous: int | None = None
+    for i, (n, h) in enumerate(rows, start=1):
+        if n != previous:
+            rank, previous = i, n
+        out.append(
+            Candidate(
+                "holder", f"H{h.id}@{year}-{key}", f"{h.name}（{year}年{what}{n}件）", (h.id,), date(year, 12, 31),
+                {"holder_name": h.name, "year": year, "count": n, "rank": rank},
+            )
+        )
+    return out

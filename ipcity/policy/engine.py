@@ -1,0 +1,225 @@
+"""Evaluate a policy over a year's candidates: entitlements with their amount, status, the
+parameter values and data used, and a Chinese and English explanation (our "trace").
+
+Pure: no database or web import. The steps for each rule and candidate, in order:
+
+1. the payee: the first holder in order whose region lies in the city (none → ``not_local``);
+2. the formula with the parameter values in force on the reference date (an unset value →
+   amount 0, ``unset``, with the parameter named);
+3. once per holder ever: only the holder's earliest object pays (``already_received``);
+4. the dishonesty list on the reference date (``held_back``, the listing's reason shown);
+5. a cap per holder and year, over all the holder's objects of the rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from ipcity.policy import candidates as cand
+from ipcity.policy.candidates import Candidate, is_local
+from ipcity.policy.formulas import en_yuan, zh_yuan
+from ipcity.policy.loader import Policy, Rule
+from ipcity.policy.parameters import Unset, Values
+from ipcity.policy.snapshot import Snapshot
+from ipcity.protection.credit import listing_on
+
+STATUS_LABELS = {
+    "eligible": "应享受",
+    "unset": "参数未设定",
+    "needs_evidence": "待补充凭证",
+    "held_back": "暂缓（失信名单）",
+    "not_local": "非本市权利人",
+    "already_received": "已享受过",
+}
+STATUS_EN = {
+    "eligible": "eligible",
+    "unset": "parameter not set",
+    "needs_evidence": "evidence needed",
+    "held_back": "held back (dishonesty list)",
+    "not_local": "holder outside the city",
+    "already_received": "already received",
+}
+
+
+@dataclass
+class Entitlement:
+    """What the policy owes (or, with its reason, does not owe) a holder for one object."""
+
+    id: str
+    year: int
+    rule: str
+    clause: str
+    object_type: str
+    object: str
+    object_label: str
+    holder_id: int | None
+    holder: str
+    amount: int
+    status: str
+    reference_date: date
+    parameters: dict[str, int | None]
+    data: dict[str, Any]
+    explanation_zh: str
+    explanation_en: str
+    payment_key: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO strings); ``explanation`` is the Chinese text."""
+        out = asdict(self)
+        out["reference_date"] = self.reference_date.isoformat()
+        out["explanation"] = self.explanation_zh
+        out.pop("notes")
+        return out
+
+
+def entitlement_id(year: int, rule_id: str, object_key: str) -> str:
+    """``2019:P2.1-a:CN201710123456.7`` — the year, the rule and the object."""
+    return f"{year}:{rule_id}:{object_key}"
+
+
+def _payee(c: Candidate, snapshot: Snapshot, city: str) -> int | None:
+    for h in c.holder_ids:
+        rec = snapshot.holders.get(h)
+        if rec is not None and is_local(rec.region_code, city):
+            return h
+    return None
+
+
+def evaluate(policy: Policy, snapshot: Snapshot, year: int, rules: Iterable[str] | None = None) -> list[Entitlement]:
+    """Every entitlement of ``year`` under ``policy`` (all rules, or those named)."""
+    wanted = set(rules) if rules is not None else None
+    by_source = cand.build(snapshot, year, policy)
+    out: list[Entitlement] = []
+    for rule in policy.rules:
+        if wanted is not None and rule.id not in wanted and rule.clause not in wanted:
+            continue
+        out.extend(_evaluate_rule(policy, rule, by_source.get(rule.formula.source, []), snapshot, year))
+    return out
+
+
+def _values(policy: Policy, rule: Rule, on: date) -> tuple[Values, dict[str, int | None]]:
+    by_param = {pid: policy.parameters[pid].value_on(on) for pid in rule.inputs.values()}
+    return Values({i: by_param[pid] for i, pid in rule.inputs.items()}, rule.inputs), by_param
+
+
+def _evaluate_rule(
+    policy: Policy, rule: Rule, found: list[Candidate], snapshot: Snapshot, year: int
+) -> list[Entitlement]:
+    holders = snapshot.holders
+    prefix_zh, prefix_en = f"依据{rule.clause}：", f"Under {rule.clause}: "
+    # Once per holder ever: the holder's earliest object is the one that pays.
+    first_of: dict[int, Candidate] = {}
+    if rule.limits.once_per_holder:
+        for c in sorted(found, key=lambda c: (c.reference_date, c.object_key)):
+            payee = _payee(c, snapshot, policy.city)
+            if payee is not None:
+                first_of.setdefault(payee, c)
+    results: list[Entitlement] = []
+    for c in sorted(found, key=lambda c: (c.reference_date, c.object_key)):
+        if c.reference_date.year != year:
+            continue  # an earlier object, listed only to judge "once per holder"
+        payee = _payee(c, snapshot, policy.city)
+        values, by_param = _values(policy, rule, c.reference_date)
+        ent = Entitlement(
+            id=entitlement_id(year, rule.id, c.object_key),
+            year=year,
+            rule=rule.id,
+            clause=rule.clause,
+            object_type=c.object_type,
+            object=c.object_key,
+            object_label=c.object_label,
+            holder_id=payee,
+            holder=holders[payee].name if payee is not None else "、".join(
+                holders[h].name for h in c.holder_ids if h in holders
+            ),
+            amount=0,
+            status="eligible",
+            reference_date=c.reference_date,
+            parameters=by_param,
+            data=dict(c.data),
+            explanation_zh="",
+            explanation_en="",
+            payment_key=f"{rule.id}:{c.object_key}",
+        )
+        if payee is None:
+            ent.status = "not_local"
+            ent.explanation_zh = (
+                f"{prefix_zh}{c.object_label}的权利人均不在本市（{policy.city[:4]}xx），不予支付"
+            )
+            ent.explanation_en = f"{prefix_en}no holder of {c.object_key} is registered in the city ({policy.city[:4]}xx); nothing is paid"
+            results.append(ent)
+            continue
+        try:
+            outcome = rule.formula.fn(c.data, values)
+        except Unset as unset:
+            param = policy.parameters[unset.name]
+            ent.status = "unset"
+            ent.explanation_zh = (
+                f"{prefix_zh}{c.object_label}：参数 {unset.name}（{param.description}）在{c.reference_date}未设定，"
+                f"本项在设定前不支付"
+            )
+            ent.explanation_en = (
+                f"{prefix_en}{c.object_key}: parameter {unset.name} is not set on {c.reference_date}; "
+                f"nothing is paid until it is"
+            )
+            results.append(ent)
+            continue
+        if outcome is None:
+            continue
+        ent.amount, ent.status = outcome.amount, outcome.status
+        ent.explanation_zh, ent.explanation_en = prefix_zh + outcome.why_zh, prefix_en + outcome.why_en
+        if len(c.holder_ids) > 1:
+            position = c.holder_ids.index(payee) + 1
+            ent.explanation_zh += f"；共有{len(c.holder_ids)}个权利人，支付一次，给排序第{position}位的本地权利人{ent.holder}"
+            ent.explanation_en += (
+                f"; {len(c.holder_ids)} holders, paid once, to the first local holder {ent.holder} (position {position})"
+            )
+        if rule.limits.once_per_holder:
+            ent.payment_key = f"{rule.id}:H{payee}"
+            earlier = first_of.get(payee)
+            if earlier is not None and earlier is not c:
+                ent.amount, ent.status = 0, "already_received"
+                ent.explanation_zh += f"；但{ent.holder}已于{earlier.reference_date}因{earlier.object_label}享受本项，每个权利人仅一次"
+                ent.explanation_en += (
+                    f"; but {ent.holder} already qualified on {earlier.reference_date} with {earlier.object_key}; once per holder"
+                )
+        listing = listing_on(snapshot.credit, payee, c.reference_date)
+        if listing is not None and ent.status == "eligible":
+            ent.status = "held_back"
+            ent.explanation_zh += f"；该权利人于{listing.listed_on}列入失信名单（{listing.reason}），暂缓支付"
+            ent.explanation_en += f"; the holder is on the dishonesty list since {listing.listed_on} ({listing.reason}): held back"
+        results.append(ent)
+    if rule.limits.cap_per_holder_year:
+        results = _apply_cap(policy, rule, results, year)
+    return results
+
+
+def _apply_cap(policy: Policy, rule: Rule, results: list[Entitlement], year: int) -> list[Entitlement]:
+    cap_id = rule.limits.cap_per_holder_year
+    assert cap_id is not None
+    cap = policy.parameters[cap_id].value_on(date(year, 12, 31))
+    if cap is None:
+        return results
+    paid: dict[int | None, int] = defaultdict(int)
+    out: list[Entitlement] = []
+    for ent in results:
+        if ent.status != "eligible":
+            out.append(ent)
+            continue
+        room = max(cap - paid[ent.holder_id], 0)
+        if ent.amount > room:
+            computed = ent.amount
+            ent = replace(ent, amount=room, data={**ent.data, "before_cap": computed},
+                          parameters={**ent.parameters, cap_id: cap})
+            ent.explanation_zh += (
+                f"；{ent.holder}{year}年本项合计以{zh_yuan(cap)}为上限（{cap_id}），本笔由{computed}元核减为{room}元"
+            )
+            ent.explanation_en += f"; capped at {en_yuan(cap)} per holder in {year} ({cap_id}): {computed} → {room} yuan"
+        paid[ent.holder_id] += ent.amount
+        out.append(ent)
+    return out

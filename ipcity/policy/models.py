@@ -1,0 +1,102 @@
+"""Evidence tables the money rules read where the patent register says nothing: PCT
+applications with their search report (P2.1-d), patent awards (P2.2), GB/T 29490
+certificates (P2.3-a), pledge loans and their yearly costs (P2.7-a), patent insurance
+policies (P2.7-b). Each row names its holder; money is integer yuan.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ipcity.db import Base
+
+
+class PctApplication(Base):
+    """A PCT international application of a holder; paid once, when the search report came (P2.1-d)."""
+
+    __tablename__ = "pct_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pct_number: Mapped[str] = mapped_column(String(40), unique=True)  # PCT/CN2019/123456
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    patent_id: Mapped[int | None] = mapped_column(ForeignKey("patents.id"))
+    title: Mapped[str | None] = mapped_column(String(500))
+    filing_date: Mapped[date] = mapped_column(Date)
+    search_report_date: Mapped[date | None] = mapped_column(Date)
+    evidence: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PatentAward(Base):
+    """A patent award from the award list (P2.2): China gold/excellence, provincial prizes."""
+
+    __tablename__ = "patent_awards"
+    __table_args__ = (UniqueConstraint("patent_number", "level", "award_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    patent_number: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(32))
+    award_date: Mapped[date] = mapped_column(Date)
+    evidence: Mapped[str | None] = mapped_column(String(500))
+
+
+class IpCertificate(Base):
+    """An IP-management certificate of an enterprise (GB/T 29490 “贯标”, P2.3-a)."""
+
+    __tablename__ = "ip_certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    standard: Mapped[str] = mapped_column(String(32), default="GB/T 29490")
+    certificate_number: Mapped[str] = mapped_column(String(64), unique=True)
+    certifier: Mapped[str | None] = mapped_column(String(200))
+    issued_on: Mapped[date] = mapped_column(Date)
+
+
+class PledgeLoan(Base):
+    """A loan secured by a pledge of IP rights (P2.7)."""
+
+    __tablename__ = "pledge_loans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    contract_number: Mapped[str] = mapped_column(String(64), unique=True)
+    pledge_registration: Mapped[str | None] = mapped_column(String(64))
+    lender: Mapped[str | None] = mapped_column(String(200))
+    principal_yuan: Mapped[int] = mapped_column(Integer, default=0)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+class PledgeLoanCost(Base):
+    """The costs of a pledge loan actually paid in one year, from the receipts (P2.7-a)."""
+
+    __tablename__ = "pledge_loan_costs"
+    __table_args__ = (UniqueConstraint("loan_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("pledge_loans.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    interest_yuan: Mapped[int] = mapped_column(Integer, default=0)
+    valuation_yuan: Mapped[int] = mapped_column(Integer, default=0)
+    guarantee_yuan: Mapped[int] = mapped_column(Integer, default=0)
+    insurance_yuan: Mapped[int] = mapped_column(Integer, default=0)
+    evidence: Mapped[str | None] = mapped_column(String(500))
+
+
+class PatentInsurancePolicy(Base):
+    """A patent insurance policy of an enterprise (P2.7-b)."""
+
+    __tablename__ = "patent_insurance_policies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    policy_number: Mapped[str] = mapped_column(String(64), unique=True)
+    patent_number: Mapped[str] = mapped_column(String(40))
+    insurer: Mapped[str | None] = mapped_column(String(200))
+    premium_yuan: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)

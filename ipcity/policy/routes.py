@@ -1,0 +1,101 @@
+"""Policy pages and JSON API: the rules (clause quote, parameters over time, scenarios) and
+the entitlements of a year with their explanations. Pages and API call the same services.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from ipcity.policy import service
+from ipcity.policy.engine import STATUS_EN, STATUS_LABELS, Entitlement
+from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
+
+router = APIRouter()
+
+YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度；默认上一完整年度")]
+RuleQ = Annotated[str | None, Query(max_length=32, description="规则编号（如 P2.1-a）")]
+RulePath = Annotated[str, Path(max_length=32, description="规则编号")]
+IdPath = Annotated[str, Path(max_length=200, description="应享受项目编号，如 2019:P2.1-a:CN201710123456.7")]
+
+
+def _entitlement_json(e: Entitlement, locale: str) -> dict[str, Any]:
+    out = e.to_json()
+    out["explanation"] = e.explanation_en if locale == "en" else e.explanation_zh
+    return out
+
+
+@router.get("/api/v1/policy/rules", tags=["policy"], summary="规则 / the rules of the policy")
+def api_rules() -> dict[str, Any]:
+    """Every rule with its clause, parameters over time and scenarios."""
+    policy = service.current_policy()
+    return {"ok": True, "policy": policy.id, "title": policy.title, "rules": [service.rule_json(v) for v in service.rules()]}
+
+
+@router.get("/api/v1/policy/rules/{rule_id}", tags=["policy"], summary="一条规则 / one rule")
+def api_rule(rule_id: RulePath) -> dict[str, Any]:
+    """One rule: clause quote, reading, parameters over time, scenarios."""
+    return {"ok": True, **service.rule_json(service.rule_view(rule_id))}
+
+
+@router.get("/api/v1/policy/entitlements", tags=["policy"], summary="年度应享受项目 / entitlements of a year")
+def api_entitlements(
+    session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None, rule: RuleQ = None
+) -> dict[str, Any]:
+    """The entitlements of a year the user may see, each with amount, status and explanation."""
+    chosen = year or service.default_year()
+    found = service.entitlements(session, actor, chosen, rule)
+    return {
+        "ok": True,
+        "year": chosen,
+        "total_payable": sum(e.amount for e in found if e.status == "eligible"),
+        "entitlements": [_entitlement_json(e, locale) for e in found],
+    }
+
+
+@router.get("/api/v1/policy/entitlements/{entitlement_id:path}", tags=["policy"], summary="一项的计算过程 / explain one")
+def api_entitlement(entitlement_id: IdPath, session: SessionDep, actor: CurrentActor, locale: LocaleDep) -> dict[str, Any]:
+    """One entitlement with the parameter values and data it was computed from."""
+    return {"ok": True, **_entitlement_json(service.explain(session, actor, entitlement_id), locale)}
+
+
+@router.get("/policy", include_in_schema=False)
+def rules_page(request: Request) -> Response:
+    """The rules of the policy, one line each, with their clause."""
+    return render(request, "policy/rules.html", {"policy": service.current_policy(), "views": service.rules()})
+
+
+@router.get("/policy/rules/{rule_id}", include_in_schema=False)
+def rule_page(request: Request, rule_id: RulePath) -> Response:
+    """One rule: the clause quoted, its parameters over time, its scenarios."""
+    return render(request, "policy/rule.html", {"view": service.rule_view(rule_id)})
+
+
+@router.get("/policy/entitlements", include_in_schema=False)
+def entitlements_page(
+    request: Request, session: SessionDep, actor: CurrentActor, year: YearQ = None, rule: RuleQ = None
+) -> Response:
+    """The entitlements of a year, with totals per rule."""
+    chosen = year or service.default_year()
+    found = service.entitlements(session, actor, chosen, rule)
+    totals: dict[str, int] = {}
+    for e in found:
+        if e.status == "eligible":
+            totals[e.rule] = totals.get(e.rule, 0) + e.amount
+    return render(
+        request,
+        "policy/entitlements.html",
+        {"year": chosen, "rule": rule, "items": found, "totals": totals, "status_labels": STATUS_LABELS,
+         "status_en": STATUS_EN, "total": sum(totals.values())},
+    )
+
+
+@router.get("/policy/entitlements/{entitlement_id:path}", include_in_schema=False)
+def entitlement_page(request: Request, entitlement_id: IdPath, session: SessionDep, actor: CurrentActor) -> Response:
+    """One entitlement explained: clause, parameter values, data used."""
+    e = service.explain(session, actor, entitlement_id)
+    return render(
+        request, "policy/entitlement.html", {"e": e, "view": service.rule_view(e.rule), "status_labels": STATUS_LABELS}
+    )

@@ -1,0 +1,340 @@
+"""Scenario tests in YAML, readable by an officer: a name, the year, the records going in
+(holders, patents, PCT applications, awards, certificates, loans, policies, the dishonesty
+list), optional parameter changes, and the entitlements expected out.
+
+Pure: no database or web import. ``ipcity policy test`` and ``tests/policy`` run them.
+
+A file::
+
+    scenarios:
+      - name: 共有专利只资助一次，给排序第一的本地权利人
+        year: 2019
+        rules: [P2.1-a]
+        input:
+          holders:
+            - {name: 北京某公司, region: "110108"}
+            - {name: 鹤壁甲公司, region: "410611"}
+          patents:
+            - {number: CN201710123456.7, type: invention, granted: 2019-05-07, holders: [北京某公司, 鹤壁甲公司]}
+        expect:
+          - {rule: P2.1-a, object: CN201710123456.7, holder: 鹤壁甲公司, amount: 4000, status: eligible}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ipcity.policy.engine import Entitlement, evaluate
+from ipcity.policy.loader import Policy, PolicyFileError, parse_parameter, shipped_policy
+from ipcity.policy.snapshot import (
+    AwardRec,
+    CertificateRec,
+    CreditRec,
+    HolderRec,
+    InsuranceRec,
+    LoanCostRec,
+    PatentRec,
+    PctRec,
+    Snapshot,
+    SoftwareRec,
+)
+from ipcity.policy.yamlmarks import MarkedDict, MarkedList, YamlSyntaxError, read_marked
+
+SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
+SCENARIO_KEYS = {"name", "reading", "year", "reference_date", "rules", "parameters", "input", "expect"}
+INPUT_KEYS = {
+    "holders", "patents", "pct_applications", "awards", "certificates", "loan_costs",
+    "insurance_policies", "software", "credit_list",
+}
+EXPECT_KEYS = {"rule", "object", "holder", "amount", "status", "reference_date", "explanation_contains"}
+
+
+@dataclass
+class Scenario:
+    """One scenario: what goes in and what must come out."""
+
+    name: str
+    file: str
+    line: int
+    year: int
+    rules: list[str] | None
+    policy: Policy
+    snapshot: Snapshot
+    expect: list[tuple[int, dict[str, Any]]]
+    reading: str = ""
+    reference_date: date | None = None
+
+
+@dataclass
+class ScenarioResult:
+    """The outcome of a scenario: ``problems`` is empty when it passed."""
+
+    scenario: Scenario
+    entitlements: list[Entitlement]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every expectation held and nothing else came out."""
+        return not self.problems
+
+
+def _fail(file: str, line: int, message: str, **params: Any) -> PolicyFileError:
+    return PolicyFileError(message, file=file, line=line, **params)
+
+
+class _Reader:
+    def __init__(self, file: str, node: MarkedDict) -> None:
+        self.file = file
+        self.node = node
+        self.holders: dict[str, int] = {}
+        self.snapshot = Snapshot()
+
+    def need(self, item: MarkedDict, key: str) -> Any:
+        if item.get(key) is None:
+            raise _fail(self.file, item.line, "{file} 第 {line} 行：缺少字段“{key}”", key=key)
+        return item[key]
+
+    def day(self, item: MarkedDict, key: str, required: bool = True) -> date | None:
+        value = item.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, date):
+            raise _fail(
+                self.file, item.line_of(key), "{file} 第 {line} 行：{key} 应为日期（如 2017-09-30），实际为“{value}”",
+                key=key, value=value,
+            )
+        return value
+
+    def holder(self, item: MarkedDict, key: str, name: Any) -> int:
+        if name not in self.holders:
+            raise _fail(
+                self.file, item.line_of(key), "{file} 第 {line} 行：权利人“{name}”未在 input.holders 中列出", name=name
+            )
+        return self.holders[name]
+
+    def items(self, node: Any, key: str) -> list[MarkedDict]:
+        value = node.get(key) if isinstance(node, MarkedDict) else None
+        if value is None:
+            return []
+        if not isinstance(value, MarkedList) or not all(isinstance(v, MarkedDict) for v in value):
+            raise _fail(self.file, node.line_of(key), "{file} 第 {line} 行：{key} 应为记录的列表", key=key)
+        return list(value)
+
+
+def _snapshot(reader: _Reader, node: Any) -> Snapshot:
+    file = reader.file
+    if node is not None and not isinstance(node, MarkedDict):
+        raise _fail(file, getattr(node, "line", 0), "{file} 第 {line} 行：input 应为映射")
+    if isinstance(node, MarkedDict):
+        for key in node:
+            if key not in INPUT_KEYS:
+                raise _fail(
+                    file, node.line_of(key), "{file} 第 {line} 行：未知的字段“{key}”，应为 {allowed} 之一",
+                    key=key, allowed="、".join(sorted(INPUT_KEYS)),
+                )
+    s = reader.snapshot
+    for i, h in enumerate(reader.items(node, "holders"), start=1):
+        name = str(reader.need(h, "name"))
+        region = h.get("region")
+        reader.holders[name] = i
+        s.holders[i] = HolderRec(i, name, None if region is None else str(region), str(h.get("kind") or "enterprise"))
+    for i, p in enumerate(reader.items(node, "patents"), start=1):
+        granted = reader.day(p, "granted", required=False)
+        events: list[tuple[str, date | None]] = []
+        if granted:
+            events.append(("granted", granted))
+        for status in ("lapsed", "invalidated", "restored"):
+            if p.get(status) is not None:
+                name = "lapsed_unpaid_annuity" if status == "lapsed" else status
+                events.append((name, reader.day(p, status)))
+        names = reader.need(p, "holders")
+        s.patents.append(
+            PatentRec(
+                id=i,
+                number=str(reader.need(p, "number")),
+                patent_type=str(p.get("type") or "invention"),
+                jurisdiction=str(p.get("jurisdiction") or "CN"),
+                title=str(p.get("title") or ""),
+                filing_date=reader.day(p, "filed", required=False),
+                grant_date=granted,
+                holder_ids=tuple(reader.holder(p, "holders", n) for n in names),
+                events=tuple(events),
+                annuities_paid_yuan=p.get("annuities_paid"),
+            )
+        )
+    for i, a in enumerate(reader.items(node, "pct_applications"), start=1):
+        filed = reader.day(a, "filed")
+        assert filed is not None
+        s.pct_applications.append(
+            PctRec(i, str(reader.need(a, "number")),
+                   tuple(reader.holder(a, "applicants", n) for n in reader.need(a, "applicants")),
+                   filed, reader.day(a, "search_report", required=False))
+        )
+    for i, w in enumerate(reader.items(node, "awards"), start=1):
+        when = reader.day(w, "date")
+        assert when is not None
+        s.awards.append(AwardRec(i, reader.holder(w, "holder", reader.need(w, "holder")),
+                                 str(reader.need(w, "patent")), str(reader.need(w, "level")), when))
+    for i, c in enumerate(reader.items(node, "certificates"), start=1):
+        issued = reader.day(c, "issued")
+        assert issued is not None
+        s.certificates.append(CertificateRec(i, reader.holder(c, "holder", reader.need(c, "holder")),
+                                             str(reader.need(c, "number")), issued, str(c.get("certifier") or "")))
+    for i, lc in enumerate(reader.items(node, "loan_costs"), start=1):
+        s.loan_costs.append(
+            LoanCostRec(i, reader.holder(lc, "holder", reader.need(lc, "holder")), str(reader.need(lc, "contract")),
+                        int(reader.need(lc, "year")), int(lc.get("interest") or 0), int(lc.get("valuation") or 0),
+                        int(lc.get("guarantee") or 0), int(lc.get("insurance") or 0))
+        )
+    for i, ins in enumerate(reader.items(node, "insurance_policies"), start=1):
+        start = reader.day(ins, "start")
+        assert start is not None
+        s.insurance_policies.append(
+            InsuranceRec(i, reader.holder(ins, "holder", reader.need(ins, "holder")), str(reader.need(ins, "policy")),
+                         str(reader.need(ins, "patent")), int(reader.need(ins, "premium")), start)
+        )
+    for sw in reader.items(node, "software"):
+        registered = reader.day(sw, "registered")
+        assert registered is not None
+        s.software.append(SoftwareRec(reader.holder(sw, "holder", reader.need(sw, "holder")),
+                                      str(reader.need(sw, "number")), registered))
+    for cr in reader.items(node, "credit_list"):
+        listed = reader.day(cr, "listed")
+        assert listed is not None
+        s.credit.append(CreditRec(reader.holder(cr, "holder", reader.need(cr, "holder")), listed,
+                                  str(cr.get("reason") or ""), reader.day(cr, "expires", required=False),
+                                  reader.day(cr, "removed", required=False)))
+    return s
+
+
+def _policy(base: Policy, node: Any, file: str) -> Policy:
+    if node is None:
+        return base
+    if not isinstance(node, MarkedDict):
+        raise _fail(file, getattr(node, "line", 0), "{file} 第 {line} 行：parameters 应为“参数名: 取值列表”的映射")
+    params = dict(base.parameters)
+    for pid, values in node.items():
+        if pid not in params:
+            raise _fail(file, node.line_of(pid), "{file} 第 {line} 行：缺少参数“{name}”（策略文件中没有）", name=pid)
+        wrapper = MarkedDict(clause=params[pid].clause, description=params[pid].description, values=values)
+        wrapper.line = node.line_of(pid)
+        wrapper.key_lines = {"clause": wrapper.line, "values": wrapper.line}
+        params[pid] = replace(parse_parameter(pid, wrapper, file, wrapper.line), unit=params[pid].unit)
+    return replace(base, parameters=params)
+
+
+def _rule_ids(policy: Policy, value: Any, file: str, line: int) -> list[str]:
+    ids = [value] if isinstance(value, str) else list(value)
+    for rid in ids:
+        if policy.rule(rid) is None and not any(r.clause == rid for r in policy.rules):
+            raise _fail(file, line, "{file} 第 {line} 行：策略中没有规则“{rule}”", rule=rid)
+    return [str(r) for r in ids]
+
+
+def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scenario]:
+    """Every scenario of a file; raises :class:`PolicyFileError` (file, line, reason)."""
+    path = Path(path)
+    file = path.name
+    base = policy or shipped_policy()
+    try:
+        doc = read_marked(path)
+    except YamlSyntaxError as exc:
+        raise _fail(file, exc.line, "{file} 第 {line} 行：不是有效的YAML（{problem}）", problem=exc.problem) from exc
+    if not isinstance(doc, MarkedDict) or not isinstance(doc.get("scenarios"), MarkedList):
+        raise _fail(file, 1, "{file} 第 {line} 行：场景文件应有 scenarios 列表")
+    out: list[Scenario] = []
+    items: MarkedList = doc["scenarios"]
+    for index, node in enumerate(items):
+        if not isinstance(node, MarkedDict):
+            raise _fail(file, items.line_of(index), "{file} 第 {line} 行：场景应为映射（name、year、input、expect）")
+        for key in node:
+            if key not in SCENARIO_KEYS:
+                raise _fail(
+                    file, node.line_of(key), "{file} 第 {line} 行：未知的字段“{key}”，应为 {allowed} 之一",
+                    key=key, allowed="、".join(sorted(SCENARIO_KEYS)),
+                )
+        reader = _Reader(file, node)
+        name = str(reader.need(node, "name"))
+        year = reader.need(node, "year")
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise _fail(file, node.line_of("year"), "{file} 第 {line} 行：year 应为年份（如 2019），实际为“{value}”", value=year)
+        pol = _policy(base, node.get("parameters"), file)
+        rules = _rule_ids(pol, node["rules"], file, node.line_of("rules")) if node.get("rules") else None
+        snapshot = _snapshot(reader, node.get("input"))
+        expected: list[tuple[int, dict[str, Any]]] = []
+        raw_expect = node.get("expect")
+        if raw_expect is not None and not isinstance(raw_expect, MarkedList):
+            raise _fail(file, node.line_of("expect"), "{file} 第 {line} 行：expect 应为预期结果的列表")
+        for i, e in enumerate(raw_expect or []):
+            at = raw_expect.line_of(i)
+            if not isinstance(e, MarkedDict):
+                raise _fail(file, at, "{file} 第 {line} 行：预期结果应为映射（rule、object、amount……）")
+            for key in e:
+                if key not in EXPECT_KEYS:
+                    raise _fail(
+                        file, e.line_of(key), "{file} 第 {line} 行：未知的字段“{key}”，应为 {allowed} 之一",
+                        key=key, allowed="、".join(sorted(EXPECT_KEYS)),
+                    )
+            reader.need(e, "rule")
+            reader.need(e, "object")
+            _rule_ids(pol, e["rule"], file, e.line_of("rule"))
+            if e.get("holder") is not None and e["holder"] not in reader.holders:
+                reader.holder(e, "holder", e["holder"])
+            expected.append((at, dict(e)))
+        out.append(
+            Scenario(name, file, node.line, year, rules, pol, snapshot, expected, str(node.get("reading") or ""),
+                     reader.day(node, "reference_date", required=False))
+        )
+    return out
+
+
+
+def run_scenario(scenario: Scenario) -> ScenarioResult:
+    """Evaluate a scenario and compare with what it expects."""
+    got = evaluate(scenario.policy, scenario.snapshot, scenario.year, scenario.rules)
+    result = ScenarioResult(scenario, got)
+    unmatched = list(got)
+    for line, exp in scenario.expect:
+        found = next(
+            (e for e in unmatched if (e.rule == str(exp["rule"]) or e.clause == str(exp["rule"]))
+             and e.object == str(exp["object"])),
+            None,
+        )
+        if found is None:
+            result.problems.append(f"第{line}行：未得到预期的 {exp['rule']} / {exp['object']}")
+            continue
+        unmatched.remove(found)
+        checks = {
+            "holder": found.holder,
+            "amount": found.amount,
+            "status": found.status,
+            "reference_date": found.reference_date,
+        }
+        for key, actual in checks.items():
+            if key in exp and exp[key] != actual:
+                result.problems.append(f"第{line}行：{exp['rule']} / {exp['object']} 的 {key} 应为 {exp[key]}，实际为 {actual}")
+        if "explanation_contains" in exp and str(exp["explanation_contains"]) not in found.explanation_zh:
+            result.problems.append(
+                f"第{line}行：说明中应含“{exp['explanation_contains']}”，实际为“{found.explanation_zh}”"
+            )
+    for extra in unmatched:
+        result.problems.append(f"多出未预期的结果：{extra.rule} / {extra.object} / {extra.holder} / {extra.amount}元 / {extra.status}")
+    return result
+
+
+def scenario_files(path: Path | str | None = None) -> list[Path]:
+    """The scenario files under ``path`` (a file or a folder; default: the shipped ones)."""
+    target = Path(path) if path is not None else SCENARIOS_DIR
+    if target.is_file():
+        return [target]
+    return sorted(p for p in target.rglob("*.yaml"))
+
+
+def run_files(files: Iterable[Path], policy: Policy | None = None) -> list[ScenarioResult]:
+    """Load and run every scenario of ``files`` (a refusal stops at the first bad file)."""
+    return [run_scenario(s) for f in files for s in load_scenarios(f, policy)]

@@ -1,0 +1,153 @@
+"""The use-cases of the policy area: the entitlements of a year (scoped to who asks), one
+entitlement explained, the rules with their parameters over time and their scenarios.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ipcity.auth.roles import Actor, may_see_private, require
+from ipcity.errors import NotFound, ValidationFailed
+from ipcity.policy.clauses import CLAUSES, Clause
+from ipcity.policy.engine import Entitlement, evaluate
+from ipcity.policy.loader import Policy, Rule, shipped_policy
+from ipcity.policy.parameters import Parameter
+from ipcity.policy.scenarios import Scenario, load_scenarios, scenario_files
+from ipcity.policy.sources import load_snapshot
+
+FIRST_YEAR, LAST_YEAR = 1985, 2100
+
+
+def current_policy() -> Policy:
+    """The policy in force (the shipped ``rules/hebi-2017.yaml``)."""
+    return shipped_policy()
+
+
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationFailed("年度应在 {first} 到 {last} 之间，实际为 {year}", first=FIRST_YEAR, last=LAST_YEAR, year=year)
+
+
+def entitlements(session: Session, actor: Actor, year: int, rule: str | None = None) -> list[Entitlement]:
+    """Every entitlement of ``year`` the actor may see (officers: their scope; an enterprise: its own)."""
+    require(actor, "registry.read_private")
+    _check_year(year)
+    policy = current_policy()
+    if rule is not None and policy.rule(rule) is None and not any(r.clause == rule for r in policy.rules):
+        raise NotFound("策略中没有规则“{rule}”", rule=rule)
+    snapshot = load_snapshot(session, year, policy)
+    found = evaluate(policy, snapshot, year, [rule] if rule else None)
+    return [
+        e
+        for e in found
+        if may_see_private(
+            actor,
+            e.holder_id,
+            snapshot.holders[e.holder_id].region_code if e.holder_id in snapshot.holders else None,
+        )
+    ]
+
+
+def explain(session: Session, actor: Actor, entitlement_id: str) -> Entitlement:
+    """One entitlement by its id (``2019:P2.1-a:CN201710123456.7``), with its explanation."""
+    year_text, _, rest = entitlement_id.partition(":")
+    rule_id, _, _ = rest.partition(":")
+    if not year_text.isdigit() or not rule_id:
+        raise ValidationFailed("编号“{id}”格式不对，应为 年度:规则:对象，如 2019:P2.1-a:CN201710123456.7", id=entitlement_id)
+    for e in entitlements(session, actor, int(year_text), rule_id if current_policy().rule(rule_id) else None):
+        if e.id == entitlement_id:
+            return e
+    raise NotFound("没有编号为“{id}”的应享受项目", id=entitlement_id)
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """A rule as a page shows it: clause, parameters over time, scenarios naming it."""
+
+    rule: Rule
+    clause: Clause
+    parameters: list[tuple[str, Parameter]]  # (formula input, parameter)
+    cap: Parameter | None
+    scenarios: list[Scenario]
+
+
+def _scenarios() -> list[Scenario]:
+    return [s for f in scenario_files() for s in load_scenarios(f)]
+
+
+def rules() -> list[RuleView]:
+    """Every rule of the policy in force, with its scenarios."""
+    policy = current_policy()
+    scenarios = _scenarios()
+    return [_view(policy, r, scenarios) for r in policy.rules]
+
+
+def _view(policy: Policy, rule: Rule, scenarios: list[Scenario]) -> RuleView:
+    def names(s: Scenario) -> bool:
+        listed = s.rules or [str(e["rule"]) for _, e in s.expect]
+        return any(x in (rule.id, rule.clause) for x in listed)
+
+    cap = policy.parameters.get(rule.limits.cap_per_holder_year or "")
+    return RuleView(
+        rule,
+        CLAUSES[rule.clause],
+        [(name, policy.parameters[pid]) for name, pid in rule.inputs.items()],
+        cap,
+        [s for s in scenarios if names(s)],
+    )
+
+
+def rule_view(rule_id: str) -> RuleView:
+    """One rule by id (or clause id); :class:`NotFound` when the policy has none."""
+    policy = current_policy()
+    rule = policy.rule(rule_id)
+    if rule is None:
+        raise NotFound("策略中没有规则“{rule}”", rule=rule_id)
+    return _view(policy, rule, _scenarios())
+
+
+def parameter_json(p: Parameter) -> dict[str, Any]:
+    """A parameter with its dated values, JSON-ready."""
+    return {
+        "id": p.id,
+        "clause": p.clause,
+        "description": p.description,
+        "unit": p.unit,
+        "values": [
+            {"from": v.start.isoformat(), "until": v.end.isoformat() if v.end else None, "value": v.value}
+            for v in p.values
+        ],
+    }
+
+
+def rule_json(view: RuleView) -> dict[str, Any]:
+    """A rule page's data, JSON-ready."""
+    r = view.rule
+    return {
+        "id": r.id,
+        "clause": r.clause,
+        "quote": view.clause.quote,
+        "reading": view.clause.reading,
+        "title": r.title,
+        "title_en": r.title_en,
+        "object": r.object,
+        "formula": r.formula.name,
+        "formula_description": r.formula.description,
+        "limits": {
+            "once_per_object": r.limits.once_per_object,
+            "once_per_holder": r.limits.once_per_holder,
+            "cap_per_holder_year": r.limits.cap_per_holder_year,
+        },
+        "parameters": {name: parameter_json(p) for name, p in view.parameters}
+        | ({"cap": parameter_json(view.cap)} if view.cap else {}),
+        "scenarios": [{"name": s.name, "file": s.file, "line": s.line, "year": s.year} for s in view.scenarios],
+    }
+
+
+def default_year(today: date | None = None) -> int:
+    """The last complete year (the year a city usually pays for)."""
+    return (today or date.today()).year - 1

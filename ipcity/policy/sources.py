@@ -1,0 +1,164 @@
+"""Fill a :class:`~ipcity.policy.snapshot.Snapshot` from the database for one year: only the
+rows the rules of that year read (the year's grants, the grants N years back for P2.1-c, the
+whole invention history of the year's grantees for P2.1-b, the evidence tables).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import extract, or_, select
+from sqlalchemy.orm import Session
+
+from ipcity.policy.loader import Policy
+from ipcity.policy.models import (
+    IpCertificate,
+    PatentAward,
+    PatentInsurancePolicy,
+    PctApplication,
+    PledgeLoan,
+    PledgeLoanCost,
+)
+from ipcity.policy.snapshot import (
+    AwardRec,
+    CertificateRec,
+    CreditRec,
+    HolderRec,
+    InsuranceRec,
+    LoanCostRec,
+    PatentRec,
+    PctRec,
+    Snapshot,
+    SoftwareRec,
+)
+from ipcity.protection.models import CreditListing
+from ipcity.registry.models import Copyright, Holder, Patent, PatentHolder, PatentStatusEvent
+
+CHUNK = 500
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    items = sorted(set(ids))
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def _year_range(column: Any, year: int) -> Any:
+    return column.between(date(year, 1, 1), date(year, 12, 31))
+
+
+def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
+    """The registry data of ``year`` that the rules of ``policy`` read."""
+    end = date(year, 12, 31)
+    conditions = [_year_range(Patent.grant_date, year)]
+    for n in policy.values_of_input("annuity_support", "years"):
+        conditions.append((Patent.patent_type == "invention") & _year_range(Patent.grant_date, year - n))
+    patent_ids = set(session.scalars(select(Patent.id).where(or_(*conditions))))
+    # P2.1-b: the whole invention history (any office) of the year's invention grantees.
+    grantees = set(
+        session.scalars(
+            select(PatentHolder.holder_id)
+            .join(Patent, Patent.id == PatentHolder.patent_id)
+            .where(Patent.patent_type == "invention", _year_range(Patent.grant_date, year))
+        )
+    )
+    for chunk in _chunks(grantees):
+        patent_ids |= set(
+            session.scalars(
+                select(PatentHolder.patent_id)
+                .join(Patent, Patent.id == PatentHolder.patent_id)
+                .where(
+                    PatentHolder.holder_id.in_(chunk),
+                    Patent.patent_type == "invention",
+                    Patent.grant_date <= end,
+                )
+            )
+        )
+    snapshot = Snapshot()
+    holder_ids: set[int] = set()
+    links: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    events: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
+    rows: list[Any] = []
+    for chunk in _chunks(patent_ids):
+        rows.extend(
+            session.execute(
+                select(
+                    Patent.id, Patent.application_number, Patent.patent_type, Patent.jurisdiction, Patent.title,
+                    Patent.filing_date, Patent.grant_date, Patent.annuities_paid_yuan,
+                ).where(Patent.id.in_(chunk))
+            )
+        )
+        for pid, hid, pos in session.execute(
+            select(PatentHolder.patent_id, PatentHolder.holder_id, PatentHolder.position).where(
+                PatentHolder.patent_id.in_(chunk)
+            )
+        ):
+            links[pid].append((pos, hid))
+            holder_ids.add(hid)
+        for pid, status, when in session.execute(
+            select(PatentStatusEvent.patent_id, PatentStatusEvent.status, PatentStatusEvent.date).where(
+                PatentStatusEvent.patent_id.in_(chunk)
+            )
+        ):
+            events[pid].append((status, when))
+    for pid, number, ptype, juris, title, filed, granted, paid in rows:
+        snapshot.patents.append(
+            PatentRec(
+                pid, number, ptype, juris, title or "", filed, granted,
+                tuple(h for _, h in sorted(links[pid])), tuple(events[pid]), paid,
+            )
+        )
+
+    for a in session.scalars(
+        select(PctApplication).where(
+            or_(_year_range(PctApplication.search_report_date, year), _year_range(PctApplication.filing_date, year))
+        )
+    ):
+        snapshot.pct_applications.append(
+            PctRec(a.id, a.pct_number, (a.holder_id,), a.filing_date, a.search_report_date, a.title or "")
+        )
+    for w in session.scalars(select(PatentAward).where(_year_range(PatentAward.award_date, year))):
+        snapshot.awards.append(AwardRec(w.id, w.holder_id, w.patent_number, w.level, w.award_date))
+    for c in session.scalars(select(IpCertificate).where(IpCertificate.issued_on <= end)):
+        snapshot.certificates.append(
+            CertificateRec(c.id, c.holder_id, c.certificate_number, c.issued_on, c.certifier or "", c.standard)
+        )
+    for cost, loan in session.execute(
+        select(PledgeLoanCost, PledgeLoan).join(PledgeLoan).where(PledgeLoanCost.year == year)
+    ):
+        snapshot.loan_costs.append(
+            LoanCostRec(
+                cost.id, loan.holder_id, loan.contract_number, cost.year, cost.interest_yuan, cost.valuation_yuan,
+                cost.guarantee_yuan, cost.insurance_yuan,
+            )
+        )
+    for ins in session.scalars(select(PatentInsurancePolicy).where(PatentInsurancePolicy.start_date <= end)):
+        snapshot.insurance_policies.append(
+            InsuranceRec(ins.id, ins.holder_id, ins.policy_number, ins.patent_number, ins.premium_yuan, ins.start_date)
+        )
+    for hid, number, registered in session.execute(
+        select(Copyright.holder_id, Copyright.registration_number, Copyright.registration_date).where(
+            Copyright.category == "software",
+            Copyright.holder_id.is_not(None),
+            extract("year", Copyright.registration_date) == year,
+        )
+    ):
+        snapshot.software.append(SoftwareRec(hid, number, registered))
+    for listing in session.scalars(select(CreditListing).where(CreditListing.holder_id.is_not(None))):
+        assert listing.holder_id is not None
+        snapshot.credit.append(
+            CreditRec(listing.holder_id, listing.listed_on, listing.reason, listing.expires_on, listing.removed_on)
+        )
+    holder_ids |= {x.holder_ids[0] for x in snapshot.pct_applications}
+    for group in (snapshot.awards, snapshot.certificates, snapshot.loan_costs, snapshot.insurance_policies,
+                  snapshot.software, snapshot.credit):
+        holder_ids |= {x.holder_id for x in group}  # type: ignore[attr-defined]
+    for chunk in _chunks(holder_ids):
+        for h in session.execute(
+            select(Holder.id, Holder.name, Holder.region_code, Holder.kind).where(Holder.id.in_(chunk))
+        ):
+            snapshot.holders[h.id] = HolderRec(h.id, h.name, h.region_code, h.kind)
+    return snapshot

@@ -1,0 +1,1 @@
+"""Protection (P3): cases, transfers, complaints, mediation and the dishonesty list."""

@@ -1,0 +1,63 @@
+"""Scoreboard pages and API render (200) and show the numbers; exports open."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from indicators_registry import build
+from ipcity_testing import login
+from sqlalchemy.orm import Session
+
+
+def test_dashboard_counties_and_indicator_pages(client: Any, session: Session) -> None:
+    build(session)
+    page = client.get("/indicators?year=2018")
+    assert page.status_code == 200
+    assert "每万人口发明专利拥有量" in page.text and "data-echarts" in page.text and "3,000" in page.text
+    counties = client.get("/indicators/counties?year=2018&sort=invention_patents_in_force")
+    assert counties.status_code == 200 and "浚县" in counties.text and ">11</a>" in counties.text
+    one = client.get("/indicators/invention_patents_in_force?year=2018&area=410611")
+    assert one.status_code == 200 and "共 3 条" in one.text and "淇滨甲公司" in one.text
+    english = client.get("/indicators/invention_patents_per_10k_residents?year=2018&lang=en")
+    assert english.status_code == 200 and "per 10,000 residents" in english.text
+    assert client.get("/indicators/no_such_indicator").status_code == 404
+
+
+def test_api_and_record_downloads(client: Any, session: Session) -> None:
+    build(session)
+    data = client.get("/api/v1/indicators?year=2018").json()
+    assert data["regions"]["410600"]["invention_patents_in_force"] == 15
+    series = client.get("/api/v1/indicators/invention_patents_in_force?from=2016&to=2018").json()
+    assert series["series"]["410611"] == {"2016": 4, "2017": 3, "2018": 3}
+    targets = client.get("/api/v1/indicators/targets?year=2018").json()
+    assert any(t["indicator"] == "trademarks_in_force" and t["target"] == 3000 for t in targets)
+    csv = client.get("/indicators/invention_patents_in_force/records.csv?year=2018&area=410611")
+    assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf") and csv.text.count("\n") == 4
+    xlsx = client.get("/indicators/enterprises_with_10_invention_patents/records.xlsx?year=2018")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None and sheet.cell(2, 1).value == "浚县大企业" and sheet.cell(2, 4).value == 12
+    assert client.get("/api/v1/indicators?year=1800").status_code == 400
+
+
+def test_assessment_for_officers_with_exports(
+    client: Any, session: Session, make_user: Callable[..., str]
+) -> None:
+    build(session)
+    assert client.get("/api/v1/indicators/assessment?year=2018").status_code == 401
+    login(client, make_user("city_officer"))
+    page = client.get("/indicators/assessment?year=2018")
+    assert page.status_code == 200 and "淇滨区" in page.text and "得分依据" in page.text
+    api = client.get("/api/v1/indicators/assessment?year=2018").json()
+    assert [c["rank"] for c in api["counties"]] == sorted(c["rank"] for c in api["counties"])
+    xlsx = client.get("/indicators/assessment.xlsx?year=2018")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    docx = client.get("/indicators/assessment.docx?year=2018")
+    assert docx.status_code == 200
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "2018年度县区知识产权工作目标考核结果" in text and "淇滨区" in text

@@ -1,0 +1,146 @@
+"""Loading a policy file or a scenario file refuses, with the file and the line, anything
+that would make an amount wrong or untraceable."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ipcity.policy.clauses import CLAUSES
+from ipcity.policy.loader import PolicyFileError, load_policy, shipped_policy
+from ipcity.policy.scenarios import load_scenarios
+
+GOOD = """\
+policy: test
+parameters:
+  grant_subsidy:
+    clause: P2.1-a
+    values:
+      - {from: 2017-09-30, value: 4000}
+      - {from: 2020-01-01, value: 5000}
+rules:
+  - id: P2.1-a
+    clause: P2.1-a
+    object: patent
+    formula: per_invention_grant
+    parameters: {amount: grant_subsidy}
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "city-2017.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _refusal(path: Path) -> PolicyFileError:
+    with pytest.raises(PolicyFileError) as caught:
+        load_policy(path)
+    return caught.value
+
+
+def test_shipped_policy_names_only_known_clauses_and_dated_values() -> None:
+    policy = shipped_policy()
+    assert {r.clause for r in policy.rules} == {c for c, v in CLAUSES.items() if v.pays_money}
+    assert policy.parameters["invention_grant_subsidy"].value_on(date(2019, 5, 7)) == 4000
+    assert policy.parameters["top_grantee_award"].value_on(date(2019, 5, 7)) is None
+
+
+def test_a_value_changes_from_its_date(tmp_path: Path) -> None:
+    p = load_policy(_write(tmp_path, GOOD)).parameters["grant_subsidy"]
+    assert [p.value_on(date(2019, 12, 31)), p.value_on(date(2020, 1, 1)), p.value_on(date(2017, 1, 1))] == [
+        4000,
+        5000,
+        None,
+    ]
+
+
+def test_unknown_clause_id_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    err = _refusal(_write(tmp_path, GOOD.replace("    clause: P2.1-a\n    object", "    clause: P9.9\n    object")))
+    assert (err.file, err.line) == ("city-2017.yaml", 10)
+    assert "city-2017.yaml 第 10 行" in str(err) and "P9.9" in str(err)
+    assert "line 10" in err.render("en") and "P9.9" in err.render("en")
+
+
+def test_unknown_clause_of_a_parameter(tmp_path: Path) -> None:
+    err = _refusal(_write(tmp_path, GOOD.replace("clause: P2.1-a\n    values", "clause: X1\n    values")))
+    assert err.line == 4 and "X1" in str(err)
+
+
+def test_missing_parameter_is_refused(tmp_path: Path) -> None:
+    err = _refusal(_write(tmp_path, GOOD.replace("{amount: grant_subsidy}", "{amount: no_such_parameter}")))
+    assert err.line == 13 and "no_such_parameter" in str(err)
+
+
+def test_unbound_formula_input_is_refused(tmp_path: Path) -> None:
+    err = _refusal(_write(tmp_path, GOOD.replace("    parameters: {amount: grant_subsidy}\n", "    parameters: {}\n")))
+    assert err.line == 13 and "amount" in str(err)
+
+
+def test_overlapping_date_ranges_are_refused(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "      - {from: 2017-09-30, value: 4000}\n",
+        "      - {from: 2017-09-30, until: 2020-06-30, value: 4000}\n",
+    )
+    err = _refusal(_write(tmp_path, text))
+    assert err.line == 7 and "重叠" in str(err) and "第 6 行" in str(err)
+    same_day = GOOD.replace("{from: 2020-01-01", "{from: 2017-09-30")
+    assert _refusal(_write(tmp_path, same_day)).line == 7
+
+
+def test_unknown_formula_is_refused(tmp_path: Path) -> None:
+    err = _refusal(_write(tmp_path, GOOD.replace("formula: per_invention_grant", "formula: per_grant_typo")))
+    assert err.line == 12 and "per_grant_typo" in str(err)
+
+
+def test_formula_of_another_object_is_refused(tmp_path: Path) -> None:
+    err = _refusal(_write(tmp_path, GOOD.replace("object: patent", "object: award")))
+    assert err.line == 12
+
+
+def test_bad_yaml_and_bad_values_are_refused(tmp_path: Path) -> None:
+    assert _refusal(_write(tmp_path, GOOD + "  - {id: [unclosed\n")).line >= 14
+    assert _refusal(_write(tmp_path, GOOD.replace("value: 4000", "value: 4000.5"))).line == 6
+    assert _refusal(_write(tmp_path, GOOD.replace("from: 2017-09-30", "from: soon"))).line == 6
+    assert _refusal(_write(tmp_path, GOOD.replace("    formula:", "    formla:"))).line == 12
+
+
+SCENARIO = """\
+scenarios:
+  - name: 测试
+    year: 2019
+    rules: [P2.1-a]
+    input:
+      holders:
+        - {name: 甲, region: "410611"}
+      patents:
+        - {number: CN201710123456.7, granted: 2019-05-07, holders: [甲]}
+    expect:
+      - {rule: P2.1-a, object: CN201710123456.7, holder: 甲, amount: 4000}
+"""
+
+
+def _scenario_refusal(tmp_path: Path, text: str) -> PolicyFileError:
+    with pytest.raises(PolicyFileError) as caught:
+        load_scenarios(_write(tmp_path, text, "case.yaml"))
+    assert caught.value.file == "case.yaml"
+    return caught.value
+
+
+def test_scenario_file_refusals_name_the_line(tmp_path: Path) -> None:
+    assert len(load_scenarios(_write(tmp_path, SCENARIO, "case.yaml"))) == 1
+    assert _scenario_refusal(tmp_path, SCENARIO.replace("holders: [甲]", "holders: [乙]")).line == 9
+    assert _scenario_refusal(tmp_path, SCENARIO.replace("rules: [P2.1-a]", "rules: [P7]")).line == 4
+    assert _scenario_refusal(tmp_path, SCENARIO.replace("{rule: P2.1-a, object", "{rule: P0, object")).line == 11
+    bad_param = SCENARIO.replace("    rules:", "    parameters:\n      nope: [{from: 2019-01-01, value: 1}]\n    rules:")
+    assert _scenario_refusal(tmp_path, bad_param).line == 5
+    overlap = SCENARIO.replace(
+        "    rules:",
+        "    parameters:\n      invention_grant_subsidy:\n        - {from: 2019-01-01, value: 1}\n"
+        "        - {from: 2019-01-01, value: 2}\n    rules:",
+    )
+    assert _scenario_refusal(tmp_path, overlap).line == 8
+    assert _scenario_refusal(tmp_path, SCENARIO.replace("granted: 2019-05-07", "granted: 昨天")).line == 9
+    assert _scenario_refusal(tmp_path, SCENARIO.replace("    year: 2019", "    yeer: 2019")).line == 3

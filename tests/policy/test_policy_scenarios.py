@@ -1,0 +1,47 @@
+"""Every shipped scenario passes (one per rule and per reading), and a wrong expectation fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ipcity.policy.loader import shipped_policy
+from ipcity.policy.scenarios import load_scenarios, run_scenario, scenario_files
+
+SHIPPED = [(f, s.name) for f in scenario_files() for s in load_scenarios(f)]
+
+
+@pytest.mark.parametrize(("path", "name"), SHIPPED, ids=[f"{f.stem}:{n}" for f, n in SHIPPED])
+def test_shipped_scenario_passes(path: Path, name: str) -> None:
+    scenario = next(s for s in load_scenarios(path) if s.name == name)
+    result = run_scenario(scenario)
+    assert result.ok, "\n".join(result.problems)
+
+
+def test_every_rule_has_a_scenario() -> None:
+    covered = {str(e["rule"]) for _, s in SHIPPED for sc in load_scenarios(_) for _, e in sc.expect}
+    covered |= {r for f in scenario_files() for sc in load_scenarios(f) for r in (sc.rules or [])}
+    for rule in shipped_policy().rules:
+        assert rule.id in covered or rule.clause in covered, rule.id
+
+
+def test_a_wrong_expectation_fails_and_says_why(tmp_path: Path) -> None:
+    source = next(f for f in scenario_files() if f.name.startswith("p2_1_a"))
+    text = source.read_text(encoding="utf-8").replace("amount: 4000\n", "amount: 4001\n", 1)
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(text, encoding="utf-8")
+    result = run_scenario(load_scenarios(wrong)[0])
+    assert not result.ok
+    assert any("4001" in p and "4000" in p for p in result.problems)
+
+
+def test_an_unexpected_entitlement_fails(tmp_path: Path) -> None:
+    source = next(f for f in scenario_files() if f.name.startswith("p2_1_d"))
+    text = source.read_text(encoding="utf-8").replace(
+        "      - {rule: P2.1-d, object: PCT/CN2019/000456, amount: 0, status: needs_evidence}\n", ""
+    )
+    wrong = tmp_path / "missing.yaml"
+    wrong.write_text(text, encoding="utf-8")
+    result = run_scenario(load_scenarios(wrong)[0])
+    assert any("PCT/CN2019/000456" in p for p in result.problems)

@@ -1,0 +1,249 @@
+"""The append-only, hash-chained audit log: the chain verifies after many writes, concurrent
+writers never fork it, the database refuses UPDATE and DELETE, and every kind of tampering
+(an edited, a deleted, a forged entry) is found at the entry where it happened."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipcity.audit import GENESIS_HASH, AuditEntry, AuditHead, VerifyResult, entry_hash, record, verify
+from ipcity.db import make_engine, make_session_factory
+
+
+def write_entries(factory: sessionmaker[Session], count: int, actor: str = "officer") -> None:
+    for i in range(count):
+        with factory() as session:
+            record(session, actor, "holder.update", "holder", i, {"before": {"tags": []}, "after": {"tags": ["sme", i]}})
+            session.commit()
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    actor: str
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+def entries(session: Session) -> list[Entry]:
+    """The log as stored now; the session's transaction is ended, so that nothing it read
+    holds a lock the tampering below needs (PostgreSQL: DROP TRIGGER)."""
+    rows = session.execute(
+        select(AuditEntry.id, AuditEntry.actor, AuditEntry.detail, AuditEntry.prev_hash, AuditEntry.hash).order_by(
+            AuditEntry.id
+        )
+    ).all()
+    session.rollback()
+    return [Entry(*row) for row in rows]
+
+
+def check(session: Session) -> VerifyResult:
+    """``verify`` in a transaction of its own."""
+    try:
+        return verify(session)
+    finally:
+        session.rollback()
+
+
+@pytest.fixture
+def unguarded(engine: Engine, is_postgres: bool) -> Iterator[list[str]]:
+    """SQL that lifts the append-only triggers inside one transaction, and SQL that puts
+    them back before it commits: what someone with direct database access could do."""
+    if is_postgres:
+        drop = ["DROP TRIGGER audit_log_append_only ON audit_log"]
+        restore = [
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+            "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+        ]
+    else:
+        drop = ["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"]
+        restore = [
+            f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+            for verb in ("UPDATE", "DELETE")
+        ]
+    yield [*drop, "--", *restore]
+
+
+def tamper(engine: Engine, unguarded: list[str], statement: str, **params: object) -> None:
+    split = unguarded.index("--")
+    with engine.begin() as conn:
+        for sql in unguarded[:split]:
+            conn.execute(text(sql))
+        conn.execute(text(statement), params)
+        for sql in unguarded[split + 1 :]:
+            conn.execute(text(sql))
+
+
+def test_chain_verifies_after_many_writes(session_factory: sessionmaker[Session], session: Session) -> None:
+    assert check(session).ok and check(session).entries == 0
+    write_entries(session_factory, 150)
+    # A change rolled back takes its entry with it, and the chain goes on from the head.
+    with session_factory() as s:
+        record(s, "officer", "holder.update", "holder", 999, {"rolled": "back"})
+        s.rollback()
+    write_entries(session_factory, 50, actor="县区账号")
+    result = check(session)
+    assert result.ok and result.entries == 200
+    chain = entries(session)
+    assert chain[0].prev_hash == GENESIS_HASH
+    assert all(b.prev_hash == a.hash for a, b in zip(chain, chain[1:], strict=False))
+    head = session.get(AuditHead, 1)
+    assert head is not None and (head.last_id, head.last_hash) == (chain[-1].id, chain[-1].hash)
+    session.rollback()
+    assert not any(e.detail.get("rolled") for e in chain)
+
+
+def test_concurrent_writers_never_fork_the_chain(
+    session_factory: sessionmaker[Session], session: Session
+) -> None:
+    threads, per_thread = 4, 25
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads)
+
+    def writer(name: str) -> None:
+        try:
+            start.wait()
+            for i in range(per_thread):
+                with session_factory() as s:
+                    # Work before the entry, as a service does: the entry still chains last.
+                    s.execute(select(func.count()).select_from(AuditEntry))
+                    record(s, name, "import.confirm", "import_batch", i, {"writer": name, "n": i})
+                    s.commit()
+        except BaseException as exc:  # reported below, with the thread's name
+            errors.append(exc)
+
+    workers = [threading.Thread(target=writer, args=(f"writer-{n}",)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert not errors, errors
+    chain = entries(session)
+    assert len(chain) == threads * per_thread
+    # No two entries chain onto the same predecessor, and the chain verifies.
+    assert len({e.prev_hash for e in chain}) == len(chain)
+    assert check(session).ok
+    assert {e.actor for e in chain} == {f"writer-{n}" for n in range(threads)}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET actor = 'someone-else' WHERE id = (SELECT min(id) FROM audit_log)",
+        "UPDATE audit_log SET detail = '{}'",
+        "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)",
+        "DELETE FROM audit_log",
+    ],
+)
+def test_the_database_refuses_update_and_delete(
+    session_factory: sessionmaker[Session], engine: Engine, session: Session, statement: str
+) -> None:
+    write_entries(session_factory, 3)
+    before = entries(session)
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text(statement))
+    assert entries(session) == before
+    assert check(session).ok
+
+
+def test_an_edited_entry_is_found(
+    session_factory: sessionmaker[Session], engine: Engine, session: Session, unguarded: list[str]
+) -> None:
+    write_entries(session_factory, 10)
+    victim = entries(session)[4]
+    tamper(engine, unguarded, "UPDATE audit_log SET detail = :d WHERE id = :id", d='{"after": {"tags": []}}', id=victim.id)
+    result = check(session)
+    assert not result.ok and result.first_bad_id == victim.id
+    assert result.reason and "修改" in result.reason
+    # The triggers are back: the edit cannot be undone quietly either.
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET detail = '{}' WHERE id = :id"), {"id": victim.id})
+
+
+def test_an_edited_actor_or_time_is_found(
+    session_factory: sessionmaker[Session], engine: Engine, session: Session, unguarded: list[str]
+) -> None:
+    write_entries(session_factory, 6)
+    chain = entries(session)
+    tamper(engine, unguarded, "UPDATE audit_log SET actor = 'admin' WHERE id = :id", id=chain[2].id)
+    assert check(session).first_bad_id == chain[2].id
+
+
+def test_a_deleted_entry_is_found(
+    session_factory: sessionmaker[Session], engine: Engine, session: Session, unguarded: list[str]
+) -> None:
+    write_entries(session_factory, 10)
+    chain = entries(session)
+    tamper(engine, unguarded, "DELETE FROM audit_log WHERE id = :id", id=chain[3].id)
+    result = check(session)
+    assert not result.ok and result.first_bad_id == chain[4].id  # the entry whose predecessor is gone
+    assert result.reason and "删除" in result.reason
+
+
+def test_a_deleted_last_entry_is_found(
+    session_factory: sessionmaker[Session], engine: Engine, session: Session, unguarded: list[str]
+) -> None:
+    write_entries(session_factory, 5)
+    chain = entries(session)
+    tamper(engine, unguarded, "DELETE FROM audit_log WHERE id = :id", id=chain[-1].id)
+    result = check(session)
+    assert not result.ok and result.first_bad_id == chain[-1].id
+    assert result.reason and "末尾" in result.reason
+
+
+def test_a_forged_entry_is_found(session_factory: sessionmaker[Session], engine: Engine, session: Session) -> None:
+    write_entries(session_factory, 4)
+    last = entries(session)[-1]
+    at = datetime.now(UTC)
+    # Appended behind the application's back, with a hash that chains but skips the head.
+    forged = entry_hash(last.hash, at, "intruder", "user.create", "user", "99", {"role": "admin"})
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (at, actor, action, object_type, object_id, detail, prev_hash, hash) "
+                "VALUES (:at, 'intruder', 'user.create', 'user', '99', '{\"role\": \"admin\"}', :prev, :hash)"
+            ),
+            {"at": at, "prev": last.hash, "hash": forged},
+        )
+    result = check(session)
+    assert not result.ok
+
+
+def test_entries_keep_their_instant_whatever_the_session_time_zone(
+    database_url: str, is_postgres: bool, session: Session
+) -> None:
+    if not is_postgres:
+        pytest.skip("SQLite has no session time zone")
+    shanghai = make_engine(database_url)
+
+    @event.listens_for(shanghai, "connect")
+    def _zone(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("SET TIME ZONE 'Asia/Shanghai'")
+        cursor.close()
+
+    factory = make_session_factory(shanghai)
+    try:
+        before = datetime.now(UTC)
+        write_entries(factory, 3)
+        with factory() as s:
+            assert verify(s).ok
+        assert check(session).ok
+        stored = session.scalar(select(AuditEntry.at).order_by(AuditEntry.id).limit(1))
+        session.rollback()
+        assert stored is not None and stored.tzinfo is not None
+        assert abs(stored - before) < timedelta(minutes=1)
+    finally:
+        shanghai.dispose()
