@@ -59,6 +59,7 @@ check: lint typecheck test
 bench: setup
 	$(BIN)/python bench/import_patentics.py
 	$(BIN)/python bench/entity_resolution.py
+	$(BIN)/python bench/indicators.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
