@@ -43,6 +43,7 @@ def say_error(message: str) -> None:
     line = message.strip().splitlines()[0] if message.strip() else message
     err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
+
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="数据库URL（默认读取 IPCITY_DATABASE_URL 或 sqlite:///./ipcity.db）"),
@@ -251,7 +252,9 @@ def user_add(
         create_user(session, SYSTEM, username, secret, role, region_code=region, holder_id=holder)
         session.commit()
     console.print(
-        f"已创建用户 {username}（{role}）" + ("" if password else f"，密码：{secret}"), markup=False, soft_wrap=True
+        f"已创建用户 {username}（{role}）" + ("" if password else f"，密码：{secret}"),
+        markup=False,
+        soft_wrap=True,
     )
 
 

@@ -7,14 +7,17 @@ import csv
 import gzip
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import Engine
 
 from ipcity.auth.roles import Actor
 from ipcity.models import Base
+from ipcity.places.models import Population
 
 OFFICER = Actor(username="city-officer", role="city_officer", user_id=1)
 
@@ -77,3 +80,19 @@ def audit_length(engine: Engine) -> int:
 def one_sentence(message: str) -> bool:
     """A user-facing message: one line, one sentence (one full stop, at the end)."""
     return "\n" not in message and message.endswith("。") and message.count("。") == 1
+
+
+@contextmanager
+def population_kept(engine: Engine) -> Iterator[None]:
+    """Put the population table back as it was afterwards: the test database keeps the
+    shipped figures between tests (on PostgreSQL that table is not emptied), so a test that
+    imports population must not leave its rows behind."""
+    with engine.connect() as conn:
+        shipped = [dict(r._mapping) for r in conn.execute(select(Population.__table__))]
+    try:
+        yield
+    finally:
+        with engine.begin() as conn:
+            conn.execute(delete(Population.__table__))
+            if shipped:
+                conn.execute(insert(Population.__table__), shipped)

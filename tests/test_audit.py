@@ -4,6 +4,7 @@ writers never fork it, the database refuses UPDATE and DELETE, and every kind of
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +24,14 @@ from ipcity.db import make_engine, make_session_factory
 def write_entries(factory: sessionmaker[Session], count: int, actor: str = "officer") -> None:
     for i in range(count):
         with factory() as session:
-            record(session, actor, "holder.update", "holder", i, {"before": {"tags": []}, "after": {"tags": ["sme", i]}})
+            record(
+                session,
+                actor,
+                "holder.update",
+                "holder",
+                i,
+                {"before": {"tags": []}, "after": {"tags": ["sme", i]}},
+            )
             session.commit()
 
 
@@ -40,9 +48,9 @@ def entries(session: Session) -> list[Entry]:
     """The log as stored now; the session's transaction is ended, so that nothing it read
     holds a lock the tampering below needs (PostgreSQL: DROP TRIGGER)."""
     rows = session.execute(
-        select(AuditEntry.id, AuditEntry.actor, AuditEntry.detail, AuditEntry.prev_hash, AuditEntry.hash).order_by(
-            AuditEntry.id
-        )
+        select(
+            AuditEntry.id, AuditEntry.actor, AuditEntry.detail, AuditEntry.prev_hash, AuditEntry.hash
+        ).order_by(AuditEntry.id)
     ).all()
     session.rollback()
     return [Entry(*row) for row in rows]
@@ -98,7 +106,7 @@ def test_chain_verifies_after_many_writes(session_factory: sessionmaker[Session]
     assert result.ok and result.entries == 200
     chain = entries(session)
     assert chain[0].prev_hash == GENESIS_HASH
-    assert all(b.prev_hash == a.hash for a, b in zip(chain, chain[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(chain))
     head = session.get(AuditHead, 1)
     assert head is not None and (head.last_id, head.last_hash) == (chain[-1].id, chain[-1].hash)
     session.rollback()
@@ -163,7 +171,13 @@ def test_an_edited_entry_is_found(
 ) -> None:
     write_entries(session_factory, 10)
     victim = entries(session)[4]
-    tamper(engine, unguarded, "UPDATE audit_log SET detail = :d WHERE id = :id", d='{"after": {"tags": []}}', id=victim.id)
+    tamper(
+        engine,
+        unguarded,
+        "UPDATE audit_log SET detail = :d WHERE id = :id",
+        d='{"after": {"tags": []}}',
+        id=victim.id,
+    )
     result = check(session)
     assert not result.ok and result.first_bad_id == victim.id
     assert result.reason and "修改" in result.reason
@@ -203,7 +217,9 @@ def test_a_deleted_last_entry_is_found(
     assert result.reason and "末尾" in result.reason
 
 
-def test_a_forged_entry_is_found(session_factory: sessionmaker[Session], engine: Engine, session: Session) -> None:
+def test_a_forged_entry_is_found(
+    session_factory: sessionmaker[Session], engine: Engine, session: Session
+) -> None:
     write_entries(session_factory, 4)
     last = entries(session)[-1]
     at = datetime.now(UTC)

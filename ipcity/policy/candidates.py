@@ -75,9 +75,17 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
             assert p.grant_date is not None
             out["invention_grants"].append(
                 Candidate(
-                    "patent", p.number, f"发明专利{p.number}《{p.title}》", p.holder_ids, p.grant_date,
-                    {"number": p.number, "title": p.title, "grant_date": p.grant_date.isoformat(),
-                     "holders": [names.get(h, str(h)) for h in p.holder_ids]},
+                    "patent",
+                    p.number,
+                    f"发明专利{p.number}《{p.title}》",
+                    p.holder_ids,
+                    p.grant_date,
+                    {
+                        "number": p.number,
+                        "title": p.title,
+                        "grant_date": p.grant_date.isoformat(),
+                        "holders": [names.get(h, str(h)) for h in p.holder_ids],
+                    },
                 )
             )
 
@@ -93,8 +101,16 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
         if _in(year, p.grant_date):
             out["first_invention_grants"].append(
                 Candidate(
-                    "holder", f"H{h}", f"{names.get(h, h)}的首件发明专利{p.number}", (h,), p.grant_date,
-                    {"holder_name": names.get(h, str(h)), "number": p.number, "grant_date": p.grant_date.isoformat()},
+                    "holder",
+                    f"H{h}",
+                    f"{names.get(h, h)}的首件发明专利{p.number}",
+                    (h,),
+                    p.grant_date,
+                    {
+                        "holder_name": names.get(h, str(h)),
+                        "number": p.number,
+                        "grant_date": p.grant_date.isoformat(),
+                    },
                 )
             )
 
@@ -109,9 +125,18 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
                 continue
             out["inventions_in_force_after_years"].append(
                 Candidate(
-                    "patent", p.number, f"发明专利{p.number}《{p.title}》", p.holder_ids, due,
-                    {"number": p.number, "grant_date": p.grant_date.isoformat(), "anniversary": due.isoformat(),
-                     "years": n, "annuities_paid_yuan": p.annuities_paid_yuan},
+                    "patent",
+                    p.number,
+                    f"发明专利{p.number}《{p.title}》",
+                    p.holder_ids,
+                    due,
+                    {
+                        "number": p.number,
+                        "grant_date": p.grant_date.isoformat(),
+                        "anniversary": due.isoformat(),
+                        "years": n,
+                        "annuities_paid_yuan": p.annuities_paid_yuan,
+                    },
                 )
             )
 
@@ -120,9 +145,16 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
         if _in(year, report) or (report is None and _in(year, a.filing_date)):
             out["pct_applications"].append(
                 Candidate(
-                    "pct_application", a.pct_number, f"PCT申请{a.pct_number}", a.holder_ids, report or a.filing_date,
-                    {"pct_number": a.pct_number, "filing_date": a.filing_date.isoformat(),
-                     "search_report_date": report.isoformat() if report else None},
+                    "pct_application",
+                    a.pct_number,
+                    f"PCT申请{a.pct_number}",
+                    a.holder_ids,
+                    report or a.filing_date,
+                    {
+                        "pct_number": a.pct_number,
+                        "filing_date": a.filing_date.isoformat(),
+                        "search_report_date": report.isoformat() if report else None,
+                    },
                 )
             )
 
@@ -132,7 +164,11 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
         source = "china_patent_awards" if w.level.startswith("china_") else "provincial_patent_awards"
         out[source].append(
             Candidate(
-                "award", f"A{w.id}", f"专利{w.patent_number}获奖（{w.level}）", (w.holder_id,), w.award_date,
+                "award",
+                f"A{w.id}",
+                f"专利{w.patent_number}获奖（{w.level}）",
+                (w.holder_id,),
+                w.award_date,
                 {"patent_number": w.patent_number, "level": w.level, "award_date": w.award_date.isoformat()},
             )
         )
@@ -141,10 +177,16 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
         if c.issued_on <= end and c.standard.replace(" ", "").upper() == "GB/T29490":
             out["gbt29490_certificates"].append(
                 Candidate(
-                    "certificate", c.certificate_number, f"贯标认证证书{c.certificate_number}", (c.holder_id,),
+                    "certificate",
+                    c.certificate_number,
+                    f"贯标认证证书{c.certificate_number}",
+                    (c.holder_id,),
                     c.issued_on,
-                    {"certificate_number": c.certificate_number, "issued_on": c.issued_on.isoformat(),
-                     "certifier": c.certifier},
+                    {
+                        "certificate_number": c.certificate_number,
+                        "issued_on": c.issued_on.isoformat(),
+                        "certifier": c.certifier,
+                    },
                 )
             )
 
@@ -152,10 +194,19 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
         if cost.year == year:
             out["pledge_loan_costs"].append(
                 Candidate(
-                    "loan_year", f"{cost.contract_number}@{year}", f"质押贷款{cost.contract_number}（{year}年）",
-                    (cost.holder_id,), end,
-                    {"contract_number": cost.contract_number, "year": year, "interest": cost.interest,
-                     "valuation": cost.valuation, "guarantee": cost.guarantee, "insurance": cost.insurance},
+                    "loan_year",
+                    f"{cost.contract_number}@{year}",
+                    f"质押贷款{cost.contract_number}（{year}年）",
+                    (cost.holder_id,),
+                    end,
+                    {
+                        "contract_number": cost.contract_number,
+                        "year": year,
+                        "interest": cost.interest,
+                        "valuation": cost.valuation,
+                        "guarantee": cost.guarantee,
+                        "insurance": cost.insurance,
+                    },
                 )
             )
 
@@ -163,10 +214,17 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
         if ins.start_date <= end:
             out["patent_insurance_policies"].append(
                 Candidate(
-                    "insurance_policy", ins.policy_number, f"专利保险保单{ins.policy_number}", (ins.holder_id,),
+                    "insurance_policy",
+                    ins.policy_number,
+                    f"专利保险保单{ins.policy_number}",
+                    (ins.holder_id,),
                     ins.start_date,
-                    {"policy_number": ins.policy_number, "patent_number": ins.patent_number,
-                     "premium_yuan": ins.premium_yuan, "start_date": ins.start_date.isoformat()},
+                    {
+                        "policy_number": ins.policy_number,
+                        "patent_number": ins.patent_number,
+                        "premium_yuan": ins.premium_yuan,
+                        "start_date": ins.start_date.isoformat(),
+                    },
                 )
             )
 
@@ -181,7 +239,13 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
         if _in(year, s.registration_date):
             registrations[s.holder_id] += 1
     out["top_software_registrants"] = _ranked(
-        snapshot, registrations, year, policy, "软件著作权登记", "registrations", kinds=frozenset({"enterprise"})
+        snapshot,
+        registrations,
+        year,
+        policy,
+        "软件著作权登记",
+        "registrations",
+        kinds=frozenset({"enterprise"}),
     )
     return out
 
@@ -212,7 +276,11 @@ def _ranked(
             rank, previous = i, n
         out.append(
             Candidate(
-                "holder", f"H{h.id}@{year}-{key}", f"{h.name}（{year}年{what}{n}件）", (h.id,), date(year, 12, 31),
+                "holder",
+                f"H{h.id}@{year}-{key}",
+                f"{h.name}（{year}年{what}{n}件）",
+                (h.id,),
+                date(year, 12, 31),
                 {"holder_name": h.name, "year": year, "count": n, "rank": rank},
             )
         )

@@ -42,7 +42,9 @@ def evaluate_command(
 
 
 @policy_app.command("explain")
-def explain_command(entitlement_id: Annotated[str, typer.Argument(help="编号，如 2019:P2.1-a:CN201710123456.7")]) -> None:
+def explain_command(
+    entitlement_id: Annotated[str, typer.Argument(help="编号，如 2019:P2.1-a:CN201710123456.7")],
+) -> None:
     """Why one entitlement has its amount: clause, parameter values, data used."""
     from ipcity.cli import _factory
     from ipcity.policy import service

@@ -90,7 +90,9 @@ def _payee(c: Candidate, snapshot: Snapshot, city: str) -> int | None:
     return None
 
 
-def evaluate(policy: Policy, snapshot: Snapshot, year: int, rules: Iterable[str] | None = None) -> list[Entitlement]:
+def evaluate(
+    policy: Policy, snapshot: Snapshot, year: int, rules: Iterable[str] | None = None
+) -> list[Entitlement]:
     """Every entitlement of ``year`` under ``policy`` (all rules, or those named)."""
     wanted = set(rules) if rules is not None else None
     by_source = cand.build(snapshot, year, policy)
@@ -134,9 +136,9 @@ def _evaluate_rule(
             object=c.object_key,
             object_label=c.object_label,
             holder_id=payee,
-            holder=holders[payee].name if payee is not None else "、".join(
-                holders[h].name for h in c.holder_ids if h in holders
-            ),
+            holder=holders[payee].name
+            if payee is not None
+            else "、".join(holders[h].name for h in c.holder_ids if h in holders),
             amount=0,
             status="eligible",
             reference_date=c.reference_date,
@@ -175,19 +177,17 @@ def _evaluate_rule(
         ent.explanation_zh, ent.explanation_en = prefix_zh + outcome.why_zh, prefix_en + outcome.why_en
         if len(c.holder_ids) > 1:
             position = c.holder_ids.index(payee) + 1
-            ent.explanation_zh += f"；共有{len(c.holder_ids)}个权利人，支付一次，给排序第{position}位的本地权利人{ent.holder}"
-            ent.explanation_en += (
-                f"; {len(c.holder_ids)} holders, paid once, to the first local holder {ent.holder} (position {position})"
+            ent.explanation_zh += (
+                f"；共有{len(c.holder_ids)}个权利人，支付一次，给排序第{position}位的本地权利人{ent.holder}"
             )
+            ent.explanation_en += f"; {len(c.holder_ids)} holders, paid once, to the first local holder {ent.holder} (position {position})"
         if rule.limits.once_per_holder:
             ent.payment_key = f"{rule.id}:H{payee}"
             earlier = first_of.get(payee)
             if earlier is not None and earlier is not c:
                 ent.amount, ent.status = 0, "already_received"
                 ent.explanation_zh += f"；但{ent.holder}已于{earlier.reference_date}因{earlier.object_label}享受本项，每个权利人仅一次"
-                ent.explanation_en += (
-                    f"; but {ent.holder} already qualified on {earlier.reference_date} with {earlier.object_key}; once per holder"
-                )
+                ent.explanation_en += f"; but {ent.holder} already qualified on {earlier.reference_date} with {earlier.object_key}; once per holder"
         listing = listing_on(snapshot.credit, payee, c.reference_date)
         if listing is not None and ent.status == "eligible":
             ent.status = "held_back"
@@ -214,12 +214,16 @@ def _apply_cap(policy: Policy, rule: Rule, results: list[Entitlement], year: int
         room = max(cap - paid[ent.holder_id], 0)
         if ent.amount > room:
             computed = ent.amount
-            ent = replace(ent, amount=room, data={**ent.data, "before_cap": computed},
-                          parameters={**ent.parameters, cap_id: cap})
-            ent.explanation_zh += (
-                f"；{ent.holder}{year}年本项合计以{zh_yuan(cap)}为上限（{cap_id}），本笔由{computed}元核减为{room}元"
+            ent = replace(
+                ent,
+                amount=room,
+                data={**ent.data, "before_cap": computed},
+                parameters={**ent.parameters, cap_id: cap},
             )
-            ent.explanation_en += f"; capped at {en_yuan(cap)} per holder in {year} ({cap_id}): {computed} → {room} yuan"
+            ent.explanation_zh += f"；{ent.holder}{year}年本项合计以{zh_yuan(cap)}为上限（{cap_id}），本笔由{computed}元核减为{room}元"
+            ent.explanation_en += (
+                f"; capped at {en_yuan(cap)} per holder in {year} ({cap_id}): {computed} → {room} yuan"
+            )
         paid[ent.holder_id] += ent.amount
         out.append(ent)
     return out

@@ -124,7 +124,9 @@ def annuity_support(data: Mapping[str, Any], p: Values) -> Outcome | None:
         return None
     cap = p.need("cap")
     paid = data.get("annuities_paid_yuan")
-    head_zh = f"发明专利{data['number']}于{data['grant_date']}授权，至{data['anniversary']}维持有效满{years}年"
+    head_zh = (
+        f"发明专利{data['number']}于{data['grant_date']}授权，至{data['anniversary']}维持有效满{years}年"
+    )
     head_en = (
         f"invention patent {data['number']} granted on {data['grant_date']}, in force {years} years "
         f"on {data['anniversary']}"

@@ -7,6 +7,7 @@ Pure: no database or web import.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -84,7 +85,9 @@ class Policy:
         found: set[int] = set()
         for r in self.rules:
             if r.formula.name == formula_name and input_name in r.inputs:
-                found |= {v.value for v in self.parameters[r.inputs[input_name]].values if v.value is not None}
+                found |= {
+                    v.value for v in self.parameters[r.inputs[input_name]].values if v.value is not None
+                }
         return found
 
 
@@ -95,7 +98,13 @@ def _fail(file: str, line: int, message: str, **params: Any) -> PolicyFileError:
 def _date(value: Any, file: str, line: int, key: str) -> date:
     if isinstance(value, date):
         return value
-    raise _fail(file, line, "{file} 第 {line} 行：{key} 应为日期（如 2017-09-30），实际为“{value}”", key=key, value=value)
+    raise _fail(
+        file,
+        line,
+        "{file} 第 {line} 行：{key} 应为日期（如 2017-09-30），实际为“{value}”",
+        key=key,
+        value=value,
+    )
 
 
 def _unknown_keys(node: MarkedDict, allowed: set[str], file: str) -> None:
@@ -130,18 +139,36 @@ def parse_parameter(pid: str, node: Any, file: str, line: int) -> Parameter:
     raw_values = node.get("values")
     if not isinstance(raw_values, MarkedList) or not raw_values:
         raise _fail(
-            file, node.line_of("values"), "{file} 第 {line} 行：参数“{name}”缺少 values（带起始日期的取值列表）", name=pid
+            file,
+            node.line_of("values"),
+            "{file} 第 {line} 行：参数“{name}”缺少 values（带起始日期的取值列表）",
+            name=pid,
         )
     values: list[DatedValue] = []
     for i, item in enumerate(raw_values):
         at = raw_values.line_of(i)
         if not isinstance(item, MarkedDict) or "from" not in item or "value" not in item:
-            raise _fail(file, at, "{file} 第 {line} 行：参数“{name}”的取值应写作 {{from: 日期, value: 整数或空}}", name=pid)
+            raise _fail(
+                file,
+                at,
+                "{file} 第 {line} 行：参数“{name}”的每个取值应有 from（日期）和 value（整数或留空）",
+                name=pid,
+            )
         _unknown_keys(item, VALUE_KEYS, file)
         start = _date(item["from"], file, item.line_of("from"), "from")
-        end = _date(item["until"], file, item.line_of("until"), "until") if item.get("until") is not None else None
+        end = (
+            _date(item["until"], file, item.line_of("until"), "until")
+            if item.get("until") is not None
+            else None
+        )
         if end is not None and end < start:
-            raise _fail(file, item.line_of("until"), "{file} 第 {line} 行：until（{end}）早于 from（{start}）", end=end, start=start)
+            raise _fail(
+                file,
+                item.line_of("until"),
+                "{file} 第 {line} 行：until（{end}）早于 from（{start}）",
+                end=end,
+                start=start,
+            )
         value = item["value"]
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise _fail(
@@ -153,7 +180,7 @@ def parse_parameter(pid: str, node: Any, file: str, line: int) -> Parameter:
             )
         values.append(DatedValue(start, end, value, at))
     ordered = sorted(values, key=lambda v: v.start)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         if overlap(a, b):
             raise _fail(
                 file,
@@ -177,7 +204,10 @@ def _limits(node: Any, parameters: dict[str, Parameter], file: str, line: int) -
     cap = node.get("cap_per_holder_year")
     if cap is not None and cap not in parameters:
         raise _fail(
-            file, node.line_of("cap_per_holder_year"), "{file} 第 {line} 行：缺少参数“{name}”（未在 parameters 中定义）", name=cap
+            file,
+            node.line_of("cap_per_holder_year"),
+            "{file} 第 {line} 行：缺少参数“{name}”（未在 parameters 中定义）",
+            name=cap,
         )
     return Limits(
         once_per_object=bool(node.get("once_per_object", True)),
@@ -189,7 +219,9 @@ def _limits(node: Any, parameters: dict[str, Parameter], file: str, line: int) -
 def parse_rule(node: Any, parameters: dict[str, Parameter], file: str, line: int) -> Rule:
     """One rule entry of the file."""
     if not isinstance(node, MarkedDict):
-        raise _fail(file, line, "{file} 第 {line} 行：规则应为映射（id、clause、object、formula、parameters）")
+        raise _fail(
+            file, line, "{file} 第 {line} 行：规则应为映射（id、clause、object、formula、parameters）"
+        )
     _unknown_keys(node, RULE_KEYS, file)
     for key in ("id", "clause", "object", "formula"):
         if not node.get(key):
@@ -197,41 +229,67 @@ def parse_rule(node: Any, parameters: dict[str, Parameter], file: str, line: int
     rule_id = str(node["id"])
     clause = _clause(node["clause"], file, node.line_of("clause"))
     if not CLAUSES[clause].pays_money:
-        raise _fail(file, node.line_of("clause"), "{file} 第 {line} 行：条款 {clause} 不是资金项目，不能作为计算规则", clause=clause)
+        raise _fail(
+            file,
+            node.line_of("clause"),
+            "{file} 第 {line} 行：条款 {clause} 不是资金项目，不能作为计算规则",
+            clause=clause,
+        )
     obj = node["object"]
     if obj not in OBJECTS:
         raise _fail(
-            file, node.line_of("object"), "{file} 第 {line} 行：未知的对象“{value}”，应为 {allowed} 之一",
-            value=obj, allowed="、".join(OBJECTS),
+            file,
+            node.line_of("object"),
+            "{file} 第 {line} 行：未知的对象“{value}”，应为 {allowed} 之一",
+            value=obj,
+            allowed="、".join(OBJECTS),
         )
     formula = FORMULAS.get(str(node["formula"]))
     if formula is None:
         raise _fail(
-            file, node.line_of("formula"), "{file} 第 {line} 行：公式“{name}”不存在（formulas.py 中未注册）", name=node["formula"]
+            file,
+            node.line_of("formula"),
+            "{file} 第 {line} 行：公式“{name}”不存在（formulas.py 中未注册）",
+            name=node["formula"],
         )
     if formula.object != obj:
         raise _fail(
-            file, node.line_of("formula"), "{file} 第 {line} 行：公式“{name}”计算的对象是 {expected}，规则写的是 {value}",
-            name=formula.name, expected=formula.object, value=obj,
+            file,
+            node.line_of("formula"),
+            "{file} 第 {line} 行：公式“{name}”计算的对象是 {expected}，规则写的是 {value}",
+            name=formula.name,
+            expected=formula.object,
+            value=obj,
         )
     bindings = node.get("parameters") or MarkedDict()
     if not isinstance(bindings, MarkedDict):
-        raise _fail(file, node.line_of("parameters"), "{file} 第 {line} 行：parameters 应为“公式输入: 参数名”的映射")
+        raise _fail(
+            file, node.line_of("parameters"), "{file} 第 {line} 行：parameters 应为“公式输入: 参数名”的映射"
+        )
     for name in formula.inputs:
         if name not in bindings:
             raise _fail(
-                file, node.line_of("parameters"), "{file} 第 {line} 行：规则“{rule}”缺少公式输入“{name}”对应的参数",
-                rule=rule_id, name=name,
+                file,
+                node.line_of("parameters"),
+                "{file} 第 {line} 行：规则“{rule}”缺少公式输入“{name}”对应的参数",
+                rule=rule_id,
+                name=name,
             )
     for name, pid in bindings.items():
         if name not in formula.inputs:
             raise _fail(
-                file, bindings.line_of(name), "{file} 第 {line} 行：公式“{formula}”没有输入“{name}”",
-                formula=formula.name, name=name,
+                file,
+                bindings.line_of(name),
+                "{file} 第 {line} 行：公式“{formula}”没有输入“{name}”",
+                formula=formula.name,
+                name=name,
             )
         if pid not in parameters:
             raise _fail(
-                file, bindings.line_of(name), "{file} 第 {line} 行：缺少参数“{name}”（未在 parameters 中定义）", name=pid
+                file,
+                bindings.line_of(name),
+                "{file} 第 {line} 行：缺少参数“{name}”（未在 parameters 中定义）",
+                name=pid,
             )
     return Rule(
         id=rule_id,
@@ -253,7 +311,9 @@ def load_policy(path: Path | str = DEFAULT_POLICY) -> Policy:
     try:
         doc = read_marked(path)
     except YamlSyntaxError as exc:
-        raise _fail(file, exc.line, "{file} 第 {line} 行：不是有效的YAML（{problem}）", problem=exc.problem) from exc
+        raise _fail(
+            file, exc.line, "{file} 第 {line} 行：不是有效的YAML（{problem}）", problem=exc.problem
+        ) from exc
     except OSError as exc:
         raise _fail(file, 0, "无法读取策略文件 {file}") from exc
     if not isinstance(doc, MarkedDict):
@@ -263,7 +323,8 @@ def load_policy(path: Path | str = DEFAULT_POLICY) -> Policy:
     if not isinstance(raw_params, MarkedDict):
         raise _fail(file, doc.line_of("parameters"), "{file} 第 {line} 行：缺少 parameters 映射")
     parameters = {
-        str(pid): parse_parameter(str(pid), node, file, raw_params.line_of(pid)) for pid, node in raw_params.items()
+        str(pid): parse_parameter(str(pid), node, file, raw_params.line_of(pid))
+        for pid, node in raw_params.items()
     }
     raw_rules = doc.get("rules")
     if not isinstance(raw_rules, MarkedList):
@@ -274,7 +335,11 @@ def load_policy(path: Path | str = DEFAULT_POLICY) -> Policy:
         rule = parse_rule(node, parameters, file, raw_rules.line_of(i))
         if rule.id in seen:
             raise _fail(
-                file, rule.line, "{file} 第 {line} 行：规则编号“{rule}”与第 {other} 行重复", rule=rule.id, other=seen[rule.id]
+                file,
+                rule.line,
+                "{file} 第 {line} 行：规则编号“{rule}”与第 {other} 行重复",
+                rule=rule.id,
+                other=seen[rule.id],
             )
         seen[rule.id] = rule.line
         rules.append(rule)

@@ -5,7 +5,7 @@ unset value: the rule exists but pays nothing until the city sets it (P2.1-e).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -85,7 +85,7 @@ class Values(Mapping[str, int | None]):
     def __getitem__(self, key: str) -> int | None:
         return self._values[key]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(self._values)
 
     def __len__(self) -> int:

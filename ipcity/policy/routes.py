@@ -18,7 +18,9 @@ router = APIRouter()
 YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度；默认上一完整年度")]
 RuleQ = Annotated[str | None, Query(max_length=32, description="规则编号（如 P2.1-a）")]
 RulePath = Annotated[str, Path(max_length=32, description="规则编号")]
-IdPath = Annotated[str, Path(max_length=200, description="应享受项目编号，如 2019:P2.1-a:CN201710123456.7")]
+IdQ = Annotated[
+    str | None, Query(max_length=200, description="应享受项目编号，如 2019:P2.1-a:CN201710123456.7")
+]
 
 
 def _entitlement_json(e: Entitlement, locale: str) -> dict[str, Any]:
@@ -31,7 +33,12 @@ def _entitlement_json(e: Entitlement, locale: str) -> dict[str, Any]:
 def api_rules() -> dict[str, Any]:
     """Every rule with its clause, parameters over time and scenarios."""
     policy = service.current_policy()
-    return {"ok": True, "policy": policy.id, "title": policy.title, "rules": [service.rule_json(v) for v in service.rules()]}
+    return {
+        "ok": True,
+        "policy": policy.id,
+        "title": policy.title,
+        "rules": [service.rule_json(v) for v in service.rules()],
+    }
 
 
 @router.get("/api/v1/policy/rules/{rule_id}", tags=["policy"], summary="一条规则 / one rule")
@@ -55,16 +62,20 @@ def api_entitlements(
     }
 
 
-@router.get("/api/v1/policy/entitlements/{entitlement_id:path}", tags=["policy"], summary="一项的计算过程 / explain one")
-def api_entitlement(entitlement_id: IdPath, session: SessionDep, actor: CurrentActor, locale: LocaleDep) -> dict[str, Any]:
+@router.get("/api/v1/policy/explain", tags=["policy"], summary="一项的计算过程 / explain one entitlement")
+def api_entitlement(
+    session: SessionDep, actor: CurrentActor, locale: LocaleDep, id: IdQ = None
+) -> dict[str, Any]:
     """One entitlement with the parameter values and data it was computed from."""
-    return {"ok": True, **_entitlement_json(service.explain(session, actor, entitlement_id), locale)}
+    return {"ok": True, **_entitlement_json(service.explain(session, actor, id), locale)}
 
 
 @router.get("/policy", include_in_schema=False)
 def rules_page(request: Request) -> Response:
     """The rules of the policy, one line each, with their clause."""
-    return render(request, "policy/rules.html", {"policy": service.current_policy(), "views": service.rules()})
+    return render(
+        request, "policy/rules.html", {"policy": service.current_policy(), "views": service.rules()}
+    )
 
 
 @router.get("/policy/rules/{rule_id}", include_in_schema=False)
@@ -87,15 +98,24 @@ def entitlements_page(
     return render(
         request,
         "policy/entitlements.html",
-        {"year": chosen, "rule": rule, "items": found, "totals": totals, "status_labels": STATUS_LABELS,
-         "status_en": STATUS_EN, "total": sum(totals.values())},
+        {
+            "year": chosen,
+            "rule": rule,
+            "items": found,
+            "totals": totals,
+            "status_labels": STATUS_LABELS,
+            "status_en": STATUS_EN,
+            "total": sum(totals.values()),
+        },
     )
 
 
-@router.get("/policy/entitlements/{entitlement_id:path}", include_in_schema=False)
-def entitlement_page(request: Request, entitlement_id: IdPath, session: SessionDep, actor: CurrentActor) -> Response:
+@router.get("/policy/explain", include_in_schema=False)
+def entitlement_page(request: Request, session: SessionDep, actor: CurrentActor, id: IdQ = None) -> Response:
     """One entitlement explained: clause, parameter values, data used."""
-    e = service.explain(session, actor, entitlement_id)
+    e = service.explain(session, actor, id)
     return render(
-        request, "policy/entitlement.html", {"e": e, "view": service.rule_view(e.rule), "status_labels": STATUS_LABELS}
+        request,
+        "policy/entitlement.html",
+        {"e": e, "view": service.rule_view(e.rule), "status_labels": STATUS_LABELS},
     )

@@ -47,8 +47,15 @@ from ipcity.policy.yamlmarks import MarkedDict, MarkedList, YamlSyntaxError, rea
 SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
 SCENARIO_KEYS = {"name", "reading", "year", "reference_date", "rules", "parameters", "input", "expect"}
 INPUT_KEYS = {
-    "holders", "patents", "pct_applications", "awards", "certificates", "loan_costs",
-    "insurance_policies", "software", "credit_list",
+    "holders",
+    "patents",
+    "pct_applications",
+    "awards",
+    "certificates",
+    "loan_costs",
+    "insurance_policies",
+    "software",
+    "credit_list",
 }
 EXPECT_KEYS = {"rule", "object", "holder", "amount", "status", "reference_date", "explanation_contains"}
 
@@ -105,15 +112,21 @@ class _Reader:
             return None
         if not isinstance(value, date):
             raise _fail(
-                self.file, item.line_of(key), "{file} 第 {line} 行：{key} 应为日期（如 2017-09-30），实际为“{value}”",
-                key=key, value=value,
+                self.file,
+                item.line_of(key),
+                "{file} 第 {line} 行：{key} 应为日期（如 2017-09-30），实际为“{value}”",
+                key=key,
+                value=value,
             )
         return value
 
     def holder(self, item: MarkedDict, key: str, name: Any) -> int:
         if name not in self.holders:
             raise _fail(
-                self.file, item.line_of(key), "{file} 第 {line} 行：权利人“{name}”未在 input.holders 中列出", name=name
+                self.file,
+                item.line_of(key),
+                "{file} 第 {line} 行：权利人“{name}”未在 input.holders 中列出",
+                name=name,
             )
         return self.holders[name]
 
@@ -134,15 +147,20 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
         for key in node:
             if key not in INPUT_KEYS:
                 raise _fail(
-                    file, node.line_of(key), "{file} 第 {line} 行：未知的字段“{key}”，应为 {allowed} 之一",
-                    key=key, allowed="、".join(sorted(INPUT_KEYS)),
+                    file,
+                    node.line_of(key),
+                    "{file} 第 {line} 行：未知的字段“{key}”，应为 {allowed} 之一",
+                    key=key,
+                    allowed="、".join(sorted(INPUT_KEYS)),
                 )
     s = reader.snapshot
     for i, h in enumerate(reader.items(node, "holders"), start=1):
         name = str(reader.need(h, "name"))
         region = h.get("region")
         reader.holders[name] = i
-        s.holders[i] = HolderRec(i, name, None if region is None else str(region), str(h.get("kind") or "enterprise"))
+        s.holders[i] = HolderRec(
+            i, name, None if region is None else str(region), str(h.get("kind") or "enterprise")
+        )
     for i, p in enumerate(reader.items(node, "patents"), start=1):
         granted = reader.day(p, "granted", required=False)
         events: list[tuple[str, date | None]] = []
@@ -171,44 +189,86 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
         filed = reader.day(a, "filed")
         assert filed is not None
         s.pct_applications.append(
-            PctRec(i, str(reader.need(a, "number")),
-                   tuple(reader.holder(a, "applicants", n) for n in reader.need(a, "applicants")),
-                   filed, reader.day(a, "search_report", required=False))
+            PctRec(
+                i,
+                str(reader.need(a, "number")),
+                tuple(reader.holder(a, "applicants", n) for n in reader.need(a, "applicants")),
+                filed,
+                reader.day(a, "search_report", required=False),
+            )
         )
     for i, w in enumerate(reader.items(node, "awards"), start=1):
         when = reader.day(w, "date")
         assert when is not None
-        s.awards.append(AwardRec(i, reader.holder(w, "holder", reader.need(w, "holder")),
-                                 str(reader.need(w, "patent")), str(reader.need(w, "level")), when))
+        s.awards.append(
+            AwardRec(
+                i,
+                reader.holder(w, "holder", reader.need(w, "holder")),
+                str(reader.need(w, "patent")),
+                str(reader.need(w, "level")),
+                when,
+            )
+        )
     for i, c in enumerate(reader.items(node, "certificates"), start=1):
         issued = reader.day(c, "issued")
         assert issued is not None
-        s.certificates.append(CertificateRec(i, reader.holder(c, "holder", reader.need(c, "holder")),
-                                             str(reader.need(c, "number")), issued, str(c.get("certifier") or "")))
+        s.certificates.append(
+            CertificateRec(
+                i,
+                reader.holder(c, "holder", reader.need(c, "holder")),
+                str(reader.need(c, "number")),
+                issued,
+                str(c.get("certifier") or ""),
+            )
+        )
     for i, lc in enumerate(reader.items(node, "loan_costs"), start=1):
         s.loan_costs.append(
-            LoanCostRec(i, reader.holder(lc, "holder", reader.need(lc, "holder")), str(reader.need(lc, "contract")),
-                        int(reader.need(lc, "year")), int(lc.get("interest") or 0), int(lc.get("valuation") or 0),
-                        int(lc.get("guarantee") or 0), int(lc.get("insurance") or 0))
+            LoanCostRec(
+                i,
+                reader.holder(lc, "holder", reader.need(lc, "holder")),
+                str(reader.need(lc, "contract")),
+                int(reader.need(lc, "year")),
+                int(lc.get("interest") or 0),
+                int(lc.get("valuation") or 0),
+                int(lc.get("guarantee") or 0),
+                int(lc.get("insurance") or 0),
+            )
         )
     for i, ins in enumerate(reader.items(node, "insurance_policies"), start=1):
         start = reader.day(ins, "start")
         assert start is not None
         s.insurance_policies.append(
-            InsuranceRec(i, reader.holder(ins, "holder", reader.need(ins, "holder")), str(reader.need(ins, "policy")),
-                         str(reader.need(ins, "patent")), int(reader.need(ins, "premium")), start)
+            InsuranceRec(
+                i,
+                reader.holder(ins, "holder", reader.need(ins, "holder")),
+                str(reader.need(ins, "policy")),
+                str(reader.need(ins, "patent")),
+                int(reader.need(ins, "premium")),
+                start,
+            )
         )
     for sw in reader.items(node, "software"):
         registered = reader.day(sw, "registered")
         assert registered is not None
-        s.software.append(SoftwareRec(reader.holder(sw, "holder", reader.need(sw, "holder")),
-                                      str(reader.need(sw, "number")), registered))
+        s.software.append(
+            SoftwareRec(
+                reader.holder(sw, "holder", reader.need(sw, "holder")),
+                str(reader.need(sw, "number")),
+                registered,
+            )
+        )
     for cr in reader.items(node, "credit_list"):
         listed = reader.day(cr, "listed")
         assert listed is not None
-        s.credit.append(CreditRec(reader.holder(cr, "holder", reader.need(cr, "holder")), listed,
-                                  str(cr.get("reason") or ""), reader.day(cr, "expires", required=False),
-                                  reader.day(cr, "removed", required=False)))
+        s.credit.append(
+            CreditRec(
+                reader.holder(cr, "holder", reader.need(cr, "holder")),
+                listed,
+                str(cr.get("reason") or ""),
+                reader.day(cr, "expires", required=False),
+                reader.day(cr, "removed", required=False),
+            )
+        )
     return s
 
 
@@ -216,11 +276,15 @@ def _policy(base: Policy, node: Any, file: str) -> Policy:
     if node is None:
         return base
     if not isinstance(node, MarkedDict):
-        raise _fail(file, getattr(node, "line", 0), "{file} 第 {line} 行：parameters 应为“参数名: 取值列表”的映射")
+        raise _fail(
+            file, getattr(node, "line", 0), "{file} 第 {line} 行：parameters 应为“参数名: 取值列表”的映射"
+        )
     params = dict(base.parameters)
     for pid, values in node.items():
         if pid not in params:
-            raise _fail(file, node.line_of(pid), "{file} 第 {line} 行：缺少参数“{name}”（策略文件中没有）", name=pid)
+            raise _fail(
+                file, node.line_of(pid), "{file} 第 {line} 行：缺少参数“{name}”（策略文件中没有）", name=pid
+            )
         wrapper = MarkedDict(clause=params[pid].clause, description=params[pid].description, values=values)
         wrapper.line = node.line_of(pid)
         wrapper.key_lines = {"clause": wrapper.line, "values": wrapper.line}
@@ -244,25 +308,37 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
     try:
         doc = read_marked(path)
     except YamlSyntaxError as exc:
-        raise _fail(file, exc.line, "{file} 第 {line} 行：不是有效的YAML（{problem}）", problem=exc.problem) from exc
+        raise _fail(
+            file, exc.line, "{file} 第 {line} 行：不是有效的YAML（{problem}）", problem=exc.problem
+        ) from exc
     if not isinstance(doc, MarkedDict) or not isinstance(doc.get("scenarios"), MarkedList):
         raise _fail(file, 1, "{file} 第 {line} 行：场景文件应有 scenarios 列表")
     out: list[Scenario] = []
     items: MarkedList = doc["scenarios"]
     for index, node in enumerate(items):
         if not isinstance(node, MarkedDict):
-            raise _fail(file, items.line_of(index), "{file} 第 {line} 行：场景应为映射（name、year、input、expect）")
+            raise _fail(
+                file, items.line_of(index), "{file} 第 {line} 行：场景应为映射（name、year、input、expect）"
+            )
         for key in node:
             if key not in SCENARIO_KEYS:
                 raise _fail(
-                    file, node.line_of(key), "{file} 第 {line} 行：未知的字段“{key}”，应为 {allowed} 之一",
-                    key=key, allowed="、".join(sorted(SCENARIO_KEYS)),
+                    file,
+                    node.line_of(key),
+                    "{file} 第 {line} 行：未知的字段“{key}”，应为 {allowed} 之一",
+                    key=key,
+                    allowed="、".join(sorted(SCENARIO_KEYS)),
                 )
         reader = _Reader(file, node)
         name = str(reader.need(node, "name"))
         year = reader.need(node, "year")
         if isinstance(year, bool) or not isinstance(year, int):
-            raise _fail(file, node.line_of("year"), "{file} 第 {line} 行：year 应为年份（如 2019），实际为“{value}”", value=year)
+            raise _fail(
+                file,
+                node.line_of("year"),
+                "{file} 第 {line} 行：year 应为年份（如 2019），实际为“{value}”",
+                value=year,
+            )
         pol = _policy(base, node.get("parameters"), file)
         rules = _rule_ids(pol, node["rules"], file, node.line_of("rules")) if node.get("rules") else None
         snapshot = _snapshot(reader, node.get("input"))
@@ -271,14 +347,17 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
         if raw_expect is not None and not isinstance(raw_expect, MarkedList):
             raise _fail(file, node.line_of("expect"), "{file} 第 {line} 行：expect 应为预期结果的列表")
         for i, e in enumerate(raw_expect or []):
-            at = raw_expect.line_of(i)
+            at = raw_expect.line_of(i) if raw_expect is not None else node.line
             if not isinstance(e, MarkedDict):
                 raise _fail(file, at, "{file} 第 {line} 行：预期结果应为映射（rule、object、amount……）")
             for key in e:
                 if key not in EXPECT_KEYS:
                     raise _fail(
-                        file, e.line_of(key), "{file} 第 {line} 行：未知的字段“{key}”，应为 {allowed} 之一",
-                        key=key, allowed="、".join(sorted(EXPECT_KEYS)),
+                        file,
+                        e.line_of(key),
+                        "{file} 第 {line} 行：未知的字段“{key}”，应为 {allowed} 之一",
+                        key=key,
+                        allowed="、".join(sorted(EXPECT_KEYS)),
                     )
             reader.need(e, "rule")
             reader.need(e, "object")
@@ -287,11 +366,20 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
                 reader.holder(e, "holder", e["holder"])
             expected.append((at, dict(e)))
         out.append(
-            Scenario(name, file, node.line, year, rules, pol, snapshot, expected, str(node.get("reading") or ""),
-                     reader.day(node, "reference_date", required=False))
+            Scenario(
+                name,
+                file,
+                node.line,
+                year,
+                rules,
+                pol,
+                snapshot,
+                expected,
+                str(node.get("reading") or ""),
+                reader.day(node, "reference_date", required=False),
+            )
         )
     return out
-
 
 
 def run_scenario(scenario: Scenario) -> ScenarioResult:
@@ -301,8 +389,12 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
     unmatched = list(got)
     for line, exp in scenario.expect:
         found = next(
-            (e for e in unmatched if (e.rule == str(exp["rule"]) or e.clause == str(exp["rule"]))
-             and e.object == str(exp["object"])),
+            (
+                e
+                for e in unmatched
+                if (e.rule == str(exp["rule"]) or e.clause == str(exp["rule"]))
+                and e.object == str(exp["object"])
+            ),
             None,
         )
         if found is None:
@@ -317,13 +409,17 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
         }
         for key, actual in checks.items():
             if key in exp and exp[key] != actual:
-                result.problems.append(f"第{line}行：{exp['rule']} / {exp['object']} 的 {key} 应为 {exp[key]}，实际为 {actual}")
+                result.problems.append(
+                    f"第{line}行：{exp['rule']} / {exp['object']} 的 {key} 应为 {exp[key]}，实际为 {actual}"
+                )
         if "explanation_contains" in exp and str(exp["explanation_contains"]) not in found.explanation_zh:
             result.problems.append(
                 f"第{line}行：说明中应含“{exp['explanation_contains']}”，实际为“{found.explanation_zh}”"
             )
     for extra in unmatched:
-        result.problems.append(f"多出未预期的结果：{extra.rule} / {extra.object} / {extra.holder} / {extra.amount}元 / {extra.status}")
+        result.problems.append(
+            f"多出未预期的结果：{extra.rule} / {extra.object} / {extra.holder} / {extra.amount}元 / {extra.status}"
+        )
     return result
 
 

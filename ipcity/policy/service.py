@@ -29,7 +29,9 @@ def current_policy() -> Policy:
 
 def _check_year(year: int) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValidationFailed("年度应在 {first} 到 {last} 之间，实际为 {year}", first=FIRST_YEAR, last=LAST_YEAR, year=year)
+        raise ValidationFailed(
+            "年度应在 {first} 到 {last} 之间，实际为 {year}", first=FIRST_YEAR, last=LAST_YEAR, year=year
+        )
 
 
 def entitlements(session: Session, actor: Actor, year: int, rule: str | None = None) -> list[Entitlement]:
@@ -52,13 +54,19 @@ def entitlements(session: Session, actor: Actor, year: int, rule: str | None = N
     ]
 
 
-def explain(session: Session, actor: Actor, entitlement_id: str) -> Entitlement:
+def explain(session: Session, actor: Actor, entitlement_id: str | None) -> Entitlement:
     """One entitlement by its id (``2019:P2.1-a:CN201710123456.7``), with its explanation."""
+    require(actor, "registry.read_private")
+    entitlement_id = entitlement_id or ""
     year_text, _, rest = entitlement_id.partition(":")
     rule_id, _, _ = rest.partition(":")
     if not year_text.isdigit() or not rule_id:
-        raise ValidationFailed("编号“{id}”格式不对，应为 年度:规则:对象，如 2019:P2.1-a:CN201710123456.7", id=entitlement_id)
-    for e in entitlements(session, actor, int(year_text), rule_id if current_policy().rule(rule_id) else None):
+        raise ValidationFailed(
+            "编号“{id}”格式不对，应为 年度:规则:对象，如 2019:P2.1-a:CN201710123456.7", id=entitlement_id
+        )
+    for e in entitlements(
+        session, actor, int(year_text), rule_id if current_policy().rule(rule_id) else None
+    ):
         if e.id == entitlement_id:
             return e
     raise NotFound("没有编号为“{id}”的应享受项目", id=entitlement_id)
@@ -144,7 +152,9 @@ def rule_json(view: RuleView) -> dict[str, Any]:
         },
         "parameters": {name: parameter_json(p) for name, p in view.parameters}
         | ({"cap": parameter_json(view.cap)} if view.cap else {}),
-        "scenarios": [{"name": s.name, "file": s.file, "line": s.line, "year": s.year} for s in view.scenarios],
+        "scenarios": [
+            {"name": s.name, "file": s.file, "line": s.line, "year": s.year} for s in view.scenarios
+        ],
     }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import extract, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ipcity.policy.loader import Policy
@@ -86,8 +86,14 @@ def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
         rows.extend(
             session.execute(
                 select(
-                    Patent.id, Patent.application_number, Patent.patent_type, Patent.jurisdiction, Patent.title,
-                    Patent.filing_date, Patent.grant_date, Patent.annuities_paid_yuan,
+                    Patent.id,
+                    Patent.application_number,
+                    Patent.patent_type,
+                    Patent.jurisdiction,
+                    Patent.title,
+                    Patent.filing_date,
+                    Patent.grant_date,
+                    Patent.annuities_paid_yuan,
                 ).where(Patent.id.in_(chunk))
             )
         )
@@ -107,14 +113,25 @@ def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
     for pid, number, ptype, juris, title, filed, granted, paid in rows:
         snapshot.patents.append(
             PatentRec(
-                pid, number, ptype, juris, title or "", filed, granted,
-                tuple(h for _, h in sorted(links[pid])), tuple(events[pid]), paid,
+                pid,
+                number,
+                ptype,
+                juris,
+                title or "",
+                filed,
+                granted,
+                tuple(h for _, h in sorted(links[pid])),
+                tuple(events[pid]),
+                paid,
             )
         )
 
     for a in session.scalars(
         select(PctApplication).where(
-            or_(_year_range(PctApplication.search_report_date, year), _year_range(PctApplication.filing_date, year))
+            or_(
+                _year_range(PctApplication.search_report_date, year),
+                _year_range(PctApplication.filing_date, year),
+            )
         )
     ):
         snapshot.pct_applications.append(
@@ -124,38 +141,59 @@ def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
         snapshot.awards.append(AwardRec(w.id, w.holder_id, w.patent_number, w.level, w.award_date))
     for c in session.scalars(select(IpCertificate).where(IpCertificate.issued_on <= end)):
         snapshot.certificates.append(
-            CertificateRec(c.id, c.holder_id, c.certificate_number, c.issued_on, c.certifier or "", c.standard)
+            CertificateRec(
+                c.id, c.holder_id, c.certificate_number, c.issued_on, c.certifier or "", c.standard
+            )
         )
     for cost, loan in session.execute(
         select(PledgeLoanCost, PledgeLoan).join(PledgeLoan).where(PledgeLoanCost.year == year)
     ):
         snapshot.loan_costs.append(
             LoanCostRec(
-                cost.id, loan.holder_id, loan.contract_number, cost.year, cost.interest_yuan, cost.valuation_yuan,
-                cost.guarantee_yuan, cost.insurance_yuan,
+                cost.id,
+                loan.holder_id,
+                loan.contract_number,
+                cost.year,
+                cost.interest_yuan,
+                cost.valuation_yuan,
+                cost.guarantee_yuan,
+                cost.insurance_yuan,
             )
         )
     for ins in session.scalars(select(PatentInsurancePolicy).where(PatentInsurancePolicy.start_date <= end)):
         snapshot.insurance_policies.append(
-            InsuranceRec(ins.id, ins.holder_id, ins.policy_number, ins.patent_number, ins.premium_yuan, ins.start_date)
+            InsuranceRec(
+                ins.id, ins.holder_id, ins.policy_number, ins.patent_number, ins.premium_yuan, ins.start_date
+            )
         )
-    for hid, number, registered in session.execute(
+    for row in session.execute(
         select(Copyright.holder_id, Copyright.registration_number, Copyright.registration_date).where(
             Copyright.category == "software",
             Copyright.holder_id.is_not(None),
-            extract("year", Copyright.registration_date) == year,
+            _year_range(Copyright.registration_date, year),
         )
     ):
-        snapshot.software.append(SoftwareRec(hid, number, registered))
+        if row.holder_id is not None and row.registration_date is not None:
+            snapshot.software.append(
+                SoftwareRec(row.holder_id, row.registration_number, row.registration_date)
+            )
     for listing in session.scalars(select(CreditListing).where(CreditListing.holder_id.is_not(None))):
         assert listing.holder_id is not None
         snapshot.credit.append(
-            CreditRec(listing.holder_id, listing.listed_on, listing.reason, listing.expires_on, listing.removed_on)
+            CreditRec(
+                listing.holder_id, listing.listed_on, listing.reason, listing.expires_on, listing.removed_on
+            )
         )
     holder_ids |= {x.holder_ids[0] for x in snapshot.pct_applications}
-    for group in (snapshot.awards, snapshot.certificates, snapshot.loan_costs, snapshot.insurance_policies,
-                  snapshot.software, snapshot.credit):
-        holder_ids |= {x.holder_id for x in group}  # type: ignore[attr-defined]
+    for group in (
+        snapshot.awards,
+        snapshot.certificates,
+        snapshot.loan_costs,
+        snapshot.insurance_policies,
+        snapshot.software,
+        snapshot.credit,
+    ):
+        holder_ids |= {x.holder_id for x in group}
     for chunk in _chunks(holder_ids):
         for h in session.execute(
             select(Holder.id, Holder.name, Holder.region_code, Holder.kind).where(Holder.id.in_(chunk))

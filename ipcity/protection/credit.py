@@ -14,11 +14,16 @@ from typing import Protocol
 class Listing(Protocol):
     """What a listing needs to say for the check (a row or a plain record)."""
 
-    holder_id: int | None
-    listed_on: date
-    expires_on: date | None
-    removed_on: date | None
-    reason: str
+    @property
+    def holder_id(self) -> int | None: ...
+    @property
+    def listed_on(self) -> date: ...
+    @property
+    def expires_on(self) -> date | None: ...
+    @property
+    def removed_on(self) -> date | None: ...
+    @property
+    def reason(self) -> str: ...
 
 
 def in_force(listing: Listing, on: date) -> bool:

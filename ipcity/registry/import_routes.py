@@ -23,6 +23,9 @@ from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, re
 router = APIRouter()
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+# The rejected-rows file a preview writes beside the upload (importing.run_import names it
+# ``<sha256[:12]>-<file>-rejected.csv``); an upload is never stored under such a name.
+_REJECTED_FILE = re.compile(r"^[0-9a-f]{12}-.*-rejected\.csv$")
 
 
 def _staging(upload_dir: Path, token: str) -> Path:
@@ -33,8 +36,16 @@ def _staging(upload_dir: Path, token: str) -> Path:
 
 def _staged_file(upload_dir: Path, token: str) -> Path:
     folder = _staging(upload_dir, token)
+    # The upload, not the rejected-rows file a preview put beside it (directory order is
+    # arbitrary, so "the first file" could be either).
     files = (
-        [p for p in folder.glob("*") if p.is_file() and not p.name.startswith(".")] if folder.exists() else []
+        [
+            p
+            for p in folder.glob("*")
+            if p.is_file() and not p.name.startswith(".") and not _REJECTED_FILE.match(p.name)
+        ]
+        if folder.exists()
+        else []
     )
     if not files:
         raise NotFound("未找到该导入任务，可能已过期，请重新上传文件")
@@ -55,7 +66,8 @@ def _upload_name(filename: str | None) -> str:
     stem = name[: len(name) - len(suffixes)] if suffixes else name
     if not stem:
         return "upload" + (suffixes or ".csv")
-    return stem[:60] + suffixes
+    name = stem[:60] + suffixes
+    return "upload-" + name if _REJECTED_FILE.match(name) else name
 
 
 async def _stage(upload_dir: Path, upload: UploadFile) -> tuple[str, Path]:
@@ -364,7 +376,11 @@ def import_rejected(token: str, actor: CurrentActor, settings: SettingsDep) -> R
     """The rejected rows of a previewed or imported file."""
     require(actor, "registry.import_scoped")
     folder = _staging(settings.upload_dir, token)
-    files = sorted(folder.glob("*-rejected.csv")) if folder.exists() else []
+    files = (
+        sorted(p for p in folder.glob("*-rejected.csv") if _REJECTED_FILE.match(p.name))
+        if folder.exists()
+        else []
+    )
     if not files:
         raise NotFound("该文件没有被拒绝的行")
     return FileResponse(files[-1], media_type="text/csv; charset=utf-8", filename="rejected.csv")

@@ -11,6 +11,7 @@ import importlib
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -101,7 +102,9 @@ def _error_response(request: Request, status: int, code: str, message: str) -> R
             {"ok": False, "error": message, "code": code, "status": status}, status_code=status
         )
     if status == 401 and request.method == "GET":
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        # The page asked for, with its query, comes back after login (encoded: it is one parameter).
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': target}, safe='/')}", status_code=303)
     return render(
         request, "error.html", {"status": status, "message": message, "code": code}, status_code=status
     )

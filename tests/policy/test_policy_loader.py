@@ -58,7 +58,9 @@ def test_a_value_changes_from_its_date(tmp_path: Path) -> None:
 
 
 def test_unknown_clause_id_is_refused_with_file_and_line(tmp_path: Path) -> None:
-    err = _refusal(_write(tmp_path, GOOD.replace("    clause: P2.1-a\n    object", "    clause: P9.9\n    object")))
+    err = _refusal(
+        _write(tmp_path, GOOD.replace("    clause: P2.1-a\n    object", "    clause: P9.9\n    object"))
+    )
     assert (err.file, err.line) == ("city-2017.yaml", 10)
     assert "city-2017.yaml 第 10 行" in str(err) and "P9.9" in str(err)
     assert "line 10" in err.render("en") and "P9.9" in err.render("en")
@@ -75,7 +77,9 @@ def test_missing_parameter_is_refused(tmp_path: Path) -> None:
 
 
 def test_unbound_formula_input_is_refused(tmp_path: Path) -> None:
-    err = _refusal(_write(tmp_path, GOOD.replace("    parameters: {amount: grant_subsidy}\n", "    parameters: {}\n")))
+    err = _refusal(
+        _write(tmp_path, GOOD.replace("    parameters: {amount: grant_subsidy}\n", "    parameters: {}\n"))
+    )
     assert err.line == 13 and "amount" in str(err)
 
 
@@ -133,14 +137,18 @@ def test_scenario_file_refusals_name_the_line(tmp_path: Path) -> None:
     assert len(load_scenarios(_write(tmp_path, SCENARIO, "case.yaml"))) == 1
     assert _scenario_refusal(tmp_path, SCENARIO.replace("holders: [甲]", "holders: [乙]")).line == 9
     assert _scenario_refusal(tmp_path, SCENARIO.replace("rules: [P2.1-a]", "rules: [P7]")).line == 4
-    assert _scenario_refusal(tmp_path, SCENARIO.replace("{rule: P2.1-a, object", "{rule: P0, object")).line == 11
-    bad_param = SCENARIO.replace("    rules:", "    parameters:\n      nope: [{from: 2019-01-01, value: 1}]\n    rules:")
+    assert (
+        _scenario_refusal(tmp_path, SCENARIO.replace("{rule: P2.1-a, object", "{rule: P0, object")).line == 11
+    )
+    bad_param = SCENARIO.replace(
+        "    rules:", "    parameters:\n      nope: [{from: 2019-01-01, value: 1}]\n    rules:"
+    )
     assert _scenario_refusal(tmp_path, bad_param).line == 5
     overlap = SCENARIO.replace(
         "    rules:",
         "    parameters:\n      invention_grant_subsidy:\n        - {from: 2019-01-01, value: 1}\n"
         "        - {from: 2019-01-01, value: 2}\n    rules:",
     )
-    assert _scenario_refusal(tmp_path, overlap).line == 8
+    assert _scenario_refusal(tmp_path, overlap).line == 7
     assert _scenario_refusal(tmp_path, SCENARIO.replace("granted: 2019-05-07", "granted: 昨天")).line == 9
     assert _scenario_refusal(tmp_path, SCENARIO.replace("    year: 2019", "    yeer: 2019")).line == 3

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from registry_testkit import OFFICER, audit_length, dump_database
-from sqlalchemy import delete, insert, select
+from registry_testkit import OFFICER, audit_length, dump_database, population_kept
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -366,15 +366,8 @@ def test_county_officer_imports_holders_of_its_own_county_only(session: Session,
 
 @pytest.fixture
 def population_restored(engine: Engine) -> Iterator[None]:
-    """Put the population table back as it was: the test database keeps the shipped figures
-    between tests (on PostgreSQL the table is not emptied), so a test must not leave its own."""
-    with engine.connect() as conn:
-        shipped = conn.execute(select(Population.__table__)).all()
-    yield
-    with engine.begin() as conn:
-        conn.execute(delete(Population.__table__))
-        if shipped:
-            conn.execute(insert(Population.__table__), [dict(r._mapping) for r in shipped])
+    with population_kept(engine):
+        yield
 
 
 def population_rows(session: Session) -> dict[tuple[str, int], int]:

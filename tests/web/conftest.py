@@ -62,9 +62,32 @@ def world(
             for role, name in users.items()
             if name
         }
+    entitlement_a = _an_entitlement_of(session_factory, world_ids[0])
+    entitlement_b = _an_entitlement_of(session_factory, world_ids[1])
     token = "stagedtoken123"
     folder = settings.upload_dir / "staging" / token
     folder.mkdir(parents=True)
     (folder / source.name).write_bytes(source.read_bytes())
-    (folder / "0123456789ab-rejected.csv").write_bytes("\ufeff行号,列,值,原因\n".encode())
-    return World(*world_ids, token=token, users=users, user_ids=user_ids, upload_dir=settings.upload_dir)
+    (folder / f"0123456789ab-{source.name}-rejected.csv").write_bytes("\ufeff行号,列,值,原因\n".encode())
+    return World(
+        *world_ids,
+        token=token,
+        users=users,
+        user_ids=user_ids,
+        upload_dir=settings.upload_dir,
+        entitlement_a=entitlement_a,
+        entitlement_b=entitlement_b,
+    )
+
+
+def _an_entitlement_of(session_factory: sessionmaker[Session], holder_id: int) -> str:
+    """The id of something the policy owes a holder in some year (its patents are real)."""
+    from ipcity.auth.roles import SYSTEM
+    from ipcity.policy import service as policy
+
+    with session_factory() as session:
+        for year in range(2018, 2026):
+            for entitlement in policy.entitlements(session, SYSTEM, year):
+                if entitlement.holder_id == holder_id:
+                    return entitlement.id
+    raise AssertionError(f"the policy owes holder {holder_id} nothing in 2018-2025")

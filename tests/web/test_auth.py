@@ -306,3 +306,13 @@ def test_login_never_redirects_off_site(client: Any, make_user: Any, target: str
     name = make_user("admin", "admin-next")
     response = _post_login(client, name, PASSWORD, next=target)
     assert response.status_code == 303 and response.headers["location"] == lands_on
+
+
+def test_login_returns_to_the_page_asked_for(client: Any, make_user: Any) -> None:
+    asked = client.get("/audit?page=2&x=a%26b", follow_redirects=False)
+    assert asked.status_code == 303
+    assert asked.headers["location"] == "/login?next=/audit%3Fpage%3D2%26x%3Da%2526b"
+    form = client.get(asked.headers["location"]).text
+    assert 'name="next" value="/audit?page=2&amp;x=a%26b"' in form
+    response = _post_login(client, make_user("admin", "admin-back"), PASSWORD, next="/audit?page=2&x=a%26b")
+    assert response.headers["location"] == "/audit?page=2&x=a%26b"

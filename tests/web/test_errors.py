@@ -396,3 +396,21 @@ def test_registers_refuse_bad_numbers(app: Any, path: str) -> None:
 
     response = TestClient(app, raise_server_exceptions=False).get(path)
     assert response.status_code == 400, response.text[:200]
+
+
+def test_the_staged_upload_is_never_the_rejected_rows_file(tmp_path: Any) -> None:
+    """A preview writes ``<sha>-<file>-rejected.csv`` beside the upload; later steps must
+    find the upload whatever order the directory lists them in."""
+    from ipcity.registry.import_routes import _staged_file, _upload_name
+
+    folder = tmp_path / "staging" / "tok"
+    folder.mkdir(parents=True)
+    for i in range(20):
+        (folder / f"{i:012x}-patents.csv-rejected.csv").write_text("行号\n", encoding="utf-8")
+    (folder / "patents.csv").write_text("申请号\n", encoding="utf-8")
+    assert _staged_file(tmp_path, "tok").name == "patents.csv"
+    # An upload that happens to be named like a rejected-rows file is stored under another name.
+    assert (
+        _upload_name("0123456789ab-patents.csv-rejected.csv")
+        == "upload-0123456789ab-patents.csv-rejected.csv"
+    )

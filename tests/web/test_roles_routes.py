@@ -89,6 +89,16 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/indicators/targets"): everyone(),
     ("GET", "/api/v1/indicators/{indicator_id}"): everyone(),
     ("GET", "/api/v1/indicators/assessment"): only(*OFFICERS, ENTERPRISE),
+    # The policy's money (P2.1–P2.7): rules for everyone, entitlements for users in scope.
+    ("GET", "/policy"): everyone(),
+    ("GET", "/policy/rules/{rule_id}"): everyone(),
+    ("GET", "/api/v1/policy/rules"): everyone(),
+    ("GET", "/api/v1/policy/rules/{rule_id}"): everyone(),
+    ("GET", "/policy/entitlements"): only(*OFFICERS, ENTERPRISE, public=303),
+    ("GET", "/api/v1/policy/entitlements"): only(*OFFICERS, ENTERPRISE),
+    # Explained: an entitlement of holder A (web_support.request_for passes its id).
+    ("GET", "/policy/explain"): only(*OFFICERS, ENTERPRISE, public=303),
+    ("GET", "/api/v1/policy/explain"): only(*OFFICERS, ENTERPRISE),
     # Corrections of a holder (A, in the county officer's county).
     ("PATCH", "/api/v1/holders/{holder_id}"): only(*OFFICERS),
     ("POST", "/holders/{holder_id}"): only(*OFFICERS, ok=303),
@@ -243,3 +253,9 @@ def test_non_public_fields(app: Any, world: World, role: str, sees_a: bool, sees
     # The page shows the same as the API.
     page_b = client.get(f"/holders/{world.holder_b}").text
     assert ("incubated" in page_b) is sees_b
+    # What the policy owes a holder is non-public too.
+    if role != PUBLIC:
+        owed_a = client.get("/api/v1/policy/explain", params={"id": world.entitlement_a})
+        owed_b = client.get("/api/v1/policy/explain", params={"id": world.entitlement_b})
+        assert owed_a.status_code == 200 and owed_a.json()["holder_id"] == world.holder_a
+        assert owed_b.status_code == (200 if sees_b else 404)

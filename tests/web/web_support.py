@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from ipcity_testing import PASSWORD, SHARED_DATA, csrf_of
@@ -32,6 +33,8 @@ class World:
     users: dict[str, str]  # role -> username (public: "")
     user_ids: dict[str, int]  # role -> user id (no public)
     upload_dir: Path
+    entitlement_a: str  # id of an entitlement of holder A (policy)
+    entitlement_b: str  # ... of holder B
 
 
 def iter_routes(app: Any) -> Iterator[Any]:
@@ -182,10 +185,13 @@ def request_for(method: str, template: str, world: World, role: str) -> tuple[st
         code=COUNTY_A,
         fmt="xlsx" if "assessment" in template else "csv",
         indicator_id="invention_patents_in_force",
+        rule_id="P2.1-a",
         # The import templates take any kind of record; the registers only the other assets.
         kind="trademarks" if "/registers/" in template else "patents",
         token=world.token,
         path="css/ipcity.css",
     )
+    if template.endswith("/policy/explain"):
+        path += "?" + urlencode({"id": world.entitlement_a})
     body = REQUEST_BODIES.get((method, template))
     return path, (body(world, role) if body else {})

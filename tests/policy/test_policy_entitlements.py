@@ -1,0 +1,228 @@
+"""Entitlements computed over the database (SQLite and PostgreSQL), the CLI JSON, the pages
+and the JSON API."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from ipcity_testing import login
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from ipcity.auth.roles import SYSTEM, Actor
+from ipcity.cli import app as cli_app
+from ipcity.policy import service
+from ipcity.policy.models import (
+    IpCertificate,
+    PatentInsurancePolicy,
+    PctApplication,
+    PledgeLoan,
+    PledgeLoanCost,
+)
+from ipcity.protection.models import CreditListing
+from ipcity.registry.models import Holder, Patent, PatentHolder, PatentStatusEvent
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _holder(session: Session, name: str, region: str | None) -> Holder:
+    row = Holder(
+        name=name,
+        normalized_name=name,
+        kind="enterprise",
+        region_code=region,
+        tags=[],
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _patent(
+    session: Session,
+    number: str,
+    holders: list[Holder],
+    granted: date,
+    filed: date,
+    paid: int | None = None,
+    lapsed: date | None = None,
+) -> None:
+    row = Patent(
+        application_number=number,
+        jurisdiction="CN",
+        patent_type="invention",
+        title=f"专利{number}",
+        filing_date=filed,
+        grant_date=granted,
+        first_holder_id=holders[0].id,
+        annuities_paid_yuan=paid,
+        content_hash="x" * 32,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(row)
+    session.flush()
+    for i, h in enumerate(holders):
+        session.add(PatentHolder(patent_id=row.id, holder_id=h.id, position=i, name_as_filed=h.name))
+    for status, when in [("filed", filed), ("granted", granted)] + (
+        [("lapsed_unpaid_annuity", lapsed)] if lapsed else []
+    ):
+        session.add(PatentStatusEvent(patent_id=row.id, status=status, date=when))
+    session.flush()
+
+
+def build(session: Session) -> dict[str, Holder]:
+    """A small registry for 2019 covering each rule's reading."""
+    outside = _holder(session, "北京合作公司", "110108")
+    tianhai = _holder(session, "鹤壁天海电器有限公司", "410611")
+    xun = _holder(session, "浚县老企业", "410621")
+    bad = _holder(session, "鹤壁失信公司", "410622")
+    _patent(session, "CN201710123456.7", [outside, tianhai], date(2019, 5, 7), date(2017, 3, 1))
+    _patent(session, "CN201210000001.1", [xun], date(2013, 3, 1), date(2011, 1, 5), paid=12600)
+    _patent(
+        session,
+        "CN201210000002.6",
+        [xun],
+        date(2013, 4, 1),
+        date(2011, 1, 5),
+        paid=9000,
+        lapsed=date(2018, 1, 1),
+    )
+    _patent(session, "CN201810000005.0", [bad], date(2019, 6, 1), date(2018, 1, 1))
+    session.add(
+        PctApplication(
+            pct_number="PCT/CN2018/000123",
+            holder_id=tianhai.id,
+            filing_date=date(2018, 11, 1),
+            search_report_date=date(2019, 3, 1),
+            created_at=NOW,
+        )
+    )
+    session.add(IpCertificate(holder_id=xun.id, certificate_number="165IP190001", issued_on=date(2019, 4, 1)))
+    loan_a = PledgeLoan(holder_id=tianhai.id, contract_number="ZY2019-001", start_date=date(2019, 1, 1))
+    loan_b = PledgeLoan(holder_id=tianhai.id, contract_number="ZY2019-002", start_date=date(2019, 2, 1))
+    session.add_all([loan_a, loan_b])
+    session.flush()
+    session.add(PledgeLoanCost(loan_id=loan_a.id, year=2019, interest_yuan=300000))
+    session.add(PledgeLoanCost(loan_id=loan_b.id, year=2019, interest_yuan=200000))
+    session.add(
+        PatentInsurancePolicy(
+            holder_id=xun.id,
+            policy_number="BD2019-01",
+            patent_number="CN201210000001.1",
+            premium_yuan=8000,
+            start_date=date(2019, 3, 1),
+        )
+    )
+    session.add(
+        CreditListing(
+            holder_id=bad.id,
+            name=bad.name,
+            reason="故意假冒专利",
+            listed_on=date(2019, 1, 10),
+            created_at=NOW,
+        )
+    )
+    session.commit()
+    return {"tianhai": tianhai, "xun": xun, "bad": bad, "outside": outside}
+
+
+def _by_id(items: list[Any]) -> dict[str, Any]:
+    return {e.id: e for e in items}
+
+
+def test_entitlements_of_a_year_over_the_database(session: Session) -> None:
+    build(session)
+    found = _by_id(service.entitlements(session, SYSTEM, 2019))
+    grant = found["2019:P2.1-a:CN201710123456.7"]
+    assert (grant.holder, grant.amount, grant.status) == ("鹤壁天海电器有限公司", 4000, "eligible")
+    assert grant.explanation_zh.startswith("依据P2.1-a：发明专利CN201710123456.7于2019-05-07授权，每件4000元")
+    assert grant.parameters == {"invention_grant_subsidy": 4000}
+    assert found["2019:P2.1-c:CN201210000001.1"].amount == 10000
+    assert "2019:P2.1-c:CN201210000002.6" not in found  # lapsed before its 6th year
+    assert found["2019:P2.1-d:PCT/CN2018/000123"].amount == 30000
+    assert found["2019:P2.3-a:165IP190001"].amount == 50000
+    loans = [found["2019:P2.7-a:ZY2019-001@2019"], found["2019:P2.7-a:ZY2019-002@2019"]]
+    assert sum(e.amount for e in loans) == 200000  # 50 % of 500,000 capped at 200,000
+    assert found["2019:P2.7-b:BD2019-01"].amount == 8000
+    held = found["2019:P2.1-a:CN201810000005.0"]
+    assert held.status == "held_back" and "故意假冒专利" in held.explanation_zh
+    first = [e for e in found.values() if e.rule == "P2.1-b"]
+    assert {e.holder for e in first if e.status == "eligible"} == {"鹤壁天海电器有限公司"}
+    assert {e.holder for e in first if e.status == "not_local"} == {"北京合作公司"}
+    assert all(e.status == "unset" and e.amount == 0 for e in found.values() if e.clause == "P2.1-e")
+
+
+def test_scope_enterprise_sees_only_its_own(session: Session) -> None:
+    holders = build(session)
+    own = Actor(username="firm", role="enterprise", holder_id=holders["xun"].id)
+    assert {e.holder for e in service.entitlements(session, own, 2019)} == {"浚县老企业"}
+    county = Actor(username="c", role="county_officer", region_code="410611")
+    assert {e.holder for e in service.entitlements(session, county, 2019)} == {"鹤壁天海电器有限公司"}
+
+
+def test_cli_evaluate_json_and_explain(session: Session, database_url: str) -> None:
+    build(session)
+    result = CliRunner().invoke(
+        cli_app, ["--db", database_url, "policy", "evaluate", "--year", "2019", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, list) and data
+    for item in data:
+        assert {"holder", "rule", "object", "amount", "status", "explanation"} <= set(item)
+    grant = next(d for d in data if d["object"] == "CN201710123456.7" and d["rule"] == "P2.1-a")
+    assert grant["amount"] == 4000 and grant["reference_date"] == "2019-05-07"
+    explained = CliRunner().invoke(
+        cli_app, ["--db", database_url, "policy", "explain", "2019:P2.1-a:CN201710123456.7"]
+    )
+    assert explained.exit_code == 0 and "每件4000元" in explained.stdout
+    missing = CliRunner().invoke(cli_app, ["--db", database_url, "policy", "explain", "2019:P2.1-a:CN000"])
+    assert missing.exit_code != 0
+
+
+def test_cli_policy_test_runs_the_scenarios() -> None:
+    result = CliRunner().invoke(cli_app, ["policy", "test"])
+    assert result.exit_code == 0, result.output
+    assert "场景通过" in result.stdout
+
+
+def test_rule_pages_and_api(client: Any) -> None:
+    page = client.get("/policy")
+    assert page.status_code == 200 and "P2.1-a" in page.text and "资助奖励规则" in page.text
+    rule = client.get("/policy/rules/P2.1-c")
+    assert rule.status_code == 200
+    assert (
+        "根据其实际缴纳年费情况" in rule.text
+        and "annuity_support_cap" in rule.text
+        and "授权满6年仍有效" in rule.text
+    )
+    assert "Parameters over time" in client.get("/policy/rules/P2.1-c?lang=en").text
+    assert client.get("/policy/rules/P9").status_code == 404
+    api = client.get("/api/v1/policy/rules/P2.1-a").json()
+    assert (
+        api["quote"].startswith("对获得国内发明专利授权")
+        and api["parameters"]["amount"]["values"][0]["value"] == 4000
+    )
+    assert len(client.get("/api/v1/policy/rules").json()["rules"]) == 11
+
+
+def test_entitlement_pages_need_a_login(client: Any, session: Session, make_user: Any) -> None:
+    build(session)
+    assert client.get("/api/v1/policy/entitlements?year=2019").status_code == 401
+    login(client, make_user("city_officer"))
+    api = client.get("/api/v1/policy/entitlements?year=2019").json()
+    assert api["ok"] and api["year"] == 2019 and api["total_payable"] > 0
+    page = client.get("/policy/entitlements?year=2019")
+    assert page.status_code == 200 and "CN201710123456.7" in page.text and "故意假冒专利" in page.text
+    one = client.get("/policy/explain", params={"id": "2019:P2.1-d:PCT/CN2018/000123"})
+    assert one.status_code == 200 and "30,000" in one.text
+    en = client.get("/api/v1/policy/explain?id=2019:P2.1-a:CN201710123456.7&lang=en").json()
+    assert en["explanation"].startswith(
+        "Under P2.1-a: invention patent CN201710123456.7 granted on 2019-05-07"
+    )
+    assert client.get("/api/v1/policy/entitlements?year=1900").status_code == 400
