@@ -14,6 +14,9 @@ from ipcity.policy.models import (
     PctApplication,
     PledgeLoan,
     PledgeLoanCost,
+    PolicyCase,
+    PolicyCaseStep,
+    PolicyPayment,
 )
 from ipcity.protection.models import CreditListing
 from ipcity.registry.models import (
@@ -53,6 +56,9 @@ __all__ = [
     "PlantVariety",
     "PledgeLoan",
     "PledgeLoanCost",
+    "PolicyCase",
+    "PolicyCaseStep",
+    "PolicyPayment",
     "PctApplication",
     "Population",
     "Region",

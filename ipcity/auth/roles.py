@@ -36,6 +36,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "places.edit": frozenset({"admin", "city_officer"}),
     "audit.read": frozenset({"admin", "city_officer"}),
     "users.manage": frozenset({"admin"}),
+    # From entitlement to payment (policy/workflow.py); region and holder scope on top.
+    "policy.case_read": frozenset({"admin", "city_officer", "county_officer", "enterprise"}),
+    "policy.propose": frozenset({"admin", "city_officer"}),
+    "policy.confirm": frozenset({"admin", "enterprise"}),  # admin: for an enterprise without an account
+    "policy.county_review": frozenset({"admin", "county_officer"}),
+    "policy.city_review": frozenset({"admin", "city_officer"}),
+    "policy.reject": frozenset({"admin", "city_officer", "county_officer"}),
+    "policy.approve": frozenset({"admin", "city_officer"}),
+    "policy.pay": frozenset({"admin", "city_officer"}),
 }
 
 

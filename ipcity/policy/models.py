@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipcity.db import Base
@@ -100,3 +100,64 @@ class PatentInsurancePolicy(Base):
     insurer: Mapped[str | None] = mapped_column(String(200))
     premium_yuan: Mapped[int] = mapped_column(Integer)
     start_date: Mapped[date] = mapped_column(Date)
+
+
+# The road from an entitlement to a payment (免申即享): a case per payment key, its timeline,
+# and the payment row whose UNIQUE(payment_key) makes the database refuse a second approval.
+
+
+class PolicyCase(Base):
+    """One entitlement on its way to payment, keyed by the engine's ``payment_key`` (rule +
+    object; yearly rules carry the year in the object, e.g. ``P2.7-a:ZY2019-001@2019``)."""
+
+    __tablename__ = "policy_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_key: Mapped[str] = mapped_column(String(200), index=True)
+    entitlement_id: Mapped[str] = mapped_column(String(240))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    clause: Mapped[str] = mapped_column(String(32))
+    object_label: Mapped[str] = mapped_column(String(500))
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    holder_name: Mapped[str] = mapped_column(String(300))
+    region_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    amount_yuan: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    notice_until: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PolicyCaseStep(Base):
+    """One step of a case's timeline: who did what, when, from which status to which, why."""
+
+    __tablename__ = "policy_case_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("policy_cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PolicyPayment(Base):
+    """An approved (then paid) amount. UNIQUE(payment_key): a key is approved once, ever."""
+
+    __tablename__ = "policy_payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_key: Mapped[str] = mapped_column(String(200), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("policy_cases.id"), unique=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    amount_yuan: Mapped[int] = mapped_column(Integer)
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    approved_by: Mapped[str] = mapped_column(String(64))
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paid_by: Mapped[str | None] = mapped_column(String(64))
+    reference: Mapped[str | None] = mapped_column(String(100))

@@ -17,7 +17,7 @@ KindPath = Literal["trademarks", "copyrights", "plant-varieties", "gis"]
 Words = Annotated[str | None, Query(description="名称或登记号中的文字")]
 Category = Annotated[str | None, Query(description="类别（商标类型、著作权类别、地理标志类型）")]
 Region = Annotated[str | None, Query(description="权利人所在行政区划代码")]
-Holder = Annotated[int | None, Query(ge=1, description="权利人ID")]
+Holder = Annotated[int | None, Query(ge=1, le=2_147_483_647, description="权利人ID")]
 Page = Annotated[int, Query(ge=1, le=100000)]
 PerPage = Annotated[int, Query(ge=1, le=200)]
 
@@ -26,7 +26,7 @@ def _year(value: str | None) -> int | None:
     # The page's form always sends ``year=``: empty means any year.
     if value is None or not value.strip():
         return None
-    if not value.strip().isdigit():
+    if not (value.strip().isascii() and value.strip().isdigit()):
         from ipcity.errors import ValidationFailed
 
         raise ValidationFailed("年份应为四位数字，收到：{value}", value=value)

@@ -63,7 +63,9 @@ KINDS = ("patents", "trademarks", "copyrights", "plant-varieties", "gis", "holde
 # registry's assets come from city-level exports (P2.8) and are imported by the city.
 SCOPED_KINDS = frozenset({"holders", "population"})
 ERROR_PREVIEW = 200
-STAGE_LABELS = {"compare": "比对/compare", "write": "写入/write"}
+# The writers' English stage names, shown as this module names its own stages (one progress
+# bar per stage: "compare" must not open a second bar beside "比对/compare").
+STAGE_LABELS = {"compare": "比对/compare"}
 
 
 def _noop(_stage: str, _done: int, _total: int) -> None:

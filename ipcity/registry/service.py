@@ -448,18 +448,12 @@ def get_holder(session: Session, actor: Actor, holder_id: int) -> HolderDetail:
         .group_by(year, Patent.patent_type)
     ):
         by_year.setdefault(int(y), {})[ptype or "unknown"] = n
-    today = date.today()
-    in_force = 0
-    patents = session.scalars(
-        select(Patent).where(
-            Patent.id.in_(owned), Patent.patent_type == "invention", Patent.grant_date.is_not(None)
-        )
-    ).all()
-    for patent in patents:
-        if in_force_on(
-            patent.patent_type, patent.filing_date, [(e.status, e.date) for e in patent.status_events], today
-        ):
-            in_force += 1
+    # From the status history, as the search's "in force" filter counts (one query): many
+    # exports say a right is granted (有效/授权) without giving its grant date.
+    in_force_ids, _ = _patent_filters(
+        session, PatentQuery(holder_id=holder_id, patent_type="invention", status="in_force")
+    )
+    in_force = session.scalar(select(func.count()).select_from(in_force_ids.subquery())) or 0
     private = may_see_private(actor, holder.id, holder.region_code)
 
     def count(model: Any) -> int:

@@ -46,6 +46,7 @@ AREA_ROUTERS = (
     "ipcity.places.routes",
     "ipcity.indicators.routes",
     "ipcity.policy.routes",
+    "ipcity.policy.workflow_routes",
 )
 
 

@@ -169,7 +169,20 @@ def test_get_holder_portfolio(registry: Session) -> None:
     # Co-owned patents count for every holder.
     iflytek = get_holder(registry, PUBLIC, holder_named(registry, "科大讯飞股份有限公司").id)
     subset = list(csv.DictReader(io.StringIO(_text(shared_file("patents_cn", IFLYTEK)), newline="")))[:400]
-    assert iflytek.patents == sum(1 for c in subset if "科大讯飞股份有限公司" in c["申请人"].split("; "))
+    owned = [c for c in subset if "科大讯飞股份有限公司" in c["申请人"].split("; ")]
+    assert iflytek.patents == len(owned)
+    # Inventions in force, from the status the export gives (有效), most without a grant date
+    # in this export (an A publication marked 有效), within their 20 years.
+    in_force = [
+        c
+        for c in owned
+        if c["申请号"].startswith("CN")
+        and parse_application_number(c["申请号"]).patent_type == "invention"
+        and c["专利有效性"] == "有效"
+        and date.today() < date.fromisoformat(c["申请日"]).replace(year=int(c["申请日"][:4]) + 20)
+    ]
+    assert sum(1 for c in in_force if c["公开类型"] != "发明授权") > 0
+    assert iflytek.invention_patents_in_force == len(in_force)
     with pytest.raises(NotFound):
         get_holder(registry, PUBLIC, 10**9)
 

@@ -77,7 +77,42 @@ def world(
         upload_dir=settings.upload_dir,
         entitlement_a=entitlement_a,
         entitlement_b=entitlement_b,
+        case_a=_a_case_of(session_factory, world_ids[0], entitlement_a, "proposed"),
+        case_in_notice=_a_case_of(session_factory, world_ids[0], entitlement_a, "in_notice"),
     )
+
+
+def _a_case_of(session_factory: sessionmaker[Session], holder_id: int, entitlement_id: str, status: str) -> int:
+    """A policy case of holder A in ``status``. The real patents give holder A only an unset
+    (P2.1-e) entitlement, which is never proposed, so the case is written directly."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from ipcity.policy.models import PolicyCase
+    from ipcity.registry.models import Holder
+
+    now = datetime.now(UTC)
+    with session_factory() as session:
+        holder = session.get(Holder, holder_id)
+        assert holder is not None
+        case = PolicyCase(
+            payment_key=f"P2.1-a:TEST-{holder_id}-{status}",
+            entitlement_id=entitlement_id,
+            year=int(entitlement_id.split(":")[0]),
+            rule="P2.1-a",
+            clause="P2.1-a",
+            object_label="测试对象",
+            holder_id=holder_id,
+            holder_name=holder.name,
+            region_code=holder.region_code,
+            amount_yuan=4000,
+            status=status,
+            notice_until=date.today() + timedelta(days=7) if status == "in_notice" else None,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(case)
+        session.commit()
+        return case.id
 
 
 def _an_entitlement_of(session_factory: sessionmaker[Session], holder_id: int) -> str:

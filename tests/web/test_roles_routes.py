@@ -99,6 +99,26 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     # Explained: an entitlement of holder A (web_support.request_for passes its id).
     ("GET", "/policy/explain"): only(*OFFICERS, ENTERPRISE, public=303),
     ("GET", "/api/v1/policy/explain"): only(*OFFICERS, ENTERPRISE),
+    # From entitlement to payment: cases for users in scope (case = holder A's, proposed);
+    # proposing for the city; the confirm by holder A's enterprise or the admin. The walk
+    # changes the case, so order matters: the admin confirms through the page (303), after
+    # which every confirm that may act finds it done (409); the others get 403 / 401 first.
+    ("GET", "/policy/cases"): only(*OFFICERS, ENTERPRISE, public=303),
+    ("GET", "/api/v1/policy/cases"): only(*OFFICERS, ENTERPRISE),
+    ("POST", "/policy/cases/propose"): only(*CITY_WIDE, ok=303),
+    ("POST", "/api/v1/policy/cases/propose"): only(*CITY_WIDE),
+    ("GET", "/policy/cases/{case_id}"): only(*OFFICERS, ENTERPRISE, public=303),
+    ("GET", "/api/v1/policy/cases/{case_id}"): only(*OFFICERS, ENTERPRISE),
+    ("POST", "/policy/cases/{case_id}/{action}"): {**only(ADMIN, ENTERPRISE, ok=409), ADMIN: 303},
+    ("POST", "/api/v1/policy/cases/{case_id}/{action}"): only(ADMIN, ENTERPRISE, ok=409),
+    ("GET", "/policy/mine"): only(ENTERPRISE, public=303),
+    # The public notice (公示) is public; anyone may object to a case in notice, with a
+    # reason: the admin's objection (first in the walk) takes it out of notice, so every
+    # later one is refused (409).
+    ("GET", "/policy/notices"): everyone(),
+    ("GET", "/api/v1/policy/notices"): everyone(),
+    ("POST", "/policy/notices/{case_id}/objection"): {**everyone(409), ADMIN: 303},
+    ("POST", "/api/v1/policy/notices/{case_id}/objection"): everyone(409),
     # Corrections of a holder (A, in the county officer's county).
     ("PATCH", "/api/v1/holders/{holder_id}"): only(*OFFICERS),
     ("POST", "/holders/{holder_id}"): only(*OFFICERS, ok=303),

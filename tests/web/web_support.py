@@ -35,6 +35,8 @@ class World:
     upload_dir: Path
     entitlement_a: str  # id of an entitlement of holder A (policy)
     entitlement_b: str  # ... of holder B
+    case_a: int = 0  # a policy case of holder A, proposed (workflow), waiting for its confirm
+    case_in_notice: int = 0  # ... another, in public notice (公示), open to objections
 
 
 def iter_routes(app: Any) -> Iterator[Any]:
@@ -164,6 +166,18 @@ def _mapping(world: World, role: str) -> dict[str, Any]:
     return {"data": {"kind": "patents", "field__application_number": "申请号", "field__title": "专利名称"}}
 
 
+def _objection_form(world: World, role: str) -> dict[str, Any]:
+    return {"data": {"reason": f"异议理由{ROLES.index(role)}"}}
+
+
+def _objection_json(world: World, role: str) -> dict[str, Any]:
+    return {"json": {"reason": f"异议理由{ROLES.index(role)}"}}
+
+
+def _empty_json(world: World, role: str) -> dict[str, Any]:
+    return {"json": {}}
+
+
 # A request that does what the route is for (by role where it matters); routes not named
 # here are sent without a body.
 REQUEST_BODIES: dict[tuple[str, str], Body] = {
@@ -174,6 +188,9 @@ REQUEST_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/import/preview"): _upload,
     ("POST", "/import/{token}/mapping"): _mapping,
     ("POST", "/api/v1/imports"): _api_upload,
+    ("POST", "/api/v1/policy/cases/{case_id}/{action}"): _empty_json,
+    ("POST", "/policy/notices/{case_id}/objection"): _objection_form,
+    ("POST", "/api/v1/policy/notices/{case_id}/objection"): _objection_json,
 }
 
 
@@ -190,6 +207,8 @@ def request_for(method: str, template: str, world: World, role: str) -> tuple[st
         kind="trademarks" if "/registers/" in template else "patents",
         token=world.token,
         path="css/ipcity.css",
+        case_id=world.case_in_notice if "/notices/" in template else world.case_a,
+        action="confirm",
     )
     if template.endswith("/policy/explain"):
         path += "?" + urlencode({"id": world.entitlement_a})

@@ -30,6 +30,8 @@ from ipcity.registry.importers.values import (
 )
 from ipcity.registry.numbers import (
     application_number_and_type,
+    canonical_application_number,
+    canonical_cn_publication,
     normalize_application_number,
     parse_publication_number,
     publication_number_parts,
@@ -119,6 +121,17 @@ def _parse_publication(text: str) -> Publication | InvalidNumber:
     except InvalidNumber as exc:
         return exc
     return canonical, office, kind, grant_kind(office, kind), kind_patent_type(office, kind)
+
+
+class _CnKinds(dict[str, tuple[bool, str | None]]):
+    """CN kind code -> (is it the grant, patent type it implies)."""
+
+    def __missing__(self, kind: str) -> tuple[bool, str | None]:
+        found = self[kind] = (grant_kind("CN", kind), kind_patent_type("CN", kind))
+        return found
+
+
+_CN_KINDS = _CnKinds()
 
 
 def _parse_application(key: tuple[str, str]) -> tuple[str, str | None] | InvalidNumber:
@@ -249,11 +262,18 @@ class PatentRowParser:
         i = self._pub
         pub_text = cells[i].strip() if i >= 0 else ""
         if pub_text:
-            parsed = self._publications[pub_text]
-            if isinstance(parsed, InvalidNumber):
-                errors.append(number_error(row, header[i], pub_text, parsed))
+            # Numbers are all different: the fast path for a canonical CN number comes
+            # before the memo, which serves the numbers that need the full reader.
+            canonical = canonical_cn_publication(pub_text)
+            if canonical is not None:
+                kind = canonical[1]
+                pub = (pub_text, "CN", kind, *_CN_KINDS[kind])
             else:
-                pub = parsed
+                parsed = self._publications[pub_text]
+                if isinstance(parsed, InvalidNumber):
+                    errors.append(number_error(row, header[i], pub_text, parsed))
+                else:
+                    pub = parsed
 
         i = self._app
         raw = cells[i].strip()
@@ -268,7 +288,9 @@ class PatentRowParser:
                 c = self._country
                 errors.append(_error(row, header[c], cells[c], MSG_BAD_COUNTRY, value=cells[c].strip()))
             else:
-                number = self._applications[raw, jurisdiction]
+                number = (canonical_application_number(raw) if jurisdiction == "CN" else None) or (
+                    self._applications[raw, jurisdiction]
+                )
                 if isinstance(number, InvalidNumber):
                     errors.append(number_error(row, header[i], raw, number))
                 else:

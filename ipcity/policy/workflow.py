@@ -1,0 +1,457 @@
+"""From entitlement to payment (免申即享): the cases of the policy's money and their steps.
+
+A case is proposed from the evaluation (the holder does not apply), then::
+
+    proposed --confirm (the enterprise itself)--> confirmed
+    confirmed --county_review (county officer of the holder's county)--> county_reviewed
+    county_reviewed --city_review (city officer)--> city_reviewed
+    city_reviewed --notice (city officer; 公示 for ``notice_days``)--> in_notice
+    in_notice --object (anyone, with a reason, until the notice ends)--> objected
+    objected --dismiss (city officer, with a reason)--> in_notice
+    in_notice --approve (city officer, once the notice has ended)--> approved
+    approved --pay (city officer, with the payment reference)--> paid
+    any open status --reject (officer in scope, with a reason)--> rejected
+
+Every step checks role and region scope (:mod:`ipcity.auth.roles`), writes the case's
+timeline and the audit log in the same transaction. Approval inserts a ``policy_payments``
+row whose UNIQUE(payment_key) makes the database refuse a second approval of the same key,
+even from two transactions at once; the service checks first to say so in one sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ipcity import audit
+from ipcity.auth.roles import Actor, may_see_private, require, require_region
+from ipcity.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ipcity.policy import service
+from ipcity.policy.models import PolicyCase, PolicyCaseStep, PolicyPayment
+
+STATUSES = (
+    "proposed",
+    "confirmed",
+    "county_reviewed",
+    "city_reviewed",
+    "in_notice",
+    "objected",
+    "approved",
+    "paid",
+    "rejected",
+)
+STATUS_LABELS = {
+    "proposed": "待企业确认",
+    "confirmed": "待县区审核",
+    "county_reviewed": "待市级审核",
+    "city_reviewed": "待公示",
+    "in_notice": "公示中",
+    "objected": "公示有异议",
+    "approved": "已批准待拨付",
+    "paid": "已拨付",
+    "rejected": "未通过",
+}
+ACTION_LABELS = {
+    "propose": "生成",
+    "confirm": "企业确认",
+    "county_review": "县区审核通过",
+    "city_review": "市级审核通过",
+    "notice": "公示",
+    "object": "提出异议",
+    "dismiss": "异议不成立",
+    "approve": "批准",
+    "pay": "拨付",
+    "reject": "不予通过",
+}
+OPEN = frozenset({"proposed", "confirmed", "county_reviewed", "city_reviewed", "in_notice", "objected"})
+# action -> (permission, statuses it starts from, status it leads to)
+TRANSITIONS: dict[str, tuple[str, frozenset[str], str]] = {
+    "confirm": ("policy.confirm", frozenset({"proposed"}), "confirmed"),
+    "county_review": ("policy.county_review", frozenset({"confirmed"}), "county_reviewed"),
+    "city_review": ("policy.city_review", frozenset({"county_reviewed"}), "city_reviewed"),
+    "notice": ("policy.city_review", frozenset({"city_reviewed"}), "in_notice"),
+    "dismiss": ("policy.city_review", frozenset({"objected"}), "in_notice"),
+    "approve": ("policy.approve", frozenset({"in_notice"}), "approved"),
+    "pay": ("policy.pay", frozenset({"approved"}), "paid"),
+    "reject": ("policy.reject", OPEN, "rejected"),
+}
+ACTIONS = tuple(TRANSITIONS)
+NEEDS_REASON = frozenset({"reject", "dismiss", "object"})
+MAX_REASON = 2000
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case with its timeline and the actions the viewer may take now."""
+
+    case: PolicyCase
+    steps: list[PolicyCaseStep]
+    payment: PolicyPayment | None
+    actions: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready: the case, its steps, its payment and the allowed actions."""
+        c = self.case
+        return {
+            **case_json(c),
+            "steps": [
+                {
+                    "at": s.at.isoformat(),
+                    "actor": s.actor,
+                    "action": s.action,
+                    "from_status": s.from_status,
+                    "to_status": s.to_status,
+                    "reason": s.reason,
+                }
+                for s in self.steps
+            ],
+            "payment": None
+            if self.payment is None
+            else {
+                "approved_at": self.payment.approved_at.isoformat(),
+                "approved_by": self.payment.approved_by,
+                "paid_at": self.payment.paid_at.isoformat() if self.payment.paid_at else None,
+                "reference": self.payment.reference,
+            },
+            "actions": self.actions,
+        }
+
+
+def case_json(c: PolicyCase) -> dict[str, Any]:
+    """One case's fields, JSON-ready."""
+    return {
+        "id": c.id,
+        "payment_key": c.payment_key,
+        "entitlement_id": c.entitlement_id,
+        "year": c.year,
+        "rule": c.rule,
+        "clause": c.clause,
+        "object": c.object_label,
+        "holder_id": c.holder_id,
+        "holder": c.holder_name,
+        "region_code": c.region_code,
+        "amount": c.amount_yuan,
+        "status": c.status,
+        "notice_until": c.notice_until.isoformat() if c.notice_until else None,
+    }
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _step(
+    session: Session, actor: Actor, case: PolicyCase, action: str, to_status: str, reason: str | None
+) -> None:
+    """Move ``case`` to ``to_status``: timeline step and audit entry in the caller's transaction."""
+    before = case.status
+    case.status = to_status
+    case.updated_at = _now()
+    session.add(
+        PolicyCaseStep(
+            case_id=case.id,
+            at=case.updated_at,
+            actor=actor.username,
+            action=action,
+            from_status=before,
+            to_status=to_status,
+            reason=reason,
+        )
+    )
+    audit.record(
+        session,
+        actor.username,
+        f"policy.case.{action}",
+        "policy_case",
+        case.id,
+        {"payment_key": case.payment_key, "from": before, "to": to_status, "reason": reason},
+    )
+
+
+def _clean_reason(action: str, reason: str | None) -> str | None:
+    text = (reason or "").strip()
+    if action in NEEDS_REASON and not text:
+        raise ValidationFailed("“{action}”需要填写理由", action=ACTION_LABELS[action])
+    if len(text) > MAX_REASON:
+        raise ValidationFailed("理由不能超过 {max} 个字符，实际为 {n}", max=MAX_REASON, n=len(text))
+    return text or None
+
+
+def propose_year(session: Session, actor: Actor, year: int) -> list[PolicyCase]:
+    """Create a case for each eligible entitlement of ``year`` that has none open or paid
+    (免申即享: the holder does not apply). Idempotent; commits. Returns the new cases."""
+    require(actor, "policy.propose")
+    found = [e for e in service.entitlements(session, actor, year) if e.status == "eligible" and e.amount > 0]
+    taken = set(
+        session.scalars(
+            select(PolicyCase.payment_key).where(
+                PolicyCase.payment_key.in_({e.payment_key for e in found}) if found else False,
+                PolicyCase.status != "rejected",
+            )
+        )
+    )
+    holders = _holder_regions(session, {e.holder_id for e in found if e.holder_id is not None})
+    created: list[PolicyCase] = []
+    now = _now()
+    for e in found:
+        if e.payment_key in taken or e.holder_id is None:
+            continue
+        taken.add(e.payment_key)
+        case = PolicyCase(
+            payment_key=e.payment_key,
+            entitlement_id=e.id,
+            year=year,
+            rule=e.rule,
+            clause=e.clause,
+            object_label=e.object_label[:500],
+            holder_id=e.holder_id,
+            holder_name=e.holder[:300],
+            region_code=holders.get(e.holder_id),
+            amount_yuan=e.amount,
+            status="proposed",
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(case)
+        session.flush()
+        session.add(
+            PolicyCaseStep(
+                case_id=case.id, at=now, actor=actor.username, action="propose", to_status="proposed"
+            )
+        )
+        created.append(case)
+    audit.record(
+        session, actor.username, "policy.case.propose", "policy_year", year, {"created": len(created)}
+    )
+    session.commit()
+    return created
+
+
+def _holder_regions(session: Session, ids: set[int]) -> dict[int, str | None]:
+    # The registry's service has no bulk lookup of regions; the snapshot already read them.
+    from ipcity.registry.models import Holder
+
+    if not ids:
+        return {}
+    return {hid: code for hid, code in session.execute(select(Holder.id, Holder.region_code).where(Holder.id.in_(ids)))}
+
+
+def _get(session: Session, case_id: int, lock: bool = False) -> PolicyCase:
+    query = select(PolicyCase).where(PolicyCase.id == case_id)
+    if lock:
+        query = query.with_for_update()
+    case = session.scalar(query.execution_options(populate_existing=True))
+    if case is None:
+        raise NotFound("没有编号为 {id} 的资助案件", id=case_id)
+    return case
+
+
+def _may_read(actor: Actor, case: PolicyCase) -> bool:
+    return may_see_private(actor, case.holder_id, case.region_code)
+
+
+def allowed_actions(actor: Actor, case: PolicyCase, today: date | None = None) -> list[str]:
+    """The actions ``actor`` may take on ``case`` now (for the buttons of the case page)."""
+    out = []
+    for action, (permission, sources, _) in TRANSITIONS.items():
+        if case.status not in sources or actor.role not in _roles(permission):
+            continue
+        if not _in_scope(actor, action, case):
+            continue
+        if action == "approve" and not _notice_over(case, today):
+            continue
+        out.append(action)
+    return out
+
+
+def _roles(permission: str) -> frozenset[str]:
+    from ipcity.auth.roles import PERMISSIONS
+
+    return PERMISSIONS[permission]
+
+
+def _in_scope(actor: Actor, action: str, case: PolicyCase) -> bool:
+    if actor.role == "enterprise":
+        return actor.holder_id == case.holder_id
+    if actor.role == "county_officer":
+        # A county officer acts on its own county's cases, and only at the county stage.
+        return case.region_code == actor.region_code and (
+            action == "county_review" or (action == "reject" and case.status in {"proposed", "confirmed"})
+        )
+    return True
+
+
+def _notice_over(case: PolicyCase, today: date | None) -> bool:
+    return case.notice_until is not None and (today or date.today()) >= case.notice_until
+
+
+def act(
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    action: str,
+    reason: str | None = None,
+    *,
+    payment_reference: str | None = None,
+    notice_days: int = 7,
+    today: date | None = None,
+) -> PolicyCase:
+    """Take ``action`` on a case (see the module's diagram); commits. Refusals: 401/403 for
+    role and scope, 409 for the wrong status or a key already approved, 400 without reason."""
+    if action not in TRANSITIONS:
+        raise ValidationFailed("未知操作“{action}”，应为 {allowed} 之一", action=action, allowed="、".join(ACTIONS))
+    permission, sources, target = TRANSITIONS[action]
+    require(actor, permission)
+    case = _get(session, case_id, lock=True)
+    if actor.role == "county_officer":
+        require_region(actor, case.region_code)
+    if not _in_scope(actor, action, case):
+        if actor.role == "enterprise":
+            raise PermissionDenied("企业账号只能确认本企业的资助项目")
+        raise PermissionDenied("县区账号只能在县区审核阶段处理本县区的资助项目")
+    if case.status not in sources:
+        raise Conflict(
+            "该项目当前状态为“{status}”，不能执行“{action}”",
+            status=STATUS_LABELS[case.status],
+            action=ACTION_LABELS[action],
+        )
+    text = _clean_reason(action, reason)
+    if action == "notice":
+        case.notice_until = (today or date.today()) + timedelta(days=notice_days)
+    elif action == "approve":
+        _approve(session, actor, case, today)
+    elif action == "pay":
+        _pay(session, actor, case, payment_reference)
+        text = text or f"支付凭证号 {(payment_reference or '').strip()}"
+    _step(session, actor, case, action, target, text)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict("项目“{key}”已批准过，同一项目不能重复批准或支付", key=case.payment_key) from exc
+    return case
+
+
+def _approve(session: Session, actor: Actor, case: PolicyCase, today: date | None) -> None:
+    if not _notice_over(case, today):
+        raise Conflict("公示期至 {until} 结束，公示期满后才能批准", until=case.notice_until)
+    if session.scalar(select(PolicyPayment.id).where(PolicyPayment.payment_key == case.payment_key)):
+        raise Conflict("项目“{key}”已批准过，同一项目不能重复批准或支付", key=case.payment_key)
+    _check_cap(session, case)
+    session.add(
+        PolicyPayment(
+            payment_key=case.payment_key,
+            case_id=case.id,
+            holder_id=case.holder_id,
+            rule=case.rule,
+            year=case.year,
+            amount_yuan=case.amount_yuan,
+            approved_at=_now(),
+            approved_by=actor.username,
+        )
+    )
+    try:
+        # The UNIQUE(payment_key) index decides between two concurrent approvals: the second
+        # waits for the first to commit, then fails here.
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict("项目“{key}”已批准过，同一项目不能重复批准或支付", key=case.payment_key) from exc
+
+
+def _check_cap(session: Session, case: PolicyCase) -> None:
+    """The rule's cap per holder and year holds over every approved case, not one evaluation."""
+    policy = service.current_policy()
+    rule = policy.rule(case.rule)
+    cap_id = rule.limits.cap_per_holder_year if rule is not None else None
+    if cap_id is None:
+        return
+    cap = policy.parameters[cap_id].value_on(date(case.year, 12, 31))
+    if cap is None:
+        return
+    approved = session.scalar(
+        select(func.coalesce(func.sum(PolicyPayment.amount_yuan), 0)).where(
+            PolicyPayment.holder_id == case.holder_id,
+            PolicyPayment.rule == case.rule,
+            PolicyPayment.year == case.year,
+        )
+    )
+    if int(approved or 0) + case.amount_yuan > cap:
+        raise Conflict(
+            "{holder}{year}年本项已批准 {approved} 元，再批准 {amount} 元将超过上限 {cap} 元（{cap_id}）",
+            holder=case.holder_name,
+            year=case.year,
+            approved=int(approved or 0),
+            amount=case.amount_yuan,
+            cap=cap,
+            cap_id=cap_id,
+        )
+
+
+def _pay(session: Session, actor: Actor, case: PolicyCase, reference: str | None) -> None:
+    ref = (reference or "").strip()
+    if not ref or len(ref) > 100:
+        raise ValidationFailed("拨付需要填写支付凭证号（不超过100个字符）")
+    payment = session.scalar(select(PolicyPayment).where(PolicyPayment.case_id == case.id))
+    if payment is None or payment.paid_at is not None:
+        raise Conflict("项目“{key}”没有待拨付的批准记录", key=case.payment_key)
+    payment.paid_at, payment.paid_by, payment.reference = _now(), actor.username, ref
+
+
+def object_to(session: Session, actor: Actor, case_id: int, reason: str | None, today: date | None = None) -> PolicyCase:
+    """A public objection (异议) to a case in notice: anyone, with a reason, before the notice ends."""
+    case = _get(session, case_id, lock=True)
+    if case.status != "in_notice" or case.notice_until is None or (today or date.today()) > case.notice_until:
+        raise Conflict("该项目不在公示期内，不能提出异议")
+    text = _clean_reason("object", reason)
+    _step(session, actor, case, "object", "objected", text)
+    session.commit()
+    return case
+
+
+def cases(
+    session: Session, actor: Actor, status: str | None = None, year: int | None = None
+) -> list[PolicyCase]:
+    """The cases the actor may see (officers: their scope; an enterprise: its own), newest first."""
+    require(actor, "policy.case_read")
+    if status is not None and status not in STATUSES:
+        raise ValidationFailed("状态“{status}”无效，应为 {allowed} 之一", status=status, allowed="、".join(STATUSES))
+    query = select(PolicyCase).order_by(PolicyCase.year.desc(), PolicyCase.id)
+    if status:
+        query = query.where(PolicyCase.status == status)
+    if year:
+        query = query.where(PolicyCase.year == year)
+    if actor.role == "county_officer":
+        query = query.where(PolicyCase.region_code == actor.region_code)
+    elif actor.role == "enterprise":
+        query = query.where(PolicyCase.holder_id == (actor.holder_id if actor.holder_id is not None else -1))
+    return list(session.scalars(query))
+
+
+def case_view(session: Session, actor: Actor, case_id: int, today: date | None = None) -> CaseView:
+    """One case with its timeline, payment and the actions the actor may take."""
+    require(actor, "policy.case_read")
+    case = _get(session, case_id)
+    if not _may_read(actor, case):
+        raise NotFound("没有编号为 {id} 的资助案件", id=case_id)
+    steps = list(
+        session.scalars(select(PolicyCaseStep).where(PolicyCaseStep.case_id == case.id).order_by(PolicyCaseStep.id))
+    )
+    payment = session.scalar(select(PolicyPayment).where(PolicyPayment.case_id == case.id))
+    return CaseView(case, steps, payment, allowed_actions(actor, case, today))
+
+
+def notices(session: Session, today: date | None = None) -> list[PolicyCase]:
+    """The public notice (公示): cases in notice or under objection. Public: holder, item, amount."""
+    return list(
+        session.scalars(
+            select(PolicyCase)
+            .where(PolicyCase.status.in_(("in_notice", "objected")))
+            .order_by(PolicyCase.notice_until, PolicyCase.id)
+        )
+    )

@@ -1,0 +1,223 @@
+"""From entitlement to payment: case lists and pages with their timeline and allowed actions,
+the public notice (公示) with objections, the enterprise's own cases; the JSON API calls the
+same services (:mod:`ipcity.policy.workflow`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from ipcity.auth.roles import require
+from ipcity.policy import service, workflow
+from ipcity.web.deps import CurrentActor, SessionDep, SettingsDep, render
+
+router = APIRouter()
+
+Action = Literal["confirm", "county_review", "city_review", "notice", "dismiss", "approve", "pay", "reject"]
+CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="案件编号")]
+StatusQ = Annotated[str | None, Query(max_length=24, description="状态，如 proposed、in_notice")]
+YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度")]
+ReasonF = Annotated[str | None, Form(max_length=workflow.MAX_REASON)]
+ReferenceF = Annotated[str | None, Form(max_length=100)]
+
+
+class ActionIn(BaseModel):
+    """The body of an action: a reason (required to reject or dismiss), a payment reference (pay)."""
+
+    reason: str | None = Field(None, max_length=workflow.MAX_REASON)
+    payment_reference: str | None = Field(None, max_length=100)
+
+
+class ObjectionIn(BaseModel):
+    """A public objection: its reason (required)."""
+
+    reason: str | None = Field(None, max_length=workflow.MAX_REASON)
+
+
+def _public_notice_json(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "year": c.year,
+        "rule": c.rule,
+        "clause": c.clause,
+        "holder": c.holder_name,
+        "object": c.object_label,
+        "amount": c.amount_yuan,
+        "status": c.status,
+        "notice_until": c.notice_until.isoformat() if c.notice_until else None,
+    }
+
+
+# JSON API --------------------------------------------------------------------------------
+
+
+@router.get("/api/v1/policy/cases", tags=["policy"], summary="资助案件 / policy cases")
+def api_cases(
+    session: SessionDep, actor: CurrentActor, status: StatusQ = None, year: YearQ = None
+) -> dict[str, Any]:
+    """The cases the user may see, by status and year."""
+    found = workflow.cases(session, actor, status, year)
+    return {"ok": True, "cases": [workflow.case_json(c) for c in found]}
+
+
+@router.post("/api/v1/policy/cases/propose", tags=["policy"], summary="按年度生成案件 / propose a year")
+def api_propose(session: SessionDep, actor: CurrentActor, year: YearQ = None) -> dict[str, Any]:
+    """Create a case for every eligible entitlement of the year that has none (免申即享)."""
+    created = workflow.propose_year(session, actor, year or service.default_year())
+    return {"ok": True, "created": [workflow.case_json(c) for c in created]}
+
+
+@router.get("/api/v1/policy/cases/{case_id}", tags=["policy"], summary="一个案件 / one case")
+def api_case(session: SessionDep, actor: CurrentActor, case_id: CaseId) -> dict[str, Any]:
+    """One case with its timeline, payment and the actions allowed to the user."""
+    return {"ok": True, **workflow.case_view(session, actor, case_id).to_json()}
+
+
+@router.post("/api/v1/policy/cases/{case_id}/{action}", tags=["policy"], summary="案件操作 / act on a case")
+def api_act(
+    session: SessionDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    case_id: CaseId,
+    action: Action,
+    body: ActionIn | None = None,
+) -> dict[str, Any]:
+    """Confirm, review, put on notice, dismiss an objection, approve, pay or reject."""
+    body = body or ActionIn()
+    case = workflow.act(
+        session,
+        actor,
+        case_id,
+        action,
+        body.reason,
+        payment_reference=body.payment_reference,
+        notice_days=settings.policy_notice_days,
+    )
+    return {"ok": True, **workflow.case_json(case)}
+
+
+@router.get("/api/v1/policy/notices", tags=["policy"], summary="公示 / public notice")
+def api_notices(session: SessionDep) -> dict[str, Any]:
+    """The cases in public notice (公示): holder, item, amount, end of notice."""
+    return {"ok": True, "notices": [_public_notice_json(c) for c in workflow.notices(session)]}
+
+
+@router.post(
+    "/api/v1/policy/notices/{case_id}/objection", tags=["policy"], summary="提出异议 / object to a case"
+)
+def api_object(
+    session: SessionDep, actor: CurrentActor, case_id: CaseId, body: ObjectionIn | None = None
+) -> dict[str, Any]:
+    """Anyone may object to a case in notice, with a reason."""
+    case = workflow.object_to(session, actor, case_id, (body or ObjectionIn()).reason)
+    return {"ok": True, **_public_notice_json(case)}
+
+
+# Pages -----------------------------------------------------------------------------------
+
+
+@router.get("/policy/cases", include_in_schema=False)
+def cases_page(
+    request: Request, session: SessionDep, actor: CurrentActor, status: StatusQ = None, year: YearQ = None
+) -> Response:
+    """The cases per status (officers: their scope; an enterprise: its own)."""
+    found = workflow.cases(session, actor, status, year)
+    counts: dict[str, int] = {}
+    for c in workflow.cases(session, actor, None, year):
+        counts[c.status] = counts.get(c.status, 0) + 1
+    return render(
+        request,
+        "policy/cases.html",
+        {
+            "cases": found,
+            "status": status,
+            "year": year,
+            "counts": counts,
+            "statuses": workflow.STATUSES,
+            "labels": workflow.STATUS_LABELS,
+            "default_year": service.default_year(),
+        },
+    )
+
+
+@router.post("/policy/cases/propose", include_in_schema=False)
+def propose_form(
+    session: SessionDep, actor: CurrentActor, year: Annotated[int | None, Form(ge=1985, le=2100)] = None
+) -> Response:
+    """Create the year's cases, then show the proposed ones."""
+    chosen = year or service.default_year()
+    workflow.propose_year(session, actor, chosen)
+    return RedirectResponse(f"/policy/cases?status=proposed&year={chosen}", status_code=303)
+
+
+@router.get("/policy/cases/{case_id}", include_in_schema=False)
+def case_page(request: Request, session: SessionDep, actor: CurrentActor, case_id: CaseId) -> Response:
+    """One case: its data, timeline and the buttons allowed to the user."""
+    view = workflow.case_view(session, actor, case_id)
+    return render(
+        request,
+        "policy/case.html",
+        {
+            "view": view,
+            "c": view.case,
+            "labels": workflow.STATUS_LABELS,
+            "actions": workflow.ACTION_LABELS,
+            "needs_reason": workflow.NEEDS_REASON,
+        },
+    )
+
+
+@router.post("/policy/cases/{case_id}/{action}", include_in_schema=False)
+def act_form(
+    session: SessionDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    case_id: CaseId,
+    action: Action,
+    reason: ReasonF = None,
+    payment_reference: ReferenceF = None,
+) -> Response:
+    """A button of the case page."""
+    workflow.act(
+        session,
+        actor,
+        case_id,
+        action,
+        reason,
+        payment_reference=payment_reference,
+        notice_days=settings.policy_notice_days,
+    )
+    return RedirectResponse(f"/policy/cases/{case_id}", status_code=303)
+
+
+@router.get("/policy/notices", include_in_schema=False)
+def notices_page(request: Request, session: SessionDep) -> Response:
+    """The public notice (公示), with a form to object."""
+    return render(
+        request,
+        "policy/notices.html",
+        {"cases": workflow.notices(session), "labels": workflow.STATUS_LABELS},
+    )
+
+
+@router.post("/policy/notices/{case_id}/objection", include_in_schema=False)
+def object_form(session: SessionDep, actor: CurrentActor, case_id: CaseId, reason: ReasonF = None) -> Response:
+    """Object to a case in notice."""
+    workflow.object_to(session, actor, case_id, reason)
+    return RedirectResponse("/policy/notices?objected=1", status_code=303)
+
+
+@router.get("/policy/mine", include_in_schema=False)
+def mine_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    """The enterprise's own cases, with the confirm button where one waits for it."""
+    require(actor, "policy.confirm")
+    found = workflow.cases(session, actor)
+    return render(
+        request,
+        "policy/mine.html",
+        {"cases": found, "labels": workflow.STATUS_LABELS},
+    )

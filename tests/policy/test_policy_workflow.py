@@ -1,0 +1,386 @@
+"""From entitlement to payment (免申即享): the whole path with real role checks, the refusals,
+the cap across applications, and "never twice" down to the database (SQLite and PostgreSQL;
+two concurrent transactions on PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from ipcity_testing import login
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipcity.audit import AuditEntry
+from ipcity.audit import verify as verify_audit
+from ipcity.auth.roles import PUBLIC, Actor
+from ipcity.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
+from ipcity.policy import workflow
+from ipcity.policy.models import PledgeLoan, PledgeLoanCost, PolicyCase, PolicyCaseStep, PolicyPayment
+from ipcity.registry.models import Holder, Patent, PatentHolder, PatentStatusEvent
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+YEAR = 2019
+AFTER_NOTICE = date.today() + timedelta(days=365)
+CITY = Actor(username="city-1", role="city_officer")
+COUNTY_A = Actor(username="county-a", role="county_officer", region_code="410611")
+COUNTY_B = Actor(username="county-b", role="county_officer", region_code="410621")
+
+
+def _holder(session: Session, name: str, region: str, tags: list[str]) -> Holder:
+    row = Holder(
+        name=name,
+        normalized_name=name,
+        kind="enterprise",
+        region_code=region,
+        tags=tags,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _patent(session: Session, number: str, holder: Holder, granted: date) -> None:
+    row = Patent(
+        application_number=number,
+        jurisdiction="CN",
+        patent_type="invention",
+        title=f"专利{number}",
+        filing_date=date(2017, 3, 1),
+        grant_date=granted,
+        first_holder_id=holder.id,
+        content_hash="x" * 32,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(row)
+    session.flush()
+    session.add(PatentHolder(patent_id=row.id, holder_id=holder.id, position=0, name_as_filed=holder.name))
+    session.add(PatentStatusEvent(patent_id=row.id, status="filed", date=date(2017, 3, 1)))
+    session.add(PatentStatusEvent(patent_id=row.id, status="granted", date=granted))
+    session.flush()
+
+
+def _loan(session: Session, holder: Holder, contract: str, interest: int) -> None:
+    loan = PledgeLoan(holder_id=holder.id, contract_number=contract, start_date=date(YEAR, 1, 1))
+    session.add(loan)
+    session.flush()
+    session.add(PledgeLoanCost(loan_id=loan.id, year=YEAR, interest_yuan=interest))
+    session.flush()
+
+
+@pytest.fixture
+def holders(session_factory: sessionmaker[Session]) -> dict[str, int]:
+    """Holder A (淇滨区, incubated) and B (浚县), each with an invention granted in 2019; A with
+    two pledge loans whose 50 % shares (150,000 + 100,000) meet the 200,000 cap."""
+    with session_factory() as session:
+        a = _holder(session, "鹤壁甲科技有限公司", "410611", ["incubated"])
+        b = _holder(session, "浚县乙农业有限公司", "410621", [])
+        _patent(session, "CN201710123456.7", a, date(YEAR, 5, 7))
+        _patent(session, "CN201810000005.0", b, date(YEAR, 6, 1))
+        _loan(session, a, "ZY2019-001", 300000)
+        _loan(session, a, "ZY2019-002", 200000)
+        session.commit()
+        return {"a": a.id, "b": b.id}
+
+
+def _enterprise(holder_id: int, name: str = "ent") -> Actor:
+    return Actor(username=name, role="enterprise", holder_id=holder_id)
+
+
+def _case(session: Session, key: str) -> PolicyCase:
+    case = session.scalar(select(PolicyCase).where(PolicyCase.payment_key == key, PolicyCase.status != "rejected"))
+    assert case is not None, key
+    return case
+
+
+def _to_notice(factory: sessionmaker[Session], case_id: int, holder_id: int, county: Actor) -> None:
+    """Confirm, county review, city review, notice: each by the role that may do it."""
+    for actor, action in (
+        (_enterprise(holder_id), "confirm"),
+        (county, "county_review"),
+        (CITY, "city_review"),
+        (CITY, "notice"),
+    ):
+        with factory() as s:
+            workflow.act(s, actor, case_id, action, notice_days=7)
+
+
+def test_the_whole_path_with_real_role_checks(session_factory: sessionmaker[Session], holders: dict[str, int]) -> None:
+    with session_factory() as s:
+        created = workflow.propose_year(s, CITY, YEAR)
+        keys = {c.payment_key for c in created}
+    assert f"P2.1-a:CN201710123456.7" in keys and "P2.1-a:CN201810000005.0" in keys
+    assert "P2.7-a:ZY2019-001@2019" in keys  # yearly rules carry the year in the key
+    # Proposing again creates nothing (idempotent).
+    with session_factory() as s:
+        assert workflow.propose_year(s, CITY, YEAR) == []
+        case_id = _case(s, "P2.1-a:CN201710123456.7").id
+
+    ent_a = _enterprise(holders["a"])
+    with session_factory() as s:
+        assert workflow.case_view(s, ent_a, case_id).actions == ["confirm"]
+    _to_notice(session_factory, case_id, holders["a"], COUNTY_A)
+    with session_factory() as s:
+        view = workflow.case_view(s, CITY, case_id)
+        assert view.case.status == "in_notice" and view.case.notice_until == date.today() + timedelta(days=7)
+        assert "approve" not in view.actions  # the notice has not ended
+        assert [c.id for c in workflow.notices(s)] == [case_id]
+        with pytest.raises(Conflict):
+            workflow.act(s, CITY, case_id, "approve")
+    # A public objection, with a reason, during the notice; dismissed by the city with one.
+    with session_factory() as s:
+        with pytest.raises(ValidationFailed):
+            workflow.object_to(s, PUBLIC, case_id, "  ")
+    with session_factory() as s:
+        assert workflow.object_to(s, PUBLIC, case_id, "该专利已转让给外地企业").status == "objected"
+    with session_factory() as s:
+        with pytest.raises(Conflict):
+            workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
+    with session_factory() as s:
+        with pytest.raises(ValidationFailed):
+            workflow.act(s, CITY, case_id, "dismiss")
+    with session_factory() as s:
+        workflow.act(s, CITY, case_id, "dismiss", "核实：转让登记在授权后，权利人仍为本市企业")
+    with session_factory() as s:
+        assert workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE).status == "approved"
+    with session_factory() as s:
+        with pytest.raises(ValidationFailed):
+            workflow.act(s, CITY, case_id, "pay")
+    with session_factory() as s:
+        assert workflow.act(s, CITY, case_id, "pay", payment_reference="HB-2020-0001").status == "paid"
+    with session_factory() as s:
+        view = workflow.case_view(s, ent_a, case_id)
+        assert view.actions == []
+        assert view.payment is not None and view.payment.reference == "HB-2020-0001"
+        assert [(st.action, st.actor, st.to_status) for st in view.steps] == [
+            ("propose", "city-1", "proposed"),
+            ("confirm", "ent", "confirmed"),
+            ("county_review", "county-a", "county_reviewed"),
+            ("city_review", "city-1", "city_reviewed"),
+            ("notice", "city-1", "in_notice"),
+            ("object", "public", "objected"),
+            ("dismiss", "city-1", "in_notice"),
+            ("approve", "city-1", "approved"),
+            ("pay", "city-1", "paid"),
+        ]
+        actions = [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.object_type == "policy_case"))]
+        assert actions == [f"policy.case.{st.action}" for st in view.steps[1:]]
+        assert verify_audit(s).ok
+        # Paid: nothing more may happen to it, and the key is not proposed again.
+        with pytest.raises(Conflict):
+            workflow.act(s, CITY, case_id, "reject", "迟到的理由")
+    with session_factory() as s:
+        assert workflow.propose_year(s, CITY, YEAR) == []
+
+
+def test_refusals_of_role_scope_and_reason(session_factory: sessionmaker[Session], holders: dict[str, int]) -> None:
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        case_a = _case(s, "P2.1-a:CN201710123456.7").id
+    refused: list[tuple[Actor, str, type[Exception]]] = [
+        (PUBLIC, "confirm", NotAuthenticated),
+        (_enterprise(holders["b"]), "confirm", PermissionDenied),  # another holder's enterprise
+        (CITY, "confirm", PermissionDenied),  # only the enterprise confirms
+        (COUNTY_A, "county_review", Conflict),  # not confirmed yet
+    ]
+    for actor, action, error in refused:
+        with session_factory() as s, pytest.raises(error):
+            workflow.act(s, actor, case_a, action)
+    with session_factory() as s, pytest.raises(PermissionDenied):
+        workflow.propose_year(s, COUNTY_A, YEAR)
+    with session_factory() as s:
+        workflow.act(s, _enterprise(holders["a"]), case_a, "confirm")
+    for actor, action, error in [
+        (COUNTY_B, "county_review", PermissionDenied),  # the wrong county
+        (CITY, "county_review", PermissionDenied),  # the county reviews first
+        (COUNTY_A, "city_review", PermissionDenied),
+        (COUNTY_A, "reject", ValidationFailed),  # no reason
+    ]:
+        with session_factory() as s, pytest.raises(error):
+            workflow.act(s, actor, case_a, action)
+    with session_factory() as s, pytest.raises(NotFound):
+        workflow.case_view(s, _enterprise(holders["b"]), case_a)
+    with session_factory() as s:
+        assert [c.id for c in workflow.cases(s, COUNTY_B)] == [
+            c.id for c in workflow.cases(s, CITY) if c.region_code == "410621"
+        ]
+        assert case_a not in {c.id for c in workflow.cases(s, COUNTY_B)}
+        steps = s.scalar(select(func.count()).select_from(PolicyCaseStep).where(PolicyCaseStep.case_id == case_a))
+        assert steps == 2  # propose, confirm: the refusals changed nothing
+    with session_factory() as s:
+        workflow.act(s, COUNTY_A, case_a, "reject", "专利权属存在争议")
+    with session_factory() as s:
+        view = workflow.case_view(s, CITY, case_a)
+        assert view.case.status == "rejected" and view.steps[-1].reason == "专利权属存在争议"
+    # A rejected key may be proposed again (a new case), never a second open one.
+    with session_factory() as s:
+        again = workflow.propose_year(s, CITY, YEAR)
+        assert [c.payment_key for c in again] == ["P2.1-a:CN201710123456.7"]
+
+
+def test_approving_the_same_key_twice_fails(session_factory: sessionmaker[Session], holders: dict[str, int]) -> None:
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        case_b = _case(s, "P2.1-a:CN201810000005.0").id
+    _to_notice(session_factory, case_b, holders["b"], COUNTY_B)
+    with session_factory() as s:
+        workflow.act(s, CITY, case_b, "approve", today=AFTER_NOTICE)
+    with session_factory() as s, pytest.raises(Conflict):
+        workflow.act(s, CITY, case_b, "approve", today=AFTER_NOTICE)
+    # A second case of the same key (as if it slipped past the checks) is refused too.
+    twin = _twin(session_factory, case_b)
+    with session_factory() as s, pytest.raises(Conflict):
+        workflow.act(s, CITY, twin, "approve", today=AFTER_NOTICE)
+    # And the database itself refuses a second payment row of the key.
+    with session_factory() as s:
+        first = s.scalar(select(PolicyPayment).where(PolicyPayment.case_id == case_b))
+        assert first is not None
+        s.add(
+            PolicyPayment(
+                payment_key=first.payment_key,
+                case_id=twin,
+                holder_id=first.holder_id,
+                rule=first.rule,
+                year=first.year,
+                amount_yuan=first.amount_yuan,
+                approved_at=NOW,
+                approved_by="sql",
+            )
+        )
+        with pytest.raises(IntegrityError):
+            s.flush()
+
+
+def _twin(factory: sessionmaker[Session], case_id: int) -> int:
+    """A second case in notice with the same payment key (written directly)."""
+    with factory() as s:
+        c = s.get(PolicyCase, case_id)
+        assert c is not None
+        twin = PolicyCase(
+            **{k: getattr(c, k) for k in ("payment_key", "entitlement_id", "year", "rule", "clause")},
+            object_label=c.object_label,
+            holder_id=c.holder_id,
+            holder_name=c.holder_name,
+            region_code=c.region_code,
+            amount_yuan=c.amount_yuan,
+            status="in_notice",
+            notice_until=date.today(),
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        s.add(twin)
+        s.commit()
+        return twin.id
+
+
+def test_concurrent_approvals_of_one_key_pay_once(
+    session_factory: sessionmaker[Session], holders: dict[str, int], is_postgres: bool
+) -> None:
+    if not is_postgres:
+        pytest.skip("SQLite serialises writers on one file lock: two concurrent write transactions need PostgreSQL")
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        case_b = _case(s, "P2.1-a:CN201810000005.0").id
+    _to_notice(session_factory, case_b, holders["b"], COUNTY_B)
+    twin = _twin(session_factory, case_b)
+    barrier = threading.Barrier(2)
+    outcomes: dict[int, str] = {}
+
+    def approve(case_id: int) -> None:
+        with session_factory() as s:
+            s.execute(select(1))  # open the connection before the race
+            barrier.wait()
+            try:
+                workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
+                outcomes[case_id] = "approved"
+            except Conflict:
+                outcomes[case_id] = "refused"
+
+    threads = [threading.Thread(target=approve, args=(cid,)) for cid in (case_b, twin)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes.values()) == ["approved", "refused"], outcomes
+    with session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(PolicyPayment)) == 1
+        assert verify_audit(s).ok
+
+
+def test_the_cap_holds_across_applications(session_factory: sessionmaker[Session], holders: dict[str, int]) -> None:
+    """P2.7-a: 200,000 per holder and year over all approved cases, not one evaluation."""
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        first, second = _case(s, "P2.7-a:ZY2019-001@2019"), _case(s, "P2.7-a:ZY2019-002@2019")
+        assert (first.amount_yuan, second.amount_yuan) == (150000, 50000)
+        ids = [first.id, second.id]
+    for case_id in ids:
+        _to_notice(session_factory, case_id, holders["a"], COUNTY_A)
+        with session_factory() as s:
+            workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
+    # A loan reported later: the evaluation gives it room (it sorts first), the approvals do not.
+    with session_factory() as s:
+        holder = s.get(Holder, holders["a"])
+        assert holder is not None
+        _loan(s, holder, "ZY2019-000", 100000)
+        s.commit()
+    with session_factory() as s:
+        late = [c for c in workflow.propose_year(s, CITY, YEAR) if c.rule == "P2.7-a"]
+        assert [(c.payment_key, c.amount_yuan) for c in late] == [("P2.7-a:ZY2019-000@2019", 50000)]
+        late_id = late[0].id
+    _to_notice(session_factory, late_id, holders["a"], COUNTY_A)
+    with session_factory() as s, pytest.raises(Conflict) as refused:
+        workflow.act(s, CITY, late_id, "approve", today=AFTER_NOTICE)
+    assert "200000" in str(refused.value.render("zh_CN"))
+
+
+def test_pages_and_api_with_real_logins(
+    client: Any, app: Any, session_factory: sessionmaker[Session], holders: dict[str, int], make_user: Any
+) -> None:
+    make_user("city_officer", "city-web")
+    make_user("enterprise", "ent-a-web", holder_id=holders["a"])
+    make_user("enterprise", "ent-b-web", holder_id=holders["b"])
+    from fastapi.testclient import TestClient
+    from ipcity_testing import csrf_of
+
+    login(client, "city-web")
+    token = csrf_of(client)
+    proposed = client.post("/policy/cases/propose", data={"year": YEAR, "csrf_token": token}, follow_redirects=False)
+    assert proposed.status_code == 303
+    listing = client.get("/policy/cases", params={"status": "proposed"})
+    assert listing.status_code == 200 and "鹤壁甲科技有限公司" in listing.text
+    with session_factory() as s:
+        case_a = _case(s, "P2.1-a:CN201710123456.7").id
+    # The enterprise of another holder may not confirm; the holder's own may, from its page.
+    other = TestClient(app)
+    login(other, "ent-b-web")
+    refused = other.post(
+        f"/api/v1/policy/cases/{case_a}/confirm", json={}, headers={"X-CSRF-Token": csrf_of(other)}
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    own = TestClient(app)
+    login(own, "ent-a-web")
+    mine = own.get("/policy/mine")
+    assert mine.status_code == 200 and f"/policy/cases/{case_a}/confirm" in mine.text
+    assert f"/policy/cases/{case_a}/confirm" in own.get(f"/policy/cases/{case_a}").text
+    done = own.post(
+        f"/policy/cases/{case_a}/confirm", data={"csrf_token": csrf_of(own)}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    page = client.get(f"/policy/cases/{case_a}")
+    assert page.status_code == 200 and "企业确认" in page.text  # the timeline
+    assert f"/policy/cases/{case_a}/reject" in page.text and f"/policy/cases/{case_a}/confirm" not in page.text
+    # A reason is required to reject: one sentence, nothing changed.
+    no_reason = client.post(f"/api/v1/policy/cases/{case_a}/reject", json={}, headers={"X-CSRF-Token": token})
+    assert no_reason.status_code == 400 and no_reason.json()["ok"] is False
+    api = client.get(f"/api/v1/policy/cases/{case_a}").json()
+    assert api["status"] == "confirmed" and api["actions"] == ["reject"]
+    # The public notice is public.
+    assert TestClient(app).get("/api/v1/policy/notices").json() == {"ok": True, "notices": []}
+    assert TestClient(app).get("/policy/notices").status_code == 200
