@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registry.import_history": frozenset({"admin", "city_officer", "county_officer"}),
     "places.edit": frozenset({"admin", "city_officer"}),
     "audit.read": frozenset({"admin", "city_officer"}),
+    # The county assessment (P4.2) is the government's internal work: officers only.
+    "indicators.assessment": frozenset({"admin", "city_officer", "county_officer"}),
     "users.manage": frozenset({"admin"}),
     # From entitlement to payment (policy/workflow.py); region and holder scope on top.
     "policy.case_read": frozenset({"admin", "city_officer", "county_officer", "enterprise"}),

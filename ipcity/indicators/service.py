@@ -240,7 +240,7 @@ class Assessment:
 def county_assessment(session: Session, actor: Actor, year: int, scheme: Scheme | None = None) -> Assessment:
     """Each county's score, rank and the reasons behind each point for ``year`` (P4.2).
     Officers only: the assessment is the government's internal work."""
-    require(actor, "registry.read_private")
+    require(actor, "indicators.assessment")
     chosen = scheme or load_scheme()
     on, before = year_end(year), year_end(year - 1)
     counties = [a for a in city_areas(session) if a.kind == "county"]

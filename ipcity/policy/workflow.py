@@ -187,14 +187,16 @@ def propose_year(session: Session, actor: Actor, year: int) -> list[PolicyCase]:
     (免申即享: the holder does not apply). Idempotent; commits. Returns the new cases."""
     require(actor, "policy.propose")
     found = [e for e in service.entitlements(session, actor, year) if e.status == "eligible" and e.amount > 0]
-    taken = set(
-        session.scalars(
-            select(PolicyCase.payment_key).where(
-                PolicyCase.payment_key.in_({e.payment_key for e in found}) if found else False,
-                PolicyCase.status != "rejected",
+    keys = sorted({e.payment_key for e in found})
+    taken: set[str] = set()
+    for start in range(0, len(keys), 500):  # chunks: databases limit the bound parameters
+        taken.update(
+            session.scalars(
+                select(PolicyCase.payment_key).where(
+                    PolicyCase.payment_key.in_(keys[start : start + 500]), PolicyCase.status != "rejected"
+                )
             )
         )
-    )
     holders = _holder_regions(session, {e.holder_id for e in found if e.holder_id is not None})
     created: list[PolicyCase] = []
     now = _now()
@@ -238,7 +240,10 @@ def _holder_regions(session: Session, ids: set[int]) -> dict[int, str | None]:
 
     if not ids:
         return {}
-    return {hid: code for hid, code in session.execute(select(Holder.id, Holder.region_code).where(Holder.id.in_(ids)))}
+    return {
+        hid: code
+        for hid, code in session.execute(select(Holder.id, Holder.region_code).where(Holder.id.in_(ids)))
+    }
 
 
 def _get(session: Session, case_id: int, lock: bool = False) -> PolicyCase:
@@ -304,7 +309,9 @@ def act(
     """Take ``action`` on a case (see the module's diagram); commits. Refusals: 401/403 for
     role and scope, 409 for the wrong status or a key already approved, 400 without reason."""
     if action not in TRANSITIONS:
-        raise ValidationFailed("未知操作“{action}”，应为 {allowed} 之一", action=action, allowed="、".join(ACTIONS))
+        raise ValidationFailed(
+            "未知操作“{action}”，应为 {allowed} 之一", action=action, allowed="、".join(ACTIONS)
+        )
     permission, sources, target = TRANSITIONS[action]
     require(actor, permission)
     case = _get(session, case_id, lock=True)
@@ -403,7 +410,9 @@ def _pay(session: Session, actor: Actor, case: PolicyCase, reference: str | None
     payment.paid_at, payment.paid_by, payment.reference = _now(), actor.username, ref
 
 
-def object_to(session: Session, actor: Actor, case_id: int, reason: str | None, today: date | None = None) -> PolicyCase:
+def object_to(
+    session: Session, actor: Actor, case_id: int, reason: str | None, today: date | None = None
+) -> PolicyCase:
     """A public objection (异议) to a case in notice: anyone, with a reason, before the notice ends."""
     case = _get(session, case_id, lock=True)
     if case.status != "in_notice" or case.notice_until is None or (today or date.today()) > case.notice_until:
@@ -420,7 +429,9 @@ def cases(
     """The cases the actor may see (officers: their scope; an enterprise: its own), newest first."""
     require(actor, "policy.case_read")
     if status is not None and status not in STATUSES:
-        raise ValidationFailed("状态“{status}”无效，应为 {allowed} 之一", status=status, allowed="、".join(STATUSES))
+        raise ValidationFailed(
+            "状态“{status}”无效，应为 {allowed} 之一", status=status, allowed="、".join(STATUSES)
+        )
     query = select(PolicyCase).order_by(PolicyCase.year.desc(), PolicyCase.id)
     if status:
         query = query.where(PolicyCase.status == status)
@@ -440,7 +451,9 @@ def case_view(session: Session, actor: Actor, case_id: int, today: date | None =
     if not _may_read(actor, case):
         raise NotFound("没有编号为 {id} 的资助案件", id=case_id)
     steps = list(
-        session.scalars(select(PolicyCaseStep).where(PolicyCaseStep.case_id == case.id).order_by(PolicyCaseStep.id))
+        session.scalars(
+            select(PolicyCaseStep).where(PolicyCaseStep.case_id == case.id).order_by(PolicyCaseStep.id)
+        )
     )
     payment = session.scalar(select(PolicyPayment).where(PolicyPayment.case_id == case.id))
     return CaseView(case, steps, payment, allowed_actions(actor, case, today))

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from ipcity.auth.roles import require
+from ipcity.errors import PermissionDenied
 from ipcity.policy import service, workflow
 from ipcity.web.deps import CurrentActor, SessionDep, SettingsDep, render
 
@@ -205,7 +206,9 @@ def notices_page(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/policy/notices/{case_id}/objection", include_in_schema=False)
-def object_form(session: SessionDep, actor: CurrentActor, case_id: CaseId, reason: ReasonF = None) -> Response:
+def object_form(
+    session: SessionDep, actor: CurrentActor, case_id: CaseId, reason: ReasonF = None
+) -> Response:
     """Object to a case in notice."""
     workflow.object_to(session, actor, case_id, reason)
     return RedirectResponse("/policy/notices?objected=1", status_code=303)
@@ -214,7 +217,9 @@ def object_form(session: SessionDep, actor: CurrentActor, case_id: CaseId, reaso
 @router.get("/policy/mine", include_in_schema=False)
 def mine_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     """The enterprise's own cases, with the confirm button where one waits for it."""
-    require(actor, "policy.confirm")
+    require(actor, "policy.case_read")
+    if actor.role != "enterprise":
+        raise PermissionDenied("该页面只对企业账号开放：官员请使用“资助案件”列表")
     found = workflow.cases(session, actor)
     return render(
         request,

@@ -268,7 +268,8 @@ def canonical_application_number(text: str) -> tuple[str, PatentType] | None:
         return None
     if length == 16:
         year = int(body[:4])
-        if not _LAST_SHORT_YEAR <= year <= _china_year():
+        # The year last read from the clock bounds the current one from below.
+        if year < _LAST_SHORT_YEAR or (year > _year_cache[1] and year > _china_year()):
             return None
         patent_type = _TYPE_BY_DIGIT.get(ord(body[4]) - 48)
     else:

@@ -148,9 +148,11 @@ def ensure_holders(
     ids: dict[str, int] = {}
     addressless: set[int] = set()
     keys = list(wanted)
-    for chunk in _chunks(keys):
+    for chunk in _chunks(keys, LOOKUP_CHUNK):
         for hid, norm, address in session.execute(
-            select(Holder.id, Holder.normalized_name, Holder.address).where(Holder.normalized_name.in_(chunk))
+            select(Holder.id, Holder.normalized_name, Holder.address).where(
+                _member_of(session, Holder.normalized_name, chunk)
+            )
         ):
             ids[norm] = hid
             if address is None:
@@ -201,6 +203,13 @@ def ensure_holders(
 # --------------------------------------------------------------------------- patents
 
 
+def _publication_keys(publications: list[PublicationRecord]) -> list[tuple[str, str, date | None]]:
+    if len(publications) == 1:  # most applications: no generator, no sort
+        only = publications[0]
+        return [(only.number, only.kind, only.date)]
+    return sorted((p.number, p.kind, p.date) for p in publications)
+
+
 def patent_content(record: PatentRecord) -> list[Any]:
     """The bibliographic content compared on re-import (the status history is compared apart)."""
     return [
@@ -216,7 +225,7 @@ def patent_content(record: PatentRecord) -> list[Any]:
         record.ipc_all,
         record.applicants,
         record.inventors,
-        sorted((p.number, p.kind, p.date) for p in record.publications),
+        _publication_keys(record.publications),
         record.pct_application_number,
         record.pct_publication_number,
         record.family,
@@ -599,9 +608,12 @@ def write_patents(
         )
         for chunk in _chunks(updates):
             session.connection().execute(statement, list(chunk))
+    publications: Table = PatentPublication.__table__  # type: ignore[assignment]
+    links: Table = PatentHolder.__table__  # type: ignore[assignment]
+    for chunk in _chunks(changed_ids, LOOKUP_CHUNK):
+        session.execute(delete(publications).where(_member_of(session, publications.c.patent_id, chunk)))
+        session.execute(delete(links).where(_member_of(session, links.c.patent_id, chunk)))
     for chunk in _chunks(changed_ids):
-        session.execute(delete(PatentPublication).where(PatentPublication.patent_id.in_(chunk)))
-        session.execute(delete(PatentHolder).where(PatentHolder.patent_id.in_(chunk)))
         if sqlite:
             session.execute(text(f"DELETE FROM patent_fts WHERE rowid IN ({','.join(map(str, chunk))})"))
         else:
@@ -628,8 +640,8 @@ def write_patents(
     # A publication number moved from one application to another by a corrected export:
     # drop the stale link first (publication numbers are unique).
     if plan.changed:
-        for chunk in _chunks(list(seen_pubs)):
-            session.execute(delete(PatentPublication).where(PatentPublication.number.in_(chunk)))
+        for chunk in _chunks(list(seen_pubs), LOOKUP_CHUNK):
+            session.execute(delete(publications).where(_member_of(session, publications.c.number, chunk)))
     event_rows: list[tuple[Any, ...]] = []
     add_event = event_rows.append
     for number, events in plan.new_events.items():

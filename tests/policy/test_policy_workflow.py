@@ -94,7 +94,9 @@ def _enterprise(holder_id: int, name: str = "ent") -> Actor:
 
 
 def _case(session: Session, key: str) -> PolicyCase:
-    case = session.scalar(select(PolicyCase).where(PolicyCase.payment_key == key, PolicyCase.status != "rejected"))
+    case = session.scalar(
+        select(PolicyCase).where(PolicyCase.payment_key == key, PolicyCase.status != "rejected")
+    )
     assert case is not None, key
     return case
 
@@ -111,11 +113,13 @@ def _to_notice(factory: sessionmaker[Session], case_id: int, holder_id: int, cou
             workflow.act(s, actor, case_id, action, notice_days=7)
 
 
-def test_the_whole_path_with_real_role_checks(session_factory: sessionmaker[Session], holders: dict[str, int]) -> None:
+def test_the_whole_path_with_real_role_checks(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
     with session_factory() as s:
         created = workflow.propose_year(s, CITY, YEAR)
         keys = {c.payment_key for c in created}
-    assert f"P2.1-a:CN201710123456.7" in keys and "P2.1-a:CN201810000005.0" in keys
+    assert "P2.1-a:CN201710123456.7" in keys and "P2.1-a:CN201810000005.0" in keys
     assert "P2.7-a:ZY2019-001@2019" in keys  # yearly rules carry the year in the key
     # Proposing again creates nothing (idempotent).
     with session_factory() as s:
@@ -134,24 +138,20 @@ def test_the_whole_path_with_real_role_checks(session_factory: sessionmaker[Sess
         with pytest.raises(Conflict):
             workflow.act(s, CITY, case_id, "approve")
     # A public objection, with a reason, during the notice; dismissed by the city with one.
-    with session_factory() as s:
-        with pytest.raises(ValidationFailed):
-            workflow.object_to(s, PUBLIC, case_id, "  ")
+    with session_factory() as s, pytest.raises(ValidationFailed):
+        workflow.object_to(s, PUBLIC, case_id, "  ")
     with session_factory() as s:
         assert workflow.object_to(s, PUBLIC, case_id, "该专利已转让给外地企业").status == "objected"
-    with session_factory() as s:
-        with pytest.raises(Conflict):
-            workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
-    with session_factory() as s:
-        with pytest.raises(ValidationFailed):
-            workflow.act(s, CITY, case_id, "dismiss")
+    with session_factory() as s, pytest.raises(Conflict):
+        workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
+    with session_factory() as s, pytest.raises(ValidationFailed):
+        workflow.act(s, CITY, case_id, "dismiss")
     with session_factory() as s:
         workflow.act(s, CITY, case_id, "dismiss", "核实：转让登记在授权后，权利人仍为本市企业")
     with session_factory() as s:
         assert workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE).status == "approved"
-    with session_factory() as s:
-        with pytest.raises(ValidationFailed):
-            workflow.act(s, CITY, case_id, "pay")
+    with session_factory() as s, pytest.raises(ValidationFailed):
+        workflow.act(s, CITY, case_id, "pay")
     with session_factory() as s:
         assert workflow.act(s, CITY, case_id, "pay", payment_reference="HB-2020-0001").status == "paid"
     with session_factory() as s:
@@ -169,7 +169,9 @@ def test_the_whole_path_with_real_role_checks(session_factory: sessionmaker[Sess
             ("approve", "city-1", "approved"),
             ("pay", "city-1", "paid"),
         ]
-        actions = [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.object_type == "policy_case"))]
+        actions = [
+            e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.object_type == "policy_case"))
+        ]
         assert actions == [f"policy.case.{st.action}" for st in view.steps[1:]]
         assert verify_audit(s).ok
         # Paid: nothing more may happen to it, and the key is not proposed again.
@@ -179,7 +181,9 @@ def test_the_whole_path_with_real_role_checks(session_factory: sessionmaker[Sess
         assert workflow.propose_year(s, CITY, YEAR) == []
 
 
-def test_refusals_of_role_scope_and_reason(session_factory: sessionmaker[Session], holders: dict[str, int]) -> None:
+def test_refusals_of_role_scope_and_reason(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
     with session_factory() as s:
         workflow.propose_year(s, CITY, YEAR)
         case_a = _case(s, "P2.1-a:CN201710123456.7").id
@@ -211,7 +215,9 @@ def test_refusals_of_role_scope_and_reason(session_factory: sessionmaker[Session
             c.id for c in workflow.cases(s, CITY) if c.region_code == "410621"
         ]
         assert case_a not in {c.id for c in workflow.cases(s, COUNTY_B)}
-        steps = s.scalar(select(func.count()).select_from(PolicyCaseStep).where(PolicyCaseStep.case_id == case_a))
+        steps = s.scalar(
+            select(func.count()).select_from(PolicyCaseStep).where(PolicyCaseStep.case_id == case_a)
+        )
         assert steps == 2  # propose, confirm: the refusals changed nothing
     with session_factory() as s:
         workflow.act(s, COUNTY_A, case_a, "reject", "专利权属存在争议")
@@ -224,7 +230,9 @@ def test_refusals_of_role_scope_and_reason(session_factory: sessionmaker[Session
         assert [c.payment_key for c in again] == ["P2.1-a:CN201710123456.7"]
 
 
-def test_approving_the_same_key_twice_fails(session_factory: sessionmaker[Session], holders: dict[str, int]) -> None:
+def test_approving_the_same_key_twice_fails(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
     with session_factory() as s:
         workflow.propose_year(s, CITY, YEAR)
         case_b = _case(s, "P2.1-a:CN201810000005.0").id
@@ -283,7 +291,9 @@ def test_concurrent_approvals_of_one_key_pay_once(
     session_factory: sessionmaker[Session], holders: dict[str, int], is_postgres: bool
 ) -> None:
     if not is_postgres:
-        pytest.skip("SQLite serialises writers on one file lock: two concurrent write transactions need PostgreSQL")
+        pytest.skip(
+            "SQLite serialises writers on one file lock: two concurrent write transactions need PostgreSQL"
+        )
     with session_factory() as s:
         workflow.propose_year(s, CITY, YEAR)
         case_b = _case(s, "P2.1-a:CN201810000005.0").id
@@ -313,7 +323,9 @@ def test_concurrent_approvals_of_one_key_pay_once(
         assert verify_audit(s).ok
 
 
-def test_the_cap_holds_across_applications(session_factory: sessionmaker[Session], holders: dict[str, int]) -> None:
+def test_the_cap_holds_across_applications(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
     """P2.7-a: 200,000 per holder and year over all approved cases, not one evaluation."""
     with session_factory() as s:
         workflow.propose_year(s, CITY, YEAR)
@@ -351,7 +363,9 @@ def test_pages_and_api_with_real_logins(
 
     login(client, "city-web")
     token = csrf_of(client)
-    proposed = client.post("/policy/cases/propose", data={"year": YEAR, "csrf_token": token}, follow_redirects=False)
+    proposed = client.post(
+        "/policy/cases/propose", data={"year": YEAR, "csrf_token": token}, follow_redirects=False
+    )
     assert proposed.status_code == 303
     listing = client.get("/policy/cases", params={"status": "proposed"})
     assert listing.status_code == 200 and "鹤壁甲科技有限公司" in listing.text
@@ -375,7 +389,9 @@ def test_pages_and_api_with_real_logins(
     assert done.status_code == 303
     page = client.get(f"/policy/cases/{case_a}")
     assert page.status_code == 200 and "企业确认" in page.text  # the timeline
-    assert f"/policy/cases/{case_a}/reject" in page.text and f"/policy/cases/{case_a}/confirm" not in page.text
+    assert (
+        f"/policy/cases/{case_a}/reject" in page.text and f"/policy/cases/{case_a}/confirm" not in page.text
+    )
     # A reason is required to reject: one sentence, nothing changed.
     no_reason = client.post(f"/api/v1/policy/cases/{case_a}/reject", json={}, headers={"X-CSRF-Token": token})
     assert no_reason.status_code == 400 and no_reason.json()["ok"] is False

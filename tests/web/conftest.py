@@ -82,7 +82,9 @@ def world(
     )
 
 
-def _a_case_of(session_factory: sessionmaker[Session], holder_id: int, entitlement_id: str, status: str) -> int:
+def _a_case_of(
+    session_factory: sessionmaker[Session], holder_id: int, entitlement_id: str, status: str
+) -> int:
     """A policy case of holder A in ``status``. The real patents give holder A only an unset
     (P2.1-e) entitlement, which is never proposed, so the case is written directly."""
     from datetime import UTC, date, datetime, timedelta

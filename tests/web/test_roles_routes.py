@@ -75,20 +75,18 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/registers/{kind}"): everyone(),
     ("GET", "/registers/{kind}/export.{fmt}"): everyone(),
     ("GET", "/api/v1/registers/{kind}"): everyone(),
-    # Indicators (P1): open figures; the county assessment for logged-in users only.
-    # NB: the enterprise user may read the county assessment today (the service asks for
-    # registry.read_private, which enterprises hold) — kept as it is, flagged for review.
+    # Indicators (P1): open figures; the county assessment (P4.2) for officers only.
     ("GET", "/indicators"): everyone(),
     ("GET", "/indicators/counties"): everyone(),
     ("GET", "/indicators/{indicator_id}"): everyone(),
     ("GET", "/indicators/{indicator_id}/records.{fmt}"): everyone(),
-    ("GET", "/indicators/assessment"): only(*OFFICERS, ENTERPRISE, public=303),
-    ("GET", "/indicators/assessment.{fmt}"): only(*OFFICERS, ENTERPRISE, public=303),
+    ("GET", "/indicators/assessment"): only(*OFFICERS, public=303),
+    ("GET", "/indicators/assessment.{fmt}"): only(*OFFICERS, public=303),
     ("GET", "/api/v1/indicators"): everyone(),
     ("GET", "/api/v1/indicators/catalogue"): everyone(),
     ("GET", "/api/v1/indicators/targets"): everyone(),
     ("GET", "/api/v1/indicators/{indicator_id}"): everyone(),
-    ("GET", "/api/v1/indicators/assessment"): only(*OFFICERS, ENTERPRISE),
+    ("GET", "/api/v1/indicators/assessment"): only(*OFFICERS),
     # The policy's money (P2.1–P2.7): rules for everyone, entitlements for users in scope.
     ("GET", "/policy"): everyone(),
     ("GET", "/policy/rules/{rule_id}"): everyone(),

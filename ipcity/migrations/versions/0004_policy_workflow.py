@@ -36,7 +36,9 @@ def upgrade() -> None:
         sa.Column("notice_until", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["holder_id"], ["holders.id"], name=op.f("fk_policy_cases_holder_id_holders")),
+        sa.ForeignKeyConstraint(
+            ["holder_id"], ["holders.id"], name=op.f("fk_policy_cases_holder_id_holders")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_policy_cases")),
     )
     with op.batch_alter_table("policy_cases", schema=None) as batch_op:
@@ -81,8 +83,12 @@ def upgrade() -> None:
         sa.Column("paid_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("paid_by", sa.String(length=64), nullable=True),
         sa.Column("reference", sa.String(length=100), nullable=True),
-        sa.ForeignKeyConstraint(["case_id"], ["policy_cases.id"], name=op.f("fk_policy_payments_case_id_policy_cases")),
-        sa.ForeignKeyConstraint(["holder_id"], ["holders.id"], name=op.f("fk_policy_payments_holder_id_holders")),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["policy_cases.id"], name=op.f("fk_policy_payments_case_id_policy_cases")
+        ),
+        sa.ForeignKeyConstraint(
+            ["holder_id"], ["holders.id"], name=op.f("fk_policy_payments_holder_id_holders")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_policy_payments")),
         sa.UniqueConstraint("case_id", name=op.f("uq_policy_payments_case_id")),
         sa.UniqueConstraint("payment_key", name=op.f("uq_policy_payments_payment_key")),

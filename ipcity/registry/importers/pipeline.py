@@ -79,6 +79,13 @@ def _paused(results: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
         yield from results
 
 
+def _parsed_rows(parse: Any, rows: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    # One generator per file (not a generator expression inside another): a row is one resume.
+    with paused_gc():
+        for row, cells in rows:
+            yield row, parse(row, cells)
+
+
 def parse_file(
     source: Path | bytes,
     filename: str,
@@ -115,4 +122,4 @@ def parse_file(
             MSG_UNKNOWN_LAYOUT, filename=filename, columns="、".join(h for h in table.header[:12] if h)
         )
     parse = chosen.parser(table.header, observed_on)
-    return ParsedFile(chosen, table.header, _paused((row, parse(row, cells)) for row, cells in table.rows))
+    return ParsedFile(chosen, table.header, _parsed_rows(parse, table.rows))

@@ -82,7 +82,9 @@ def test_csv_cut_off_mid_quote_is_refused(tmp_path: Path) -> None:
     assert caught.value.code == "invalid_file"
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n", gzip.compress(b"", mtime=0)], ids=["empty", "blank", "empty-gzip"])
+@pytest.mark.parametrize(
+    "data", [b"", b"   \n", gzip.compress(b"", mtime=0)], ids=["empty", "blank", "empty-gzip"]
+)
 def test_empty_file(data: bytes) -> None:
     with pytest.raises(InvalidFile, match="空"):
         read_table(data, "empty.csv")
