@@ -81,16 +81,34 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 class _Converted(dict[Any, Any]):
     """Value -> storage form, computed once per distinct value: an import repeats the same
-    few thousand dates (and one timestamp) over a million rows, and ``map`` over a hit is
-    a dict lookup in C."""
+    few thousand dates over a million rows, and ``map`` over a hit is a dict lookup in C.
+    Only values of the ``kept`` types are remembered: values that are equal must have the
+    same storage form (two aware datetimes of one instant in two time zones are equal, but
+    are stored with their own wall-clock times)."""
 
-    def __init__(self, convert: Any) -> None:
+    def __init__(self, convert: Any, kept: tuple[type, ...]) -> None:
         super().__init__()
         self.convert = convert
+        self.kept = kept
 
     def __missing__(self, value: Any) -> Any:
-        stored = self[value] = self.convert(value)
+        stored = self.convert(value)
+        if type(value) in self.kept:
+            self[value] = stored
         return stored
+
+
+def _repeat_cached(convert: Any) -> Any:
+    # An import stamps every row with the same datetime object: convert it once.
+    last: list[Any] = [object(), None]
+
+    def cached(v: Any) -> Any:
+        if v is last[0]:
+            return last[1]
+        last[0], last[1] = v, convert(v)
+        return last[1]
+
+    return cached
 
 
 def _timestamp(v: Any) -> Any:
@@ -99,14 +117,16 @@ def _timestamp(v: Any) -> Any:
 
 def _sqlite_value(type_: Any) -> Any:
     """A converter to the storage form SQLAlchemy's SQLite types use, or None."""
+    import datetime as dt
+
     from sqlalchemy import JSON, Boolean, Date, DateTime
 
     if isinstance(type_, DateTime):
-        return _Converted(_timestamp).__getitem__
+        return _repeat_cached(_timestamp)
     if isinstance(type_, Date):
-        return _Converted(lambda v: None if v is None else v.isoformat()).__getitem__
+        return _Converted(lambda v: None if v is None else v.isoformat(), (dt.date, type(None))).__getitem__
     if isinstance(type_, Boolean):
-        return _Converted(lambda v: None if v is None else int(v)).__getitem__
+        return _Converted(lambda v: None if v is None else int(v), (bool, type(None))).__getitem__
     if isinstance(type_, JSON):
         import json
 
@@ -148,11 +168,20 @@ def bulk_insert(
             (i, conv) for i, name in enumerate(columns) if (conv := _sqlite_value(table.c[name].type))
         ]
         if converters:
-            # Column by column: the conversions run as C loops (map over a dict lookup).
-            by_column = list(zip(*data, strict=True))
-            for i, conv in converters:
-                by_column[i] = tuple(map(conv, by_column[i]))
-            data = list(zip(*by_column, strict=True))
+            # Column by column, lazily: C loops only (itemgetter, the conversion of each value
+            # through map, zip), no Python call and no intermediate column per row.
+            convert = dict(converters)
+            data = list(
+                zip(
+                    *(
+                        map(convert[i], map(operator.itemgetter(i), data))
+                        if i in convert
+                        else map(operator.itemgetter(i), data)
+                        for i in range(len(columns))
+                    ),
+                    strict=True,
+                )
+            )
         marks = ", ".join("?" * len(columns))
         connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", data)
         return

@@ -479,10 +479,9 @@ def _patent_values(
     )
 
 
-@contextmanager
-def _indexes_built_after(session: Session, table: Any, incoming: int) -> Iterator[None]:
-    """On SQLite, for a load that at least doubles ``table``: drop its secondary
-    (non-unique) indexes for the block and build them again after it.
+class _SecondaryIndexes:
+    """On SQLite, for a load that at least doubles a table: its secondary (non-unique)
+    indexes, to drop before the load and build again after it.
 
     Building an index sorts its keys once; keeping it during the load inserts every row
     into every B-tree at a random place, which took most of the time of writing a new
@@ -490,41 +489,62 @@ def _indexes_built_after(session: Session, table: Any, incoming: int) -> Iterato
     the rebuild belong to the import's transaction, so a failure or a ``kill -9`` leaves
     the indexes as they were, and other connections never see the table without them.
     Unique indexes stay, so a duplicate is refused at its row as before. Statistics kept
-    by ``ANALYZE`` for these indexes are restored with them.
+    by ``ANALYZE`` for these indexes are restored with them. For a small load, a big
+    table or PostgreSQL there are none, and both steps do nothing.
     """
-    if incoming < REBUILD_MIN_ROWS or session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    connection = session.connection()
-    existing = connection.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar() or 0
-    indexes: list[tuple[str, str]] = [
-        (name, sql)
-        for name, sql in connection.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            (table.name,),
-        )
-        if not sql.lstrip().upper().startswith("CREATE UNIQUE")
-    ]
-    if existing > incoming or not indexes:
-        yield
-        return
-    names = [name for name, _ in indexes]
-    stats: list[Any] = []
-    if connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
-        marks = ", ".join("?" * len(names))
-        stats = [
-            tuple(row)
-            for row in connection.exec_driver_sql(
-                f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({marks})", tuple(names)
+
+    def __init__(self, session: Session, table: Any, incoming: int) -> None:
+        self.indexes: list[tuple[str, str]] = []
+        self.stats: list[Any] = []
+        self.connection = session.connection()
+        if incoming < REBUILD_MIN_ROWS or self.connection.dialect.name != "sqlite":
+            return
+        existing = self.connection.exec_driver_sql(
+            f"SELECT coalesce(max(rowid), 0) FROM {table.name}"
+        ).scalar()
+        if (existing or 0) > incoming:
+            return
+        self.indexes = [
+            (name, sql)
+            for name, sql in self.connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                (table.name,),
             )
+            if not sql.lstrip().upper().startswith("CREATE UNIQUE")
         ]
-    for name in names:
-        connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        connection.exec_driver_sql(sql)
-    if stats:
-        connection.exec_driver_sql("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
+
+    def drop(self) -> None:
+        if not self.indexes:
+            return
+        names = [name for name, _ in self.indexes]
+        if self.connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+            marks = ", ".join("?" * len(names))
+            self.stats = [
+                tuple(row)
+                for row in self.connection.exec_driver_sql(
+                    f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({marks})", tuple(names)
+                )
+            ]
+        for name in names:
+            self.connection.exec_driver_sql(f'DROP INDEX "{name}"')
+
+    def build(self) -> None:
+        for _, sql in self.indexes:
+            self.connection.exec_driver_sql(sql)
+        if self.stats:
+            self.connection.exec_driver_sql(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", self.stats
+            )
+
+
+@contextmanager
+def _indexes_built_after(session: Session, table: Any, incoming: int) -> Iterator[_SecondaryIndexes]:
+    """Drop ``table``'s secondary indexes for a big load in the block, build them after it
+    (see :class:`_SecondaryIndexes`); an error in the block leaves them to the rollback."""
+    indexes = _SecondaryIndexes(session, table, incoming)
+    indexes.drop()
+    yield indexes
+    indexes.build()
 
 
 def write_patents(
@@ -600,6 +620,30 @@ def write_patents(
                 {"_id": patent_id, **{f"_{c}": v for c, v in zip(_UPDATED_COLUMNS, values, strict=True)}}
             )
             changed_ids.append(patent_id)
+    pub_rows: list[tuple[Any, ...]] = []
+    link_rows: list[tuple[Any, ...]] = []
+    fts_rows: list[tuple[Any, ...]] = []
+    add_pub, add_link, add_fts = pub_rows.append, link_rows.append, fts_rows.append
+    seen_pubs: set[str] = set()
+    for record in itertools.chain(plan.new, (r for _, r, changed in plan.changed if changed)):
+        patent_id = ids[record.application_number]
+        for pub in record.publications:
+            if pub.number in seen_pubs:
+                continue
+            seen_pubs.add(pub.number)
+            add_pub((patent_id, pub.number, pub.kind, pub.date))
+        for position, name in enumerate(record.applicants):
+            holder = holder_of[name]
+            if holder is not None:
+                add_link((patent_id, holder, position, name))
+        add_fts((patent_id, index_text(record.title), index_text(record.abstract)))
+    event_rows: list[tuple[Any, ...]] = []
+    add_event = event_rows.append
+    for number, events in plan.new_events.items():
+        patent_id = ids[number]
+        for status, when, observed in events:
+            add_event((patent_id, status, when, observed, batch_id))
+
     if updates:
         statement = (
             update(patents)  # type: ignore[arg-type]
@@ -620,34 +664,11 @@ def write_patents(
             session.execute(text("DELETE FROM patent_fts WHERE rowid = ANY(:ids)"), {"ids": list(chunk)})
     counts.changed_ids = changed_ids
 
-    pub_rows: list[tuple[Any, ...]] = []
-    link_rows: list[tuple[Any, ...]] = []
-    fts_rows: list[tuple[Any, ...]] = []
-    add_pub, add_link, add_fts = pub_rows.append, link_rows.append, fts_rows.append
-    seen_pubs: set[str] = set()
-    for record in itertools.chain(plan.new, (r for _, r, changed in plan.changed if changed)):
-        patent_id = ids[record.application_number]
-        for pub in record.publications:
-            if pub.number in seen_pubs:
-                continue
-            seen_pubs.add(pub.number)
-            add_pub((patent_id, pub.number, pub.kind, pub.date))
-        for position, name in enumerate(record.applicants):
-            holder = holder_of[name]
-            if holder is not None:
-                add_link((patent_id, holder, position, name))
-        add_fts((patent_id, index_text(record.title), index_text(record.abstract)))
     # A publication number moved from one application to another by a corrected export:
     # drop the stale link first (publication numbers are unique).
     if plan.changed:
         for chunk in _chunks(list(seen_pubs), LOOKUP_CHUNK):
             session.execute(delete(publications).where(_member_of(session, publications.c.number, chunk)))
-    event_rows: list[tuple[Any, ...]] = []
-    add_event = event_rows.append
-    for number, events in plan.new_events.items():
-        patent_id = ids[number]
-        for status, when, observed in events:
-            add_event((patent_id, status, when, observed, batch_id))
     for table, columns, rows in (
         (PatentPublication.__table__, _PUBLICATION_COLUMNS, pub_rows),
         (PatentHolder.__table__, _LINK_COLUMNS, link_rows),

@@ -157,17 +157,23 @@ def test_a_load_that_doubles_a_table_rebuilds_its_indexes_to_the_same_database(
     schema = _schema(db)
 
     dropped: list[str] = []
-    real_drop = store._indexes_built_after
+    real_drop = store._SecondaryIndexes.drop
 
-    def spy(session: Session, table: Any, incoming: int) -> Any:
-        dropped.append(table.name)
-        return real_drop(session, table, incoming)
+    def spy(indexes: Any) -> None:
+        dropped.extend(name for name, _ in indexes.indexes)
+        real_drop(indexes)
 
-    monkeypatch.setattr(store, "_indexes_built_after", spy)
+    monkeypatch.setattr(store._SecondaryIndexes, "drop", spy)
     monkeypatch.setattr(store, "REBUILD_MIN_ROWS", 1)
     result = _import(engine, VR)
     assert result.inserted == 7805
-    assert {"patents", "patent_publications", "patent_holders", "patent_status_events"} <= set(dropped)
+    assert {
+        "ix_patents_filing_date",
+        "ix_patents_ipc_main",
+        "ix_patent_publications_patent_id",
+        "ix_patent_holders_holder_id",
+        "ix_patent_status_events_patent_date",
+    } <= set(dropped)
     assert _schema(db) == schema
     conn = sqlite3.connect(db)
     stats_after = dict(conn.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'patents'"))
@@ -217,6 +223,28 @@ def test_a_failed_load_leaves_the_indexes_as_they_were(
     assert conn.execute("SELECT count(*) FROM patents").fetchone() == (0,)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
+
+
+def test_a_failed_index_build_fails_the_import(
+    engine: Engine, database_url: str, is_postgres: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if is_postgres:
+        pytest.skip("the indexes are rebuilt on SQLite only")
+    db = Path(database_url.removeprefix("sqlite:///"))
+    schema = _schema(db)
+    real_build = store._SecondaryIndexes.build
+
+    def failing(indexes: Any) -> None:
+        if any(name.startswith("ix_patents_") for name, _ in indexes.indexes):
+            raise RuntimeError("no space left for the index")
+        real_build(indexes)
+
+    monkeypatch.setattr(store, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(store._SecondaryIndexes, "build", failing)
+    with pytest.raises(RuntimeError, match="no space left"):
+        _import(engine, VR)
+    engine.dispose()
+    assert _schema(db) == schema
 
 
 # --------------------------------------------------------------------------- collector
