@@ -571,32 +571,8 @@ def write_patents(
     for record in plan.new:
         number = record.application_number
         applicants = record.applicants
-        add_patent(
-            (
-                pid,
-                number,
-                record.jurisdiction,
-                record.patent_type,
-                record.title,
-                record.title_en,
-                record.abstract,
-                record.filing_date,
-                record.publication_date,
-                record.grant_date,
-                record.ipc_main,
-                "|".join(record.ipc_all) or None,
-                "|".join(record.inventors) or None,
-                holder_of[applicants[0]] if applicants else None,
-                record.pct_application_number,
-                record.pct_publication_number,
-                "|".join(record.family) or None,
-                record.claims_count,
-                digests[number],
-                now,
-                now,
-                is_sample,
-            )
-        )
+        first = holder_of[applicants[0]] if applicants else None
+        add_patent((pid, *_patent_values(record, digests[number], first, now), now, is_sample))
         ids[number] = pid
         pid += 1
     total = len(patent_rows)
