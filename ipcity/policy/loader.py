@@ -107,7 +107,8 @@ def _date(value: Any, file: str, line: int, key: str) -> date:
     )
 
 
-def _unknown_keys(node: MarkedDict, allowed: set[str], file: str) -> None:
+def refuse_unknown_keys(node: MarkedDict, allowed: set[str], file: str) -> None:
+    """Refuse a mapping with a key outside ``allowed``, naming the file and the line."""
     for key in node:
         if key not in allowed:
             raise _fail(
@@ -134,7 +135,7 @@ def parse_parameter(pid: str, node: Any, file: str, line: int) -> Parameter:
     """One parameter entry of the file (refuses overlapping date ranges)."""
     if not isinstance(node, MarkedDict):
         raise _fail(file, line, "{file} 第 {line} 行：参数“{name}”应为包含 clause 和 values 的映射", name=pid)
-    _unknown_keys(node, PARAMETER_KEYS, file)
+    refuse_unknown_keys(node, PARAMETER_KEYS, file)
     clause = _clause(node.get("clause"), file, node.line_of("clause"))
     raw_values = node.get("values")
     if not isinstance(raw_values, MarkedList) or not raw_values:
@@ -154,7 +155,7 @@ def parse_parameter(pid: str, node: Any, file: str, line: int) -> Parameter:
                 "{file} 第 {line} 行：参数“{name}”的每个取值应有 from（日期）和 value（整数或留空）",
                 name=pid,
             )
-        _unknown_keys(item, VALUE_KEYS, file)
+        refuse_unknown_keys(item, VALUE_KEYS, file)
         start = _date(item["from"], file, item.line_of("from"), "from")
         end = (
             _date(item["until"], file, item.line_of("until"), "until")
@@ -200,7 +201,7 @@ def _limits(node: Any, parameters: dict[str, Parameter], file: str, line: int) -
         return Limits()
     if not isinstance(node, MarkedDict):
         raise _fail(file, line, "{file} 第 {line} 行：limits 应为映射")
-    _unknown_keys(node, LIMIT_KEYS, file)
+    refuse_unknown_keys(node, LIMIT_KEYS, file)
     cap = node.get("cap_per_holder_year")
     if cap is not None and cap not in parameters:
         raise _fail(
@@ -222,7 +223,7 @@ def parse_rule(node: Any, parameters: dict[str, Parameter], file: str, line: int
         raise _fail(
             file, line, "{file} 第 {line} 行：规则应为映射（id、clause、object、formula、parameters）"
         )
-    _unknown_keys(node, RULE_KEYS, file)
+    refuse_unknown_keys(node, RULE_KEYS, file)
     for key in ("id", "clause", "object", "formula"):
         if not node.get(key):
             raise _fail(file, node.line, "{file} 第 {line} 行：规则缺少字段“{key}”", key=key)
@@ -318,7 +319,7 @@ def load_policy(path: Path | str = DEFAULT_POLICY) -> Policy:
         raise _fail(file, 0, "无法读取策略文件 {file}") from exc
     if not isinstance(doc, MarkedDict):
         raise _fail(file, 1, "{file} 第 {line} 行：策略文件应为包含 parameters 和 rules 的映射")
-    _unknown_keys(doc, {"policy", "title", "city", "parameters", "rules"}, file)
+    refuse_unknown_keys(doc, {"policy", "title", "city", "parameters", "rules"}, file)
     raw_params = doc.get("parameters")
     if not isinstance(raw_params, MarkedDict):
         raise _fail(file, doc.line_of("parameters"), "{file} 第 {line} 行：缺少 parameters 映射")

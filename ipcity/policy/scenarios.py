@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcity.policy.engine import Entitlement, evaluate
-from ipcity.policy.loader import Policy, PolicyFileError, parse_parameter, shipped_policy
+from ipcity.policy.loader import Policy, PolicyFileError, parse_parameter, refuse_unknown_keys, shipped_policy
 from ipcity.policy.snapshot import (
     AwardRec,
     CertificateRec,
@@ -144,15 +144,7 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
     if node is not None and not isinstance(node, MarkedDict):
         raise _fail(file, getattr(node, "line", 0), "{file} 第 {line} 行：input 应为映射")
     if isinstance(node, MarkedDict):
-        for key in node:
-            if key not in INPUT_KEYS:
-                raise _fail(
-                    file,
-                    node.line_of(key),
-                    "{file} 第 {line} 行：未知的字段“{key}”，应为 {allowed} 之一",
-                    key=key,
-                    allowed="、".join(sorted(INPUT_KEYS)),
-                )
+        refuse_unknown_keys(node, set(INPUT_KEYS), file)
     s = reader.snapshot
     for i, h in enumerate(reader.items(node, "holders"), start=1):
         name = str(reader.need(h, "name"))
