@@ -117,7 +117,7 @@ class TierRow:
 
 @dataclass(frozen=True)
 class TrademarkRow:
-    """What the indicators need of a trademark."""
+    """What the indicators need of a trademark (``id``: its row, to list it)."""
 
     registration_number: str
     region_code: str | None
@@ -127,17 +127,28 @@ class TrademarkRow:
     expiry_date: date | None
     well_known_date: date | None
     status: str | None
+    id: int = 0
 
 
 @dataclass(frozen=True)
 class DatedRow:
-    """A record with a date and a category (copyrights, plant varieties, GI marks, PCT)."""
+    """A record with a date and a category (copyrights, plant varieties, GI marks, PCT).
+
+    ``source`` names its table (``copyright``, ``plant_variety``, ``gi``, ``pct``: a patent)
+    and ``id`` its row there, so that the records behind a count can be listed.
+    """
 
     key: str
     region_code: str | None
     zone_code: str | None
     on: date | None
     category: str = ""
+    source: str = ""
+    id: int = 0
+
+
+# One thing a count is made of, as the facts hold it (the indicator page lists these).
+Member = TrademarkRow | DatedRow | HolderCount | TierRow
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """SQL that gathers :class:`~ipcity.indicators.facts.RegistryFacts` from the registry for a
-set of dates, in few passes, and the lists of records behind a count.
+set of dates, in few passes (the lists of records behind a count are in
+:mod:`ipcity.indicators.records`).
 
 "In force" follows :mod:`ipcity.registry.legal_status` exactly: the status on a date is
 the latest event dated on or before it, ordered by date, then same-day rank (a lapse
@@ -18,16 +19,14 @@ here so that the registry's service does not grow a second idea (see docs/indica
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Date, and_, case, distinct, func, literal, or_, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from ipcity.indicators.facts import (
-    Area,
     DatedRow,
     HolderCount,
     RegistryFacts,
@@ -60,7 +59,7 @@ def filing_threshold(patent_type: str, on: date) -> date:
 
     >>> filing_threshold("invention", date(2020, 12, 31))
     datetime.date(2000, 12, 31)
-    >>> filing_threshold("invention", date(2020, 2, 29))  # filed 2000-02-29: term ends 2020-03-01
+    >>> filing_threshold("invention", date(2020, 2, 28))  # filed 2000-02-29: term ends 2020-02-29
     datetime.date(2000, 2, 28)
     """
     years = 20 if patent_type == "invention" else 10
@@ -82,7 +81,7 @@ def years_before(on: date, years: int) -> date:
         return on.replace(year=on.year - years, day=28)
 
 
-def _dates_cte(dates: Iterable[date]) -> Any:
+def dates_cte(dates: Iterable[date]) -> Any:
     rows = [
         select(
             literal(on, Date).label("on"),
@@ -95,7 +94,7 @@ def _dates_cte(dates: Iterable[date]) -> Any:
     return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("dates")
 
 
-def _intervals() -> Any:
+def status_intervals() -> Any:
     """Each status event of a CN invention patent as ``[start, stop)``: the status holds
     from its date until the next event's (NULL: still holds)."""
     event = PatentStatusEvent.__table__
@@ -111,7 +110,7 @@ def _intervals() -> Any:
     )
 
 
-def _in_force_join(stmt: Any, intervals: Any, dates: Any) -> Any:
+def in_force_join(stmt: Any, intervals: Any, dates: Any) -> Any:
     """Join intervals to dates where the patent is in force on the date."""
     return (
         stmt.join(
@@ -155,9 +154,8 @@ def gather_facts(session: Session, dates: Iterable[date]) -> RegistryFacts:
         return facts
     _patent_stock(session, facts)
     _patent_flows(session, facts)
-    _enterprises(session, facts)
-    _pct(session, facts)
-    _other_assets(session, facts)
+    for load in PARTS.values():
+        load(session, facts)
     facts.population = {
         (code, year): n
         for code, year, n in session.execute(
@@ -167,11 +165,20 @@ def gather_facts(session: Session, dates: Iterable[date]) -> RegistryFacts:
     return facts
 
 
+def gather_parts(session: Session, dates: Iterable[date], parts: Iterable[str]) -> RegistryFacts:
+    """Only the parts of the facts named (field names of :class:`RegistryFacts` that
+    :data:`PARTS` loads), for ``dates``: what a list of records needs, nothing more."""
+    facts = RegistryFacts(dates=tuple(sorted(set(dates))))
+    for part in dict.fromkeys(parts):
+        PARTS[part](session, facts)
+    return facts
+
+
 def _patent_stock(session: Session, facts: RegistryFacts) -> None:
-    dates = _dates_cte(facts.dates)
-    intervals = _intervals()
+    dates = dates_cte(facts.dates)
+    intervals = status_intervals()
     maintained = func.sum(case((Patent.grant_date < dates.c.granted_before, 1), else_=0))
-    stmt = _in_force_join(
+    stmt = in_force_join(
         select(dates.c.on, Holder.region_code, Zone.code, func.count(), maintained).select_from(intervals),
         intervals,
         dates,
@@ -191,7 +198,7 @@ def _patent_stock(session: Session, facts: RegistryFacts) -> None:
         kept.add(day, region, zone, n_maintained or 0)
         high.add(day, region, zone, n_maintained or 0)
     # Patents with a family list are few: the overseas test is done here, in Python.
-    family = _in_force_join(
+    family = in_force_join(
         select(
             dates.c.on,
             Holder.region_code,
@@ -216,7 +223,7 @@ def _patent_stock(session: Session, facts: RegistryFacts) -> None:
 
 
 def _patent_flows(session: Session, facts: RegistryFacts) -> None:
-    dates = _dates_cte(facts.dates)
+    dates = dates_cte(facts.dates)
     for name, column in (("applications", Patent.filing_date), ("grants", Patent.grant_date)):
         stmt = (
             select(dates.c.on, Patent.patent_type, Holder.region_code, Zone.code, func.count())
@@ -233,10 +240,10 @@ def _patent_flows(session: Session, facts: RegistryFacts) -> None:
 
 
 def _enterprises(session: Session, facts: RegistryFacts) -> None:
-    dates = _dates_cte(facts.dates)
-    intervals = _intervals()
+    dates = dates_cte(facts.dates)
+    intervals = status_intervals()
     count = func.count(distinct(Patent.id))
-    stmt = _in_force_join(
+    stmt = in_force_join(
         select(dates.c.on, PatentHolder.holder_id, count).select_from(intervals), intervals, dates
     )
     stmt = (
@@ -291,6 +298,7 @@ def pct_date(pct_number: str, cn_filing: date | None) -> date | None:
 def _pct(session: Session, facts: RegistryFacts) -> None:
     rows = session.execute(
         select(
+            Patent.id,
             Patent.jurisdiction,
             Patent.application_number,
             Patent.pct_application_number,
@@ -302,29 +310,32 @@ def _pct(session: Session, facts: RegistryFacts) -> None:
         .outerjoin(Zone, Zone.id == Holder.zone_id)
         .where(or_(Patent.jurisdiction == "WO", Patent.pct_application_number.is_not(None)))
     )
-    for jurisdiction, number, pct_number, filed, region, zone in rows:
+    for patent_id, jurisdiction, number, pct_number, filed, region, zone in rows:
         if jurisdiction == "WO":
             key, on = number.replace(" ", "").upper(), filed
         elif pct_number:
             key, on = pct_number.replace(" ", "").upper(), pct_date(pct_number, filed)
         else:
             continue
-        facts.pct_applications.append(DatedRow(key, region, zone, on))
+        facts.pct_applications.append(DatedRow(key, region, zone, on, jurisdiction, "pct", patent_id))
 
 
-def _other_assets(session: Session, facts: RegistryFacts) -> None:
-    def owned(model: Any, *columns: Any) -> Any:
-        return session.execute(
-            select(*columns, Holder.region_code, Zone.code)
-            .select_from(model)
-            .outerjoin(Holder, Holder.id == model.holder_id)
-            .outerjoin(Zone, Zone.id == Holder.zone_id)
-        )
+def _owned(session: Session, model: Any, *columns: Any) -> Any:
+    return session.execute(
+        select(*columns, Holder.region_code, Zone.code)
+        .select_from(model)
+        .outerjoin(Holder, Holder.id == model.holder_id)
+        .outerjoin(Zone, Zone.id == Holder.zone_id)
+    )
 
+
+def _trademarks(session: Session, facts: RegistryFacts) -> None:
     facts.trademarks = [
-        TrademarkRow(number, region, zone, mark_type, registered, expiry, well_known, status)
-        for number, mark_type, registered, expiry, well_known, status, region, zone in owned(
+        TrademarkRow(number, region, zone, mark_type, registered, expiry, well_known, status, row_id)
+        for row_id, number, mark_type, registered, expiry, well_known, status, region, zone in _owned(
+            session,
             Trademark,
+            Trademark.id,
             Trademark.registration_number,
             Trademark.mark_type,
             Trademark.registration_date,
@@ -333,23 +344,39 @@ def _other_assets(session: Session, facts: RegistryFacts) -> None:
             Trademark.status,
         )
     ]
+
+
+def _copyrights(session: Session, facts: RegistryFacts) -> None:
     facts.copyrights = [
-        DatedRow(number, region, zone, on, category)
-        for number, on, category, region, zone in owned(
-            Copyright, Copyright.registration_number, Copyright.registration_date, Copyright.category
+        DatedRow(number, region, zone, on, category, "copyright", row_id)
+        for row_id, number, on, category, region, zone in _owned(
+            session,
+            Copyright,
+            Copyright.id,
+            Copyright.registration_number,
+            Copyright.registration_date,
+            Copyright.category,
         )
     ]
+
+
+def _plant_varieties(session: Session, facts: RegistryFacts) -> None:
     facts.plant_varieties = [
-        DatedRow(number, region, zone, on)
-        for number, on, region, zone in owned(
-            PlantVariety, PlantVariety.right_number, PlantVariety.grant_date
+        DatedRow(number, region, zone, on, "", "plant_variety", row_id)
+        for row_id, number, on, region, zone in _owned(
+            session, PlantVariety, PlantVariety.id, PlantVariety.right_number, PlantVariety.grant_date
         )
     ]
+
+
+def _gi_marks(session: Session, facts: RegistryFacts) -> None:
+    # A GI without a holder counts for the region it names.
     gi_region = func.coalesce(Holder.region_code, GeographicalIndication.region_code)
     facts.gi_marks = [
-        DatedRow(number, region, zone, on)
-        for number, on, region, zone in session.execute(
+        DatedRow(number, region, zone, on, "", "gi", row_id)
+        for row_id, number, on, region, zone in session.execute(
             select(
+                GeographicalIndication.id,
                 GeographicalIndication.registration_number,
                 GeographicalIndication.registration_date,
                 gi_region,
@@ -360,6 +387,9 @@ def _other_assets(session: Session, facts: RegistryFacts) -> None:
             .where(GeographicalIndication.kind == "gi_certification_mark")
         )
     ]
+
+
+def _tiers(session: Session, facts: RegistryFacts) -> None:
     facts.tiers = [
         TierRow(holder_id, region, zone, tid, year)
         for holder_id, stored, year, region, zone in session.execute(
@@ -371,135 +401,13 @@ def _other_assets(session: Session, facts: RegistryFacts) -> None:
     ]
 
 
-# ---- the records behind a count ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PatentRecord:
-    """One patent in the list behind a count."""
-
-    id: int
-    application_number: str
-    patent_type: str | None
-    title: str
-    filing_date: date | None
-    grant_date: date | None
-    first_holder: str | None
-    region_code: str | None
-    zone_code: str | None
-
-
-def _area_condition(area: Area, holder: Any, zone: Any) -> Any:
-    if area.kind == "zone":
-        return zone.code == area.code
-    if area.kind == "city":
-        return holder.region_code.like(area.code[:4] + "%")
-    return holder.region_code == area.code
-
-
-def patent_records(
-    session: Session, area: Area, on: date, kind: str, limit: int = 100_000, offset: int = 0
-) -> tuple[int, list[PatentRecord]]:
-    """``(total, page)`` of the patents behind a patent count of ``area`` on ``on``.
-
-    ``kind``: ``invention_in_force``, ``invention_in_force_high_value``, ``applications``,
-    ``grants`` or ``applications_<type>`` / ``grants_<type>``.
-    """
-    holder, zone = aliased(Holder), aliased(Zone)
-    if kind.startswith("invention_in_force"):
-        dates = _dates_cte([on])
-        intervals = _intervals()
-        ids = _in_force_join(select(Patent.id).select_from(intervals), intervals, dates)
-        if kind.endswith("high_value"):
-            ids = ids.where(
-                or_(
-                    Patent.grant_date < dates.c.granted_before,
-                    and_(Patent.family.is_not(None), Patent.family != ""),
-                )
-            )
-    else:
-        name, _, ptype = kind.partition("_")
-        column = Patent.filing_date if name == "applications" else Patent.grant_date
-        ids = select(Patent.id).where(
-            Patent.jurisdiction == "CN", column >= date(on.year, 1, 1), column <= on
-        )
-        if ptype:
-            ids = ids.where(Patent.patent_type == ptype)
-    stmt = (
-        select(
-            Patent.id,
-            Patent.application_number,
-            Patent.patent_type,
-            Patent.title,
-            Patent.filing_date,
-            Patent.grant_date,
-            holder.name,
-            holder.region_code,
-            zone.code,
-            Patent.family,
-        )
-        .join(holder, holder.id == Patent.first_holder_id)
-        .outerjoin(zone, zone.id == holder.zone_id)
-        .where(Patent.id.in_(ids.scalar_subquery()), _area_condition(area, holder, zone))
-        .order_by(Patent.filing_date, Patent.id)
-    )
-    rows = session.execute(stmt).all()
-    if kind.endswith("high_value"):
-        cutoff = years_before(on, 10)
-        rows = [r for r in rows if (r[5] is not None and r[5] < cutoff) or overseas_family(r[9])]
-    records = [PatentRecord(*r[:9]) for r in rows]
-    return len(records), records[offset : offset + limit]
-
-
-@dataclass(frozen=True)
-class HolderRecord:
-    """One holder in the list behind an enterprise count."""
-
-    id: int
-    name: str
-    region_code: str | None
-    zone_code: str | None
-    count: int | None = None
-    detail: str | None = None
-
-
-def enterprise_records(session: Session, area: Area, on: date, minimum: int) -> list[HolderRecord]:
-    """Enterprises of ``area`` holding at least ``minimum`` invention patents in force on ``on``."""
-    facts = RegistryFacts(dates=(on,))
-    _enterprises(session, facts)
-    chosen = [
-        h
-        for h in facts.enterprise_inventions.get(on, [])
-        if h.count >= minimum and area.holds(h.region_code, h.zone_code)
-    ]
-    names = dict(
-        session.execute(
-            select(Holder.id, Holder.name).where(Holder.id.in_([h.holder_id for h in chosen]))
-        ).all()
-    )
-    return sorted(
-        (
-            HolderRecord(h.holder_id, names.get(h.holder_id, ""), h.region_code, h.zone_code, h.count)
-            for h in chosen
-        ),
-        key=lambda r: (-(r.count or 0), r.id),
-    )
-
-
-def tier_records(session: Session, area: Area, on: date, tiers: tuple[str, ...]) -> list[HolderRecord]:
-    """Enterprises of ``area`` recognised with one of ``tiers`` by the year of ``on``."""
-    facts = RegistryFacts(dates=(on,))
-    _other_assets(session, facts)
-    chosen: dict[int, TierRow] = {}
-    for t in facts.tiers:
-        wanted = t.tier in tiers and t.year <= on.year and area.holds(t.region_code, t.zone_code)
-        if wanted and (t.holder_id not in chosen or t.year < chosen[t.holder_id].year):
-            chosen[t.holder_id] = t
-    names = dict(session.execute(select(Holder.id, Holder.name).where(Holder.id.in_(list(chosen)))).all())
-    return sorted(
-        (
-            HolderRecord(hid, names.get(hid, ""), t.region_code, t.zone_code, None, f"{t.tier}:{t.year}")
-            for hid, t in chosen.items()
-        ),
-        key=lambda r: r.id,
-    )
+# The lists of the facts, each loaded by one function (by field name of RegistryFacts).
+PARTS: dict[str, Callable[[Session, RegistryFacts], None]] = {
+    "enterprise_inventions": _enterprises,
+    "pct_applications": _pct,
+    "trademarks": _trademarks,
+    "copyrights": _copyrights,
+    "plant_varieties": _plant_varieties,
+    "gi_marks": _gi_marks,
+    "tiers": _tiers,
+}

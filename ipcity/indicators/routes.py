@@ -7,6 +7,7 @@ Pages and API call the same service functions; routes never build queries.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -16,7 +17,10 @@ from fastapi.responses import Response
 from ipcity.i18n import gettext
 from ipcity.indicators import definitions, exports, service
 from ipcity.indicators.definitions import INDICATORS, Value
+from ipcity.indicators.records import CATEGORY_LABELS, RECORD_STATUS_LABELS, TIER_LABELS
 from ipcity.indicators.targets import STATUS_LABELS, load_targets
+from ipcity.registry.legal_status import PATENT_TYPE_LABELS
+from ipcity.registry.legal_status import STATUS_LABELS as PATENT_STATUS_LABELS
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 
 router = APIRouter()
@@ -48,6 +52,13 @@ COMPARISON = (
     "enterprises_with_10_invention_patents",
     "gbt29490_enterprises",
 )
+# Where a listed record is shown in full (the registers are searched by its number).
+RECORD_LINKS = {
+    "trademark": "/registers/trademarks?q=",
+    "gi": "/registers/gis?q=",
+    "copyright": "/registers/copyrights?q=",
+    "plant_variety": "/registers/plant-varieties?q=",
+}
 PALETTE = ["#0b4a8b", "#3a9e8f", "#e0a030", "#c0392b", "#7d5ba6", "#5d6d7e", "#2e86c1", "#a04000"]
 
 
@@ -179,6 +190,59 @@ def api_assessment(
             for c in result.counties
         ],
     }
+
+
+@router.get(
+    "/api/v1/indicators/{indicator_id}/records",
+    tags=["indicators"],
+    summary="构成记录 / the records behind a count",
+)
+def api_records(
+    indicator_id: IndicatorPath,
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    year: YearQ = None,
+    area: AreaQ = None,
+    page: PageQ = 1,
+    per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """The records that make an indicator's number for an area at the end of ``year``: the
+    patents, trademarks, GIs, copyrights, plant-variety rights, PCT applications or
+    enterprises (with the value counted for each) — ``total`` equals the count; a ratio or a
+    growth rate lists its numerator (``listed``). Where there is no list, ``reason`` says why."""
+    on = service.year_end(_year(session, year))
+    found = service.records(
+        session,
+        actor,
+        indicator_id,
+        area or service.DEFAULT_CITY,
+        on,
+        limit=per_page,
+        offset=(page - 1) * per_page,
+    )
+    return {
+        "indicator": found.indicator.id,
+        "listed": found.listed.id,
+        "area": found.area.code,
+        "date": on.isoformat(),
+        "shows": found.shows,
+        "total": found.total,
+        "page": page,
+        "per_page": per_page,
+        "reason": found.reason_text(locale),
+        "items": [_record_json(r, locale) for r in found.rows],
+    }
+
+
+def _record_json(record: Any, locale: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in asdict(record).items():
+        if key == "notes":
+            out[key] = exports.notes_text(record.notes, locale)
+        else:
+            out[key] = value.isoformat() if isinstance(value, date) else value
+    return out
 
 
 @router.get(
@@ -361,12 +425,13 @@ def records_export(
 ) -> Response:
     """The records behind a count, as CSV or XLSX."""
     on = service.year_end(_year(session, year))
-    _, found = service.records(session, actor, indicator_id, area or service.DEFAULT_CITY, on, limit=100_000)
-    header, rows = exports.record_rows(found, locale)
-    data = exports.table_bytes(header, rows, fmt, indicator_id)
-    return _download(
-        data, "text/csv; charset=utf-8" if fmt == "csv" else XLSX, f"{indicator_id}-{on.year}.{fmt}"
+    found = service.records(
+        session, actor, indicator_id, area or service.DEFAULT_CITY, on, limit=service.MAX_RECORDS
     )
+    header, rows = exports.record_rows(found, locale)
+    data = exports.table_bytes(header, rows, fmt, found.listed.name(locale))
+    name = f"{indicator_id}-{found.area.code}-{on.year}.{fmt}"
+    return _download(data, "text/csv; charset=utf-8" if fmt == "csv" else XLSX, name)
 
 
 @router.get("/indicators/{indicator_id}", include_in_schema=False)
@@ -402,7 +467,7 @@ def indicator_page(
                     for y in years
                 ]
     per_page = 50
-    total, found = service.records(
+    found = service.records(
         session, actor, indicator_id, area_code, on, limit=per_page, offset=(page - 1) * per_page
     )
     return render(
@@ -418,10 +483,18 @@ def indicator_page(
             "fmt": _fmt,
             "area": current,
             "chart": _line_chart(years, lines),
-            "records_total": total,
             "records": found,
+            "record_links": RECORD_LINKS,
+            "labels": {
+                "patent_types": PATENT_TYPE_LABELS,
+                "patent_status": PATENT_STATUS_LABELS,
+                "category": CATEGORY_LABELS,
+                "status": RECORD_STATUS_LABELS,
+                "tier": TIER_LABELS,
+            },
+            "notes_text": exports.notes_text,
             "page": page,
-            "pages": max(1, -(-total // per_page)),
+            "pages": max(1, -(-found.total // per_page)),
             "today": date.today(),
         },
     )

@@ -5,7 +5,7 @@ county assessment. Routes and the CLI call these; they check the role here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import NotFound, ValidationFailed
+from ipcity.i18n import gettext
 from ipcity.indicators import definitions, queries
+from ipcity.indicators import records as record_lists
 from ipcity.indicators.assessment import CountyScore, Scheme, load_scheme, score
 from ipcity.indicators.definitions import INDICATORS, Indicator, Value
 from ipcity.indicators.facts import Area, RegistryFacts
@@ -24,6 +26,9 @@ from ipcity.places.divisions import get_division
 from ipcity.registry.models import Patent
 
 DEFAULT_CITY = places.DEFAULT_CITY
+MAX_RECORDS = 100_000  # the most records one download holds
+MSG_PENDING = "该指标已列入指标体系，但数据尚未填报（{reason}），没有构成记录"
+MSG_NO_RECORDS = "该指标没有构成记录清单"
 FIRST_YEAR = 1985
 LAST_YEAR = 2100
 
@@ -162,6 +167,40 @@ def series(
     return indicator, board
 
 
+@dataclass(frozen=True)
+class RecordList:
+    """The records a number is made of, for an area on a date (one page of them).
+
+    ``shows``: ``patents``, ``assets``, ``enterprises``, ``tiers``, or ``none`` where there is
+    no list — then ``reason`` (a message id with ``params``) says why: the indicator is
+    declared, not yet filled, or does not apply to the area. ``listed`` is the indicator whose
+    records these are: the indicator itself, or a ratio's numerator (per 10,000 residents,
+    growth rate). ``date_label``: the header of the date column (a message id).
+    """
+
+    indicator: Indicator
+    listed: Indicator
+    area: Area
+    on: date
+    shows: str
+    total: int
+    rows: list[Any]
+    date_label: str | None = None
+    reason: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_numerator(self) -> bool:
+        """Whether the list is that of the indicator's numerator."""
+        return self.listed.id != self.indicator.id
+
+    def reason_text(self, locale: str = "zh_CN") -> str | None:
+        """Why there is no list, in ``locale``."""
+        # A parameter may itself be a message id (the reason data is missing).
+        params = {k: gettext(v, locale) if isinstance(v, str) else v for k, v in self.params.items()}
+        return definitions.render_message(self.reason, params, locale)
+
+
 def records(
     session: Session,
     actor: Actor,
@@ -170,25 +209,35 @@ def records(
     on: date,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[int, list[Any]]:
-    """The records a count is made of: ``(total, page)`` of patents or holders."""
+) -> RecordList:
+    """The records a count is made of, for ``area_code`` on ``on``: one page of patents,
+    assets or enterprises, with the total — the same definition as the number, so the total
+    equals the count (for a ratio or a growth rate, its numerator)."""
     require(actor, "registry.read")
     indicator = definitions.get(indicator_id)
     if indicator is None:
         raise NotFound("未找到指标：{value}", value=indicator_id)
     area = find_area(session, area_code)
-    kind = indicator.records
-    if kind is None:
-        return 0, []
-    if kind.startswith("tier:"):
-        found = queries.tier_records(session, area, on, tuple(kind[5:].split(",")))
-        return len(found), found[offset : offset + limit]
-    if kind.startswith("enterprises_"):
-        found = queries.enterprise_records(session, area, on, int(kind.split("_")[1]))
-        return len(found), found[offset : offset + limit]
-    if kind in ("trademarks", "well_known"):
-        return 0, []
-    return queries.patent_records(session, area, on, kind, limit=limit, offset=offset)
+    listed = definitions.listed_by(indicator)
+
+    def without(message: str, **params: Any) -> RecordList:
+        return RecordList(indicator, listed, area, on, "none", 0, [], reason=message, params=params)
+
+    source = listed.records
+    if isinstance(source, definitions.Pending):
+        return without(MSG_PENDING, reason=source.reason)
+    if not indicator.applies_to(area):
+        return without(definitions.MSG_NOT_FOR_AREA)
+    if isinstance(source, definitions.PatentList):
+        total, page = record_lists.patent_records(session, area, on, source.kind, limit=limit, offset=offset)
+        return RecordList(indicator, listed, area, on, "patents", total, page)
+    if isinstance(source, definitions.FactList):
+        found = record_lists.fact_records(session, source, area, on)
+        label = definitions.RECORD_DATE_LABELS.get(source.date_label) if source.shows == "assets" else None
+        return RecordList(
+            indicator, listed, area, on, source.shows, len(found), found[offset : offset + limit], label
+        )
+    return without(MSG_NO_RECORDS)
 
 
 def catalogue() -> tuple[Indicator, ...]:

@@ -39,7 +39,7 @@ def test_api_and_record_downloads(client: Any, session: Session) -> None:
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet is not None and sheet.cell(2, 1).value == "浚县大企业" and sheet.cell(2, 4).value == 12
+    assert sheet is not None and sheet.cell(2, 1).value == "浚县大企业" and sheet.cell(2, 2).value == 12
     assert client.get("/api/v1/indicators?year=1800").status_code == 400
 
 

@@ -140,14 +140,12 @@ def test_not_assessable_finance_and_holders_without_address(board: Any) -> None:
 
 def test_records_behind_a_count(session: Session) -> None:
     build(session)
-    total, rows = service.records(session, PUBLIC, "invention_patents_in_force", QIBIN, END_2018)
-    assert total == 3 and {r.region_code for r in rows} == {QIBIN}
-    total, rows = service.records(session, PUBLIC, "enterprises_with_10_invention_patents", CITY, END_2018)
-    assert total == 1 and rows[0].name == "浚县大企业" and rows[0].count == 12
-    total, rows = service.records(session, PUBLIC, "gbt29490_enterprises", CITY, END_2018)
-    assert total == 2
-    total, rows = service.records(session, PUBLIC, "high_value_invention_patents", CITY, END_2018)
-    assert total == 2
+    found = service.records(session, PUBLIC, "invention_patents_in_force", QIBIN, END_2018)
+    assert found.total == 3 and {r.region_code for r in found.rows} == {QIBIN}
+    found = service.records(session, PUBLIC, "enterprises_with_10_invention_patents", CITY, END_2018)
+    assert found.total == 1 and found.rows[0].name == "浚县大企业" and found.rows[0].count == 12
+    assert service.records(session, PUBLIC, "gbt29490_enterprises", CITY, END_2018).total == 2
+    assert service.records(session, PUBLIC, "high_value_invention_patents", CITY, END_2018).total == 2
 
 
 def test_same_day_grant_and_lapse_and_restoration(session: Session) -> None:
