@@ -10,7 +10,7 @@ VENDOR := ipcity/web/static/vendor
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: setup demo serve test test-sqlite test-postgres lint typecheck check bench clean
+.PHONY: setup demo serve test test-sqlite test-postgres lint typecheck check bench bench-policy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ bench: setup
 	$(BIN)/python bench/import_patentics.py
 	$(BIN)/python bench/entity_resolution.py
 	$(BIN)/python bench/indicators.py
+	$(BIN)/python bench/policy_openfisca.py
+
+# The policy engine against the same rules as an OpenFisca model (a quick run: HOLDERS=2000 PATENTS=20000).
+bench-policy: setup
+	$(BIN)/python bench/policy_openfisca.py --holders $(or $(HOLDERS),100000) --patents $(or $(PATENTS),1000000)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

@@ -35,11 +35,20 @@ YEARS = list(range(2015, 2025))
 STAMP = "2024-01-01 00:00:00.000000"
 
 
-def generate(patents: int, seed: int = 7) -> dict[str, list[tuple[object, ...]]]:
+# The columns of the rows generate() returns, by table (also read by bench/policy_openfisca.py).
+COLUMNS = {
+    "holders": "id, name, normalized_name, kind, region_code, zone_id, zone_explicit, tags, is_sample, created_at, updated_at",
+    "patents": "id, application_number, jurisdiction, patent_type, title, filing_date, grant_date, first_holder_id, content_hash, is_sample, created_at, updated_at",
+    "patent_holders": "id, patent_id, holder_id, position, name_as_filed",
+    "patent_status_events": "id, patent_id, status, date, date_observed",
+}
+
+
+def generate(patents: int, seed: int = 7, holder_count: int = 20_000) -> dict[str, list[tuple[object, ...]]]:
     """Rows of holders, patents and status events (plain tuples, dates as ISO text)."""
     rng = random.Random(seed)
     holders = []
-    for hid in range(1, 20_001):
+    for hid in range(1, holder_count + 1):
         r = rng.random()
         region = (
             None if r < 0.03 else ("410102" if r < 0.06 else ("410600" if r < 0.08 else rng.choice(COUNTIES)))
@@ -94,17 +103,11 @@ def load_sqlite(url: str, data: dict[str, list[tuple[object, ...]]]) -> None:
     """Write the rows into a migrated SQLite database with executemany."""
     from ipcity.db import make_engine
 
-    columns = {
-        "holders": "id, name, normalized_name, kind, region_code, zone_id, zone_explicit, tags, is_sample, created_at, updated_at",
-        "patents": "id, application_number, jurisdiction, patent_type, title, filing_date, grant_date, first_holder_id, content_hash, is_sample, created_at, updated_at",
-        "patent_holders": "id, patent_id, holder_id, position, name_as_filed",
-        "patent_status_events": "id, patent_id, status, date, date_observed",
-    }
     engine = make_engine(url)
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
-        for table, cols in columns.items():
+        for table, cols in COLUMNS.items():
             marks = ", ".join("?" for _ in cols.split(","))
             cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", data[table])
         for code in ["410600", *COUNTIES]:

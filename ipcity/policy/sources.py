@@ -1,6 +1,8 @@
 """Fill a :class:`~ipcity.policy.snapshot.Snapshot` from the database for one year: only the
 rows the rules of that year read (the year's grants, the grants N years back for P2.1-c, the
-whole invention history of the year's grantees for P2.1-b, the evidence tables).
+whole invention history of the year's grantees for P2.1-b, the evidence tables). Status
+events are read only for the grants N years back: P2.1-c is the one rule that asks whether
+a patent is in force on a date; the other patents carry no events.
 """
 
 from __future__ import annotations
@@ -54,37 +56,40 @@ def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
     """The registry data of ``year`` that the rules of ``policy`` read."""
     end = date(year, 12, 31)
     conditions = [_year_range(Patent.grant_date, year)]
-    for n in policy.values_of_input("annuity_support", "years"):
-        conditions.append((Patent.patent_type == "invention") & _year_range(Patent.grant_date, year - n))
+    annuity_years = {year - n for n in policy.values_of_input("annuity_support", "years")}
+    for past in sorted(annuity_years):
+        conditions.append((Patent.patent_type == "invention") & _year_range(Patent.grant_date, past))
     patent_ids = set(session.scalars(select(Patent.id).where(or_(*conditions))))
-    # P2.1-b: the whole invention history (any office) of the year's invention grantees.
-    grantees = set(
-        session.scalars(
-            select(PatentHolder.holder_id)
-            .join(Patent, Patent.id == PatentHolder.patent_id)
-            .where(Patent.patent_type == "invention", _year_range(Patent.grant_date, year))
-        )
+    # P2.1-b: the whole invention history (any office) of the year's invention grantees, in
+    # one statement: the grantees of a year hold much of the registry, and a query per chunk
+    # of grantees walked all their patents again for every chunk.
+    grantees = (
+        select(PatentHolder.holder_id)
+        .join(Patent, Patent.id == PatentHolder.patent_id)
+        .where(Patent.patent_type == "invention", _year_range(Patent.grant_date, year))
     )
-    for chunk in _chunks(grantees):
-        patent_ids |= set(
-            session.scalars(
-                select(PatentHolder.patent_id)
-                .join(Patent, Patent.id == PatentHolder.patent_id)
-                .where(
-                    PatentHolder.holder_id.in_(chunk),
-                    Patent.patent_type == "invention",
-                    Patent.grant_date <= end,
-                )
+    patent_ids |= set(
+        session.scalars(
+            select(PatentHolder.patent_id)
+            .join(Patent, Patent.id == PatentHolder.patent_id)
+            .where(
+                PatentHolder.holder_id.in_(grantees),
+                Patent.patent_type == "invention",
+                Patent.grant_date <= end,
             )
         )
+    )
     snapshot = Snapshot()
     holder_ids: set[int] = set()
     links: dict[int, list[tuple[int, int]]] = defaultdict(list)
     events: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
     rows: list[Any] = []
+    # Plain column rows through the session's connection (same transaction): no ORM
+    # row processing for a hundred thousand patents and their links and events.
+    connection = session.connection()
     for chunk in _chunks(patent_ids):
         rows.extend(
-            session.execute(
+            connection.execute(
                 select(
                     Patent.id,
                     Patent.application_number,
@@ -95,22 +100,27 @@ def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
                     Patent.grant_date,
                     Patent.annuities_paid_yuan,
                 ).where(Patent.id.in_(chunk))
-            )
+            ).all()
         )
-        for pid, hid, pos in session.execute(
+        for pid, hid, pos in connection.execute(
             select(PatentHolder.patent_id, PatentHolder.holder_id, PatentHolder.position).where(
                 PatentHolder.patent_id.in_(chunk)
             )
-        ):
+        ).all():
             links[pid].append((pos, hid))
             holder_ids.add(hid)
-        for pid, status, when in session.execute(
+    # Status events: only P2.1-c reads them (in force on the N-th anniversary of the grant),
+    # so only the patents granted N years back carry theirs; the others are most of the rows.
+    dated = [r.id for r in rows if r.grant_date is not None and r.grant_date.year in annuity_years]
+    for chunk in _chunks(dated):
+        for pid, status, when in connection.execute(
             select(PatentStatusEvent.patent_id, PatentStatusEvent.status, PatentStatusEvent.date).where(
                 PatentStatusEvent.patent_id.in_(chunk)
             )
-        ):
+        ).all():
             events[pid].append((status, when))
     for pid, number, ptype, juris, title, filed, granted, paid in rows:
+        held = links.get(pid, ())
         snapshot.patents.append(
             PatentRec(
                 pid,
@@ -120,8 +130,8 @@ def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
                 title or "",
                 filed,
                 granted,
-                tuple(h for _, h in sorted(links[pid])),
-                tuple(events[pid]),
+                (held[0][1],) if len(held) == 1 else tuple(h for _, h in sorted(held)),
+                tuple(events.get(pid, ())),
                 paid,
             )
         )
@@ -195,8 +205,8 @@ def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
     ):
         holder_ids |= {x.holder_id for x in group}
     for chunk in _chunks(holder_ids):
-        for h in session.execute(
+        for hid, name, region, kind in connection.execute(
             select(Holder.id, Holder.name, Holder.region_code, Holder.kind).where(Holder.id.in_(chunk))
-        ):
-            snapshot.holders[h.id] = HolderRec(h.id, h.name, h.region_code, h.kind)
+        ).all():
+            snapshot.holders[hid] = HolderRec(hid, name, region, kind)
     return snapshot
