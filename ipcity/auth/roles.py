@@ -47,6 +47,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "policy.reject": frozenset({"admin", "city_officer", "county_officer"}),
     "policy.approve": frozenset({"admin", "city_officer"}),
     "policy.pay": frozenset({"admin", "city_officer"}),
+    # The payment list of a year (policy/exports.py): officers; a county officer its own county.
+    "policy.payments_read": frozenset({"admin", "city_officer", "county_officer"}),
+    "policy.budget": frozenset({"admin", "city_officer"}),
+    "policy.budget_read": frozenset({"admin", "city_officer", "county_officer"}),
+    "policy.apply": frozenset({"enterprise"}),
 }
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ipcity.policy.formulas import AWARD_LABELS
 from ipcity.policy.loader import Policy
 from ipcity.policy.snapshot import Snapshot
 from ipcity.registry.legal_status import in_force_on
@@ -166,7 +167,7 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
             Candidate(
                 "award",
                 f"A{w.id}",
-                f"专利{w.patent_number}获奖（{w.level}）",
+                f"专利{w.patent_number}获{AWARD_LABELS.get(w.level, w.level)}",
                 (w.holder_id,),
                 w.award_date,
                 {"patent_number": w.patent_number, "level": w.level, "award_date": w.award_date.isoformat()},

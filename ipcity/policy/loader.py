@@ -65,6 +65,18 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Priority:
+    """Who goes first when a budget runs short (P2.1-f): holders carrying one of these tags."""
+
+    clause: str
+    holder_tags: tuple[str, ...]
+
+    def applies_to(self, tags: list[str] | None) -> bool:
+        """Whether a holder with ``tags`` is in the priority group."""
+        return any(t in self.holder_tags for t in tags or ())
+
+
+@dataclass(frozen=True)
 class Policy:
     """A loaded policy file."""
 
@@ -75,6 +87,7 @@ class Policy:
     rules: tuple[Rule, ...]
     file: str = ""
     rules_by_id: dict[str, Rule] = field(default_factory=dict)
+    priority: Priority | None = None
 
     def rule(self, rule_id: str) -> Rule | None:
         """The rule of an id (``None`` when the policy has none)."""
@@ -319,7 +332,7 @@ def load_policy(path: Path | str = DEFAULT_POLICY) -> Policy:
         raise _fail(file, 0, "无法读取策略文件 {file}") from exc
     if not isinstance(doc, MarkedDict):
         raise _fail(file, 1, "{file} 第 {line} 行：策略文件应为包含 parameters 和 rules 的映射")
-    refuse_unknown_keys(doc, {"policy", "title", "city", "parameters", "rules"}, file)
+    refuse_unknown_keys(doc, {"policy", "title", "city", "parameters", "rules", "priority"}, file)
     raw_params = doc.get("parameters")
     if not isinstance(raw_params, MarkedDict):
         raise _fail(file, doc.line_of("parameters"), "{file} 第 {line} 行：缺少 parameters 映射")
@@ -352,7 +365,22 @@ def load_policy(path: Path | str = DEFAULT_POLICY) -> Policy:
         rules=tuple(rules),
         file=file,
         rules_by_id={r.id: r for r in rules},
+        priority=_priority(doc.get("priority"), file, doc.line_of("priority")),
     )
+
+
+def _priority(node: Any, file: str, line: int) -> Priority | None:
+    """The ``priority`` section: ``{clause: P2.1-f, holder_tags: [孵化器在孵, 众创空间]}``."""
+    if node is None:
+        return None
+    if not isinstance(node, MarkedDict):
+        raise _fail(file, line, "{file} 第 {line} 行：priority 应为包含 clause 和 holder_tags 的映射")
+    refuse_unknown_keys(node, {"clause", "holder_tags"}, file)
+    clause = _clause(node.get("clause"), file, node.line_of("clause"))
+    tags = node.get("holder_tags")
+    if not isinstance(tags, list) or not tags or not all(isinstance(t, str) and t.strip() for t in tags):
+        raise _fail(file, node.line_of("holder_tags"), "{file} 第 {line} 行：holder_tags 应为非空的标签列表")
+    return Priority(clause=clause, holder_tags=tuple(t.strip() for t in tags))
 
 
 @cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipcity.db import Base
@@ -125,6 +125,10 @@ class PolicyCase(Base):
     amount_yuan: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(24), index=True)
     notice_until: Mapped[date | None] = mapped_column(Date)
+    # When the enterprise confirmed (免申即享) or applied: the date the budget queue orders by.
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Why an approvable case waits (budget short, P2.1-f order), as the last run of the queue said.
+    budget_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -161,3 +165,35 @@ class PolicyPayment(Base):
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     paid_by: Mapped[str | None] = mapped_column(String(64))
     reference: Mapped[str | None] = mapped_column(String(100))
+
+
+class PolicyBudget(Base):
+    """The money set aside for one item (rule) in one year. No row: no budget limit set."""
+
+    __tablename__ = "policy_budgets"
+    __table_args__ = (UniqueConstraint("year", "rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(32))
+    amount_yuan: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class PolicyEvidenceFile(Base):
+    """A file an enterprise uploaded with its application (award certificate, GB/T 29490
+    certificate, loan contract and receipts, insurance policy, PCT search report). The bytes
+    live in the database, so an application and its files commit or vanish together."""
+
+    __tablename__ = "policy_evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("policy_cases.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -27,7 +27,8 @@ def current_policy() -> Policy:
     return shipped_policy()
 
 
-def _check_year(year: int) -> None:
+def check_year(year: int) -> None:
+    """Refuse a year outside 1985–2100 in one sentence."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationFailed(
             "年度应在 {first} 到 {last} 之间，实际为 {year}", first=FIRST_YEAR, last=LAST_YEAR, year=year
@@ -37,7 +38,7 @@ def _check_year(year: int) -> None:
 def entitlements(session: Session, actor: Actor, year: int, rule: str | None = None) -> list[Entitlement]:
     """Every entitlement of ``year`` the actor may see (officers: their scope; an enterprise: its own)."""
     require(actor, "registry.read_private")
-    _check_year(year)
+    check_year(year)
     policy = current_policy()
     if rule is not None and policy.rule(rule) is None and not any(r.clause == rule for r in policy.rules):
         raise NotFound("策略中没有规则“{rule}”", rule=rule)

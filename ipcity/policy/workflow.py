@@ -1,14 +1,17 @@
 """From entitlement to payment (免申即享): the cases of the policy's money and their steps.
 
-A case is proposed from the evaluation (the holder does not apply), then::
+A case is proposed from the evaluation (the holder does not apply), or applied for by the
+enterprise with its evidence where the registry lacks the facts (:mod:`ipcity.policy.applications`),
+then::
 
-    proposed --confirm (the enterprise itself)--> confirmed
+    proposed | applied --confirm (the enterprise itself)--> confirmed
     confirmed --county_review (county officer of the holder's county)--> county_reviewed
     county_reviewed --city_review (city officer)--> city_reviewed
     city_reviewed --notice (city officer; 公示 for ``notice_days``)--> in_notice
     in_notice --object (anyone, with a reason, until the notice ends)--> objected
     objected --dismiss (city officer, with a reason)--> in_notice
-    in_notice --approve (city officer, once the notice has ended)--> approved
+    in_notice --approve (city officer, once the notice has ended, within the item's budget
+                in the order of P2.1-f: :mod:`ipcity.policy.budget`)--> approved
     approved --pay (city officer, with the payment reference)--> paid
     any open status --reject (officer in scope, with a reason)--> rejected
 
@@ -24,18 +27,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ipcity import audit
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
 from ipcity.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from ipcity.policy import service
+from ipcity.policy import budget, service
 from ipcity.policy.models import PolicyCase, PolicyCaseStep, PolicyPayment
 
 STATUSES = (
     "proposed",
+    "applied",
     "confirmed",
     "county_reviewed",
     "city_reviewed",
@@ -47,6 +51,7 @@ STATUSES = (
 )
 STATUS_LABELS = {
     "proposed": "待企业确认",
+    "applied": "已申请待确认",
     "confirmed": "待县区审核",
     "county_reviewed": "待市级审核",
     "city_reviewed": "待公示",
@@ -58,6 +63,7 @@ STATUS_LABELS = {
 }
 ACTION_LABELS = {
     "propose": "生成",
+    "apply": "企业申请",
     "confirm": "企业确认",
     "county_review": "县区审核通过",
     "city_review": "市级审核通过",
@@ -68,10 +74,12 @@ ACTION_LABELS = {
     "pay": "拨付",
     "reject": "不予通过",
 }
-OPEN = frozenset({"proposed", "confirmed", "county_reviewed", "city_reviewed", "in_notice", "objected"})
+OPEN = frozenset(
+    {"proposed", "applied", "confirmed", "county_reviewed", "city_reviewed", "in_notice", "objected"}
+)
 # action -> (permission, statuses it starts from, status it leads to)
 TRANSITIONS: dict[str, tuple[str, frozenset[str], str]] = {
-    "confirm": ("policy.confirm", frozenset({"proposed"}), "confirmed"),
+    "confirm": ("policy.confirm", frozenset({"proposed", "applied"}), "confirmed"),
     "county_review": ("policy.county_review", frozenset({"confirmed"}), "county_reviewed"),
     "city_review": ("policy.city_review", frozenset({"county_reviewed"}), "city_reviewed"),
     "notice": ("policy.city_review", frozenset({"city_reviewed"}), "in_notice"),
@@ -286,7 +294,8 @@ def _in_scope(actor: Actor, action: str, case: PolicyCase) -> bool:
     if actor.role == "county_officer":
         # A county officer acts on its own county's cases, and only at the county stage.
         return case.region_code == actor.region_code and (
-            action == "county_review" or (action == "reject" and case.status in {"proposed", "confirmed"})
+            action == "county_review"
+            or (action == "reject" and case.status in {"proposed", "applied", "confirmed"})
         )
     return True
 
@@ -328,7 +337,9 @@ def act(
             action=ACTION_LABELS[action],
         )
     text = _clean_reason(action, reason)
-    if action == "notice":
+    if action == "confirm":
+        case.confirmed_at = _now()
+    elif action == "notice":
         case.notice_until = (today or date.today()) + timedelta(days=notice_days)
     elif action == "approve":
         _approve(session, actor, case, today)
@@ -349,7 +360,10 @@ def _approve(session: Session, actor: Actor, case: PolicyCase, today: date | Non
         raise Conflict("公示期至 {until} 结束，公示期满后才能批准", until=case.notice_until)
     if session.scalar(select(PolicyPayment.id).where(PolicyPayment.payment_key == case.payment_key)):
         raise Conflict("项目“{key}”已批准过，同一项目不能重复批准或支付", key=case.payment_key)
-    _check_cap(session, case)
+    # The dishonesty list on the day of approval, the holder's cap, the item's budget and
+    # the P2.1-f order; locks the budget and holder rows so concurrent approvals queue.
+    budget.check_before_approval(session, case, today or date.today())
+    case.budget_note = None
     session.add(
         PolicyPayment(
             payment_key=case.payment_key,
@@ -371,33 +385,56 @@ def _approve(session: Session, actor: Actor, case: PolicyCase, today: date | Non
         raise Conflict("项目“{key}”已批准过，同一项目不能重复批准或支付", key=case.payment_key) from exc
 
 
-def _check_cap(session: Session, case: PolicyCase) -> None:
-    """The rule's cap per holder and year holds over every approved case, not one evaluation."""
-    policy = service.current_policy()
-    rule = policy.rule(case.rule)
-    cap_id = rule.limits.cap_per_holder_year if rule is not None else None
-    if cap_id is None:
-        return
-    cap = policy.parameters[cap_id].value_on(date(case.year, 12, 31))
-    if cap is None:
-        return
-    approved = session.scalar(
-        select(func.coalesce(func.sum(PolicyPayment.amount_yuan), 0)).where(
-            PolicyPayment.holder_id == case.holder_id,
-            PolicyPayment.rule == case.rule,
-            PolicyPayment.year == case.year,
-        )
+@dataclass(frozen=True)
+class QueueRun:
+    """What one run of the approval queue did: the cases approved and those left waiting."""
+
+    approved: list[PolicyCase]
+    waiting: list[tuple[PolicyCase, str]]  # the case and why it waits (Chinese, as stored)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "approved": [case_json(c) for c in self.approved],
+            "waiting": [{**case_json(c), "reason": reason} for c, reason in self.waiting],
+        }
+
+
+def approve_in_order(
+    session: Session, actor: Actor, year: int, rule: str | None = None, today: date | None = None
+) -> QueueRun:
+    """Approve every approvable case of ``year`` (one item, or all) in the order of P2.1-f
+    until each item's budget is spent; the rest waits with its reason, kept on the case
+    (``budget_note``). Each approval is its own transaction, so a failure stops nothing
+    already approved."""
+    require(actor, "policy.approve")
+    day = today or date.today()
+    rules = [rule] if rule else [r.id for r in service.current_policy().rules]
+    run = QueueRun([], [])
+    for rule_id in rules:
+        for queued in budget.ordered_queue(session, year, rule_id, day):
+            case = queued.case
+            if queued.reason is not None:
+                run.waiting.append((case, queued.reason.render()))
+                continue
+            try:
+                run.approved.append(act(session, actor, case.id, "approve", today=day))
+            except Conflict as exc:  # another approval took the budget or the cap meanwhile
+                session.rollback()
+                run.waiting.append((case, exc.render()))
+    for case, reason in run.waiting:
+        fresh = _get(session, case.id)
+        fresh.budget_note = reason[:2000]
+    audit.record(
+        session,
+        actor.username,
+        "policy.case.approve_queue",
+        "policy_year",
+        year,
+        {"rule": rule, "approved": len(run.approved), "waiting": len(run.waiting)},
     )
-    if int(approved or 0) + case.amount_yuan > cap:
-        raise Conflict(
-            "{holder}{year}年本项已批准 {approved} 元，再批准 {amount} 元将超过上限 {cap} 元（{cap_id}）",
-            holder=case.holder_name,
-            year=case.year,
-            approved=int(approved or 0),
-            amount=case.amount_yuan,
-            cap=cap,
-            cap_id=cap_id,
-        )
+    session.commit()
+    return run
 
 
 def _pay(session: Session, actor: Actor, case: PolicyCase, reference: str | None) -> None:

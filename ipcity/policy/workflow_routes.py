@@ -12,9 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from ipcity.auth.roles import require
-from ipcity.errors import PermissionDenied
-from ipcity.policy import service, workflow
-from ipcity.web.deps import CurrentActor, SessionDep, SettingsDep, render
+from ipcity.errors import PermissionDenied, ValidationFailed
+from ipcity.policy import applications, budget, service, workflow
+from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
 
 router = APIRouter()
 
@@ -31,6 +31,17 @@ class ActionIn(BaseModel):
 
     reason: str | None = Field(None, max_length=workflow.MAX_REASON)
     payment_reference: str | None = Field(None, max_length=100)
+
+
+RulePath = Annotated[str, Path(max_length=32, description="规则编号（如 P2.1-a）")]
+YearPath = Annotated[int, Path(ge=1985, le=2100, description="年度")]
+RuleQ = Annotated[str | None, Query(max_length=32, description="规则编号；默认全部")]
+
+
+class BudgetIn(BaseModel):
+    """A budget in integer yuan; ``null`` removes it (no limit)."""
+
+    amount: int | None = Field(None, ge=0, le=budget.MAX_BUDGET_YUAN)
 
 
 class ObjectionIn(BaseModel):
@@ -101,6 +112,37 @@ def api_act(
     return {"ok": True, **workflow.case_json(case)}
 
 
+@router.get("/api/v1/policy/budgets", tags=["policy"], summary="预算 / budgets of a year")
+def api_budgets(
+    session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None
+) -> dict[str, Any]:
+    """Each item's budget of the year: set, approved, paid, left, and the approval queue."""
+    chosen = year or service.default_year()
+    return {
+        "ok": True,
+        "year": chosen,
+        "items": [b.to_json(locale) for b in budget.lines(session, actor, chosen)],
+    }
+
+
+@router.put("/api/v1/policy/budgets/{year}/{rule}", tags=["policy"], summary="设定预算 / set a budget")
+def api_set_budget(
+    session: SessionDep, actor: CurrentActor, year: YearPath, rule: RulePath, body: BudgetIn
+) -> dict[str, Any]:
+    """Set an item's budget for a year (``amount`` null removes it)."""
+    row = budget.set_budget(session, actor, year, rule, body.amount)
+    return {"ok": True, "year": year, "rule": rule, "budget": None if row is None else row.amount_yuan}
+
+
+@router.post("/api/v1/policy/cases/approve-queue", tags=["policy"], summary="按顺序批准 / approve in order")
+def api_approve_queue(
+    session: SessionDep, actor: CurrentActor, year: YearQ = None, rule: RuleQ = None
+) -> dict[str, Any]:
+    """Approve the approvable cases in the order of P2.1-f within each item's budget."""
+    run = workflow.approve_in_order(session, actor, year or service.default_year(), rule)
+    return {"ok": True, **run.to_json()}
+
+
 @router.get("/api/v1/policy/notices", tags=["policy"], summary="公示 / public notice")
 def api_notices(session: SessionDep) -> dict[str, Any]:
     """The cases in public notice (公示): holder, item, amount, end of notice."""
@@ -168,6 +210,7 @@ def case_page(request: Request, session: SessionDep, actor: CurrentActor, case_i
             "labels": workflow.STATUS_LABELS,
             "actions": workflow.ACTION_LABELS,
             "needs_reason": workflow.NEEDS_REASON,
+            "files": applications.files_of(session, case_id),
         },
     )
 
@@ -193,6 +236,50 @@ def act_form(
         notice_days=settings.policy_notice_days,
     )
     return RedirectResponse(f"/policy/cases/{case_id}", status_code=303)
+
+
+@router.get("/policy/budgets", include_in_schema=False)
+def budgets_page(request: Request, session: SessionDep, actor: CurrentActor, year: YearQ = None) -> Response:
+    """The budgets of a year with their approval queues (P2.1-f order)."""
+    chosen = year or service.default_year()
+    return render(
+        request,
+        "policy/budgets.html",
+        {"year": chosen, "items": budget.lines(session, actor, chosen), "labels": workflow.STATUS_LABELS},
+    )
+
+
+@router.post("/policy/budgets", include_in_schema=False)
+def budget_form(
+    session: SessionDep,
+    actor: CurrentActor,
+    year: Annotated[int, Form(ge=1985, le=2100)],
+    rule: Annotated[str, Form(max_length=32)],
+    amount: Annotated[str | None, Form(max_length=12)] = None,
+) -> Response:
+    """Set or clear (empty amount) a budget."""
+    text = (amount or "").replace(",", "").strip()
+    if text and not text.isdigit():
+        raise ValidationFailed(
+            "预算应为 0 至 {max} 之间的整数元，实际为 {value}", max=budget.MAX_BUDGET_YUAN, value=amount
+        )
+    budget.set_budget(session, actor, year, rule, int(text) if text else None)
+    return RedirectResponse(f"/policy/budgets?year={year}", status_code=303)
+
+
+@router.post("/policy/budgets/approve", include_in_schema=False)
+def approve_queue_form(
+    session: SessionDep,
+    actor: CurrentActor,
+    year: Annotated[int, Form(ge=1985, le=2100)],
+    rule: Annotated[str | None, Form(max_length=32)] = None,
+) -> Response:
+    """Approve in order within the budgets, then show the budgets again."""
+    run = workflow.approve_in_order(session, actor, year, rule or None)
+    return RedirectResponse(
+        f"/policy/budgets?year={year}&approved={len(run.approved)}&waiting={len(run.waiting)}",
+        status_code=303,
+    )
 
 
 @router.get("/policy/notices", include_in_schema=False)

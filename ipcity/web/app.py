@@ -47,6 +47,8 @@ AREA_ROUTERS = (
     "ipcity.indicators.routes",
     "ipcity.policy.routes",
     "ipcity.policy.workflow_routes",
+    "ipcity.policy.export_routes",
+    "ipcity.policy.application_routes",
 )
 
 

@@ -86,6 +86,7 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/indicators/catalogue"): everyone(),
     ("GET", "/api/v1/indicators/targets"): everyone(),
     ("GET", "/api/v1/indicators/{indicator_id}"): everyone(),
+    ("GET", "/api/v1/indicators/{indicator_id}/records"): everyone(),
     ("GET", "/api/v1/indicators/assessment"): only(*OFFICERS),
     # The policy's money (P2.1–P2.7): rules for everyone, entitlements for users in scope.
     ("GET", "/policy"): everyone(),
@@ -110,6 +111,20 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/policy/cases/{case_id}/{action}"): {**only(ADMIN, ENTERPRISE, ok=409), ADMIN: 303},
     ("POST", "/api/v1/policy/cases/{case_id}/{action}"): only(ADMIN, ENTERPRISE, ok=409),
     ("GET", "/policy/mine"): only(ENTERPRISE, public=303),
+    # Budgets and the approval queue (P2.1-f): officers read, the city sets and approves.
+    ("GET", "/policy/budgets"): only(*OFFICERS, public=303),
+    ("GET", "/api/v1/policy/budgets"): only(*OFFICERS),
+    ("PUT", "/api/v1/policy/budgets/{year}/{rule}"): only(*CITY_WIDE),
+    ("POST", "/policy/budgets"): only(*CITY_WIDE, ok=303),
+    ("POST", "/policy/budgets/approve"): only(*CITY_WIDE, ok=303),
+    ("POST", "/api/v1/policy/cases/approve-queue"): only(*CITY_WIDE),
+    # Applications with evidence: enterprises only (for their own holder); the documents of
+    # a case for whoever reads the case (this world's case has none: 404).
+    ("GET", "/api/v1/policy/application-kinds"): everyone(),
+    ("GET", "/policy/apply"): only(ENTERPRISE, public=303),
+    ("POST", "/policy/apply"): only(ENTERPRISE, ok=303),
+    ("POST", "/api/v1/policy/applications"): only(ENTERPRISE),
+    ("GET", "/policy/cases/{case_id}/files/{file_id}"): {**everyone(404), PUBLIC: 303},
     # The public notice (公示) is public; anyone may object to a case in notice, with a
     # reason: the admin's objection (first in the walk) takes it out of notice, so every
     # later one is refused (409).
@@ -117,6 +132,15 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/policy/notices"): everyone(),
     ("POST", "/policy/notices/{case_id}/objection"): {**everyone(409), ADMIN: 303},
     ("POST", "/api/v1/policy/notices/{case_id}/objection"): everyone(409),
+    ("GET", "/policy/notices.xlsx"): everyone(),
+    # Exports (policy/export_routes.py): the payment list for officers (a county officer's
+    # file holds its county only); holder A's statement for officers in scope and A's enterprise.
+    ("GET", "/policy/payments"): only(*OFFICERS, public=303),
+    ("GET", "/policy/payments.xlsx"): only(*OFFICERS, public=303),
+    ("GET", "/api/v1/policy/payments"): only(*OFFICERS),
+    ("GET", "/policy/statement/{holder_id}"): only(*OFFICERS, ENTERPRISE, public=303),
+    ("GET", "/policy/statement/{holder_id}.docx"): only(*OFFICERS, ENTERPRISE, public=303),
+    ("GET", "/api/v1/policy/statement/{holder_id}"): only(*OFFICERS, ENTERPRISE),
     # Corrections of a holder (A, in the county officer's county).
     ("PATCH", "/api/v1/holders/{holder_id}"): only(*OFFICERS),
     ("POST", "/holders/{holder_id}"): only(*OFFICERS, ok=303),

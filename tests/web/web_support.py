@@ -178,6 +178,46 @@ def _empty_json(world: World, role: str) -> dict[str, Any]:
     return {"json": {}}
 
 
+def _budget_json(world: World, role: str) -> dict[str, Any]:
+    return {"json": {"amount": 1_000_000}}
+
+
+def _budget_form(world: World, role: str) -> dict[str, Any]:
+    return {"data": {"year": "2019", "rule": "P2.1-a", "amount": "1000000"}}
+
+
+EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _application_form(world: World, role: str) -> dict[str, Any]:
+    # A GB/T 29490 certificate of holder A (in the city): an eligible application.
+    return {
+        "data": {
+            "kind": "certificate",
+            "certificate_number": f"165IP19{ROLES.index(role)}F",
+            "issued_on": "2019-04-02",
+        },
+        "files": [("files", ("证书.pdf", EVIDENCE_PDF, "application/pdf"))],
+    }
+
+
+def _application_api(world: World, role: str) -> dict[str, Any]:
+    # A provincial patent award of holder A: another eligible application.
+    return {
+        "data": {
+            "kind": "award",
+            "patent_number": world.patent_a,
+            "level": "provincial_third",
+            "award_date": "2019-11-20",
+        },
+        "files": [("files", ("获奖证书.pdf", EVIDENCE_PDF, "application/pdf"))],
+    }
+
+
+def _year_form(world: World, role: str) -> dict[str, Any]:
+    return {"data": {"year": "2019"}}
+
+
 # A request that does what the route is for (by role where it matters); routes not named
 # here are sent without a body.
 REQUEST_BODIES: dict[tuple[str, str], Body] = {
@@ -191,6 +231,11 @@ REQUEST_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/api/v1/policy/cases/{case_id}/{action}"): _empty_json,
     ("POST", "/policy/notices/{case_id}/objection"): _objection_form,
     ("POST", "/api/v1/policy/notices/{case_id}/objection"): _objection_json,
+    ("PUT", "/api/v1/policy/budgets/{year}/{rule}"): _budget_json,
+    ("POST", "/policy/budgets"): _budget_form,
+    ("POST", "/policy/budgets/approve"): _year_form,
+    ("POST", "/policy/apply"): _application_form,
+    ("POST", "/api/v1/policy/applications"): _application_api,
 }
 
 
@@ -209,6 +254,9 @@ def request_for(method: str, template: str, world: World, role: str) -> tuple[st
         path="css/ipcity.css",
         case_id=world.case_in_notice if "/notices/" in template else world.case_a,
         action="confirm",
+        year=2019,
+        rule="P2.1-a",
+        file_id=1,
     )
     if template.endswith("/policy/explain"):
         path += "?" + urlencode({"id": world.entitlement_a})

@@ -1,0 +1,615 @@
+"""What officers and enterprises take away from the policy's money, as data, XLSX and Word:
+
+* the payment list of a year (approved and paid cases: ``policy_payments`` joined to
+  ``policy_cases``), per county and per item, with totals and a county × item summary;
+* the public notice (公示) as a spreadsheet;
+* a holder's statement — what the policy owes it in a year and why: every entitlement with
+  its amount, status and explanation (held-back and zero-amount ones with their reason),
+  the case of each and its payment.
+
+Each function checks role and scope (:mod:`ipcity.auth.roles`) itself: the payment list is
+for officers (a county officer sees its own county), the statement for the enterprise bound
+to the holder and officers in scope (anyone else: not found), the notice is public. Money is
+integer yuan throughout.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ipcity.auth.roles import Actor, may_see_private, require
+from ipcity.errors import NotFound
+from ipcity.i18n import gettext
+from ipcity.office import Sheet, add_table, document_bytes, new_document, workbook_bytes
+from ipcity.places.divisions import get_division
+from ipcity.policy import service, workflow
+from ipcity.policy.engine import STATUS_LABELS as ENTITLEMENT_LABELS
+from ipcity.policy.engine import Entitlement
+from ipcity.policy.models import PolicyCase, PolicyPayment
+
+NO_REGION = "未归属地区"
+NO_CASE = "尚未生成案件"
+NOT_PAYABLE = "不予支付"
+TOTAL = "合计"
+
+
+def _(message: str, locale: str, **params: Any) -> str:
+    """``message`` in ``locale``, formatted with ``params`` (the extractor reads ``_`` calls)."""
+    text = gettext(message, locale)
+    return text.format(**params) if params else text
+
+
+def county_name(region_code: str | None, locale: str = "zh_CN") -> str:
+    """The county of a region code (GB/T 2260 name; the code itself when unknown).
+
+    >>> county_name("410611")
+    '淇滨区'
+    """
+    if not region_code:
+        return gettext(NO_REGION, locale)
+    division = get_division(region_code)
+    return division.name if division is not None else region_code
+
+
+def _rule_titles(rule_id: str, fallback: str) -> tuple[str, str]:
+    rule = service.current_policy().rule(rule_id)
+    return (rule.title, rule.title_en) if rule is not None else (fallback, fallback)
+
+
+def item_label(clause: str, title: str, title_en: str, locale: str) -> str:
+    """An item as lists show it: the clause and the rule's title in the UI language."""
+    return f"{clause} {title_en if locale == 'en' else title}"
+
+
+def _day(at: datetime | None) -> date | None:
+    return at.date() if at is not None else None
+
+
+# The payment list ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """One approved (perhaps paid) amount with its case: holder, item, object, county, dates."""
+
+    case_id: int
+    payment_key: str
+    year: int
+    holder_id: int
+    holder: str
+    region_code: str | None
+    rule: str
+    clause: str
+    title: str
+    title_en: str
+    object_label: str
+    amount: int
+    status: str  # "approved" or "paid"
+    approved_on: date
+    paid_on: date | None
+    reference: str | None
+
+    def item(self, locale: str) -> str:
+        """Clause and rule title in ``locale``."""
+        return item_label(self.clause, self.title, self.title_en, locale)
+
+    def to_json(self, locale: str) -> dict[str, Any]:
+        """JSON-ready (dates as ISO strings)."""
+        return {
+            "case_id": self.case_id,
+            "payment_key": self.payment_key,
+            "year": self.year,
+            "holder_id": self.holder_id,
+            "holder": self.holder,
+            "region_code": self.region_code,
+            "county": county_name(self.region_code, locale),
+            "rule": self.rule,
+            "clause": self.clause,
+            "item": self.item(locale),
+            "object": self.object_label,
+            "amount": self.amount,
+            "status": self.status,
+            "approved_on": self.approved_on.isoformat(),
+            "paid_on": self.paid_on.isoformat() if self.paid_on else None,
+            "reference": self.reference,
+        }
+
+
+@dataclass(frozen=True)
+class PaymentList:
+    """The approved and paid amounts of a year in the viewer's scope (``region_code``: the
+    county of a county officer; ``None``: the whole city)."""
+
+    year: int
+    region_code: str | None
+    lines: list[PaymentLine]
+
+    @property
+    def total(self) -> int:
+        """All amounts together."""
+        return sum(x.amount for x in self.lines)
+
+    @property
+    def paid_total(self) -> int:
+        """The amounts already paid."""
+        return sum(x.amount for x in self.lines if x.status == "paid")
+
+    def counties(self) -> list[str | None]:
+        """The region codes present, in code order (unassigned last)."""
+        codes = {x.region_code for x in self.lines}
+        return sorted(codes, key=lambda c: (c is None, c or ""))
+
+    def items(self) -> list[str]:
+        """The rule ids present, in the order of the policy."""
+        order = {r.id: i for i, r in enumerate(service.current_policy().rules)}
+        return sorted({x.rule for x in self.lines}, key=lambda r: (order.get(r, len(order)), r))
+
+    def item_labels(self, locale: str) -> dict[str, str]:
+        """Rule id → clause and title in ``locale``."""
+        return {x.rule: x.item(locale) for x in self.lines}
+
+    def of_county(self, region_code: str | None) -> list[PaymentLine]:
+        """The lines of one county."""
+        return [x for x in self.lines if x.region_code == region_code]
+
+    def of_item(self, rule: str) -> list[PaymentLine]:
+        """The lines of one item (rule)."""
+        return [x for x in self.lines if x.rule == rule]
+
+    def matrix(self) -> dict[tuple[str | None, str], int]:
+        """(region code, rule) → the sum of the amounts."""
+        out: dict[tuple[str | None, str], int] = defaultdict(int)
+        for x in self.lines:
+            out[(x.region_code, x.rule)] += x.amount
+        return dict(out)
+
+    def to_json(self, locale: str) -> dict[str, Any]:
+        """JSON-ready: the lines, the totals per county and per item, and the matrix."""
+        matrix = self.matrix()
+        labels = self.item_labels(locale)
+        return {
+            "year": self.year,
+            "region_code": self.region_code,
+            "total": self.total,
+            "paid_total": self.paid_total,
+            "counties": [
+                {
+                    "region_code": c,
+                    "county": county_name(c, locale),
+                    "total": sum(x.amount for x in self.of_county(c)),
+                    "by_item": {r: matrix[(c, r)] for r in self.items() if (c, r) in matrix},
+                }
+                for c in self.counties()
+            ],
+            "items": [
+                {"rule": r, "item": labels[r], "total": sum(x.amount for x in self.of_item(r))}
+                for r in self.items()
+            ],
+            "lines": [x.to_json(locale) for x in self.lines],
+        }
+
+
+def payments(session: Session, actor: Actor, year: int) -> PaymentList:
+    """The approved and paid amounts of ``year`` (cases' payment rows) the officer may see:
+    a city officer or the admin the whole city, a county officer its own county. Ordered by
+    county, item (the policy's order), holder and case."""
+    require(actor, "policy.payments_read")
+    service.check_year(year)
+    query = (
+        select(PolicyPayment, PolicyCase)
+        .join(PolicyCase, PolicyCase.id == PolicyPayment.case_id)
+        .where(PolicyPayment.year == year)
+    )
+    scope = None
+    if actor.role == "county_officer":
+        scope = actor.region_code
+        # No county on the account: nothing (never the unassigned cases by accident).
+        query = query.where(PolicyCase.region_code == (scope or "-"))
+    lines = []
+    for payment, case in session.execute(query):
+        title, title_en = _rule_titles(case.rule, case.rule)
+        lines.append(
+            PaymentLine(
+                case_id=case.id,
+                payment_key=payment.payment_key,
+                year=payment.year,
+                holder_id=case.holder_id,
+                holder=case.holder_name,
+                region_code=case.region_code,
+                rule=case.rule,
+                clause=case.clause,
+                title=title,
+                title_en=title_en,
+                object_label=case.object_label,
+                amount=payment.amount_yuan,
+                status="paid" if payment.paid_at is not None else "approved",
+                approved_on=payment.approved_at.date(),
+                paid_on=_day(payment.paid_at),
+                reference=payment.reference,
+            )
+        )
+    order = {r.id: i for i, r in enumerate(service.current_policy().rules)}
+    lines.sort(
+        key=lambda x: (
+            x.region_code is None,
+            x.region_code or "",
+            order.get(x.rule, 999),
+            x.holder,
+            x.case_id,
+        )
+    )
+    return PaymentList(year, scope, lines)
+
+
+def _payment_header(locale: str) -> list[str]:
+    return [
+        _("县区", locale),
+        _("权利人", locale),
+        _("项目", locale),
+        _("对象", locale),
+        _("金额（元）", locale),
+        _("状态", locale),
+        _("批准日期", locale),
+        _("拨付日期", locale),
+        _("支付凭证号", locale),
+    ]
+
+
+AMOUNT_COLUMN = 4  # index of the amount in the rows of a payment sheet
+
+
+def payment_rows(lines: list[PaymentLine], locale: str) -> list[list[Any]]:
+    """The rows of a payment sheet, the last one the totals row (合计 and the sum)."""
+    rows: list[list[Any]] = [
+        [
+            county_name(x.region_code, locale),
+            x.holder,
+            x.item(locale),
+            x.object_label,
+            x.amount,
+            _(workflow.STATUS_LABELS[x.status], locale),
+            x.approved_on,
+            x.paid_on,
+            x.reference,
+        ]
+        for x in lines
+    ]
+    total: list[Any] = [None] * 9
+    total[0], total[AMOUNT_COLUMN] = _(TOTAL, locale), sum(x.amount for x in lines)
+    total[1] = _("{n} 笔", locale, n=len(lines))
+    return [*rows, total]
+
+
+def summary_rows(plist: PaymentList, locale: str) -> tuple[list[str], list[list[Any]]]:
+    """The county × item matrix of amounts with a total per county (last column) and per
+    item (last row)."""
+    items, matrix = plist.items(), plist.matrix()
+    labels = plist.item_labels(locale)
+    header = [_("县区", locale), *[labels[r] for r in items], _(TOTAL, locale)]
+    rows: list[list[Any]] = []
+    for c in plist.counties():
+        values = [matrix.get((c, r), 0) for r in items]
+        rows.append([county_name(c, locale), *values, sum(values)])
+    totals = [sum(matrix.get((c, r), 0) for c in plist.counties()) for r in items]
+    rows.append([_(TOTAL, locale), *totals, sum(totals)])
+    return header, rows
+
+
+def payments_xlsx(plist: PaymentList, locale: str) -> bytes:
+    """The payment list as XLSX: a summary sheet (county × item with totals), then a sheet
+    per county and a sheet per item, each with a totals row."""
+    header = _payment_header(locale)
+    sum_header, sum_rows = summary_rows(plist, locale)
+    sheets = [Sheet(_("汇总", locale), sum_header, sum_rows, totals=frozenset({len(sum_rows) - 1}))]
+    for c in plist.counties():
+        rows = payment_rows(plist.of_county(c), locale)
+        sheets.append(Sheet(county_name(c, locale), header, rows, totals=frozenset({len(rows) - 1})))
+    labels = plist.item_labels(locale)
+    for r in plist.items():
+        rows = payment_rows(plist.of_item(r), locale)
+        sheets.append(Sheet(labels[r], header, rows, totals=frozenset({len(rows) - 1})))
+    return workbook_bytes(sheets)
+
+
+# The public notice --------------------------------------------------------------------------
+
+
+def notice_rows(cases: list[PolicyCase], locale: str) -> tuple[list[str], list[list[Any]]]:
+    """The public notice as a table: holder, item, object, amount, end of notice, status."""
+    header = [
+        _("编号", locale),
+        _("年度", locale),
+        _("权利人", locale),
+        _("项目", locale),
+        _("对象", locale),
+        _("金额（元）", locale),
+        _("公示截止", locale),
+        _("状态", locale),
+    ]
+    rows: list[list[Any]] = []
+    for c in cases:
+        title, title_en = _rule_titles(c.rule, c.rule)
+        rows.append(
+            [
+                c.id,
+                c.year,
+                c.holder_name,
+                item_label(c.clause, title, title_en, locale),
+                c.object_label,
+                c.amount_yuan,
+                c.notice_until,
+                _(workflow.STATUS_LABELS[c.status], locale),
+            ]
+        )
+    return header, rows
+
+
+def notices_xlsx(session: Session, locale: str) -> bytes:
+    """The cases in public notice (公示) as XLSX; public, like the notice page."""
+    header, rows = notice_rows(workflow.notices(session), locale)
+    return workbook_bytes([Sheet(_("资助奖励公示", locale), header, rows)])
+
+
+# A holder's statement -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementItem:
+    """One entitlement of the holder with its case and payment; or a case of the year whose
+    entitlement the evaluation no longer gives (``entitlement`` is ``None``)."""
+
+    entitlement: Entitlement | None
+    case: PolicyCase | None
+    payment: PolicyPayment | None
+
+    @property
+    def rule(self) -> str:
+        """The rule id."""
+        return self.entitlement.rule if self.entitlement else self.case.rule if self.case else ""
+
+    @property
+    def clause(self) -> str:
+        """The clause of the rule."""
+        return self.entitlement.clause if self.entitlement else self.case.clause if self.case else ""
+
+    @property
+    def object_label(self) -> str:
+        """What is paid for (a patent, a loan …)."""
+        if self.entitlement:
+            return self.entitlement.object_label
+        return self.case.object_label if self.case else ""
+
+    @property
+    def amount(self) -> int:
+        """The amount computed (or of the case, when the evaluation no longer gives it)."""
+        if self.entitlement:
+            return self.entitlement.amount
+        return self.case.amount_yuan if self.case else 0
+
+    @property
+    def status(self) -> str | None:
+        """The entitlement's status (``eligible``, ``held_back`` …), ``None`` without one."""
+        return self.entitlement.status if self.entitlement else None
+
+    @property
+    def payable(self) -> bool:
+        """Whether the policy owes this amount (eligible and above zero)."""
+        return self.status == "eligible" and self.amount > 0
+
+    def item(self, locale: str) -> str:
+        """Clause and rule title in ``locale``."""
+        title, title_en = _rule_titles(self.rule, self.rule)
+        return item_label(self.clause, title, title_en, locale)
+
+    def status_label(self, locale: str) -> str:
+        """The entitlement's status in words."""
+        if self.status is None:
+            return _("评估结果中已无此项", locale)
+        return _(ENTITLEMENT_LABELS[self.status], locale)
+
+    def case_label(self, locale: str) -> str:
+        """Where the case stands (workflow status), or why there is none."""
+        if self.case is not None:
+            return _(workflow.STATUS_LABELS[self.case.status], locale)
+        return _(NO_CASE if self.payable else NOT_PAYABLE, locale)
+
+    def payment_label(self, locale: str) -> str:
+        """Approval and payment dates with the payment reference, or empty."""
+        p = self.payment
+        if p is None:
+            return ""
+        text = _("{date} 批准", locale, date=p.approved_at.date().isoformat())
+        if p.paid_at is not None:
+            text += _(
+                "；{date} 拨付（凭证号 {ref}）",
+                locale,
+                date=p.paid_at.date().isoformat(),
+                ref=p.reference or "",
+            )
+        return text
+
+    def explanation(self, locale: str) -> str:
+        """Why: the engine's explanation in the UI language (the case's, when none)."""
+        if self.entitlement is not None:
+            return self.entitlement.explanation_en if locale == "en" else self.entitlement.explanation_zh
+        return _("该案件对应的应享受项目在本年度评估结果中已不存在，请联系经办人核实", locale)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A holder's statement of a year: every item with its amount, reason, case and payment."""
+
+    year: int
+    holder_id: int
+    holder: str
+    region_code: str | None
+    items: list[StatementItem]
+
+    @property
+    def owed(self) -> int:
+        """The amounts the policy owes (eligible entitlements)."""
+        return sum(i.amount for i in self.items if i.payable)
+
+    @property
+    def withheld(self) -> int:
+        """Amounts computed but not payable now (held back, evidence needed …)."""
+        return sum(i.amount for i in self.items if i.entitlement is not None and not i.payable)
+
+    @property
+    def approved(self) -> int:
+        """The amounts approved (paid or not)."""
+        return sum(i.payment.amount_yuan for i in self.items if i.payment is not None)
+
+    @property
+    def paid(self) -> int:
+        """The amounts paid."""
+        return sum(
+            i.payment.amount_yuan
+            for i in self.items
+            if i.payment is not None and i.payment.paid_at is not None
+        )
+
+    def to_json(self, locale: str) -> dict[str, Any]:
+        """JSON-ready, with the explanations in ``locale``."""
+        return {
+            "year": self.year,
+            "holder_id": self.holder_id,
+            "holder": self.holder,
+            "region_code": self.region_code,
+            "county": county_name(self.region_code, locale),
+            "owed": self.owed,
+            "withheld": self.withheld,
+            "approved": self.approved,
+            "paid": self.paid,
+            "items": [
+                {
+                    "entitlement_id": i.entitlement.id if i.entitlement else None,
+                    "rule": i.rule,
+                    "clause": i.clause,
+                    "item": i.item(locale),
+                    "object": i.object_label,
+                    "amount": i.amount,
+                    "status": i.status,
+                    "explanation": i.explanation(locale),
+                    "case_id": i.case.id if i.case else None,
+                    "case_status": i.case.status if i.case else None,
+                    "approved_on": i.payment.approved_at.date().isoformat() if i.payment else None,
+                    "paid_on": _iso(_day(i.payment.paid_at)) if i.payment else None,
+                    "payment_reference": i.payment.reference if i.payment else None,
+                }
+                for i in self.items
+            ],
+        }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _holder(session: Session, holder_id: int) -> tuple[str, str | None] | None:
+    # The registry's get_holder builds a whole portfolio; a statement needs the name and region.
+    from ipcity.registry.models import Holder
+
+    row = session.execute(select(Holder.name, Holder.region_code).where(Holder.id == holder_id)).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def statement(session: Session, actor: Actor, holder_id: int, year: int) -> Statement:
+    """What the policy owes ``holder_id`` in ``year`` and why: each entitlement (eligible,
+    held back, zero …) with its case and payment, plus cases of the year whose entitlement
+    is gone. For the enterprise bound to the holder and officers in scope; anyone else is
+    told there is no such holder (401 for the public)."""
+    require(actor, "registry.read_private")
+    service.check_year(year)
+    found = _holder(session, holder_id)
+    if found is None or not may_see_private(actor, holder_id, found[1]):
+        raise NotFound("未找到权利人：{value}", value=holder_id)
+    name, region = found
+    owed = [e for e in service.entitlements(session, actor, year) if e.holder_id == holder_id]
+    cases = list(
+        session.scalars(
+            select(PolicyCase)
+            .where(PolicyCase.holder_id == holder_id, PolicyCase.year == year)
+            .order_by(PolicyCase.id)
+        )
+    )
+    # The latest case of an entitlement; an open or paid one before a rejected one.
+    by_entitlement: dict[str, PolicyCase] = {}
+    for c in cases:
+        held = by_entitlement.get(c.entitlement_id)
+        if held is None or held.status == "rejected" or c.status != "rejected":
+            by_entitlement[c.entitlement_id] = c
+    ids = [c.id for c in by_entitlement.values()]
+    paid = {
+        p.case_id: p
+        for p in session.scalars(select(PolicyPayment).where(PolicyPayment.case_id.in_(ids or [-1])))
+    }
+    items = []
+    for e in owed:
+        case = by_entitlement.pop(e.id, None)
+        items.append(StatementItem(e, case, paid.get(case.id) if case else None))
+    for case in by_entitlement.values():
+        items.append(StatementItem(None, case, paid.get(case.id)))
+    return Statement(year, holder_id, name, region, items)
+
+
+def statement_docx(st: Statement, locale: str, today: date | None = None) -> bytes:
+    """The statement as a Word document the holder can keep: the items with amount, status,
+    case and payment, the totals, then why for each item."""
+    doc = new_document()
+    doc.add_heading(_("{holder}{year}年度资助奖励对账单", locale, holder=st.holder, year=st.year), level=1)
+    doc.add_paragraph(
+        _(
+            "本对账单列出依据政策应支付给{holder}（{county}）的{year}年度资助奖励、每一项的计算理由和办理进度。免申即享：无需申请。",
+            locale,
+            holder=st.holder,
+            county=county_name(st.region_code, locale),
+            year=st.year,
+        )
+    )
+    header = [
+        _("项目", locale),
+        _("对象", locale),
+        _("金额（元）", locale),
+        _("评估结果", locale),
+        _("办理状态", locale),
+        _("批准与拨付", locale),
+    ]
+    rows: list[list[Any]] = [
+        [
+            i.item(locale),
+            i.object_label,
+            f"{i.amount:,}",
+            i.status_label(locale),
+            i.case_label(locale),
+            i.payment_label(locale),
+        ]
+        for i in st.items
+    ]
+    if rows:
+        add_table(doc, header, rows)
+    else:
+        doc.add_paragraph(_("该年度没有应享受项目", locale))
+    doc.add_heading(_("合计", locale), level=2)
+    for label, value in (
+        (_("应享受合计", locale), st.owed),
+        (_("暂缓或不予支付合计", locale), st.withheld),
+        (_("已批准合计", locale), st.approved),
+        (_("已拨付合计", locale), st.paid),
+    ):
+        doc.add_paragraph(
+            _("{label}：{amount} 元", locale, label=label, amount=f"{value:,}"), style="List Bullet"
+        )
+    if st.items:
+        doc.add_heading(_("计算说明", locale), level=2)
+        for n, i in enumerate(st.items, start=1):
+            colon = ": " if locale == "en" else "："
+            doc.add_paragraph(f"{n}. {i.item(locale)} · {i.object_label}{colon}{i.explanation(locale)}")
+    doc.add_paragraph(_("生成日期：{date}", locale, date=(today or date.today()).isoformat()))
+    return document_bytes(doc)

@@ -1,0 +1,152 @@
+"""Browser tests of the policy's money pages: a city officer sets a short budget and approves
+in the order of P2.1-f (the incubated enterprise first, the other waits with its reason); an
+enterprise applies for a provincial patent award with its certificate and sees the computed
+amount on its new case. Screenshots under ``test-artifacts/screenshots/``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ipcity_testing import PASSWORD
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipcity.auth.roles import Actor
+from ipcity.policy import workflow
+from ipcity.policy.models import PolicyCase
+from ipcity.registry.models import Holder, Patent, PatentHolder, PatentStatusEvent
+
+if not Path("/usr/bin/chromium").exists():
+    pytest.skip(
+        "browser tests need Debian's chromium at /usr/bin/chromium (playwright cannot download one here)",
+        allow_module_level=True,
+    )
+
+pytestmark = pytest.mark.e2e
+Shot = Callable[[Any, str], Path]
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+CITY = Actor(username="city-e2e", role="city_officer")
+COUNTY = Actor(username="county-e2e", role="county_officer", region_code="410611")
+
+
+def _holder(s: Session, name: str, tags: list[str]) -> int:
+    row = Holder(
+        name=name,
+        normalized_name=name,
+        kind="enterprise",
+        region_code="410611",
+        tags=tags,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def _invention(s: Session, number: str, holder_id: int) -> None:
+    row = Patent(
+        application_number=number,
+        jurisdiction="CN",
+        patent_type="invention",
+        title=f"专利{number}",
+        filing_date=date(2017, 3, 1),
+        grant_date=date(2019, 5, 7),
+        first_holder_id=holder_id,
+        content_hash="x" * 32,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    s.add(row)
+    s.flush()
+    s.add(PatentHolder(patent_id=row.id, holder_id=holder_id, position=0, name_as_filed="甲"))
+    s.add(PatentStatusEvent(patent_id=row.id, status="granted", date=date(2019, 5, 7)))
+
+
+@pytest.fixture
+def money_world(session_factory: sessionmaker[Session]) -> dict[str, int]:
+    """Two holders of 淇滨区 with an invention granted in 2019, their P2.1-a cases through
+    the notice (ended yesterday); 丙 is incubated, 甲 confirmed first."""
+    with session_factory() as s:
+        ids = {
+            "甲": _holder(s, "鹤壁甲科技有限公司", []),
+            "丙": _holder(s, "鹤壁丙智能有限公司", ["孵化器在孵"]),
+        }
+        _invention(s, "CN201710123456.7", ids["甲"])
+        _invention(s, "CN201910000003.3", ids["丙"])
+        s.commit()
+        created = {c.holder_id: c.id for c in workflow.propose_year(s, CITY, 2019) if c.rule == "P2.1-a"}
+    for short in ("甲", "丙"):
+        case_id = created[ids[short]]
+        ent = Actor(username=f"ent-{short}", role="enterprise", holder_id=ids[short])
+        for actor, action in (
+            (ent, "confirm"),
+            (COUNTY, "county_review"),
+            (CITY, "city_review"),
+            (CITY, "notice"),
+        ):
+            with session_factory() as s:
+                workflow.act(s, actor, case_id, action, notice_days=7)
+    with session_factory() as s:
+        for case_id in created.values():
+            case = s.get(PolicyCase, case_id)
+            assert case is not None
+            case.notice_until = date.today() - timedelta(days=1)
+        s.commit()
+    return ids
+
+
+def _log_in(page: Any, username: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def test_officer_sets_a_short_budget_and_approves_in_priority_order(
+    page: Any, screenshot: Shot, make_user: Any, money_world: dict[str, int]
+) -> None:
+    make_user("city_officer", "city-budget-e2e")
+    _log_in(page, "city-budget-e2e")
+    page.goto("/policy/budgets?year=2019")
+    row = page.locator("tr", has=page.locator("a", has_text="P2.1-a")).first
+    row.locator("input[name=amount]").fill("4000")
+    row.locator("button").click()
+    page.wait_for_url(re.compile(r"/policy/budgets\?year=2019$"))
+    queue = page.locator("table.data").nth(1)
+    assert "鹤壁丙智能有限公司" in queue.locator("tbody tr").nth(0).inner_text()
+    assert "预算不足" in queue.locator("tbody tr").nth(1).inner_text()
+    screenshot(page, "policy-budgets-queue")
+    page.click("form[action='/policy/budgets/approve'] button")
+    page.wait_for_url(re.compile(r"approved=1&waiting=1"))
+    assert "本次批准 1 项，等待 1 项" in page.inner_text("main")
+    screenshot(page, "policy-budgets-approved")
+    assert page.js_errors == []
+
+
+def test_enterprise_applies_for_an_award_with_its_certificate(
+    page: Any, screenshot: Shot, make_user: Any, money_world: dict[str, int], tmp_path: Path
+) -> None:
+    make_user("enterprise", "ent-apply-e2e", holder_id=money_world["甲"])
+    _log_in(page, "ent-apply-e2e")
+    page.goto("/policy/mine")
+    page.click("a[href='/policy/apply']")
+    page.click("a[href='/policy/apply?kind=award']")
+    page.fill("input[name=patent_number]", "ZL201710123456.7")
+    page.select_option("select[name=level]", "provincial_first")
+    page.fill("input[name=award_date]", "2019-11-20")
+    certificate = tmp_path / "省专利奖一等奖证书.pdf"
+    certificate.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.set_input_files("input[name=files]", str(certificate))
+    screenshot(page, "policy-apply-award")
+    page.click("form[action='/policy/apply'] button")
+    page.wait_for_url(re.compile(r"/policy/cases/\d+$"))
+    text = page.inner_text("main")
+    assert "50,000" in text and "已申请待确认" in text and "省专利奖一等奖证书.pdf" in text
+    screenshot(page, "policy-applied-case")
+    assert page.js_errors == []

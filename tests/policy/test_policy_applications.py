@@ -1,0 +1,271 @@
+"""Applications with evidence (the "applied" road): an enterprise fills in the facts the
+registry lacks and uploads the documents; the policy computes the amount at once; a refused
+application leaves nothing behind; officers in scope read the documents on the case."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from ipcity_testing import csrf_of, login
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipcity.audit import verify as verify_audit
+from ipcity.auth.roles import Actor
+from ipcity.errors import Conflict, PermissionDenied, ValidationFailed
+from ipcity.policy import applications, workflow
+from ipcity.policy.applications import Upload
+from ipcity.policy.models import (
+    IpCertificate,
+    PatentAward,
+    PledgeLoan,
+    PledgeLoanCost,
+    PolicyCase,
+    PolicyCaseStep,
+    PolicyEvidenceFile,
+)
+from ipcity.registry.models import Holder
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+COUNTY_A = Actor(username="county-a", role="county_officer", region_code="410611")
+
+
+def _holder(session: Session, name: str, region: str) -> int:
+    row = Holder(
+        name=name,
+        normalized_name=name,
+        kind="enterprise",
+        region_code=region,
+        tags=[],
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+@pytest.fixture
+def holders(session_factory: sessionmaker[Session]) -> dict[str, int]:
+    """甲 in 淇滨区 (410611), 乙 outside the city (郑州市金水区 410105)."""
+    with session_factory() as s:
+        ids = {
+            "甲": _holder(s, "鹤壁甲科技有限公司", "410611"),
+            "乙": _holder(s, "郑州乙科技有限公司", "410105"),
+        }
+        s.commit()
+        return ids
+
+
+def _ent(holder_id: int) -> Actor:
+    return Actor(username=f"ent-{holder_id}", role="enterprise", holder_id=holder_id)
+
+
+AWARD = {"patent_number": "ZL201710123456.7", "level": "provincial_first", "award_date": "2019-11-20"}
+
+
+def _counts(session: Session) -> tuple[int, ...]:
+    return tuple(
+        session.scalar(select(func.count()).select_from(t)) or 0
+        for t in (PatentAward, IpCertificate, PledgeLoan, PledgeLoanCost, PolicyCase, PolicyEvidenceFile)
+    )
+
+
+def test_an_award_application_computes_the_amount_and_keeps_the_documents(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    with session_factory() as s:
+        case = applications.apply(
+            s, _ent(holders["甲"]), "award", AWARD, [Upload("获奖证书.pdf", PDF), Upload("照片.png", PNG)]
+        )
+        assert (case.status, case.rule, case.amount_yuan, case.year) == ("applied", "P2.2-b", 50000, 2019)
+        assert case.region_code == "410611"
+        step = s.scalar(select(PolicyCaseStep).where(PolicyCaseStep.case_id == case.id))
+        assert step is not None and step.action == "apply" and "省专利奖一等奖" in (step.reason or "")
+        files = applications.files_of(s, case.id)
+        assert [(f.filename, f.content_type, f.size) for f in files] == [
+            ("获奖证书.pdf", "application/pdf", len(PDF)),
+            ("照片.png", "image/png", len(PNG)),
+        ]
+        case_id = case.id
+    # The enterprise confirms the computed amount; the county officer reviews with the files.
+    with session_factory() as s:
+        assert workflow.case_view(s, _ent(holders["甲"]), case_id).actions == ["confirm"]
+        workflow.act(s, _ent(holders["甲"]), case_id, "confirm")
+        workflow.act(s, COUNTY_A, case_id, "county_review")
+        row = applications.evidence_file(
+            s, COUNTY_A, case_id, files[0].id, lambda: workflow.case_view(s, COUNTY_A, case_id)
+        )
+        assert row.content == PDF
+        assert verify_audit(s).ok
+    # The same award again is refused: one sentence, nothing written.
+    with session_factory() as s:
+        before = _counts(s)
+        with pytest.raises(Conflict) as again:
+            applications.apply(s, _ent(holders["甲"]), "award", AWARD, [Upload("a.pdf", PDF)])
+        assert "已登记过" in again.value.render("zh_CN")
+        assert _counts(s) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "files", "expected"),
+    [
+        ("award", {**AWARD, "award_date": ""}, [Upload("a.pdf", PDF)], "获奖日期"),
+        ("award", {**AWARD, "award_date": "2019/11/20"}, [Upload("a.pdf", PDF)], "获奖日期"),
+        ("award", {**AWARD, "level": "nobel"}, [Upload("a.pdf", PDF)], "奖项"),
+        ("award", {**AWARD, "award_date": "2999-01-01"}, [Upload("a.pdf", PDF)], "不能晚于今天"),
+        ("award", AWARD, [], "证明材料"),
+        ("award", AWARD, [Upload("证书.pdf", b"just text, renamed")], "证书.pdf"),
+        ("award", AWARD, [Upload("big.pdf", PDF + b"0" * applications.MAX_FILE_BYTES)], "big.pdf"),
+        (
+            "loan_year",
+            {"contract_number": "ZY1", "principal_yuan": "一百万"},
+            [Upload("a.pdf", PDF)],
+            "贷款本金",
+        ),
+        (
+            "pct_application",
+            {"pct_number": "PCT/CN19/1", "filing_date": "2019-01-02", "search_report_date": "2019-06-01"},
+            [Upload("a.pdf", PDF)],
+            "PCT申请号",
+        ),
+        ("lottery", {}, [Upload("a.pdf", PDF)], "申请类别"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field_and_changes_nothing(
+    session_factory: sessionmaker[Session],
+    holders: dict[str, int],
+    kind: str,
+    fields: dict[str, str],
+    files: list[Upload],
+    expected: str,
+) -> None:
+    with session_factory() as s:
+        before = _counts(s)
+        with pytest.raises(ValidationFailed) as refused:
+            applications.apply(s, _ent(holders["甲"]), kind, fields, files)
+        assert expected in refused.value.render("zh_CN")
+        assert _counts(s) == before
+
+
+def test_evidence_that_gives_nothing_is_rolled_back_with_the_engines_reason(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    with session_factory() as s:
+        before = _counts(s)
+        # A holder outside the city's counties gets nothing (P2: the city's own enterprises).
+        with pytest.raises(Conflict) as outside:
+            applications.apply(s, _ent(holders["乙"]), "award", AWARD, [Upload("a.pdf", PDF)])
+        assert "不在本市" in outside.value.render("zh_CN")
+        assert _counts(s) == before
+        # GB/T 29490 is once per holder ever: a second certificate is refused with the reason.
+        first = applications.apply(
+            s,
+            _ent(holders["甲"]),
+            "certificate",
+            {
+                "certificate_number": "165IP180123R0S",
+                "certifier": "中知（北京）认证有限公司",
+                "issued_on": "2018-04-02",
+            },
+            [Upload("证书.pdf", PDF)],
+        )
+        assert (first.rule, first.amount_yuan) == ("P2.3-a", 50000)
+        after_first = _counts(s)
+        with pytest.raises(Conflict) as twice:
+            applications.apply(
+                s,
+                _ent(holders["甲"]),
+                "certificate",
+                {"certificate_number": "165IP210999R1S", "issued_on": "2021-04-02"},
+                [Upload("证书.pdf", PDF)],
+            )
+        assert "每个权利人仅一次" in twice.value.render("zh_CN")
+        assert _counts(s) == after_first
+        # Officers do not apply for an enterprise.
+        with pytest.raises(PermissionDenied):
+            applications.apply(s, COUNTY_A, "award", AWARD, [Upload("a.pdf", PDF)])
+
+
+def test_pledge_costs_of_two_loans_meet_the_yearly_cap(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    """P2.7-a: 50 % of the year's costs, at most 200,000 per enterprise and year over all loans."""
+    loan = {
+        "principal_yuan": "5,000,000",
+        "start_date": "2019-01-10",
+        "year": "2019",
+        "lender": "中国银行鹤壁分行",
+        "valuation_yuan": "20000",
+    }
+    with session_factory() as s:
+        a = applications.apply(
+            s,
+            _ent(holders["甲"]),
+            "loan_year",
+            {**loan, "contract_number": "ZY2019-101", "interest_yuan": "280000"},
+            [Upload("合同.pdf", PDF), Upload("票据.pdf", PDF)],
+        )
+        assert a.amount_yuan == 150000  # (280,000 + 20,000) × 50 %
+        b = applications.apply(
+            s,
+            _ent(holders["甲"]),
+            "loan_year",
+            {**loan, "contract_number": "ZY2019-102", "interest_yuan": "180000"},
+            [Upload("合同.pdf", PDF)],
+        )
+        assert b.amount_yuan == 50000  # 100,000 asked, 50,000 left under the 200,000 cap
+        assert s.scalar(select(func.count()).select_from(PledgeLoanCost)) == 2
+
+
+def test_the_form_through_the_browser_route_and_who_reads_the_documents(
+    client: Any, app: Any, session_factory: sessionmaker[Session], holders: dict[str, int], make_user: Any
+) -> None:
+    make_user("enterprise", "ent-apply", holder_id=holders["甲"])
+    login(client, "ent-apply")
+    page = client.get("/policy/apply?kind=pct_application")
+    assert page.status_code == 200 and "国际检索报告日期" in page.text
+    sent = client.post(
+        "/policy/apply",
+        data={
+            "csrf_token": csrf_of(client),
+            "kind": "pct_application",
+            "pct_number": "pct/cn2019/123456",
+            "title": "一种镁合金压铸方法",
+            "filing_date": "2019-03-01",
+            "search_report_date": "2019-07-15",
+        },
+        files=[("files", ("检索报告.pdf", PDF, "application/pdf"))],
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    case_url = sent.headers["location"]
+    shown = client.get(case_url)
+    assert "检索报告.pdf" in shown.text and "30,000" in shown.text and "已申请待确认" in shown.text
+    file_url = shown.text.split('href="' + case_url + "/files/")[1].split('"')[0]
+    got = client.get(f"{case_url}/files/{file_url}")
+    assert (
+        got.status_code == 200 and got.content == PDF and "attachment" in got.headers["content-disposition"]
+    )
+    # Another enterprise and the public do not get the document.
+    make_user("enterprise", "ent-other", holder_id=holders["乙"])
+    client.post("/logout", data={"csrf_token": csrf_of(client)})
+    anonymous = client.get(f"{case_url}/files/{file_url}", follow_redirects=False)
+    assert anonymous.status_code in (401, 303)
+    login(client, "ent-other")
+    assert client.get(f"{case_url}/files/{file_url}").status_code == 404
+    # A refused form says why in one sentence, and the API answers the same in JSON.
+    bad = client.post(
+        "/api/v1/policy/applications",
+        data={"kind": "award", **AWARD},
+        headers={"X-CSRF-Token": csrf_of(client)},
+    )
+    assert bad.status_code == 400 and "证明材料" in bad.json()["error"]
+    with session_factory() as s:
+        case = s.scalar(select(PolicyCase).where(PolicyCase.payment_key == "P2.1-d:PCT/CN2019/123456"))
+        assert case is not None and case.status == "applied" and case.amount_yuan == 30000
+        assert date(2019, 7, 15).year == case.year

@@ -1,0 +1,320 @@
+"""Budgets per year and item: when the money is short, approvals follow P2.1-f (incubated
+SMEs first, then by date of confirmation) and the rest waits with its reason; the dishonesty
+list is checked again on the day of approval; two approvals at once on PostgreSQL cannot
+spend one budget twice."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ipcity_testing import csrf_of, login
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipcity.audit import AuditEntry
+from ipcity.audit import verify as verify_audit
+from ipcity.auth.roles import Actor
+from ipcity.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ipcity.policy import budget, workflow
+from ipcity.policy.loader import PolicyFileError, load_policy
+from ipcity.policy.models import PolicyCase, PolicyPayment
+from ipcity.protection.models import CreditListing
+from ipcity.registry.models import Holder, Patent, PatentHolder, PatentStatusEvent
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+YEAR = 2019
+TODAY = date.today()
+AFTER_NOTICE = TODAY + timedelta(days=30)
+CITY = Actor(username="city-1", role="city_officer")
+COUNTY = Actor(username="county-a", role="county_officer", region_code="410611")
+INCUBATED = "孵化器在孵"  # a tag of the shipped policy's P2.1-f priority group
+
+
+def _holder(session: Session, name: str, tags: list[str]) -> int:
+    row = Holder(
+        name=name,
+        normalized_name=name,
+        kind="enterprise",
+        region_code="410611",
+        tags=tags,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _invention(session: Session, number: str, holder_id: int, granted: date) -> None:
+    row = Patent(
+        application_number=number,
+        jurisdiction="CN",
+        patent_type="invention",
+        title=f"专利{number}",
+        filing_date=date(2017, 3, 1),
+        grant_date=granted,
+        first_holder_id=holder_id,
+        content_hash="x" * 32,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(row)
+    session.flush()
+    session.add(PatentHolder(patent_id=row.id, holder_id=holder_id, position=0, name_as_filed="甲"))
+    session.add(PatentStatusEvent(patent_id=row.id, status="filed", date=date(2017, 3, 1)))
+    session.add(PatentStatusEvent(patent_id=row.id, status="granted", date=granted))
+    session.flush()
+
+
+# Three holders of 淇滨区, each with one invention granted in 2019 (P2.1-a: 4,000 yuan each).
+# 丙 is in an incubator; 甲 and 乙 are not. The first-invention award (P2.1-b) comes too.
+NUMBERS = {"甲": "CN201710123456.7", "乙": "CN201810000005.0", "丙": "CN201910000003.3"}
+
+
+@pytest.fixture
+def world(session_factory: sessionmaker[Session]) -> dict[str, int]:
+    """Holder ids by short name; the year proposed."""
+    with session_factory() as s:
+        ids = {
+            "甲": _holder(s, "鹤壁甲科技有限公司", []),
+            "乙": _holder(s, "鹤壁乙材料有限公司", []),
+            "丙": _holder(s, "鹤壁丙智能有限公司", [INCUBATED, "中小企业"]),
+        }
+        for short, number in NUMBERS.items():
+            _invention(s, number, ids[short], date(YEAR, 5, 7))
+        s.commit()
+        workflow.propose_year(s, CITY, YEAR)
+    return ids
+
+
+def _case_id(factory: sessionmaker[Session], short: str) -> int:
+    with factory() as s:
+        found = s.scalar(select(PolicyCase.id).where(PolicyCase.payment_key == f"P2.1-a:{NUMBERS[short]}"))
+        assert found is not None
+        return found
+
+
+def _to_notice(factory: sessionmaker[Session], world: dict[str, int], order: list[str]) -> dict[str, int]:
+    """Confirm in ``order`` (the date of confirmation decides within a priority group), then
+    review and put on notice. Returns the case ids by short name."""
+    ids = {short: _case_id(factory, short) for short in order}
+    for short in order:
+        with factory() as s:
+            ent = Actor(username=f"ent-{short}", role="enterprise", holder_id=world[short])
+            workflow.act(s, ent, ids[short], "confirm")
+    for short in order:
+        for actor, action in ((COUNTY, "county_review"), (CITY, "city_review"), (CITY, "notice")):
+            with factory() as s:
+                workflow.act(s, actor, ids[short], action, notice_days=7)
+    return ids
+
+
+def _status(factory: sessionmaker[Session], case_id: int) -> str:
+    with factory() as s:
+        case = s.get(PolicyCase, case_id)
+        assert case is not None
+        return case.status
+
+
+def test_a_short_budget_approves_incubated_first_then_by_date(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    ids = _to_notice(session_factory, world, ["甲", "乙", "丙"])  # 丙 confirmed last
+    with session_factory() as s:
+        budget.set_budget(s, CITY, YEAR, "P2.1-a", 8000)  # two of the three
+        line = next(b for b in budget.lines(s, CITY, YEAR) if b.rule == "P2.1-a")
+        queue = [
+            (q.case.holder_name, q.priority, q.covered)
+            for q in budget.ordered_queue(s, YEAR, "P2.1-a", AFTER_NOTICE)
+        ]
+    assert (line.budget, line.approved, line.left) == (8000, 0, 8000)
+    assert queue == [
+        ("鹤壁丙智能有限公司", True, True),
+        ("鹤壁甲科技有限公司", False, True),
+        ("鹤壁乙材料有限公司", False, False),
+    ]
+    # 乙 may not jump the queue while 丙 and 甲 wait ahead of it and the budget covers two.
+    with session_factory() as s, pytest.raises(Conflict) as short:
+        workflow.act(s, CITY, ids["乙"], "approve", today=AFTER_NOTICE)
+    assert "预算不足" in short.value.render("zh_CN") and "第 3 位" in short.value.render("zh_CN")
+    assert "Budget short" in short.value.render("en")
+    with session_factory() as s:
+        run = workflow.approve_in_order(s, CITY, YEAR, "P2.1-a", today=AFTER_NOTICE)
+        assert sorted(c.id for c in run.approved) == sorted([ids["丙"], ids["甲"]])
+        assert [c.id for c, _ in run.waiting] == [ids["乙"]]
+    assert _status(session_factory, ids["乙"]) == "in_notice"
+    with session_factory() as s:
+        waiting = s.get(PolicyCase, ids["乙"])
+        assert waiting is not None and waiting.budget_note is not None and "预算不足" in waiting.budget_note
+        assert budget.approved_sum(s, YEAR, "P2.1-a") == 8000
+        # A budget below what is approved is refused; raising it lets the last one through.
+        with pytest.raises(Conflict):
+            budget.set_budget(s, CITY, YEAR, "P2.1-a", 4000)
+        budget.set_budget(s, CITY, YEAR, "P2.1-a", 12000)
+        workflow.act(s, CITY, ids["乙"], "approve", today=AFTER_NOTICE)
+    assert _status(session_factory, ids["乙"]) == "approved"
+    with session_factory() as s:
+        cleared = s.get(PolicyCase, ids["乙"])
+        assert cleared is not None and cleared.budget_note is None
+        assert budget.approved_sum(s, YEAR, "P2.1-a") == 12000
+        assert verify_audit(s).ok
+        actions = set(s.scalars(select(AuditEntry.action)))
+        assert {"policy.budget.set", "policy.case.approve_queue", "policy.case.approve"} <= actions
+
+
+def test_without_a_budget_every_approvable_case_is_approved(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    ids = _to_notice(session_factory, world, ["甲", "乙"])
+    with session_factory() as s:
+        run = workflow.approve_in_order(s, CITY, YEAR, today=AFTER_NOTICE)
+    assert {c.id for c in run.approved} >= {ids["甲"], ids["乙"]}
+    assert run.waiting == []
+    with session_factory() as s:
+        line = next(b for b in budget.lines(s, CITY, YEAR) if b.rule == "P2.1-a")
+    assert line.budget is None and line.left is None and line.approved == 8000
+
+
+def test_a_holder_listed_as_dishonest_since_the_evaluation_is_held_at_approval(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    ids = _to_notice(session_factory, world, ["丙", "甲"])
+    with session_factory() as s:
+        # Listed after the reference date of the entitlement (2019): the evaluation let it
+        # through; the day of approval must not.
+        s.add(
+            CreditListing(
+                holder_id=world["丙"],
+                name="鹤壁丙智能有限公司",
+                reason="恶意侵权",
+                listed_on=TODAY - timedelta(days=10),
+                created_at=NOW,
+            )
+        )
+        budget.set_budget(s, CITY, YEAR, "P2.1-a", 4000)
+        s.commit()
+    with session_factory() as s, pytest.raises(Conflict) as held:
+        workflow.act(s, CITY, ids["丙"], "approve", today=AFTER_NOTICE)
+    assert "失信名单" in held.value.render("zh_CN") and "恶意侵权" in held.value.render("zh_CN")
+    # The listed holder takes no place in the queue: 甲 behind it gets the budget.
+    with session_factory() as s:
+        run = workflow.approve_in_order(s, CITY, YEAR, "P2.1-a", today=AFTER_NOTICE)
+    assert [c.id for c in run.approved] == [ids["甲"]]
+    assert [c.id for c, _ in run.waiting] == [ids["丙"]]
+    assert _status(session_factory, ids["丙"]) == "in_notice"
+
+
+def test_setting_a_budget_is_checked(session_factory: sessionmaker[Session], world: dict[str, int]) -> None:
+    with session_factory() as s:
+        with pytest.raises(PermissionDenied):
+            budget.set_budget(s, COUNTY, YEAR, "P2.1-a", 1000)
+        with pytest.raises(NotFound):
+            budget.set_budget(s, CITY, YEAR, "P9.9", 1000)
+        with pytest.raises(ValidationFailed):
+            budget.set_budget(s, CITY, YEAR, "P2.1-a", -1)
+        budget.set_budget(s, CITY, YEAR, "P2.1-a", 1000)
+        budget.set_budget(s, CITY, YEAR, "P2.1-a", None)  # removed: no limit again
+        assert budget.budget_of(s, YEAR, "P2.1-a") is None
+        # A county officer reads the budgets, an enterprise does not.
+        assert len(budget.lines(s, COUNTY, YEAR)) == len(budget.lines(s, CITY, YEAR))
+        with pytest.raises(PermissionDenied):
+            budget.lines(s, Actor(username="e", role="enterprise", holder_id=world["甲"]), YEAR)
+
+
+def test_concurrent_approvals_cannot_spend_one_budget_twice(
+    session_factory: sessionmaker[Session], world: dict[str, int], is_postgres: bool
+) -> None:
+    if not is_postgres:
+        pytest.skip(
+            "SQLite serialises writers on one file lock: two concurrent write transactions need PostgreSQL"
+        )
+    ids = _to_notice(session_factory, world, ["甲", "乙"])
+    with session_factory() as s:
+        budget.set_budget(s, CITY, YEAR, "P2.1-a", 4000)  # one of the two
+    # Both are in the queue; each alone fits. Only the one ahead may go, and if the second
+    # tried at the same moment, the locked budget row makes it see the first's payment.
+    barrier = threading.Barrier(2)
+    outcomes: dict[int, str] = {}
+
+    def approve(case_id: int) -> None:
+        with session_factory() as s:
+            s.execute(select(1))
+            barrier.wait()
+            try:
+                workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
+                outcomes[case_id] = "approved"
+            except Conflict:
+                outcomes[case_id] = "refused"
+
+    threads = [threading.Thread(target=approve, args=(cid,)) for cid in (ids["甲"], ids["乙"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes.values()) == ["approved", "refused"], outcomes
+    with session_factory() as s:
+        total = s.scalar(
+            select(func.sum(PolicyPayment.amount_yuan)).where(
+                PolicyPayment.rule == "P2.1-a", PolicyPayment.year == YEAR
+            )
+        )
+        assert total == 4000
+
+
+def test_a_priority_section_with_a_bad_clause_or_no_tags_is_refused(tmp_path: Path) -> None:
+    shipped = Path(load_policy.__globals__["DEFAULT_POLICY"]).read_text(encoding="utf-8")
+    bad_clause = shipped.replace("  clause: P2.1-f\n", "  clause: P9.9-z\n", 1)
+    (tmp_path / "a.yaml").write_text(bad_clause, encoding="utf-8")
+    with pytest.raises(PolicyFileError) as refused:
+        load_policy(tmp_path / "a.yaml")
+    line = bad_clause.splitlines().index("  clause: P9.9-z") + 1
+    assert refused.value.line == line and "P9.9-z" in refused.value.render("zh_CN")
+    no_tags = shipped.replace("holder_tags: [孵化器在孵, 众创空间]", "holder_tags: []", 1)
+    (tmp_path / "b.yaml").write_text(no_tags, encoding="utf-8")
+    with pytest.raises(PolicyFileError) as empty:
+        load_policy(tmp_path / "b.yaml")
+    assert "holder_tags" in empty.value.render("zh_CN")
+
+
+def test_budget_page_and_api_with_real_logins(
+    client: Any, session_factory: sessionmaker[Session], world: dict[str, int], make_user: Any
+) -> None:
+    ids = _to_notice(session_factory, world, ["甲", "丙"])
+    with session_factory() as s:  # both notices ended yesterday
+        for case_id in ids.values():
+            case = s.get(PolicyCase, case_id)
+            assert case is not None
+            case.notice_until = TODAY - timedelta(days=1)
+        s.commit()
+    make_user("city_officer", "city-budget")
+    login(client, "city-budget")
+    page = client.get(f"/policy/budgets?year={YEAR}")
+    assert page.status_code == 200 and "预算与批准顺序" in page.text
+    token = csrf_of(client)
+    saved = client.post(
+        "/policy/budgets",
+        data={"year": str(YEAR), "rule": "P2.1-a", "amount": "4,000", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    bad = client.post(
+        "/policy/budgets", data={"year": str(YEAR), "rule": "P2.1-a", "amount": "四千", "csrf_token": token}
+    )
+    assert bad.status_code == 400 and "整数元" in bad.text
+    items = client.get(f"/api/v1/policy/budgets?year={YEAR}").json()["items"]
+    line = next(i for i in items if i["rule"] == "P2.1-a")
+    assert line["budget"] == 4000 and line["queue"][0]["holder"] == "鹤壁丙智能有限公司"
+    assert [(q["priority"], q["covered"]) for q in line["queue"]] == [(True, True), (False, False)]
+    assert "预算不足" in line["queue"][1]["reason"]
+    run = client.post(
+        f"/api/v1/policy/cases/approve-queue?year={YEAR}&rule=P2.1-a", headers={"X-CSRF-Token": token}
+    )
+    assert run.status_code == 200, run.text
+    assert [c["holder"] for c in run.json()["approved"]] == ["鹤壁丙智能有限公司"]
+    assert [c["holder"] for c in run.json()["waiting"]] == ["鹤壁甲科技有限公司"]
+    # The waiting case's page shows why it waits.
+    assert "预算不足" in client.get(f"/policy/cases/{ids['甲']}").text

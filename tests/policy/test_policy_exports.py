@@ -1,0 +1,265 @@
+"""Exports of the policy's money over cases driven through the real workflow: the payment
+list per county and per item (XLSX with totals, page, JSON) in each officer's scope, the
+public notice as XLSX, and a holder's statement (page and Word) with its held-back item and
+reason; English with the English UI. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from ipcity_testing import login
+from policy_exports_world import (
+    CITY,
+    COUNTY_A,
+    COUNTY_B,
+    GRANT_A,
+    REASON,
+    YEAR,
+    build_world,
+    enterprise,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from ipcity.auth.roles import PUBLIC
+from ipcity.errors import NotAuthenticated, NotFound, PermissionDenied
+from ipcity.policy import exports
+
+
+@pytest.fixture
+def world(session_factory: sessionmaker[Session]) -> dict[str, int]:
+    """See :func:`policy_exports_world.build_world`."""
+    return build_world(session_factory)
+
+
+def _book(data: bytes) -> Any:
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data))
+
+
+def _rows(sheet: Any) -> list[list[Any]]:
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def _docx_text(data: bytes) -> str:
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+def test_payment_list_per_county_and_item_with_totals(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    with session_factory() as s:
+        plist = exports.payments(s, CITY, YEAR)
+    got = {(x.holder, x.rule, x.amount, x.status) for x in plist.lines}
+    assert got == {
+        ("鹤壁甲科技有限公司", "P2.1-a", 4000, "paid"),
+        ("鹤壁甲科技有限公司", "P2.7-a", 150000, "approved"),
+        ("浚县乙农业有限公司", "P2.1-a", 4000, "paid"),
+    }
+    assert (plist.total, plist.paid_total) == (158000, 8000)
+    paid_a = next(x for x in plist.lines if x.case_id == world["case_a"])
+    assert paid_a.reference == f"HB-{YEAR + 1}-{world['case_a']:04d}" and paid_a.paid_on is not None
+
+    book = _book(exports.payments_xlsx(plist, "zh_CN"))
+    assert book.sheetnames == [
+        "汇总",
+        "淇滨区",
+        "浚县",
+        "P2.1-a 发明专利授权资助",
+        "P2.7-a 知识产权质押融资费用补助",
+    ]
+    header = ["县区", "权利人", "项目", "对象", "金额（元）", "状态", "批准日期", "拨付日期", "支付凭证号"]
+    for name, expected_total in (("淇滨区", 154000), ("浚县", 4000), ("P2.1-a 发明专利授权资助", 8000)):
+        rows = _rows(book[name])
+        assert rows[0] == header
+        body, total = rows[1:-1], rows[-1]
+        assert total[0] == "合计" and total[4] == expected_total == sum(r[4] for r in body), name
+    qibin = _rows(book["淇滨区"])[1:-1]
+    assert {(r[0], r[1], r[2], r[4], r[5]) for r in qibin} == {
+        ("淇滨区", "鹤壁甲科技有限公司", "P2.1-a 发明专利授权资助", 4000, "已拨付"),
+        ("淇滨区", "鹤壁甲科技有限公司", "P2.7-a 知识产权质押融资费用补助", 150000, "已批准待拨付"),
+    }
+    paid_row = next(r for r in qibin if r[5] == "已拨付")
+    assert GRANT_A in paid_row[3] and paid_row[8] == paid_a.reference
+    assert isinstance(paid_row[6], datetime) and paid_row[6].date() == paid_a.approved_on
+    summary = _rows(book["汇总"])
+    assert summary[0] == [
+        "县区",
+        "P2.1-a 发明专利授权资助",
+        "P2.7-a 知识产权质押融资费用补助",
+        "合计",
+    ]
+    assert summary[1:] == [
+        ["淇滨区", 4000, 150000, 154000],
+        ["浚县", 4000, 0, 4000],
+        ["合计", 8000, 150000, 158000],
+    ]
+
+
+def test_each_officer_sees_its_scope_only(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    with session_factory() as s:
+        county_b = exports.payments(s, COUNTY_B, YEAR)
+    assert county_b.region_code == "410621"
+    assert {x.holder for x in county_b.lines} == {"浚县乙农业有限公司"} and county_b.total == 4000
+    book = _book(exports.payments_xlsx(county_b, "zh_CN"))
+    assert book.sheetnames == ["汇总", "浚县", "P2.1-a 发明专利授权资助"]
+    cells = {str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row}
+    assert "淇滨区" not in cells and "鹤壁甲科技有限公司" not in cells and "150000" not in cells
+    assert _rows(book["汇总"])[1:] == [["浚县", 4000, 4000], ["合计", 4000, 4000]]
+    with session_factory() as s:
+        assert {x.region_code for x in exports.payments(s, COUNTY_A, YEAR).lines} == {"410611"}
+        assert exports.payments(s, CITY, YEAR + 1).lines == []
+        with pytest.raises(PermissionDenied):
+            exports.payments(s, enterprise(world["a"]), YEAR)
+        with pytest.raises(NotAuthenticated):
+            exports.payments(s, PUBLIC, YEAR)
+
+
+def test_english_headers_and_labels(session_factory: sessionmaker[Session], world: dict[str, int]) -> None:
+    with session_factory() as s:
+        plist = exports.payments(s, CITY, YEAR)
+        st = exports.statement(s, CITY, world["c"], YEAR)
+    book = _book(exports.payments_xlsx(plist, "en"))
+    assert book.sheetnames[0] == "Summary"
+    # Excel's sheet names hold 31 characters: the item is cut there, without a trailing space.
+    assert book.sheetnames[3:] == ["P2.1-a Subsidy per invention pa", "P2.7-a Subsidy of the costs of"]
+    rows = _rows(book["淇滨区"])
+    assert rows[0] == [
+        "County/district",
+        "Holders",
+        "Item",
+        "Object",
+        "Amount (yuan)",
+        "Status",
+        "Approved on",
+        "Paid on",
+        "Payment reference",
+    ]
+    assert {r[5] for r in rows[1:-1]} == {"paid", "approved, awaiting payment"} and rows[-1][0] == "Total"
+    text = _docx_text(exports.statement_docx(st, "en"))
+    assert "statement of subsidies and awards for 2019" in text
+    assert (
+        "Held back (dishonesty list)" in text
+        and "held back" in text
+        and REASON in text
+        and "not payable" in text
+    )
+    assert "依据" not in text  # the English explanation, not the Chinese one
+
+
+def test_statement_lists_the_held_back_item_with_its_reason(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    with session_factory() as s:
+        st = exports.statement(s, COUNTY_A, world["c"], YEAR)
+    held = [i for i in st.items if i.status == "held_back"]
+    assert held and all(i.case is None and i.payment is None for i in held)
+    grant = next(i for i in held if i.rule == "P2.1-a")
+    assert grant.amount == 4000 and REASON in grant.explanation("zh_CN")
+    assert grant.case_label("zh_CN") == "不予支付"
+    assert (st.owed, st.approved, st.paid) == (0, 0, 0) and st.withheld == sum(i.amount for i in held)
+    text = _docx_text(exports.statement_docx(st, "zh_CN"))
+    assert "鹤壁失信科技有限公司2019年度资助奖励对账单" in text
+    assert "暂缓（失信名单）" in text and REASON in text and "不予支付" in text
+
+
+def test_statement_shows_cases_and_payments(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    with session_factory() as s:
+        st = exports.statement(s, enterprise(world["a"]), world["a"], YEAR)
+    by_rule = {i.rule: i for i in st.items if i.case is not None}
+    assert by_rule["P2.1-a"].case_label("zh_CN") == "已拨付"
+    assert by_rule["P2.7-a"].case_label("zh_CN") == "已批准待拨付"
+    assert (st.approved, st.paid) == (154000, 4000)
+    assert st.owed == sum(i.amount for i in st.items if i.status == "eligible")
+    unproposed = [i for i in st.items if i.payable and i.case is None]
+    assert all(i.case_label("zh_CN") == "尚未生成案件" for i in unproposed)
+    text = _docx_text(exports.statement_docx(st, "zh_CN"))
+    assert f"凭证号 HB-{YEAR + 1}-{world['case_a']:04d}" in text and "150,000" in text
+    # Nobody else's statement: another enterprise, the other county; the public must log in.
+    for actor in (enterprise(world["b"]), COUNTY_B):
+        with session_factory() as s, pytest.raises(NotFound):
+            exports.statement(s, actor, world["a"], YEAR)
+    with session_factory() as s, pytest.raises(NotAuthenticated):
+        exports.statement(s, PUBLIC, world["a"], YEAR)
+    with session_factory() as s, pytest.raises(NotFound):
+        exports.statement(s, CITY, 999999, YEAR)
+
+
+def test_notice_list_as_xlsx(session_factory: sessionmaker[Session], world: dict[str, int]) -> None:
+    with session_factory() as s:
+        data = exports.notices_xlsx(s, "zh_CN")
+    rows = _rows(_book(data)["资助奖励公示"])
+    assert rows[0] == ["编号", "年度", "权利人", "项目", "对象", "金额（元）", "公示截止", "状态"]
+    assert len(rows) == 2
+    row = rows[1]
+    assert row[0] == world["notice_b"] and row[2] == "浚县乙农业有限公司" and row[7] == "公示中"
+    assert row[3].startswith("P2.1-b ") and row[6].date() == date.today() + timedelta(days=7)
+
+
+def test_pages_files_and_api_with_real_logins(
+    app: Any, session_factory: sessionmaker[Session], world: dict[str, int], make_user: Any
+) -> None:
+    from fastapi.testclient import TestClient
+
+    make_user("city_officer", "city-web")
+    make_user("county_officer", "county-b-web", region_code="410621")
+    make_user("enterprise", "ent-a-web", holder_id=world["a"])
+    city, county, firm, public = TestClient(app), TestClient(app), TestClient(app), TestClient(app)
+    login(city, "city-web")
+    login(county, "county-b-web")
+    login(firm, "ent-a-web")
+
+    page = city.get("/policy/payments", params={"year": YEAR})
+    assert page.status_code == 200 and "158,000" in page.text and "淇滨区" in page.text
+    assert f"/policy/payments.xlsx?year={YEAR}" in page.text
+    xlsx = city.get("/policy/payments.xlsx", params={"year": YEAR})
+    assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith(exports_media("xlsx"))
+    assert _rows(_book(xlsx.content)["汇总"])[-1] == ["合计", 8000, 150000, 158000]
+    own = county.get("/policy/payments.xlsx", params={"year": YEAR})
+    assert "淇滨区" not in _book(own.content).sheetnames
+    assert "鹤壁甲科技有限公司" not in county.get("/policy/payments", params={"year": YEAR}).text
+    api = county.get("/api/v1/policy/payments", params={"year": YEAR}).json()
+    assert api["ok"] and api["total"] == 4000 and [c["county"] for c in api["counties"]] == ["浚县"]
+    assert firm.get("/api/v1/policy/payments").status_code == 403
+    english = city.get("/policy/payments.xlsx", params={"year": YEAR, "lang": "en"})
+    assert _rows(_book(english.content)["Summary"])[0][0] == "County/district"
+
+    notices = public.get("/policy/notices.xlsx")
+    assert notices.status_code == 200 and _rows(_book(notices.content).active)[1][2] == "浚县乙农业有限公司"
+    assert "/policy/notices.xlsx" in public.get("/policy/notices").text
+
+    mine = firm.get("/policy/mine")
+    assert f"/policy/statement/{world['a']}" in mine.text
+    case_page = firm.get(f"/policy/cases/{world['case_a']}")
+    assert f"/policy/statement/{world['a']}?year={YEAR}" in case_page.text
+    statement = firm.get(f"/policy/statement/{world['a']}", params={"year": YEAR})
+    assert statement.status_code == 200 and "已拨付" in statement.text and "154,000" in statement.text
+    word = firm.get(f"/policy/statement/{world['a']}.docx", params={"year": YEAR})
+    assert word.status_code == 200 and "鹤壁甲科技有限公司" in _docx_text(word.content)
+    assert firm.get(f"/policy/statement/{world['b']}", params={"year": YEAR}).status_code == 404
+    assert county.get(f"/api/v1/policy/statement/{world['a']}", params={"year": YEAR}).status_code == 404
+    held = city.get(f"/api/v1/policy/statement/{world['c']}", params={"year": YEAR, "lang": "en"}).json()
+    assert any(i["status"] == "held_back" and REASON in i["explanation"] for i in held["items"])
+    assert public.get(f"/policy/statement/{world['a']}", follow_redirects=False).status_code == 303
+    assert public.get(f"/api/v1/policy/statement/{world['a']}").status_code == 401
+
+
+def exports_media(kind: str) -> str:
+    """The media type of an office file."""
+    from ipcity.policy.export_routes import DOCX, XLSX
+
+    return XLSX if kind == "xlsx" else DOCX
