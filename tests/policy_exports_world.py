@@ -1,4 +1,5 @@
-"""A world for the tests of the policy's exports (tests/policy, tests/e2e): holders in two
+"""A world for the tests of the policy (tests/policy, tests/e2e): builders of holders and
+inventions, and for the exports: holders in two
 counties, patents, a pledge loan and a dishonesty listing, with cases driven through the
 real workflow to paid, approved and in notice. A module with a unique name, so any test can
 import it."""
@@ -27,13 +28,14 @@ GRANT_A, GRANT_B, GRANT_C = "CN201710123456.7", "CN201810000005.0", "CN201910000
 REASON = "故意假冒专利"
 
 
-def _holder(session: Session, name: str, region: str) -> Holder:
+def make_holder(session: Session, name: str, region: str, tags: list[str] | None = None) -> Holder:
+    """An enterprise holder of ``region`` (flushed); ``tags`` such as 孵化器在孵 (P2.1-f)."""
     row = Holder(
         name=name,
         normalized_name=name,
         kind="enterprise",
         region_code=region,
-        tags=[],
+        tags=list(tags or []),
         created_at=NOW,
         updated_at=NOW,
     )
@@ -42,7 +44,8 @@ def _holder(session: Session, name: str, region: str) -> Holder:
     return row
 
 
-def _patent(session: Session, number: str, holder: Holder, granted: date) -> None:
+def make_invention(session: Session, number: str, holder: Holder, granted: date) -> None:
+    """A CN invention filed 2017-03-01 and granted on ``granted``, ``holder`` its only holder."""
     row = Patent(
         application_number=number,
         jurisdiction="CN",
@@ -98,12 +101,12 @@ def build_world(session_factory: sessionmaker[Session]) -> dict[str, int]:
     award is in public notice. Returns the holder ids, A's paid P2.1-a case and B's case in
     notice."""
     with session_factory() as s:
-        a = _holder(s, "鹤壁甲科技有限公司", "410611")
-        b = _holder(s, "浚县乙农业有限公司", "410621")
-        c = _holder(s, "鹤壁失信科技有限公司", "410611")
-        _patent(s, GRANT_A, a, date(YEAR, 5, 7))
-        _patent(s, GRANT_B, b, date(YEAR, 6, 1))
-        _patent(s, GRANT_C, c, date(YEAR, 7, 1))
+        a = make_holder(s, "鹤壁甲科技有限公司", "410611")
+        b = make_holder(s, "浚县乙农业有限公司", "410621")
+        c = make_holder(s, "鹤壁失信科技有限公司", "410611")
+        make_invention(s, GRANT_A, a, date(YEAR, 5, 7))
+        make_invention(s, GRANT_B, b, date(YEAR, 6, 1))
+        make_invention(s, GRANT_C, c, date(YEAR, 7, 1))
         loan = PledgeLoan(holder_id=a.id, contract_number="ZY2019-001", start_date=date(YEAR, 1, 1))
         s.add(loan)
         s.flush()

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, defer
 from ipcity import audit
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import Conflict, NotFound, ValidationFailed
-from ipcity.policy import service
+from ipcity.policy import service, workflow
 from ipcity.policy.engine import entitlement_id, evaluate
 from ipcity.policy.formulas import AWARD_LABELS
 from ipcity.policy.models import (
@@ -44,7 +44,6 @@ from ipcity.policy.models import (
     PledgeLoan,
     PledgeLoanCost,
     PolicyCase,
-    PolicyCaseStep,
     PolicyEvidenceFile,
 )
 from ipcity.policy.sources import load_snapshot
@@ -426,32 +425,14 @@ def apply(
             )
         ):
             raise Conflict("项目“{key}”已有资助案件，不能重复申请", key=chosen.payment_key)
-        case = PolicyCase(
-            payment_key=chosen.payment_key,
-            entitlement_id=chosen.id,
-            year=year,
-            rule=chosen.rule,
-            clause=chosen.clause,
-            object_label=chosen.object_label[:500],
-            holder_id=actor.holder_id,
-            holder_name=chosen.holder[:300],
-            region_code=_holder_region(session, actor.holder_id),
-            amount_yuan=chosen.amount,
-            status="applied",
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(case)
-        session.flush()
-        session.add(
-            PolicyCaseStep(
-                case_id=case.id,
-                at=now,
-                actor=actor.username,
-                action="apply",
-                to_status="applied",
-                reason=f"{kind.label}：{chosen.explanation_zh}"[:2000],
-            )
+        case = workflow.open_case(
+            session,
+            actor,
+            chosen,
+            _holder_region(session, actor.holder_id),
+            "applied",
+            now,
+            f"{kind.label}：{chosen.explanation_zh}"[:2000],
         )
         for upload, content_type in documents:
             session.add(

@@ -35,6 +35,7 @@ from ipcity import audit
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
 from ipcity.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipcity.policy import budget, service
+from ipcity.policy.engine import Entitlement
 from ipcity.policy.models import PolicyCase, PolicyCaseStep, PolicyPayment
 
 STATUSES = (
@@ -212,34 +213,51 @@ def propose_year(session: Session, actor: Actor, year: int) -> list[PolicyCase]:
         if e.payment_key in taken or e.holder_id is None:
             continue
         taken.add(e.payment_key)
-        case = PolicyCase(
-            payment_key=e.payment_key,
-            entitlement_id=e.id,
-            year=year,
-            rule=e.rule,
-            clause=e.clause,
-            object_label=e.object_label[:500],
-            holder_id=e.holder_id,
-            holder_name=e.holder[:300],
-            region_code=holders.get(e.holder_id),
-            amount_yuan=e.amount,
-            status="proposed",
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(case)
-        session.flush()
-        session.add(
-            PolicyCaseStep(
-                case_id=case.id, at=now, actor=actor.username, action="propose", to_status="proposed"
-            )
-        )
+        case = open_case(session, actor, e, holders.get(e.holder_id), "proposed", now)
         created.append(case)
     audit.record(
         session, actor.username, "policy.case.propose", "policy_year", year, {"created": len(created)}
     )
     session.commit()
     return created
+
+
+def open_case(
+    session: Session,
+    actor: Actor,
+    e: Entitlement,
+    region_code: str | None,
+    status: str,
+    now: datetime,
+    reason: str | None = None,
+) -> PolicyCase:
+    """A new case for an eligible entitlement in ``status`` (``proposed`` from the data,
+    ``applied`` by the enterprise), with its first timeline step; flushed, not committed."""
+    assert e.holder_id is not None
+    case = PolicyCase(
+        payment_key=e.payment_key,
+        entitlement_id=e.id,
+        year=e.year,
+        rule=e.rule,
+        clause=e.clause,
+        object_label=e.object_label[:500],
+        holder_id=e.holder_id,
+        holder_name=e.holder[:300],
+        region_code=region_code,
+        amount_yuan=e.amount,
+        status=status,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    session.flush()
+    action = "apply" if status == "applied" else "propose"
+    session.add(
+        PolicyCaseStep(
+            case_id=case.id, at=now, actor=actor.username, action=action, to_status=status, reason=reason
+        )
+    )
+    return case
 
 
 def _holder_regions(session: Session, ids: set[int]) -> dict[int, str | None]:

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 from ipcity_testing import PASSWORD
+from policy_exports_world import make_holder, make_invention
 from sqlalchemy.orm import Session, sessionmaker
 
 from ipcity.auth.roles import Actor
 from ipcity.policy import workflow
 from ipcity.policy.models import PolicyCase
-from ipcity.registry.models import Holder, Patent, PatentHolder, PatentStatusEvent
 
 if not Path("/usr/bin/chromium").exists():
     pytest.skip(
@@ -33,51 +33,18 @@ CITY = Actor(username="city-e2e", role="city_officer")
 COUNTY = Actor(username="county-e2e", role="county_officer", region_code="410611")
 
 
-def _holder(s: Session, name: str, tags: list[str]) -> int:
-    row = Holder(
-        name=name,
-        normalized_name=name,
-        kind="enterprise",
-        region_code="410611",
-        tags=tags,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    s.add(row)
-    s.flush()
-    return row.id
-
-
-def _invention(s: Session, number: str, holder_id: int) -> None:
-    row = Patent(
-        application_number=number,
-        jurisdiction="CN",
-        patent_type="invention",
-        title=f"专利{number}",
-        filing_date=date(2017, 3, 1),
-        grant_date=date(2019, 5, 7),
-        first_holder_id=holder_id,
-        content_hash="x" * 32,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    s.add(row)
-    s.flush()
-    s.add(PatentHolder(patent_id=row.id, holder_id=holder_id, position=0, name_as_filed="甲"))
-    s.add(PatentStatusEvent(patent_id=row.id, status="granted", date=date(2019, 5, 7)))
-
-
 @pytest.fixture
 def money_world(session_factory: sessionmaker[Session]) -> dict[str, int]:
     """Two holders of 淇滨区 with an invention granted in 2019, their P2.1-a cases through
     the notice (ended yesterday); 丙 is incubated, 甲 confirmed first."""
     with session_factory() as s:
-        ids = {
-            "甲": _holder(s, "鹤壁甲科技有限公司", []),
-            "丙": _holder(s, "鹤壁丙智能有限公司", ["孵化器在孵"]),
+        rows = {
+            "甲": make_holder(s, "鹤壁甲科技有限公司", "410611"),
+            "丙": make_holder(s, "鹤壁丙智能有限公司", "410611", ["孵化器在孵"]),
         }
-        _invention(s, "CN201710123456.7", ids["甲"])
-        _invention(s, "CN201910000003.3", ids["丙"])
+        make_invention(s, "CN201710123456.7", rows["甲"], date(2019, 5, 7))
+        make_invention(s, "CN201910000003.3", rows["丙"], date(2019, 5, 7))
+        ids = {short: row.id for short, row in rows.items()}
         s.commit()
         created = {c.holder_id: c.id for c in workflow.propose_year(s, CITY, 2019) if c.rule == "P2.1-a"}
     for short in ("甲", "丙"):

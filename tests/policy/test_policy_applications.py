@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from ipcity_testing import csrf_of, login
+from policy_exports_world import make_holder
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,7 +27,6 @@ from ipcity.policy.models import (
     PolicyCaseStep,
     PolicyEvidenceFile,
 )
-from ipcity.registry.models import Holder
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -34,28 +34,13 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 COUNTY_A = Actor(username="county-a", role="county_officer", region_code="410611")
 
 
-def _holder(session: Session, name: str, region: str) -> int:
-    row = Holder(
-        name=name,
-        normalized_name=name,
-        kind="enterprise",
-        region_code=region,
-        tags=[],
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
-
-
 @pytest.fixture
 def holders(session_factory: sessionmaker[Session]) -> dict[str, int]:
     """甲 in 淇滨区 (410611), 乙 outside the city (郑州市金水区 410105)."""
     with session_factory() as s:
         ids = {
-            "甲": _holder(s, "鹤壁甲科技有限公司", "410611"),
-            "乙": _holder(s, "郑州乙科技有限公司", "410105"),
+            "甲": make_holder(s, "鹤壁甲科技有限公司", "410611").id,
+            "乙": make_holder(s, "郑州乙科技有限公司", "410105").id,
         }
         s.commit()
         return ids

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from ipcity_testing import csrf_of, login
+from policy_exports_world import make_holder, make_invention
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +24,6 @@ from ipcity.policy import budget, workflow
 from ipcity.policy.loader import PolicyFileError, load_policy
 from ipcity.policy.models import PolicyCase, PolicyPayment
 from ipcity.protection.models import CreditListing
-from ipcity.registry.models import Holder, Patent, PatentHolder, PatentStatusEvent
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 YEAR = 2019
@@ -32,42 +32,6 @@ AFTER_NOTICE = TODAY + timedelta(days=30)
 CITY = Actor(username="city-1", role="city_officer")
 COUNTY = Actor(username="county-a", role="county_officer", region_code="410611")
 INCUBATED = "孵化器在孵"  # a tag of the shipped policy's P2.1-f priority group
-
-
-def _holder(session: Session, name: str, tags: list[str]) -> int:
-    row = Holder(
-        name=name,
-        normalized_name=name,
-        kind="enterprise",
-        region_code="410611",
-        tags=tags,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
-
-
-def _invention(session: Session, number: str, holder_id: int, granted: date) -> None:
-    row = Patent(
-        application_number=number,
-        jurisdiction="CN",
-        patent_type="invention",
-        title=f"专利{number}",
-        filing_date=date(2017, 3, 1),
-        grant_date=granted,
-        first_holder_id=holder_id,
-        content_hash="x" * 32,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(row)
-    session.flush()
-    session.add(PatentHolder(patent_id=row.id, holder_id=holder_id, position=0, name_as_filed="甲"))
-    session.add(PatentStatusEvent(patent_id=row.id, status="filed", date=date(2017, 3, 1)))
-    session.add(PatentStatusEvent(patent_id=row.id, status="granted", date=granted))
-    session.flush()
 
 
 # Three holders of 淇滨区, each with one invention granted in 2019 (P2.1-a: 4,000 yuan each).
@@ -79,13 +43,14 @@ NUMBERS = {"甲": "CN201710123456.7", "乙": "CN201810000005.0", "丙": "CN20191
 def world(session_factory: sessionmaker[Session]) -> dict[str, int]:
     """Holder ids by short name; the year proposed."""
     with session_factory() as s:
-        ids = {
-            "甲": _holder(s, "鹤壁甲科技有限公司", []),
-            "乙": _holder(s, "鹤壁乙材料有限公司", []),
-            "丙": _holder(s, "鹤壁丙智能有限公司", [INCUBATED, "中小企业"]),
+        rows = {
+            "甲": make_holder(s, "鹤壁甲科技有限公司", "410611"),
+            "乙": make_holder(s, "鹤壁乙材料有限公司", "410611"),
+            "丙": make_holder(s, "鹤壁丙智能有限公司", "410611", [INCUBATED, "中小企业"]),
         }
         for short, number in NUMBERS.items():
-            _invention(s, number, ids[short], date(YEAR, 5, 7))
+            make_invention(s, number, rows[short], date(YEAR, 5, 7))
+        ids = {short: row.id for short, row in rows.items()}
         s.commit()
         workflow.propose_year(s, CITY, YEAR)
     return ids

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from ipcity_testing import login
+from policy_exports_world import make_holder, make_invention
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,7 +21,7 @@ from ipcity.auth.roles import PUBLIC, Actor
 from ipcity.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from ipcity.policy import workflow
 from ipcity.policy.models import PledgeLoan, PledgeLoanCost, PolicyCase, PolicyCaseStep, PolicyPayment
-from ipcity.registry.models import Holder, Patent, PatentHolder, PatentStatusEvent
+from ipcity.registry.models import Holder
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 YEAR = 2019
@@ -30,40 +31,7 @@ COUNTY_A = Actor(username="county-a", role="county_officer", region_code="410611
 COUNTY_B = Actor(username="county-b", role="county_officer", region_code="410621")
 
 
-def _holder(session: Session, name: str, region: str, tags: list[str]) -> Holder:
-    row = Holder(
-        name=name,
-        normalized_name=name,
-        kind="enterprise",
-        region_code=region,
-        tags=tags,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-def _patent(session: Session, number: str, holder: Holder, granted: date) -> None:
-    row = Patent(
-        application_number=number,
-        jurisdiction="CN",
-        patent_type="invention",
-        title=f"专利{number}",
-        filing_date=date(2017, 3, 1),
-        grant_date=granted,
-        first_holder_id=holder.id,
-        content_hash="x" * 32,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(row)
-    session.flush()
-    session.add(PatentHolder(patent_id=row.id, holder_id=holder.id, position=0, name_as_filed=holder.name))
-    session.add(PatentStatusEvent(patent_id=row.id, status="filed", date=date(2017, 3, 1)))
-    session.add(PatentStatusEvent(patent_id=row.id, status="granted", date=granted))
-    session.flush()
+_holder, _patent = make_holder, make_invention
 
 
 def _loan(session: Session, holder: Holder, contract: str, interest: int) -> None:
