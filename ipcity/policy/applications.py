@@ -411,7 +411,7 @@ def apply(
         policy = service.current_policy()
         found = [
             e
-            for e in evaluate(policy, load_snapshot(session, year, policy), year, list(kind.rules))
+            for e in evaluate(policy, load_snapshot(session, year, policy, kind.rules), year, kind.rules)
             if e.id in wanted
         ]
         if not found:

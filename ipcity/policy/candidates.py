@@ -65,8 +65,12 @@ def _in(year: int, day: date | None) -> bool:
     return day is not None and day.year == year
 
 
-def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candidate]]:
-    """Every source's candidates for ``year``."""
+def build(
+    snapshot: Snapshot, year: int, policy: Policy, sources: set[str] | None = None
+) -> dict[str, list[Candidate]]:
+    """The candidates of ``year`` of every source (or of ``sources`` only: the rankings and
+    histories a rule does not read are not built for it)."""
+    wanted = sources if sources is not None else policy.sources()
     out: dict[str, list[Candidate]] = defaultdict(list)
     names = {h.id: h.name for h in snapshot.holders.values()}
     end = date(year, 12, 31)
@@ -92,7 +96,7 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
 
     # P2.1-b: the earliest invention grant of every holder, whatever office granted it.
     first: dict[int, Any] = {}
-    for p in snapshot.patents:
+    for p in snapshot.patents if "first_invention_grants" in wanted else ():
         if p.patent_type != "invention" or p.grant_date is None or p.grant_date > end:
             continue
         for h in p.holder_ids:
@@ -115,7 +119,8 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
                 )
             )
 
-    for n in sorted(policy.values_of_input("annuity_support", "years")):
+    annuity_years = policy.values_of_input("annuity_support", "years")
+    for n in sorted(annuity_years) if "inventions_in_force_after_years" in wanted else ():
         for p in snapshot.patents:
             if p.patent_type != "invention" or p.jurisdiction != "CN" or p.grant_date is None:
                 continue
@@ -229,12 +234,15 @@ def build(snapshot: Snapshot, year: int, policy: Policy) -> dict[str, list[Candi
                 )
             )
 
-    grants: dict[int, int] = defaultdict(int)
-    for p in snapshot.patents:
-        if _in(year, p.grant_date):
-            for h in set(p.holder_ids):
-                grants[h] += 1
-    out["top_patent_grantees"] = _ranked(snapshot, grants, year, policy, "专利授权", "grants")
+    if "top_patent_grantees" in wanted:
+        grants: dict[int, int] = defaultdict(int)
+        for p in snapshot.patents:
+            if _in(year, p.grant_date):
+                for h in set(p.holder_ids):
+                    grants[h] += 1
+        out["top_patent_grantees"] = _ranked(snapshot, grants, year, policy, "专利授权", "grants")
+    if "top_software_registrants" not in wanted:
+        return out
     registrations: dict[int, int] = defaultdict(int)
     for s in snapshot.software:
         if _in(year, s.registration_date):

@@ -95,7 +95,7 @@ def evaluate(
 ) -> list[Entitlement]:
     """Every entitlement of ``year`` under ``policy`` (all rules, or those named)."""
     wanted = set(rules) if rules is not None else None
-    by_source = cand.build(snapshot, year, policy)
+    by_source = cand.build(snapshot, year, policy, policy.sources(rules))
     out: list[Entitlement] = []
     for rule in policy.rules:
         if wanted is not None and rule.id not in wanted and rule.clause not in wanted:

@@ -8,6 +8,7 @@ Pure: no database or web import.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -92,6 +93,13 @@ class Policy:
     def rule(self, rule_id: str) -> Rule | None:
         """The rule of an id (``None`` when the policy has none)."""
         return self.rules_by_id.get(rule_id)
+
+    def sources(self, rules: Iterable[str] | None = None) -> set[str]:
+        """The candidate sources the named rules (ids or clause ids; all when ``None``) read."""
+        wanted = set(rules) if rules is not None else None
+        return {
+            r.formula.source for r in self.rules if wanted is None or r.id in wanted or r.clause in wanted
+        }
 
     def values_of_input(self, formula_name: str, input_name: str) -> set[int]:
         """Every value ever given to ``input_name`` of the rules using ``formula_name``."""

@@ -42,8 +42,9 @@ def entitlements(session: Session, actor: Actor, year: int, rule: str | None = N
     policy = current_policy()
     if rule is not None and policy.rule(rule) is None and not any(r.clause == rule for r in policy.rules):
         raise NotFound("策略中没有规则“{rule}”", rule=rule)
-    snapshot = load_snapshot(session, year, policy)
-    found = evaluate(policy, snapshot, year, [rule] if rule else None)
+    chosen = [rule] if rule else None
+    snapshot = load_snapshot(session, year, policy, chosen)
+    found = evaluate(policy, snapshot, year, chosen)
     return [
         e
         for e in found

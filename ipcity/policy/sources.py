@@ -1,6 +1,6 @@
 """Fill a :class:`~ipcity.policy.snapshot.Snapshot` from the database for one year: only the
-rows the rules of that year read (the year's grants, the grants N years back for P2.1-c, the
-whole invention history of the year's grantees for P2.1-b, the evidence tables). Status
+rows the rules of that year read (the year's grants, the grants N years back for P2.1-c, one
+earlier invention grant of each of the year's grantees for P2.1-b, the evidence tables). Status
 events are read only for the grants N years back: P2.1-c is the one rule that asks whether
 a patent is in force on a date; the other patents carry no events.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from ipcity.policy.loader import Policy
@@ -48,37 +48,55 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield items[i : i + CHUNK]
 
 
+def _read(needed: bool) -> ColumnElement[bool]:
+    # A table no chosen rule reads is asked for nothing (the query stays one shape).
+    return true() if needed else false()
+
+
 def _year_range(column: Any, year: int) -> Any:
     return column.between(date(year, 1, 1), date(year, 12, 31))
 
 
-def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
-    """The registry data of ``year`` that the rules of ``policy`` read."""
+def load_snapshot(
+    session: Session, year: int, policy: Policy, rules: Iterable[str] | None = None
+) -> Snapshot:
+    """The registry data of ``year`` that the rules of ``policy`` read (all rules, or only
+    those named: a single rule's evaluation reads only what that rule needs)."""
     end = date(year, 12, 31)
-    conditions = [_year_range(Patent.grant_date, year)]
-    annuity_years = {year - n for n in policy.values_of_input("annuity_support", "years")}
+    sources = policy.sources(rules)
+    conditions = []
+    if "top_patent_grantees" in sources:  # P2.1-e counts grants of every type
+        conditions.append(_year_range(Patent.grant_date, year))
+    elif sources & {"invention_grants", "first_invention_grants"}:
+        conditions.append((Patent.patent_type == "invention") & _year_range(Patent.grant_date, year))
+    annuity_years: set[int] = set()
+    if "inventions_in_force_after_years" in sources:
+        annuity_years = {year - n for n in policy.values_of_input("annuity_support", "years")}
     for past in sorted(annuity_years):
         conditions.append((Patent.patent_type == "invention") & _year_range(Patent.grant_date, past))
-    patent_ids = set(session.scalars(select(Patent.id).where(or_(*conditions))))
-    # P2.1-b: the whole invention history (any office) of the year's invention grantees, in
-    # one statement: the grantees of a year hold much of the registry, and a query per chunk
-    # of grantees walked all their patents again for every chunk.
+    patent_ids = set(session.scalars(select(Patent.id).where(or_(*conditions)))) if conditions else set()
+    # P2.1-b: a holder's first invention grant (any office). The year's grants are loaded
+    # above; of the earlier history, one earlier invention grant per grantee is enough to
+    # show that the holder's first grant is not of this year (the whole history of the
+    # year's grantees is most of the registry, and no rule reads the rest of it).
     grantees = (
         select(PatentHolder.holder_id)
         .join(Patent, Patent.id == PatentHolder.patent_id)
         .where(Patent.patent_type == "invention", _year_range(Patent.grant_date, year))
     )
-    patent_ids |= set(
-        session.scalars(
-            select(PatentHolder.patent_id)
-            .join(Patent, Patent.id == PatentHolder.patent_id)
-            .where(
-                PatentHolder.holder_id.in_(grantees),
-                Patent.patent_type == "invention",
-                Patent.grant_date <= end,
+    if "first_invention_grants" in sources:
+        patent_ids |= set(
+            session.scalars(
+                select(func.min(PatentHolder.patent_id))
+                .join(Patent, Patent.id == PatentHolder.patent_id)
+                .where(
+                    PatentHolder.holder_id.in_(grantees),
+                    Patent.patent_type == "invention",
+                    Patent.grant_date < date(year, 1, 1),
+                )
+                .group_by(PatentHolder.holder_id)
             )
         )
-    )
     snapshot = Snapshot()
     holder_ids: set[int] = set()
     links: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -138,25 +156,33 @@ def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
 
     for a in session.scalars(
         select(PctApplication).where(
+            _read("pct_applications" in sources),
             or_(
                 _year_range(PctApplication.search_report_date, year),
                 _year_range(PctApplication.filing_date, year),
-            )
+            ),
         )
     ):
         snapshot.pct_applications.append(
             PctRec(a.id, a.pct_number, (a.holder_id,), a.filing_date, a.search_report_date, a.title or "")
         )
-    for w in session.scalars(select(PatentAward).where(_year_range(PatentAward.award_date, year))):
+    awards_read = bool(sources & {"china_patent_awards", "provincial_patent_awards"})
+    for w in session.scalars(
+        select(PatentAward).where(_read(awards_read), _year_range(PatentAward.award_date, year))
+    ):
         snapshot.awards.append(AwardRec(w.id, w.holder_id, w.patent_number, w.level, w.award_date))
-    for c in session.scalars(select(IpCertificate).where(IpCertificate.issued_on <= end)):
+    for c in session.scalars(
+        select(IpCertificate).where(_read("gbt29490_certificates" in sources), IpCertificate.issued_on <= end)
+    ):
         snapshot.certificates.append(
             CertificateRec(
                 c.id, c.holder_id, c.certificate_number, c.issued_on, c.certifier or "", c.standard
             )
         )
     for cost, loan in session.execute(
-        select(PledgeLoanCost, PledgeLoan).join(PledgeLoan).where(PledgeLoanCost.year == year)
+        select(PledgeLoanCost, PledgeLoan)
+        .join(PledgeLoan)
+        .where(_read("pledge_loan_costs" in sources), PledgeLoanCost.year == year)
     ):
         snapshot.loan_costs.append(
             LoanCostRec(
@@ -170,7 +196,11 @@ def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
                 cost.insurance_yuan,
             )
         )
-    for ins in session.scalars(select(PatentInsurancePolicy).where(PatentInsurancePolicy.start_date <= end)):
+    for ins in session.scalars(
+        select(PatentInsurancePolicy).where(
+            _read("patent_insurance_policies" in sources), PatentInsurancePolicy.start_date <= end
+        )
+    ):
         snapshot.insurance_policies.append(
             InsuranceRec(
                 ins.id, ins.holder_id, ins.policy_number, ins.patent_number, ins.premium_yuan, ins.start_date
@@ -178,6 +208,7 @@ def load_snapshot(session: Session, year: int, policy: Policy) -> Snapshot:
         )
     for row in session.execute(
         select(Copyright.holder_id, Copyright.registration_number, Copyright.registration_date).where(
+            _read("top_software_registrants" in sources),
             Copyright.category == "software",
             Copyright.holder_id.is_not(None),
             _year_range(Copyright.registration_date, year),

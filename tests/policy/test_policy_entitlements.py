@@ -157,6 +157,21 @@ def test_entitlements_of_a_year_over_the_database(session: Session) -> None:
     assert all(e.status == "unset" and e.amount == 0 for e in found.values() if e.clause == "P2.1-e")
 
 
+def test_one_rule_reads_only_its_data_and_gives_the_same_entitlements(session: Session) -> None:
+    """Evaluating one rule loads only what it reads; its entitlements are those of the whole
+    evaluation. P2.1-b with an earlier grant: 鹤壁失信公司 was granted an invention in 2015
+    (shared with 浚县老企业), so its 2019 grant is not its first."""
+    holders = build(session)
+    _patent(session, "CN201310000003.X", [holders["bad"], holders["xun"]], date(2015, 2, 1), date(2013, 1, 8))
+    session.commit()
+    whole = [e.to_json() for e in service.entitlements(session, SYSTEM, 2019)]
+    first = [e for e in whole if e["rule"] == "P2.1-b"]
+    assert {e["holder"] for e in first} == {"鹤壁天海电器有限公司", "北京合作公司"}
+    for rule in service.current_policy().rules:
+        alone = [e.to_json() for e in service.entitlements(session, SYSTEM, 2019, rule.id)]
+        assert alone == [e for e in whole if e["rule"] == rule.id], rule.id
+
+
 def test_scope_enterprise_sees_only_its_own(session: Session) -> None:
     holders = build(session)
     own = Actor(username="firm", role="enterprise", holder_id=holders["xun"].id)
