@@ -35,7 +35,7 @@ and PCT applications with and without an international search report. Rows are w
 with ``ipcity.db.bulk_insert``, as the importer writes them.
 
     python bench/policy_openfisca.py [--holders 100000] [--patents 1000000] [--year 2020]
-                                     [--repeat 1] [--keep]
+                                     [--repeat 3] [--keep]
 """
 
 from __future__ import annotations
@@ -624,7 +624,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--holders", type=int, default=100_000)
     parser.add_argument("--patents", type=int, default=1_000_000)
     parser.add_argument("--year", type=int, default=2020, help="the year evaluated (2018-2024)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each side; the best time counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side; the best time counts")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
     args = parser.parse_args(list(argv) if argv is not None else None)
 

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from ipcity.memory import paused_gc
 from ipcity.policy import candidates as cand
 from ipcity.policy.candidates import Candidate, is_local
 from ipcity.policy.formulas import en_yuan, zh_yuan
@@ -82,10 +83,10 @@ def entitlement_id(year: int, rule_id: str, object_key: str) -> str:
     return f"{year}:{rule_id}:{object_key}"
 
 
-def _payee(c: Candidate, snapshot: Snapshot, city: str) -> int | None:
+def _payee(c: Candidate, local: set[int]) -> int | None:
+    """The first of the object's holders (in their order) who is in the city."""
     for h in c.holder_ids:
-        rec = snapshot.holders.get(h)
-        if rec is not None and is_local(rec.region_code, city):
+        if h in local:
             return h
     return None
 
@@ -94,13 +95,24 @@ def evaluate(
     policy: Policy, snapshot: Snapshot, year: int, rules: Iterable[str] | None = None
 ) -> list[Entitlement]:
     """Every entitlement of ``year`` under ``policy`` (all rules, or those named)."""
+    with paused_gc():
+        return _evaluate(policy, snapshot, year, rules)
+
+
+def _evaluate(
+    policy: Policy, snapshot: Snapshot, year: int, rules: Iterable[str] | None
+) -> list[Entitlement]:
     wanted = set(rules) if rules is not None else None
     by_source = cand.build(snapshot, year, policy, policy.sources(rules))
+    # The holders in the city: the only ones a rule pays (the first local holder of an object).
+    local = {h for h, rec in snapshot.holders.items() if is_local(rec.region_code, policy.city)}
     out: list[Entitlement] = []
     for rule in policy.rules:
         if wanted is not None and rule.id not in wanted and rule.clause not in wanted:
             continue
-        out.extend(_evaluate_rule(policy, rule, by_source.get(rule.formula.source, []), snapshot, year))
+        out.extend(
+            _evaluate_rule(policy, rule, by_source.get(rule.formula.source, []), snapshot, year, local)
+        )
     return out
 
 
@@ -110,23 +122,27 @@ def _values(policy: Policy, rule: Rule, on: date) -> tuple[Values, dict[str, int
 
 
 def _evaluate_rule(
-    policy: Policy, rule: Rule, found: list[Candidate], snapshot: Snapshot, year: int
+    policy: Policy, rule: Rule, found: list[Candidate], snapshot: Snapshot, year: int, local: set[int]
 ) -> list[Entitlement]:
     holders = snapshot.holders
+    # The parameter values in force on a reference date, computed once per date.
+    values_on: dict[date, tuple[Values, dict[str, int | None]]] = {}
     prefix_zh, prefix_en = f"依据{rule.clause}：", f"Under {rule.clause}: "
     # Once per holder ever: the holder's earliest object is the one that pays.
     first_of: dict[int, Candidate] = {}
     if rule.limits.once_per_holder:
         for c in sorted(found, key=lambda c: (c.reference_date, c.object_key)):
-            payee = _payee(c, snapshot, policy.city)
+            payee = _payee(c, local)
             if payee is not None:
                 first_of.setdefault(payee, c)
     results: list[Entitlement] = []
     for c in sorted(found, key=lambda c: (c.reference_date, c.object_key)):
         if c.reference_date.year != year:
             continue  # an earlier object, listed only to judge "once per holder"
-        payee = _payee(c, snapshot, policy.city)
-        values, by_param = _values(policy, rule, c.reference_date)
+        payee = _payee(c, local)
+        if c.reference_date not in values_on:
+            values_on[c.reference_date] = _values(policy, rule, c.reference_date)
+        values, by_param = values_on[c.reference_date]
         ent = Entitlement(
             id=entitlement_id(year, rule.id, c.object_key),
             year=year,
@@ -142,7 +158,7 @@ def _evaluate_rule(
             amount=0,
             status="eligible",
             reference_date=c.reference_date,
-            parameters=by_param,
+            parameters=dict(by_param),
             data=dict(c.data),
             explanation_zh="",
             explanation_en="",

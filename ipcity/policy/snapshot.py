@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class HolderRec:
+# The two records a year's snapshot holds by the ten thousand are named tuples, not frozen
+# dataclasses: as immutable, and built four times faster (a policy year builds ~90,000).
+class HolderRec(NamedTuple):
     """A holder: id, name, region code (GB/T 2260) and kind."""
 
     id: int
@@ -20,9 +22,11 @@ class HolderRec:
     kind: str = "enterprise"
 
 
-@dataclass(frozen=True)
-class PatentRec:
-    """A patent with its holders in order (position 0 first) and its legal-status history."""
+class PatentRec(NamedTuple):
+    """A patent with its holders in order (position 0 first) and its legal-status history.
+
+    A patent loaded only as a grantee's earlier invention grant (P2.1-b) lists only the
+    grantees it was found for."""
 
     id: int
     number: str

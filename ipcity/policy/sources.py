@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Date, Integer, bindparam, column, false, or_, select, text, true
 from sqlalchemy.orm import Session
 
+from ipcity.memory import paused_gc
 from ipcity.policy.loader import Policy
 from ipcity.policy.models import (
     IpCertificate,
@@ -57,84 +58,129 @@ def _year_range(column: Any, year: int) -> Any:
     return column.between(date(year, 1, 1), date(year, 12, 31))
 
 
+def _inventions_granted_in(year: int) -> Any:
+    # ``patent_type || ''`` keeps SQLite off ix_patents_patent_type: without statistics it
+    # would walk every invention of the registry (a third of it) instead of the year's
+    # grants on ix_patents_grant_date. PostgreSQL plans from its statistics either way.
+    return (Patent.patent_type.concat("") == "invention") & _year_range(Patent.grant_date, year)
+
+
+_PATENT_COLUMNS = (
+    Patent.id,
+    Patent.application_number,
+    Patent.patent_type,
+    Patent.jurisdiction,
+    Patent.title,
+    Patent.filing_date,
+    Patent.grant_date,
+    Patent.annuities_paid_yuan,
+)
+
+# For each holder granted an invention patent in the year (:start..:end) that was granted
+# one before, one such earlier invention patent (its holder and its columns): a walk over the
+# holder's links that stops at the first earlier grant. CROSS JOIN fixes SQLite's join order
+# and the unary + keeps the patent's columns off their indexes, so that SQLite, without
+# statistics, cannot drive the sub-query from every earlier invention instead (each grantee
+# costs a few probes) and finds the grantees on ix_patents_grant_date, not by walking every
+# invention on ix_patents_patent_type. PostgreSQL plans it from its statistics.
+_EARLIER_GRANT_SQL = """
+SELECT g.holder_id, p.id, p.application_number, p.patent_type, p.jurisdiction, p.title,
+       p.filing_date, p.grant_date, p.annuities_paid_yuan
+FROM (SELECT DISTINCT gh.holder_id FROM patents gp {join} patent_holders gh ON gh.patent_id = gp.id
+      WHERE {plus}gp.patent_type = 'invention' AND gp.grant_date BETWEEN :start AND :end) g
+{join} patents p ON p.id = (
+  SELECT ph.patent_id FROM patent_holders ph {join} patents e ON e.id = ph.patent_id
+  WHERE ph.holder_id = g.holder_id AND {plus}e.patent_type = 'invention'
+    AND {plus}e.grant_date < :start LIMIT 1)
+"""
+
+
+def _earlier_grant_query(dialect: str) -> Any:
+    sqlite = dialect == "sqlite"
+    sql = _EARLIER_GRANT_SQL.format(join="CROSS JOIN" if sqlite else "JOIN", plus="+" if sqlite else "")
+    return (
+        text(sql)
+        .bindparams(bindparam("start", type_=Date), bindparam("end", type_=Date))
+        .columns(
+            column("holder_id", Integer),
+            *(column(c.key, c.type) for c in _PATENT_COLUMNS),
+        )
+    )
+
+
 def load_snapshot(
     session: Session, year: int, policy: Policy, rules: Iterable[str] | None = None
 ) -> Snapshot:
     """The registry data of ``year`` that the rules of ``policy`` read (all rules, or only
     those named: a single rule's evaluation reads only what that rule needs)."""
+    with paused_gc():
+        return _load_snapshot(session, year, policy, rules)
+
+
+def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[str] | None) -> Snapshot:
     end = date(year, 12, 31)
     sources = policy.sources(rules)
     conditions = []
     if "top_patent_grantees" in sources:  # P2.1-e counts grants of every type
         conditions.append(_year_range(Patent.grant_date, year))
     elif sources & {"invention_grants", "first_invention_grants"}:
-        conditions.append((Patent.patent_type == "invention") & _year_range(Patent.grant_date, year))
+        conditions.append(_inventions_granted_in(year))
     annuity_years: set[int] = set()
     if "inventions_in_force_after_years" in sources:
         annuity_years = {year - n for n in policy.values_of_input("annuity_support", "years")}
     for past in sorted(annuity_years):
-        conditions.append((Patent.patent_type == "invention") & _year_range(Patent.grant_date, past))
-    patent_ids = set(session.scalars(select(Patent.id).where(or_(*conditions)))) if conditions else set()
-    # P2.1-b: a holder's first invention grant (any office). The year's grants are loaded
-    # above; of the earlier history, one earlier invention grant per grantee is enough to
-    # show that the holder's first grant is not of this year (the whole history of the
-    # year's grantees is most of the registry, and no rule reads the rest of it).
-    grantees = (
-        select(PatentHolder.holder_id)
-        .join(Patent, Patent.id == PatentHolder.patent_id)
-        .where(Patent.patent_type == "invention", _year_range(Patent.grant_date, year))
-    )
-    if "first_invention_grants" in sources:
-        patent_ids |= set(
-            session.scalars(
-                select(func.min(PatentHolder.patent_id))
-                .join(Patent, Patent.id == PatentHolder.patent_id)
-                .where(
-                    PatentHolder.holder_id.in_(grantees),
-                    Patent.patent_type == "invention",
-                    Patent.grant_date < date(year, 1, 1),
-                )
-                .group_by(PatentHolder.holder_id)
-            )
-        )
+        conditions.append(_inventions_granted_in(past))
     snapshot = Snapshot()
     holder_ids: set[int] = set()
     links: dict[int, list[tuple[int, int]]] = defaultdict(list)
     events: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
-    rows: list[Any] = []
     # Plain column rows through the session's connection (same transaction): no ORM
-    # row processing for a hundred thousand patents and their links and events.
+    # row processing for tens of thousands of patents and their links and events.
     connection = session.connection()
-    for chunk in _chunks(patent_ids):
-        rows.extend(
-            connection.execute(
-                select(
-                    Patent.id,
-                    Patent.application_number,
-                    Patent.patent_type,
-                    Patent.jurisdiction,
-                    Patent.title,
-                    Patent.filing_date,
-                    Patent.grant_date,
-                    Patent.annuities_paid_yuan,
-                ).where(Patent.id.in_(chunk))
-            ).all()
-        )
-        for pid, hid, pos in connection.execute(
-            select(PatentHolder.patent_id, PatentHolder.holder_id, PatentHolder.position).where(
-                PatentHolder.patent_id.in_(chunk)
-            )
+    rows: list[Any] = []
+    if conditions:
+        # The year's grants (and those N years back) by their condition, each a range of
+        # ix_patents_grant_date, with their holders in the same pass (one row per link): no
+        # list of ids sent back and forth.
+        seen: set[int] = set()
+        for *patent, hid, pos, name, region, kind in connection.execute(
+            select(*_PATENT_COLUMNS, PatentHolder.holder_id, PatentHolder.position, Holder.name)
+            .add_columns(Holder.region_code, Holder.kind)
+            .outerjoin(PatentHolder, PatentHolder.patent_id == Patent.id)
+            .outerjoin(Holder, Holder.id == PatentHolder.holder_id)
+            .where(or_(*conditions))
         ).all():
-            links[pid].append((pos, hid))
-            holder_ids.add(hid)
+            if patent[0] not in seen:
+                seen.add(patent[0])
+                rows.append(patent)
+            if hid is not None:
+                links[patent[0]].append((pos, hid))
+                holder_ids.add(hid)
+                if hid not in snapshot.holders:
+                    snapshot.holders[hid] = HolderRec(hid, name, region, kind)
+    # P2.1-b: a holder's first invention grant (any office). The year's grants are loaded
+    # above; of the earlier history, one earlier invention grant per grantee is enough to
+    # show that the holder's first grant is not of this year (the whole history of the
+    # year's grantees is most of the registry, and no rule reads the rest of it).
+    if "first_invention_grants" in sources:
+        # The earlier grant carries only the grantees it was found for (each grantee is
+        # asked on its own): enough for "first", and no other rule reads these patents.
+        loaded = {r[0] for r in rows}
+        for hid, *patent in connection.execute(
+            _earlier_grant_query(connection.dialect.name), {"start": date(year, 1, 1), "end": end}
+        ).all():
+            if patent[0] not in loaded:
+                if patent[0] not in links:
+                    rows.append(patent)
+                links[patent[0]].append((len(links[patent[0]]), hid))
+                holder_ids.add(hid)
     # Status events: only P2.1-c reads them (in force on the N-th anniversary of the grant),
     # so only the patents granted N years back carry theirs; the others are most of the rows.
-    dated = [r.id for r in rows if r.grant_date is not None and r.grant_date.year in annuity_years]
-    for chunk in _chunks(dated):
+    for past in sorted(annuity_years):
         for pid, status, when in connection.execute(
-            select(PatentStatusEvent.patent_id, PatentStatusEvent.status, PatentStatusEvent.date).where(
-                PatentStatusEvent.patent_id.in_(chunk)
-            )
+            select(PatentStatusEvent.patent_id, PatentStatusEvent.status, PatentStatusEvent.date)
+            .join(Patent, Patent.id == PatentStatusEvent.patent_id)
+            .where(_inventions_granted_in(past))
         ).all():
             events[pid].append((status, when))
     for pid, number, ptype, juris, title, filed, granted, paid in rows:
@@ -235,9 +281,12 @@ def load_snapshot(
         snapshot.credit,
     ):
         holder_ids |= {x.holder_id for x in group}
-    for chunk in _chunks(holder_ids):
+    # The holders of the patents are loaded with them; the few others (PCT applicants,
+    # award winners, ...) by id.
+    holder_columns = (Holder.id, Holder.name, Holder.region_code, Holder.kind)
+    for chunk in _chunks(holder_ids - snapshot.holders.keys()):
         for hid, name, region, kind in connection.execute(
-            select(Holder.id, Holder.name, Holder.region_code, Holder.kind).where(Holder.id.in_(chunk))
+            select(*holder_columns).where(Holder.id.in_(chunk))
         ).all():
             snapshot.holders[hid] = HolderRec(hid, name, region, kind)
     return snapshot

@@ -59,10 +59,11 @@ TRADEMARK_TYPES = {
     "gi_collective": "地理标志集体商标",
 }
 COPYRIGHT_CATEGORIES = {"software": "计算机软件", "work": "作品"}
+# Keyed by the values the importers store (records.GIKind), so that a filter finds them.
 GI_KINDS = {
-    "product": "地理标志产品",
-    "certification_mark": "地理标志证明商标",
-    "collective_mark": "地理标志集体商标",
+    "protected_product": "地理标志产品",
+    "gi_certification_mark": "地理标志证明商标",
+    "gi_collective_mark": "地理标志集体商标",
     "agricultural_product": "农产品地理标志",
 }
 

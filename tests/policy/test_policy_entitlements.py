@@ -241,3 +241,27 @@ def test_entitlement_pages_need_a_login(client: Any, session: Session, make_user
         "Under P2.1-a: invention patent CN201710123456.7 granted on 2019-05-07"
     )
     assert client.get("/api/v1/policy/entitlements?year=1900").status_code == 400
+
+
+def test_an_earlier_grant_shared_by_two_of_the_years_grantees_counts_for_both(session: Session) -> None:
+    """P2.1-b over the database: one 2016 invention co-owned by two holders who are both
+    granted an invention in 2019 makes neither 2019 grant a first; a grantee with no
+    history is paid; the 2016 patent itself pays no P2.1-a in 2019."""
+    a = _holder(session, "鹤壁甲公司", "410611")
+    b = _holder(session, "鹤壁乙公司", "410602")
+    c = _holder(session, "鹤壁丙公司", "410603")
+    _patent(session, "CN201410000001.6", [a, b], date(2016, 8, 1), date(2014, 1, 6))
+    _patent(session, "CN201710000002.4", [a], date(2019, 3, 1), date(2017, 2, 1))
+    _patent(session, "CN201710000003.9", [b], date(2019, 4, 1), date(2017, 2, 2))
+    _patent(session, "CN201710000004.3", [c], date(2019, 5, 1), date(2017, 2, 3))
+    session.commit()
+    found = service.entitlements(session, SYSTEM, 2019)
+    first = {e.holder: e.amount for e in found if e.rule == "P2.1-b"}
+    assert first == {
+        "鹤壁丙公司": service.current_policy().parameters["first_invention_award"].value_on(date(2019, 5, 1))
+    }
+    assert sorted(e.object for e in found if e.rule == "P2.1-a") == [
+        "CN201710000002.4",
+        "CN201710000003.9",
+        "CN201710000004.3",
+    ]

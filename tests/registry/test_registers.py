@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from openpyxl import load_workbook
@@ -16,6 +16,7 @@ from ipcity.demo.loader import load_sample
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.registry import assets
 from ipcity.registry.models import Copyright, GeographicalIndication, Holder, Trademark
+from ipcity.registry.records import GIKind, TrademarkType
 
 
 @pytest.fixture
@@ -62,6 +63,27 @@ def test_filters_narrow_to_matching_entries(session: Session, sample: dict[str, 
     words = first.values["mark"][:2]
     found = assets.list_assets(session, PUBLIC, "trademarks", q=words, per_page=200)
     assert all(words in item.values["mark"] or words in item.number for item in found.items)
+
+
+def test_every_stored_category_can_be_filtered_and_is_labelled(
+    session: Session, sample: dict[str, int]
+) -> None:
+    """The categories a register offers are the values the importers store: each stored kind
+    of GI (and type of trademark) is found by its filter and shown with its Chinese label."""
+    assert set(assets.TRADEMARK_TYPES) == set(get_args(TrademarkType))
+    assert set(assets.GI_KINDS) == set(get_args(GIKind))
+    stored = dict(
+        session.execute(
+            select(GeographicalIndication.kind, func.count()).group_by(GeographicalIndication.kind)
+        ).all()
+    )
+    assert {"gi_certification_mark", "protected_product", "agricultural_product"} <= set(stored)
+    register = assets.get_register("gis")
+    for kind, n in stored.items():
+        page = assets.list_assets(session, PUBLIC, "gis", category=kind, per_page=200)
+        assert page.total == n
+        label = assets.display_value(register, "kind", kind)
+        assert label == assets.GI_KINDS[kind] and label.startswith(("地理标志", "农产品"))
 
 
 def test_bad_filters_are_refused_with_one_sentence(session: Session, sample: dict[str, int]) -> None:

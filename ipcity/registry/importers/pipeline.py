@@ -1,22 +1,16 @@
-"""Read, recognise and parse a file in one call, with the garbage collector paused.
-
-An import builds hundreds of thousands of small objects that all stay alive until they are
-stored. CPython's cyclic collector keeps rescanning them although none can be garbage
-(records hold no reference cycles), which made parsing three times slower in measurement
-(36,000 against 115,000 Patentics rows per second). :func:`paused_gc` switches it off for
-the duration of an import; reference counting still frees everything as usual.
+"""Read, recognise and parse a file in one call, with the garbage collector paused
+(:func:`ipcity.memory.paused_gc`: parsing is three times faster without it).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ipcity.errors import InvalidFile
+from ipcity.memory import paused_gc
 from ipcity.registry.importers.layouts import LENS_JSONL, Layout, detect_layout
 from ipcity.registry.importers.reader import is_jsonl, read_jsonl, read_table
 
@@ -26,38 +20,6 @@ MSG_UNKNOWN_LAYOUT = (
     "无法识别文件「{filename}」的格式（表头：{columns}）；应为 Patentics、incoPat、Lens 导出或本系统的导入模板，"
     "或请指定各列对应的字段。"
 )
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector inside the block (restored after, even on error).
-
-    Wrap a whole import in it (read, parse, merge, store): the collector is process-wide,
-    so keep the block to the import itself.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            _promote_young_objects()
-            gc.enable()
-
-
-def _promote_young_objects() -> None:
-    """Move every object allocated while the collector was paused to the oldest generation.
-
-    Re-enabling the collector as is would make its next run scan all of them at once as
-    the youngest generation (1.5 s for 200,000 Patentics rows, every one of them still
-    alive). ``freeze`` + ``unfreeze`` moves the young generations into the oldest one in
-    O(1); they are then looked at only by the (rare, amortised) full collections, and
-    reference counting frees them as usual. Skipped when the process froze objects of its
-    own (a pre-forking server): ``unfreeze`` would hand those back to the collector.
-    """
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 class ParsedFile:
