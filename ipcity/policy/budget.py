@@ -14,6 +14,7 @@ cases behind it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -186,20 +187,53 @@ def holder_block(session: Session, case: PolicyCase, today: date) -> Conflict | 
     """A reason of the case's own that stops its approval now, or ``None``: its holder on the
     dishonesty list today (P3.2; the evaluation checked the reference date, this checks the
     day of payment), or the holder's yearly cap of the rule already reached."""
-    listings = list(session.scalars(select(CreditListing).where(CreditListing.holder_id == case.holder_id)))
-    listing = listing_on(listings, case.holder_id, today)
-    if listing is not None:
-        return Conflict(
-            "{holder}自{listed_on}起列入知识产权失信名单（{why}），暂停批准和拨付",
-            holder=case.holder_name,
-            listed_on=listing.listed_on,
-            why=listing.reason,
-        )
-    return cap_block(session, case)
+    return holder_blocks(session, [case], today).get(case.id)
 
 
-def cap_block(session: Session, case: PolicyCase) -> Conflict | None:
-    """Why approving ``case`` would exceed the rule's cap per holder and year, or ``None``."""
+def holder_blocks(session: Session, cases: list[PolicyCase], today: date) -> dict[int, Conflict]:
+    """:func:`holder_block` for many cases of one item and year, in two queries (not two per
+    case: a year's queue holds thousands): case id -> reason, for the blocked ones only."""
+    if not cases:
+        return {}
+    holder_ids = sorted({c.holder_id for c in cases})
+    listings: dict[int, list[CreditListing]] = defaultdict(list)
+    approved: dict[int, int] = defaultdict(int)
+    first = cases[0]
+    for start in range(0, len(holder_ids), 1000):
+        chunk = holder_ids[start : start + 1000]
+        for listing in session.scalars(select(CreditListing).where(CreditListing.holder_id.in_(chunk))):
+            assert listing.holder_id is not None
+            listings[listing.holder_id].append(listing)
+        for hid, total in session.execute(
+            select(PolicyPayment.holder_id, func.sum(PolicyPayment.amount_yuan))
+            .where(
+                PolicyPayment.holder_id.in_(chunk),
+                PolicyPayment.rule == first.rule,
+                PolicyPayment.year == first.year,
+            )
+            .group_by(PolicyPayment.holder_id)
+        ):
+            approved[hid] = int(total or 0)
+    out: dict[int, Conflict] = {}
+    for case in cases:
+        listing = listing_on(listings.get(case.holder_id, []), case.holder_id, today)
+        if listing is not None:
+            out[case.id] = Conflict(
+                "{holder}自{listed_on}起列入知识产权失信名单（{why}），暂停批准和拨付",
+                holder=case.holder_name,
+                listed_on=listing.listed_on,
+                why=listing.reason,
+            )
+            continue
+        over = cap_block(case, approved[case.holder_id])
+        if over is not None:
+            out[case.id] = over
+    return out
+
+
+def cap_block(case: PolicyCase, approved: int) -> Conflict | None:
+    """Why approving ``case`` would exceed the rule's cap per holder and year, given what is
+    already ``approved`` for its holder, item and year, or ``None``."""
     policy = service.current_policy()
     rule = policy.rule(case.rule)
     cap_id = rule.limits.cap_per_holder_year if rule is not None else None
@@ -208,20 +242,12 @@ def cap_block(session: Session, case: PolicyCase) -> Conflict | None:
     cap = policy.parameters[cap_id].value_on(date(case.year, 12, 31))
     if cap is None:
         return None
-    approved = session.scalar(
-        select(func.coalesce(func.sum(PolicyPayment.amount_yuan), 0)).where(
-            PolicyPayment.holder_id == case.holder_id,
-            PolicyPayment.rule == case.rule,
-            PolicyPayment.year == case.year,
-        )
-    )
-    done = int(approved or 0)
-    if done + case.amount_yuan > cap:
+    if approved + case.amount_yuan > cap:
         return Conflict(
             "{holder}{year}年本项已批准 {approved} 元，再批准 {amount} 元将超过上限 {cap} 元（{cap_id}）",
             holder=case.holder_name,
             year=case.year,
-            approved=done,
+            approved=approved,
             amount=case.amount_yuan,
             cap=cap,
             cap_id=cap_id,
@@ -255,8 +281,9 @@ def ordered_queue(session: Session, year: int, rule: str, today: date) -> list[Q
     left = None if row is None else row.amount_yuan - approved_sum(session, year, rule)
     out: list[QueuedCase] = []
     short = False  # once a case does not fit, every case behind it waits (no queue-jumping)
+    blocks = holder_blocks(session, found, today)
     for position, case in enumerate(found, start=1):
-        blocked = holder_block(session, case, today)
+        blocked = blocks.get(case.id)
         if blocked is not None:
             out.append(QueuedCase(case, position, case.holder_id in priority, False, blocked))
             continue
@@ -280,15 +307,33 @@ def ordered_queue(session: Session, year: int, rule: str, today: date) -> list[Q
     return out
 
 
-def check_before_approval(session: Session, case: PolicyCase, today: date) -> None:
+def check_before_approval(
+    session: Session, case: PolicyCase, today: date, *, queue_checked: bool = False
+) -> None:
     """Raise :class:`Conflict` (one sentence) when ``case`` may not be approved now for a
     reason of the budget or of its holder. Locks the budget row and the holder row first, so
-    that two approvals at once on PostgreSQL see each other's payments (caps and budgets hold)."""
-    budget_of(session, case.year, case.rule, lock=True)
+    that two approvals at once on PostgreSQL see each other's payments (caps and budgets hold).
+
+    ``queue_checked``: the caller walks the queue of P2.1-f in its order (the budget queue's
+    run), so the case's place is not worked out again — only its holder and what is left of
+    the budget are (once per case, not once per case per case ahead of it)."""
+    row = budget_of(session, case.year, case.rule, lock=True)
     session.scalar(select(Holder.id).where(Holder.id == case.holder_id).with_for_update())
     blocked = holder_block(session, case, today)
     if blocked is not None:
         raise blocked
+    if queue_checked:
+        approved = approved_sum(session, case.year, case.rule)
+        if row is not None and approved + case.amount_yuan > row.amount_yuan:
+            raise Conflict(
+                "预算不足：{rule} {year}年预算 {budget} 元，已批准 {approved} 元，本项需 {amount} 元，等待追加预算",
+                rule=case.rule,
+                year=case.year,
+                budget=row.amount_yuan,
+                approved=approved,
+                amount=case.amount_yuan,
+            )
+        return
     for queued in ordered_queue(session, case.year, case.rule, today):
         if queued.case.id == case.id and queued.reason is not None:
             raise queued.reason

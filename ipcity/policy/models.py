@@ -6,12 +6,14 @@ policies (P2.7-b). Each row names its holder; money is integer yuan.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipcity.db import Base
+from ipcity.errors import IPCityError
 
 
 class PctApplication(Base):
@@ -127,10 +129,21 @@ class PolicyCase(Base):
     notice_until: Mapped[date | None] = mapped_column(Date)
     # When the enterprise confirmed (免申即享) or applied: the date the budget queue orders by.
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Why an approvable case waits (budget short, P2.1-f order), as the last run of the queue said.
+    # Why an approvable case waits (budget short, P2.1-f order), as the last run of the queue
+    # said: JSON {"message": message id, "params": {...}}, shown in the reader's language.
     budget_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    def budget_note_text(self, locale: str = "zh_CN") -> str | None:
+        """The waiting reason in ``locale`` (a note stored as plain text is shown as it is)."""
+        if not self.budget_note:
+            return None
+        try:
+            note = json.loads(self.budget_note)
+            return IPCityError(note["message"], **note["params"]).render(locale)
+        except (ValueError, KeyError, TypeError):
+            return self.budget_note
 
 
 class PolicyCaseStep(Base):

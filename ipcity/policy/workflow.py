@@ -23,6 +23,7 @@ even from two transactions at once; the service checks first to say so in one se
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -332,9 +333,11 @@ def act(
     payment_reference: str | None = None,
     notice_days: int = 7,
     today: date | None = None,
+    queue_checked: bool = False,
 ) -> PolicyCase:
     """Take ``action`` on a case (see the module's diagram); commits. Refusals: 401/403 for
-    role and scope, 409 for the wrong status or a key already approved, 400 without reason."""
+    role and scope, 409 for the wrong status or a key already approved, 400 without reason.
+    ``queue_checked``: see :func:`budget.check_before_approval` (the queue's own run)."""
     if action not in TRANSITIONS:
         raise ValidationFailed(
             "未知操作“{action}”，应为 {allowed} 之一", action=action, allowed="、".join(ACTIONS)
@@ -360,7 +363,7 @@ def act(
     elif action == "notice":
         case.notice_until = (today or date.today()) + timedelta(days=notice_days)
     elif action == "approve":
-        _approve(session, actor, case, today)
+        _approve(session, actor, case, today, queue_checked)
     elif action == "pay":
         _pay(session, actor, case, payment_reference)
         text = text or f"支付凭证号 {(payment_reference or '').strip()}"
@@ -373,14 +376,16 @@ def act(
     return case
 
 
-def _approve(session: Session, actor: Actor, case: PolicyCase, today: date | None) -> None:
+def _approve(
+    session: Session, actor: Actor, case: PolicyCase, today: date | None, queue_checked: bool = False
+) -> None:
     if not _notice_over(case, today):
         raise Conflict("公示期至 {until} 结束，公示期满后才能批准", until=case.notice_until)
     if session.scalar(select(PolicyPayment.id).where(PolicyPayment.payment_key == case.payment_key)):
         raise Conflict("项目“{key}”已批准过，同一项目不能重复批准或支付", key=case.payment_key)
     # The dishonesty list on the day of approval, the holder's cap, the item's budget and
     # the P2.1-f order; locks the budget and holder rows so concurrent approvals queue.
-    budget.check_before_approval(session, case, today or date.today())
+    budget.check_before_approval(session, case, today or date.today(), queue_checked=queue_checked)
     case.budget_note = None
     session.add(
         PolicyPayment(
@@ -429,20 +434,39 @@ def approve_in_order(
     day = today or date.today()
     rules = [rule] if rule else [r.id for r in service.current_policy().rules]
     run = QueueRun([], [])
+    notes: dict[int, Conflict] = {}
     for rule_id in rules:
-        for queued in budget.ordered_queue(session, year, rule_id, day):
-            case = queued.case
-            if queued.reason is not None:
-                run.waiting.append((case, queued.reason.render()))
-                continue
-            try:
-                run.approved.append(act(session, actor, case.id, "approve", today=day))
-            except Conflict as exc:  # another approval took the budget or the cap meanwhile
-                session.rollback()
-                run.waiting.append((case, exc.render()))
-    for case, reason in run.waiting:
-        fresh = _get(session, case.id)
-        fresh.budget_note = reason[:2000]
+        # The queue is worked out once and walked in order; a refusal (another approval took
+        # the budget or the cap meanwhile) works it out again for the cases not yet handled,
+        # so that nothing behind a case that no longer fits jumps ahead of it.
+        handled: set[int] = set()
+        again = True
+        while again:
+            again = False
+            for queued in budget.ordered_queue(session, year, rule_id, day):
+                case = queued.case
+                if case.id in handled:
+                    continue
+                handled.add(case.id)
+                if queued.reason is not None:
+                    run.waiting.append((case, queued.reason.render()))
+                    notes[case.id] = queued.reason
+                    continue
+                try:
+                    run.approved.append(
+                        act(session, actor, case.id, "approve", today=day, queue_checked=True)
+                    )
+                except Conflict as exc:
+                    session.rollback()
+                    run.waiting.append((case, exc.render()))
+                    notes[case.id] = exc
+                    again = True
+                    break
+    for case_id, reason in notes.items():
+        # Kept as message id and parameters: the page shows it in the reader's language.
+        _get(session, case_id).budget_note = json.dumps(
+            {"message": reason.message, "params": reason.params}, ensure_ascii=False, default=str
+        )
     audit.record(
         session,
         actor.username,

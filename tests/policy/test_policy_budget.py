@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from ipcity_testing import csrf_of, login
 from policy_exports_world import make_holder, make_invention
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ipcity.audit import AuditEntry
@@ -24,6 +24,7 @@ from ipcity.policy import budget, workflow
 from ipcity.policy.loader import PolicyFileError, load_policy
 from ipcity.policy.models import PolicyCase, PolicyPayment
 from ipcity.protection.models import CreditListing
+from ipcity.registry.numbers import check_digit
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 YEAR = 2019
@@ -114,7 +115,8 @@ def test_a_short_budget_approves_incubated_first_then_by_date(
     assert _status(session_factory, ids["乙"]) == "in_notice"
     with session_factory() as s:
         waiting = s.get(PolicyCase, ids["乙"])
-        assert waiting is not None and waiting.budget_note is not None and "预算不足" in waiting.budget_note
+        assert waiting is not None and "预算不足" in (waiting.budget_note_text("zh_CN") or "")
+        assert (waiting.budget_note_text("en") or "").startswith("Budget short")
         assert budget.approved_sum(s, YEAR, "P2.1-a") == 8000
         # A budget below what is approved is refused; raising it lets the last one through.
         with pytest.raises(Conflict):
@@ -283,3 +285,65 @@ def test_budget_page_and_api_with_real_logins(
     assert [c["holder"] for c in run.json()["waiting"]] == ["鹤壁甲科技有限公司"]
     # The waiting case's page shows why it waits.
     assert "预算不足" in client.get(f"/policy/cases/{ids['甲']}").text
+    assert "Budget short" in client.get(f"/policy/cases/{ids['甲']}?lang=en").text
+
+
+def _queue_of(factory: sessionmaker[Session], holders: int, start: int) -> None:
+    """``holders`` more holders of 淇滨区 with a 2019 invention each, their P2.1-a cases on
+    public notice (put there directly: this is about the queue, not the steps before it)."""
+    with factory() as s:
+        for i in range(start, start + holders):
+            digits = f"2017100{i:05d}"
+            holder = make_holder(s, f"鹤壁排队{i}号有限公司", "410611")
+            make_invention(s, f"CN{digits}.{check_digit(digits)}", holder, date(YEAR, 5, 7))
+        s.commit()
+        workflow.propose_year(s, CITY, YEAR)
+        for case in s.scalars(select(PolicyCase).where(PolicyCase.status == "proposed")):
+            case.status, case.notice_until, case.confirmed_at = "in_notice", TODAY, NOW
+        s.commit()
+
+
+def test_the_queue_costs_the_same_few_queries_however_long_it_is(
+    engine: Any, session_factory: sessionmaker[Session]
+) -> None:
+    """Working out the queue asks the database a fixed number of questions (the dishonesty
+    list and the approved amounts of all its holders at once), and the queue's run approves
+    each case without working the queue out again: a year's thousands of cases stay linear."""
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    def queries_of_queue() -> int:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with session_factory() as s:
+                queue = budget.ordered_queue(s, YEAR, "P2.1-a", AFTER_NOTICE)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert queue and all(q.covered for q in queue)
+        return len(statements)
+
+    _queue_of(session_factory, 2, 0)
+    short = queries_of_queue()
+    _queue_of(session_factory, 10, 2)
+    assert queries_of_queue() == short
+
+    statements.clear()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with session_factory() as s:
+            budget.set_budget(s, CITY, YEAR, "P2.1-a", 11 * 4000)
+            run = workflow.approve_in_order(s, CITY, YEAR, "P2.1-a", today=AFTER_NOTICE)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(run.approved) == 11 and len(run.waiting) == 1
+    # One working-out of the queue, then a bounded number of statements per case.
+    queue_runs = sum(1 for sql in statements if "policy_cases.notice_until IS NOT NULL" in sql)
+    assert queue_runs == 1
+    with session_factory() as s:
+        waiting = s.scalar(
+            select(PolicyCase).where(PolicyCase.rule == "P2.1-a", PolicyCase.status == "in_notice")
+        )
+        assert waiting is not None and (waiting.budget_note_text("en") or "").startswith("Budget short")
