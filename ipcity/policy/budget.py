@@ -201,9 +201,9 @@ def holder_blocks(session: Session, cases: list[PolicyCase], today: date) -> dic
     first = cases[0]
     for start in range(0, len(holder_ids), 1000):
         chunk = holder_ids[start : start + 1000]
-        for listing in session.scalars(select(CreditListing).where(CreditListing.holder_id.in_(chunk))):
-            assert listing.holder_id is not None
-            listings[listing.holder_id].append(listing)
+        for row in session.scalars(select(CreditListing).where(CreditListing.holder_id.in_(chunk))):
+            assert row.holder_id is not None
+            listings[row.holder_id].append(row)
         for hid, total in session.execute(
             select(PolicyPayment.holder_id, func.sum(PolicyPayment.amount_yuan))
             .where(
