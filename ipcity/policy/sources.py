@@ -7,6 +7,7 @@ a patent is in force on a date; the other patents carry no events.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -76,36 +77,43 @@ _PATENT_COLUMNS = (
     Patent.annuities_paid_yuan,
 )
 
-# For each holder granted an invention patent in the year (:start..:end) that was granted
-# one before, one such earlier invention patent (its holder and its columns): a walk over the
-# holder's links that stops at the first earlier grant. CROSS JOIN fixes SQLite's join order
-# and the unary + keeps the patent's columns off their indexes, so that SQLite, without
-# statistics, cannot drive the sub-query from every earlier invention instead (each grantee
-# costs a few probes) and finds the grantees on ix_patents_grant_date, not by walking every
-# invention on ix_patents_patent_type. PostgreSQL plans it from its statistics.
+# For each holder of :ids (the year's invention grantees, already loaded) that was granted an
+# invention before :start, one such earlier invention patent (its holder and its columns): a
+# walk over the holder's links that stops at the first earlier grant. CROSS JOIN fixes
+# SQLite's join order and the unary + keeps the patent's columns off their indexes, so that
+# SQLite, without statistics, cannot drive the sub-query from every earlier invention
+# instead: each grantee costs a few probes. PostgreSQL plans it from its statistics.
 _EARLIER_GRANT_SQL = """
 SELECT g.holder_id, p.id, p.application_number, p.patent_type, p.jurisdiction, p.title,
        p.filing_date, p.grant_date, p.annuities_paid_yuan
-FROM (SELECT DISTINCT gh.holder_id FROM patents gp {join} patent_holders gh ON gh.patent_id = gp.id
-      WHERE {plus}gp.patent_type = 'invention' AND gp.grant_date BETWEEN :start AND :end) g
-{join} patents p ON p.id = (
+FROM {grantees} {join} patents p ON p.id = (
   SELECT ph.patent_id FROM patent_holders ph {join} patents e ON e.id = ph.patent_id
   WHERE ph.holder_id = g.holder_id AND {plus}e.patent_type = 'invention'
     AND {plus}e.grant_date < :start LIMIT 1)
 """
+# The list of holder ids as a table: a JSON array on SQLite, an integer array on PostgreSQL.
+_GRANTEES = {
+    "sqlite": "(SELECT CAST(value AS INTEGER) AS holder_id FROM json_each(:ids)) g",
+    "postgresql": "unnest(CAST(:ids AS integer[])) AS g(holder_id)",
+}
 
 
-def _earlier_grant_query(dialect: str) -> Any:
+def _earlier_grants(connection: Any, grantees: list[int], year: int) -> list[Any]:
+    """Rows of (holder id, *patent columns) of :data:`_EARLIER_GRANT_SQL` for ``grantees``."""
+    if not grantees:
+        return []
+    dialect = connection.dialect.name
     sqlite = dialect == "sqlite"
-    sql = _EARLIER_GRANT_SQL.format(join="CROSS JOIN" if sqlite else "JOIN", plus="+" if sqlite else "")
-    return (
-        text(sql)
-        .bindparams(bindparam("start", type_=Date), bindparam("end", type_=Date))
-        .columns(
-            column("holder_id", Integer),
-            *(column(c.key, c.type) for c in _PATENT_COLUMNS),
-        )
+    sql = _EARLIER_GRANT_SQL.format(
+        grantees=_GRANTEES[dialect], join="CROSS JOIN" if sqlite else "JOIN", plus="+" if sqlite else ""
     )
+    ids: Any = json.dumps(grantees) if sqlite else grantees
+    query = (
+        text(sql)
+        .bindparams(bindparam("start", type_=Date))
+        .columns(column("holder_id", Integer), *(column(c.key, c.type) for c in _PATENT_COLUMNS))
+    )
+    return list(connection.execute(query, {"start": date(year, 1, 1), "ids": ids}).all())
 
 
 def load_snapshot(
@@ -166,9 +174,13 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
         # The earlier grant carries only the grantees it was found for (each grantee is
         # asked on its own): enough for "first", and no other rule reads these patents.
         loaded = {r[0] for r in rows}
-        for hid, *patent in connection.execute(
-            _earlier_grant_query(connection.dialect.name), {"start": date(year, 1, 1), "end": end}
-        ).all():
+        grantees = {
+            hid
+            for r in rows
+            if r[2] == "invention" and r[6] is not None and r[6].year == year
+            for _, hid in links.get(r[0], ())
+        }
+        for hid, *patent in _earlier_grants(connection, sorted(grantees), year):
             if patent[0] not in loaded:
                 if patent[0] not in links:
                     rows.append(patent)
@@ -200,17 +212,24 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
             )
         )
 
-    for a in session.scalars(
-        select(PctApplication).where(
+    for pct_id, number, pct_holder, filed, reported, pct_title in connection.execute(
+        select(
+            PctApplication.id,
+            PctApplication.pct_number,
+            PctApplication.holder_id,
+            PctApplication.filing_date,
+            PctApplication.search_report_date,
+            PctApplication.title,
+        ).where(
             _read("pct_applications" in sources),
             or_(
                 _year_range(PctApplication.search_report_date, year),
                 _year_range(PctApplication.filing_date, year),
             ),
         )
-    ):
+    ).all():
         snapshot.pct_applications.append(
-            PctRec(a.id, a.pct_number, (a.holder_id,), a.filing_date, a.search_report_date, a.title or "")
+            PctRec(pct_id, number, (pct_holder,), filed, reported, pct_title or "")
         )
     awards_read = bool(sources & {"china_patent_awards", "provincial_patent_awards"})
     for w in session.scalars(
