@@ -233,12 +233,16 @@ def build(
             )
 
     if "top_patent_grantees" in wanted:
-        grants: dict[int, int] = defaultdict(int)
-        for p in snapshot.patents:
-            if _in(year, p.grant_date):
-                for h in set(p.holder_ids):
-                    grants[h] += 1
-        out["top_patent_grantees"] = _ranked(snapshot, grants, year, policy, "专利授权", "grants")
+        grants = snapshot.grant_counts
+        if grants is None:
+            grants = defaultdict(int)
+            for p in snapshot.patents:
+                if _in(year, p.grant_date):
+                    for h in set(p.holder_ids):
+                        grants[h] += 1
+        out["top_patent_grantees"] = _ranked(
+            snapshot, grants, year, policy, "专利授权", "grants", limit=_listed(policy, "top_patent_grantee")
+        )
     if "top_software_registrants" not in wanted:
         return out
     registrations: dict[int, int] = defaultdict(int)
@@ -253,8 +257,24 @@ def build(
         "软件著作权登记",
         "registrations",
         kinds=frozenset({"enterprise"}),
+        limit=_listed(policy, "top_software_registrant"),
     )
     return out
+
+
+def _listed(policy: Policy, formula_name: str) -> int | None:
+    """The lowest rank a ranking rule can ever pay (its ``listed`` input at its largest), or
+    None when that input is unset on some date: then every holder is ranked, and the
+    formula says for each why nothing is paid."""
+    values: list[int | None] = [
+        v.value
+        for r in policy.rules
+        if r.formula.name == formula_name and "listed" in r.inputs
+        for v in policy.parameters[r.inputs["listed"]].values
+    ]
+    if not values or any(v is None for v in values):
+        return None
+    return max(v for v in values if v is not None)
 
 
 def _ranked(
@@ -265,8 +285,10 @@ def _ranked(
     what: str,
     key: str,
     kinds: frozenset[str] = RANKED_KINDS,
+    limit: int | None = None,
 ) -> list[Candidate]:
-    """Local holders of ``kinds`` ranked by ``counts`` (competition ranking: ties share a rank)."""
+    """Local holders of ``kinds`` ranked by ``counts`` (competition ranking: ties share a
+    rank), down to rank ``limit`` (all when None)."""
     rows = [
         (n, snapshot.holders[h])
         for h, n in counts.items()
@@ -281,6 +303,8 @@ def _ranked(
     for i, (n, h) in enumerate(rows, start=1):
         if n != previous:
             rank, previous = i, n
+        if limit is not None and rank > limit:
+            break
         out.append(
             Candidate(
                 "holder",

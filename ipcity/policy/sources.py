@@ -13,7 +13,20 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Integer, bindparam, column, false, or_, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    bindparam,
+    column,
+    distinct,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from ipcity.memory import paused_gc
@@ -129,9 +142,7 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
     end = date(year, 12, 31)
     sources = policy.sources(rules)
     conditions = []
-    if "top_patent_grantees" in sources:  # P2.1-e counts grants of every type
-        conditions.append(_year_range(Patent.grant_date, year))
-    elif sources & {"invention_grants", "first_invention_grants"}:
+    if sources & {"invention_grants", "first_invention_grants"}:
         conditions.append(_inventions_granted_in(year))
     annuity_years: set[int] = set()
     if "inventions_in_force_after_years" in sources:
@@ -300,6 +311,22 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
         snapshot.credit,
     ):
         holder_ids |= {x.holder_id for x in group}
+    if "top_patent_grantees" in sources:
+        # P2.1-e ranks holders by their grants of the year, of every type: counted here, with
+        # the holders, rather than by loading every grant of the year.
+        snapshot.grant_counts = {}
+        for hid, name, region, kind, n in connection.execute(
+            select(PatentHolder.holder_id, Holder.name, Holder.region_code, Holder.kind)
+            .add_columns(func.count(distinct(Patent.id)))
+            .select_from(Patent)
+            .join(PatentHolder, PatentHolder.patent_id == Patent.id)
+            .join(Holder, Holder.id == PatentHolder.holder_id)
+            .where(_year_range(Patent.grant_date, year))
+            .group_by(PatentHolder.holder_id, Holder.name, Holder.region_code, Holder.kind)
+        ).all():
+            snapshot.grant_counts[hid] = n
+            if hid not in snapshot.holders:
+                snapshot.holders[hid] = HolderRec(hid, name, region, kind)
     # The holders of the patents are loaded with them; the few others (PCT applicants,
     # award winners, ...) by id.
     holder_columns = (Holder.id, Holder.name, Holder.region_code, Holder.kind)

@@ -265,3 +265,61 @@ def test_an_earlier_grant_shared_by_two_of_the_years_grantees_counts_for_both(se
         "CN201710000003.9",
         "CN201710000004.3",
     ]
+
+
+def _grant(
+    session: Session, number: str, ptype: str, office: str, holders: list[Holder], granted: date
+) -> None:
+    row = Patent(
+        application_number=number,
+        jurisdiction=office,
+        patent_type=ptype,
+        title=f"专利{number}",
+        filing_date=date(granted.year - 1, 1, 1),
+        grant_date=granted,
+        first_holder_id=holders[0].id,
+        content_hash="x" * 32,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(row)
+    session.flush()
+    for i, h in enumerate(holders):
+        session.add(PatentHolder(patent_id=row.id, holder_id=h.id, position=i, name_as_filed=h.name))
+    session.flush()
+
+
+def test_the_grant_ranking_counts_every_type_and_office_once_per_holder(session: Session) -> None:
+    """P2.1-e over the database (the counts are made in SQL): every patent granted in the
+    year counts, of any type and office, once for each of its holders; holders outside the
+    city and individuals are not ranked; ties share a rank."""
+    a = _holder(session, "鹤壁甲公司", "410611")
+    b = _holder(session, "鹤壁乙公司", "410602")
+    c = _holder(session, "鹤壁丙公司", "410603")
+    d = _holder(session, "鹤壁丁公司", "410621")
+    far = _holder(session, "北京戊公司", "110108")
+    person = _holder(session, "张三", "410611")
+    person.kind = "individual"
+    in_2019 = date(2019, 6, 1)
+    for number, ptype, office, holders in [
+        ("CN-T1", "invention", "CN", [a]),
+        ("CN-T2", "utility_model", "CN", [a]),
+        ("CN-T3", "design", "CN", [a]),
+        ("CN-T4", "utility_model", "CN", [a, b]),
+        ("CN-T5", "invention", "CN", [b]),
+        ("US-T6", "invention", "US", [c]),
+        ("CN-T7", "utility_model", "CN", [d]),
+        ("CN-T8", "invention", "CN", [far]),
+        ("CN-T9", "invention", "CN", [far]),
+        ("CN-T10", "invention", "CN", [far]),
+        ("CN-T11", "utility_model", "CN", [person]),
+    ]:
+        _grant(session, number, ptype, office, holders, in_2019)
+    _grant(session, "CN-T12", "invention", "CN", [c], date(2018, 6, 1))  # another year
+    session.commit()
+    ranked = sorted(
+        (e.data["rank"], e.holder, e.data["count"])
+        for e in service.entitlements(session, SYSTEM, 2019, "P2.1-e")
+        if e.object.endswith("-grants")
+    )
+    assert ranked == [(1, "鹤壁甲公司", 4), (2, "鹤壁乙公司", 2), (3, "鹤壁丁公司", 1), (3, "鹤壁丙公司", 1)]
