@@ -93,6 +93,12 @@ def test_officer_sets_a_short_budget_and_approves_in_priority_order(
     page.wait_for_url(re.compile(r"approved=1&waiting=1"))
     assert "本次批准 1 项，等待 1 项" in page.inner_text("main")
     screenshot(page, "policy-budgets-approved")
+    # The case left waiting says why, in the reader's language.
+    waiting = page.locator("table.data").nth(1).locator("tbody tr a").first.get_attribute("href")
+    page.goto(f"{waiting}?lang=en")
+    reason = page.locator("tr", has=page.locator("th", has_text="Why it waits")).inner_text()
+    assert "Budget short" in reason and "P2.1-a" in reason
+    screenshot(page, "policy-case-waiting-en")
     assert page.js_errors == []
 
 
