@@ -94,9 +94,10 @@ def dates_cte(dates: Iterable[date]) -> Any:
     return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("dates")
 
 
-def status_intervals() -> Any:
+def status_intervals(*only: Any) -> Any:
     """Each status event of a CN invention patent as ``[start, stop)``: the status holds
-    from its date until the next event's (NULL: still holds)."""
+    from its date until the next event's (NULL: still holds). ``only``: further conditions
+    on the patent, so that the window runs over those patents' events alone."""
     event = PatentStatusEvent.__table__
     same_day = case(SAME_DAY_ORDER, value=event.c.status, else_=SAME_DAY_LAST)
     stop = func.lead(event.c.date).over(
@@ -105,7 +106,9 @@ def status_intervals() -> Any:
     return (
         select(event.c.patent_id, event.c.status, event.c.date.label("start"), stop.label("stop"))
         .join(Patent, Patent.id == event.c.patent_id)
-        .where(event.c.date.is_not(None), Patent.jurisdiction == "CN", Patent.patent_type == "invention")
+        .where(
+            event.c.date.is_not(None), Patent.jurisdiction == "CN", Patent.patent_type == "invention", *only
+        )
         .cte("intervals")
     )
 
@@ -197,7 +200,9 @@ def _patent_stock(session: Session, facts: RegistryFacts) -> None:
         in_force.add(day, region, zone, n)
         kept.add(day, region, zone, n_maintained or 0)
         high.add(day, region, zone, n_maintained or 0)
-    # Patents with a family list are few: the overseas test is done here, in Python.
+    # Patents with a family list are few: the overseas test is done here, in Python, over
+    # the intervals of those patents alone (not the window over every invention again).
+    with_family = status_intervals(Patent.family.is_not(None), Patent.family != "")
     family = in_force_join(
         select(
             dates.c.on,
@@ -205,8 +210,8 @@ def _patent_stock(session: Session, facts: RegistryFacts) -> None:
             Zone.code,
             Patent.family,
             Patent.grant_date < dates.c.granted_before,
-        ).select_from(intervals),
-        intervals,
+        ).select_from(with_family),
+        with_family,
         dates,
     )
     family = (
