@@ -50,11 +50,13 @@ def _patent(
     filed: date,
     paid: int | None = None,
     lapsed: date | None = None,
+    ptype: str = "invention",
+    office: str = "CN",
 ) -> None:
     row = Patent(
         application_number=number,
-        jurisdiction="CN",
-        patent_type="invention",
+        jurisdiction=office,
+        patent_type=ptype,
         title=f"专利{number}",
         filing_date=filed,
         grant_date=granted,
@@ -267,28 +269,6 @@ def test_an_earlier_grant_shared_by_two_of_the_years_grantees_counts_for_both(se
     ]
 
 
-def _grant(
-    session: Session, number: str, ptype: str, office: str, holders: list[Holder], granted: date
-) -> None:
-    row = Patent(
-        application_number=number,
-        jurisdiction=office,
-        patent_type=ptype,
-        title=f"专利{number}",
-        filing_date=date(granted.year - 1, 1, 1),
-        grant_date=granted,
-        first_holder_id=holders[0].id,
-        content_hash="x" * 32,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(row)
-    session.flush()
-    for i, h in enumerate(holders):
-        session.add(PatentHolder(patent_id=row.id, holder_id=h.id, position=i, name_as_filed=h.name))
-    session.flush()
-
-
 def test_the_grant_ranking_counts_every_type_and_office_once_per_holder(session: Session) -> None:
     """P2.1-e over the database (the counts are made in SQL): every patent granted in the
     year counts, of any type and office, once for each of its holders; holders outside the
@@ -314,8 +294,8 @@ def test_the_grant_ranking_counts_every_type_and_office_once_per_holder(session:
         ("CN-T10", "invention", "CN", [far]),
         ("CN-T11", "utility_model", "CN", [person]),
     ]:
-        _grant(session, number, ptype, office, holders, in_2019)
-    _grant(session, "CN-T12", "invention", "CN", [c], date(2018, 6, 1))  # another year
+        _patent(session, number, holders, in_2019, date(2018, 1, 1), ptype=ptype, office=office)
+    _patent(session, "CN-T12", [c], date(2018, 6, 1), date(2017, 1, 1))  # another year
     session.commit()
     ranked = sorted(
         (e.data["rank"], e.holder, e.data["count"])
