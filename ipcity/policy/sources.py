@@ -1,6 +1,7 @@
 """Fill a :class:`~ipcity.policy.snapshot.Snapshot` from the database for one year: only the
-rows the rules of that year read (the year's grants, the grants N years back for P2.1-c, one
-earlier invention grant of each of the year's grantees for P2.1-b, the evidence tables). Status
+rows the rules of that year read (the year's invention grants, the grants N years back for
+P2.1-c, one earlier invention grant of each of the year's grantees for P2.1-b, each holder's
+count of the year's grants of every type for P2.1-e, the evidence tables). Status
 events are read only for the grants N years back: P2.1-c is the one rule that asks whether
 a patent is in force on a date; the other patents carry no events.
 """
