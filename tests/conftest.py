@@ -97,6 +97,15 @@ def is_postgres() -> bool:
 
 
 @pytest.fixture
+def concurrent_writers() -> None:
+    """Skip (with the reason) where two write transactions cannot run at once: SQLite."""
+    if not PG_URL:
+        pytest.skip(
+            "SQLite serialises writers on one file lock: two concurrent write transactions need PostgreSQL"
+        )
+
+
+@pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings for a test app (its own upload folder)."""
     return Settings(

@@ -193,12 +193,8 @@ def test_setting_a_budget_is_checked(session_factory: sessionmaker[Session], wor
 
 
 def test_concurrent_approvals_cannot_spend_one_budget_twice(
-    session_factory: sessionmaker[Session], world: dict[str, int], is_postgres: bool
+    session_factory: sessionmaker[Session], world: dict[str, int], concurrent_writers: None
 ) -> None:
-    if not is_postgres:
-        pytest.skip(
-            "SQLite serialises writers on one file lock: two concurrent write transactions need PostgreSQL"
-        )
     ids = _to_notice(session_factory, world, ["甲", "乙"])
     with session_factory() as s:
         budget.set_budget(s, CITY, YEAR, "P2.1-a", 4000)  # one of the two

@@ -256,12 +256,8 @@ def _twin(factory: sessionmaker[Session], case_id: int) -> int:
 
 
 def test_concurrent_approvals_of_one_key_pay_once(
-    session_factory: sessionmaker[Session], holders: dict[str, int], is_postgres: bool
+    session_factory: sessionmaker[Session], holders: dict[str, int], concurrent_writers: None
 ) -> None:
-    if not is_postgres:
-        pytest.skip(
-            "SQLite serialises writers on one file lock: two concurrent write transactions need PostgreSQL"
-        )
     with session_factory() as s:
         workflow.propose_year(s, CITY, YEAR)
         case_b = _case(s, "P2.1-a:CN201810000005.0").id
