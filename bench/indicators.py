@@ -8,7 +8,13 @@ Hebi's counties (some without an address, some outside the city, some in zones),
 of the three types with filing, grant and lapse events. The population figures are
 synthetic too — they exist only so that the per-10k path is measured.
 
-Prints both times, the ratio (goal: within 2x) and whether the counts agree.
+The platform computes the patent counts over a column copy of the registry that it reads
+once per state of the registry (see ipcity/indicators/columnar.py), so two platform times
+are printed: the first scoreboard after the data was loaded (it reads the copy) and the
+next one (the registry unchanged: the copy is current, as on every page view between two
+imports). The DuckDB baseline's tables are loaded before it is timed, like the second.
+Each side runs ``--rounds`` times, alternating, and the best of each is compared. Prints
+the times, the ratios (goal: within 2x) and whether the counts agree.
 
     python bench/indicators.py [--patents 1000000] [--keep]
 """
@@ -21,6 +27,7 @@ import random
 import sys
 import tempfile
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -116,6 +123,9 @@ def load_sqlite(url: str, data: dict[str, list[tuple[object, ...]]]) -> None:
                     "INSERT OR IGNORE INTO population (area_code, year, residents, source) VALUES (?, ?, ?, ?)",
                     (code, year, 1_600_000 if code == "410600" else 250_000, "bench (synthetic)"),
                 )
+        # Written behind the engine's back: say so in the registry's change log, as the
+        # engine does for every transaction that writes to these tables.
+        cur.execute("INSERT INTO registry_changes (token) VALUES (?)", (uuid.uuid4().hex,))
         cur.execute("ANALYZE")
         raw.commit()
     finally:
@@ -223,6 +233,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--patents", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--rounds", type=int, default=5, help="timed runs of each side (best counts)")
     args = parser.parse_args()
     import duckdb
 
@@ -251,13 +262,22 @@ def main() -> None:
 
     dates = [date(y, 12, 31) for y in YEARS]
     factory = make_session_factory(make_engine(url))
-    with factory() as session:
-        t0 = time.perf_counter()
-        board = service.scoreboard(session, SYSTEM, dates)
-        ours = time.perf_counter() - t0
+
+    def platform() -> service.Scoreboard:
+        with factory() as session:
+            return service.scoreboard(session, SYSTEM, dates)
+
     t0 = time.perf_counter()
-    rows = con.execute(duckdb_query()).fetchall()
-    theirs = time.perf_counter() - t0
+    board = platform()
+    first = time.perf_counter() - t0
+    ours, theirs = float("inf"), float("inf")
+    for _ in range(args.rounds):
+        t0 = time.perf_counter()
+        board = platform()
+        ours = min(ours, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        rows = con.execute(duckdb_query()).fetchall()
+        theirs = min(theirs, time.perf_counter() - t0)
 
     mismatches = 0
     for what, yr, area, ptype, value in rows:
@@ -269,9 +289,14 @@ def main() -> None:
             if mismatches <= 5:
                 print("  differs:", what, yr, area, ptype, value, mine)
     indicators = sum(len(v) for per_date in board.values.values() for v in per_date.values())
-    print(f"platform (SQLite, all {indicators:,} values: every indicator, area and year-end): {ours:.2f} s")
-    print(f"DuckDB hand-written query (per-10k + grants by type, {len(rows)} rows): {theirs:.2f} s")
-    print(f"ratio platform / DuckDB: {ours / theirs:.1f}x (goal: within 2x)")
+    print(f"platform (SQLite, all {indicators:,} values: every indicator, area and year-end):")
+    print(f"  first scoreboard after loading (reads the column copy): {first:.2f} s")
+    print(f"  next scoreboards (registry unchanged), best of {args.rounds}: {ours:.3f} s")
+    print(
+        f"DuckDB hand-written query (per-10k + grants by type, {len(rows)} rows), best of {args.rounds}: {theirs:.3f} s"
+    )
+    print(f"ratio platform / DuckDB, registry unchanged: {ours / theirs:.2f}x (goal: within 2x)")
+    print(f"ratio platform / DuckDB, first scoreboard after a change: {first / theirs:.1f}x")
     print("counts agree" if mismatches == 0 else f"{mismatches} counts differ")
     if not args.keep:
         for path in folder.iterdir():

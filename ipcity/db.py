@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import operator
+import re
+import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -59,8 +62,102 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "before_cursor_execute", _log_registry_change)
+    return engine
+
+
+# The registry's change log (table ``registry_changes``): every transaction that writes to
+# one of these tables adds one row, with a random token, in that same transaction. The
+# indicators' column copy (indicators/columnar.py) is labelled with the log's state when it
+# was read and is read again only when the log has changed, so a page of indicators over a
+# million patents does not re-read them while nothing changed. One row per transaction, not
+# a counter row: concurrent writers on PostgreSQL never wait on each other for it, and a
+# count of rows sees a transaction that commits after a later one did.
+CHANGE_LOGGED_TABLES = frozenset({"patents", "patent_holders", "patent_status_events", "holders", "zones"})
+_WRITE = re.compile(
+    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"
+    r'"?(\w+)"?(.*)',
+    re.IGNORECASE | re.DOTALL,
+)
+_LOGGED = "registry_change_logged"  # connection.info key: the transaction that has its row
+
+
+def _writes_registry(statement: str) -> bool:
+    """Whether a statement writes to a change-logged table.
+
+    >>> _writes_registry("INSERT INTO patents (id) VALUES (?)"), _writes_registry("UPDATE holders SET x=1")
+    (True, True)
+    >>> _writes_registry("SELECT * FROM patents"), _writes_registry("INSERT INTO patent_fts VALUES (1)")
+    (False, False)
+    >>> _writes_registry("TRUNCATE audit_log, patents RESTART IDENTITY")
+    True
+    """
+    match = _WRITE.match(statement)
+    if match is None:
+        return False
+    if match.group(1).lower() in CHANGE_LOGGED_TABLES:
+        return True
+    if statement.lstrip()[:8].upper() == "TRUNCATE":  # TRUNCATE names several tables
+        return any(name in CHANGE_LOGGED_TABLES for name in re.findall(r"\w+", match.group(2).lower()))
+    return False
+
+
+def _log_registry_change(
+    conn: Connection, cursor: Any, statement: str, _parameters: Any, _context: Any, _executemany: bool
+) -> None:
+    if not _writes_registry(statement):
+        return
+    note_registry_change(conn, cursor)
+
+
+def note_registry_change(conn: Connection, cursor: Any = None) -> None:
+    """Add this transaction's row to the registry's change log (once per transaction).
+
+    Called for every statement that writes to a change-logged table, and by writers that
+    bypass statements (PostgreSQL ``COPY``). Before the log's table exists (the first
+    migrations), nothing is logged: there is no copy to keep current yet.
+    """
+    transaction = conn.get_transaction()
+    if transaction is not None and conn.info.get(_LOGGED) is transaction:
+        return
+    if not _change_log_exists(conn, cursor):
+        return
+    # The token is 32 hex digits made here: safe to write into the statement.
+    sql = f"INSERT INTO registry_changes (token) VALUES ('{uuid.uuid4().hex}')"
+    if cursor is not None:
+        cursor.execute(sql)
+    else:
+        conn.exec_driver_sql(sql)
+    conn.info[_LOGGED] = transaction
+
+
+def registry_changed_in_transaction(conn: Connection) -> bool:
+    """Whether ``conn``'s current transaction has written to a change-logged table."""
+    transaction = conn.get_transaction()
+    return transaction is not None and conn.info.get(_LOGGED) is transaction
+
+
+_ENGINES_WITH_CHANGE_LOG: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _change_log_exists(conn: Connection, cursor: Any) -> bool:
+    engine = conn.engine
+    if engine in _ENGINES_WITH_CHANGE_LOG:
+        return True
+    if conn.dialect.name == "sqlite":
+        probe = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'registry_changes'"
+    else:
+        probe = "SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'registry_changes' AND schemaname = current_schema()"
+    if cursor is not None:
+        cursor.execute(probe)
+        found = cursor.fetchone() is not None
+    else:
+        found = conn.exec_driver_sql(probe).first() is not None
+    if found:
+        _ENGINES_WITH_CHANGE_LOG.add(engine)
+    return found
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -193,6 +290,8 @@ def bulk_insert(
     from sqlalchemy import JSON
 
     json_columns = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
+    if table.name in CHANGE_LOGGED_TABLES:
+        note_registry_change(connection)  # COPY is not a statement the engine sees
     raw = connection.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:

@@ -31,6 +31,7 @@ from ipcity.registry.models import (
     PatentPublication,
     PatentStatusEvent,
     PlantVariety,
+    RegistryChange,
     Trademark,
 )
 
@@ -62,6 +63,7 @@ __all__ = [
     "PolicyPayment",
     "Population",
     "Region",
+    "RegistryChange",
     "Trademark",
     "User",
     "Zone",

@@ -1,6 +1,8 @@
-"""SQL that gathers :class:`~ipcity.indicators.facts.RegistryFacts` from the registry for a
-set of dates, in few passes (the lists of records behind a count are in
-:mod:`ipcity.indicators.records`).
+"""What gathers :class:`~ipcity.indicators.facts.RegistryFacts` from the registry for a set
+of dates, in few passes: the patent counts from the DuckDB column copy of
+:mod:`ipcity.indicators.columnar`, the small lists (trademarks, copyrights, plant
+varieties, GI marks, recognitions, population) by SQL. The lists of records behind a count
+are in :mod:`ipcity.indicators.records`, which uses the SQL form of "in force" kept here.
 
 "In force" follows :mod:`ipcity.registry.legal_status` exactly: the status on a date is
 the latest event dated on or before it, ordered by date, then same-day rank (a lapse
@@ -10,7 +12,7 @@ without a date are ignored. Instead of one correlated sub-query per patent and d
 ``[its date, the next event's date)`` with ``LEAD()``: the status on day D is that of the
 one interval containing D, so all dates are answered by one range join in one pass.
 The legal term is a per-date threshold on the filing date computed with
-``legal_status.term_end`` itself (no date arithmetic in SQL, so SQLite and PostgreSQL agree).
+``legal_status.term_end`` itself (no date arithmetic in SQL, so every engine agrees).
 
 Read-only over the registry's tables: this is the analytics side of the registry, kept
 here so that the registry's service does not grow a second idea (see docs/indicators.md).
@@ -23,9 +25,10 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, distinct, func, literal, or_, select, union_all
+from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from ipcity.indicators import columnar
 from ipcity.indicators.facts import (
     DatedRow,
     HolderCount,
@@ -42,7 +45,6 @@ from ipcity.registry.models import (
     Holder,
     HolderTier,
     Patent,
-    PatentHolder,
     PatentStatusEvent,
     PlantVariety,
     Trademark,
@@ -81,15 +83,26 @@ def years_before(on: date, years: int) -> date:
         return on.replace(year=on.year - years, day=28)
 
 
+def date_rows(dates: Iterable[date]) -> list[columnar.DateRow]:
+    """What the counts need of each date (sorted, once each): its year's first day, the
+    invention filing threshold of the legal term, the day ten years before."""
+    return [
+        columnar.DateRow(on, date(on.year, 1, 1), filing_threshold("invention", on), years_before(on, 10))
+        for on in sorted(set(dates))
+    ]
+
+
 def dates_cte(dates: Iterable[date]) -> Any:
+    """:func:`date_rows` as a SQL CTE called ``dates`` (columns on, year_start, inv_min,
+    granted_before)."""
     rows = [
         select(
-            literal(on, Date).label("on"),
-            literal(date(on.year, 1, 1), Date).label("year_start"),
-            literal(filing_threshold("invention", on), Date).label("inv_min"),
-            literal(years_before(on, 10), Date).label("granted_before"),
+            literal(d.on, Date).label("on"),
+            literal(d.year_start, Date).label("year_start"),
+            literal(d.inv_min, Date).label("inv_min"),
+            literal(d.granted_before, Date).label("granted_before"),
         )
-        for on in sorted(set(dates))
+        for d in date_rows(dates)
     ]
     return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("dates")
 
@@ -129,10 +142,6 @@ def in_force_join(stmt: Any, intervals: Any, dates: Any) -> Any:
             or_(Patent.filing_date.is_(None), Patent.filing_date > dates.c.inv_min),
         )
     )
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def overseas_family(family: str | None) -> bool:
@@ -178,107 +187,34 @@ def gather_parts(session: Session, dates: Iterable[date], parts: Iterable[str]) 
 
 
 def _patent_stock(session: Session, facts: RegistryFacts) -> None:
-    dates = dates_cte(facts.dates)
-    intervals = status_intervals()
-    maintained = func.sum(case((Patent.grant_date < dates.c.granted_before, 1), else_=0))
-    stmt = in_force_join(
-        select(dates.c.on, Holder.region_code, Zone.code, func.count(), maintained).select_from(intervals),
-        intervals,
-        dates,
-    )
-    stmt = (
-        stmt.outerjoin(Holder, Holder.id == Patent.first_holder_id)
-        .outerjoin(Zone, Zone.id == Holder.zone_id)
-        .group_by(dates.c.on, Holder.region_code, Zone.code)
-    )
+    copy = columnar.copy_for(session)
+    dates = date_rows(facts.dates)
     in_force = facts.counts("invention_in_force")
     kept = facts.counts("invention_in_force_maintained_10y")
     high = facts.counts("invention_in_force_high_value")
     overseas = facts.counts("invention_in_force_overseas_family")
-    for on, region, zone, n, n_maintained in session.execute(stmt):
-        day = _as_date(on)
-        in_force.add(day, region, zone, n)
-        kept.add(day, region, zone, n_maintained or 0)
-        high.add(day, region, zone, n_maintained or 0)
-    # Patents with a family list are few: the overseas test is done here, in Python, over
-    # the intervals of those patents alone (not the window over every invention again).
-    with_family = status_intervals(Patent.family.is_not(None), Patent.family != "")
-    family = in_force_join(
-        select(
-            dates.c.on,
-            Holder.region_code,
-            Zone.code,
-            Patent.family,
-            Patent.grant_date < dates.c.granted_before,
-        ).select_from(with_family),
-        with_family,
-        dates,
-    )
-    family = (
-        family.outerjoin(Holder, Holder.id == Patent.first_holder_id)
-        .outerjoin(Zone, Zone.id == Holder.zone_id)
-        .where(Patent.family.is_not(None), Patent.family != "")
-    )
-    for on, region, zone, members, was_maintained in session.execute(family):
+    for on, region, zone, n, n_maintained in copy.invention_stock(dates):
+        in_force.add(on, region, zone, n)
+        kept.add(on, region, zone, n_maintained or 0)
+        high.add(on, region, zone, n_maintained or 0)
+    # Patents with a family list are few: the overseas test is done here, in Python.
+    for on, region, zone, members, was_maintained in copy.invention_families(dates):
         if overseas_family(members):
-            day = _as_date(on)
-            overseas.add(day, region, zone, 1)
+            overseas.add(on, region, zone, 1)
             if not was_maintained:
-                high.add(day, region, zone, 1)
+                high.add(on, region, zone, 1)
 
 
 def _patent_flows(session: Session, facts: RegistryFacts) -> None:
-    dates = dates_cte(facts.dates)
-    for name, column in (("applications", Patent.filing_date), ("grants", Patent.grant_date)):
-        stmt = (
-            select(dates.c.on, Patent.patent_type, Holder.region_code, Zone.code, func.count())
-            .select_from(Patent)
-            .join(dates, and_(column >= dates.c.year_start, column <= dates.c.on))
-            .outerjoin(Holder, Holder.id == Patent.first_holder_id)
-            .outerjoin(Zone, Zone.id == Holder.zone_id)
-            .where(Patent.jurisdiction == "CN")
-            .group_by(dates.c.on, Patent.patent_type, Holder.region_code, Zone.code)
-        )
-        for on, ptype, region, zone, n in session.execute(stmt):
-            if ptype in PATENT_TYPES:
-                facts.counts(f"{name}_{ptype}").add(_as_date(on), region, zone, n)
+    for name, on, ptype, region, zone, n in columnar.copy_for(session).flows(date_rows(facts.dates)):
+        if ptype in PATENT_TYPES:
+            facts.counts(f"{name}_{ptype}").add(on, region, zone, n)
 
 
 def _enterprises(session: Session, facts: RegistryFacts) -> None:
-    dates = dates_cte(facts.dates)
-    intervals = status_intervals()
-    count = func.count(distinct(Patent.id))
-    stmt = in_force_join(
-        select(dates.c.on, PatentHolder.holder_id, count).select_from(intervals), intervals, dates
-    )
-    stmt = (
-        stmt.join(PatentHolder, PatentHolder.patent_id == Patent.id)
-        .join(Holder, Holder.id == PatentHolder.holder_id)
-        .where(Holder.kind == "enterprise")
-        .group_by(dates.c.on, PatentHolder.holder_id)
-        .having(count >= ENTERPRISE_MINIMUM)
-    )
-    rows = session.execute(stmt).all()
-    places = _holder_places(session, {holder_id for _, holder_id, _ in rows})
-    for on, holder_id, n in rows:
-        region, zone = places.get(holder_id, (None, None))
-        facts.enterprise_inventions.setdefault(_as_date(on), []).append(
-            HolderCount(holder_id, region, zone, n)
-        )
-
-
-def _holder_places(session: Session, ids: set[int]) -> dict[int, tuple[str | None, str | None]]:
-    out: dict[int, tuple[str | None, str | None]] = {}
-    id_list = sorted(ids)
-    for start in range(0, len(id_list), 1000):
-        chunk = id_list[start : start + 1000]
-        for hid, region, zone in session.execute(
-            select(Holder.id, Holder.region_code, Zone.code)
-            .outerjoin(Zone, Zone.id == Holder.zone_id)
-            .where(Holder.id.in_(chunk))
-        ):
-            out[hid] = (region, zone)
-    return out
+    rows = columnar.copy_for(session).enterprises(date_rows(facts.dates), ENTERPRISE_MINIMUM)
+    for on, holder_id, region, zone, n in rows:
+        facts.enterprise_inventions.setdefault(on, []).append(HolderCount(holder_id, region, zone, n))
 
 
 def pct_date(pct_number: str, cn_filing: date | None) -> date | None:
@@ -301,21 +237,9 @@ def pct_date(pct_number: str, cn_filing: date | None) -> date | None:
 
 
 def _pct(session: Session, facts: RegistryFacts) -> None:
-    rows = session.execute(
-        select(
-            Patent.id,
-            Patent.jurisdiction,
-            Patent.application_number,
-            Patent.pct_application_number,
-            Patent.filing_date,
-            Holder.region_code,
-            Zone.code,
-        )
-        .outerjoin(Holder, Holder.id == Patent.first_holder_id)
-        .outerjoin(Zone, Zone.id == Holder.zone_id)
-        .where(or_(Patent.jurisdiction == "WO", Patent.pct_application_number.is_not(None)))
-    )
-    for patent_id, jurisdiction, number, pct_number, filed, region, zone in rows:
+    for patent_id, jurisdiction, number, pct_number, filed, region, zone in columnar.copy_for(
+        session
+    ).pct_rows():
         if jurisdiction == "WO":
             key, on = number.replace(" ", "").upper(), filed
         elif pct_number:

@@ -261,3 +261,14 @@ class IpcTitle(Base):
     level: Mapped[str | None] = mapped_column(String(16))
     title_zh: Mapped[str | None] = mapped_column(Text)
     title_en: Mapped[str | None] = mapped_column(Text)
+
+
+class RegistryChange(Base):
+    """One row per transaction that wrote to the patents, their holders and status events,
+    the holders or the zones (written by the engine, see ``ipcity.db.note_registry_change``):
+    what tells the indicators' column copy that it must be read again."""
+
+    __tablename__ = "registry_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
