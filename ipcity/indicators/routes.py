@@ -87,11 +87,27 @@ def _line_chart(years: list[int], series: dict[str, list[float | None]], target:
         "xAxis": {"type": "category", "data": [str(y) for y in years]},
         "yAxis": {"type": "value"},
         "series": [
-            {"name": name, "type": "line", "connectNulls": False, "data": data}
+            # Every point marked with a filled dot: a value between years that are not
+            # assessable (per-10k where only a census year has a population) is a lone point,
+            # which ECharts' default hollow symbol does not show.
+            {
+                "name": name,
+                "type": "line",
+                "connectNulls": False,
+                "showAllSymbol": True,
+                "symbol": "circle",
+                "symbolSize": 5,
+                "data": data,
+            }
             for name, data in series.items()
         ],
     }
     if target is not None and option["series"]:
+        values = [v for data in series.values() for v in data if v is not None]
+        if all(v < target for v in values):
+            # The axis reaches the target, so its dashed line shows how far off the value is.
+            option["yAxis"]["max"] = target
+        option["grid"]["right"] = 44  # room for the target's label at the line's end
         option["series"][0]["markLine"] = {
             "symbol": "none",
             "data": [{"yAxis": target, "name": "target"}],
