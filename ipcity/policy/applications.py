@@ -7,8 +7,10 @@ the documents (award certificate, certificate, loan contract and receipts, insur
 search report), and the platform
 
 1. checks every field and file and refuses with one sentence naming the field;
-2. writes the evidence row (the same tables officers fill by import) and evaluates the
-   policy for the year of the reference date with it, in the same transaction;
+2. writes the evidence row (the tables the rules of these items read: awards, certificates,
+   pledge loans and their yearly costs, insurance policies, PCT applications; officers have
+   no bulk import of them yet) and evaluates the policy for the year of the reference date
+   with it, in the same transaction;
 3. opens a case in status ``applied`` for the entitlement that evidence creates, with the
    files attached (their bytes in the database), or, when the evidence gives nothing
    (outside the city, already received, dishonesty list …), rolls everything back and says
