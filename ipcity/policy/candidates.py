@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any, NamedTuple
 
-from ipcity.policy.formulas import AWARD_LABELS
+from ipcity.policy.formulas import AWARD_EN, AWARD_LABELS
 from ipcity.policy.loader import Policy
 from ipcity.policy.snapshot import Snapshot
 from ipcity.registry.legal_status import in_force_on
@@ -33,6 +33,7 @@ class Candidate(NamedTuple):
     object_type: str
     object_key: str
     object_label: str
+    object_label_en: str
     holder_ids: tuple[int, ...]  # in order; the engine pays the first local one
     reference_date: date
     data: dict[str, Any]
@@ -81,6 +82,7 @@ def build(
                     "patent",
                     p.number,
                     f"发明专利{p.number}《{p.title}》",
+                    f"invention patent {p.number} “{p.title}”",
                     p.holder_ids,
                     p.grant_date,
                     {
@@ -107,6 +109,7 @@ def build(
                     "holder",
                     f"H{h}",
                     f"{names.get(h, h)}的首件发明专利{p.number}",
+                    f"the first invention patent of {names.get(h, h)}, {p.number}",
                     (h,),
                     p.grant_date,
                     {
@@ -132,6 +135,7 @@ def build(
                     "patent",
                     p.number,
                     f"发明专利{p.number}《{p.title}》",
+                    f"invention patent {p.number} “{p.title}”",
                     p.holder_ids,
                     due,
                     {
@@ -152,6 +156,7 @@ def build(
                     "pct_application",
                     a.pct_number,
                     f"PCT申请{a.pct_number}",
+                    f"PCT application {a.pct_number}",
                     a.holder_ids,
                     report or a.filing_date,
                     {
@@ -171,6 +176,7 @@ def build(
                 "award",
                 f"A{w.id}",
                 f"专利{w.patent_number}获{AWARD_LABELS.get(w.level, w.level)}",
+                f"{AWARD_EN.get(w.level, w.level)} for patent {w.patent_number}",
                 (w.holder_id,),
                 w.award_date,
                 {"patent_number": w.patent_number, "level": w.level, "award_date": w.award_date.isoformat()},
@@ -184,6 +190,7 @@ def build(
                     "certificate",
                     c.certificate_number,
                     f"贯标认证证书{c.certificate_number}",
+                    f"GB/T 29490 certificate {c.certificate_number}",
                     (c.holder_id,),
                     c.issued_on,
                     {
@@ -201,6 +208,7 @@ def build(
                     "loan_year",
                     f"{cost.contract_number}@{year}",
                     f"质押贷款{cost.contract_number}（{year}年）",
+                    f"pledge loan {cost.contract_number} ({year})",
                     (cost.holder_id,),
                     end,
                     {
@@ -221,6 +229,7 @@ def build(
                     "insurance_policy",
                     ins.policy_number,
                     f"专利保险保单{ins.policy_number}",
+                    f"patent insurance policy {ins.policy_number}",
                     (ins.holder_id,),
                     ins.start_date,
                     {
@@ -241,7 +250,13 @@ def build(
                     for h in set(p.holder_ids):
                         grants[h] += 1
         out["top_patent_grantees"] = _ranked(
-            snapshot, grants, year, policy, "专利授权", "grants", limit=_listed(policy, "top_patent_grantee")
+            snapshot,
+            grants,
+            year,
+            policy,
+            ("专利授权", "patent grants"),
+            "grants",
+            limit=_listed(policy, "top_patent_grantee"),
         )
     if "top_software_registrants" not in wanted:
         return out
@@ -254,7 +269,7 @@ def build(
         registrations,
         year,
         policy,
-        "软件著作权登记",
+        ("软件著作权登记", "software copyright registrations"),
         "registrations",
         kinds=frozenset({"enterprise"}),
         limit=_listed(policy, "top_software_registrant"),
@@ -282,7 +297,7 @@ def _ranked(
     counts: dict[int, int],
     year: int,
     policy: Policy,
-    what: str,
+    what_of: tuple[str, str],
     key: str,
     kinds: frozenset[str] = RANKED_KINDS,
     limit: int | None = None,
@@ -297,6 +312,7 @@ def _ranked(
         and is_local(snapshot.holders[h].region_code, policy.city)
     ]
     rows.sort(key=lambda r: (-r[0], r[1].name))
+    what, what_en = what_of  # what is counted, in Chinese and in English
     out: list[Candidate] = []
     rank = 0
     previous: int | None = None
@@ -310,6 +326,7 @@ def _ranked(
                 "holder",
                 f"H{h.id}@{year}-{key}",
                 f"{h.name}（{year}年{what}{n}件）",
+                f"{h.name} ({n} {what_en} in {year})",
                 (h.id,),
                 date(year, 12, 31),
                 {"holder_name": h.name, "year": year, "count": n, "rank": rank},

@@ -57,6 +57,7 @@ class Entitlement:
     object_type: str
     object: str
     object_label: str
+    object_label_en: str
     holder_id: int | None
     holder: str
     amount: int
@@ -68,6 +69,10 @@ class Entitlement:
     explanation_en: str
     payment_key: str = ""
     notes: list[str] = field(default_factory=list)
+
+    def object_text(self, locale: str = "zh_CN") -> str:
+        """What the entitlement is for, in ``locale``'s words."""
+        return self.object_label_en if locale.startswith("en") and self.object_label_en else self.object_label
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings); ``explanation`` is the Chinese text."""
@@ -151,6 +156,7 @@ def _evaluate_rule(
             object_type=c.object_type,
             object=c.object_key,
             object_label=c.object_label,
+            object_label_en=c.object_label_en,
             holder_id=payee,
             holder=holders[payee].name
             if payee is not None
@@ -169,7 +175,7 @@ def _evaluate_rule(
             ent.explanation_zh = (
                 f"{prefix_zh}{c.object_label}的权利人均不在本市（{policy.city[:4]}xx），不予支付"
             )
-            ent.explanation_en = f"{prefix_en}no holder of {c.object_key} is registered in the city ({policy.city[:4]}xx); nothing is paid"
+            ent.explanation_en = f"{prefix_en}no holder of {c.object_label_en} is registered in the city ({policy.city[:4]}xx); nothing is paid"
             results.append(ent)
             continue
         try:
@@ -182,7 +188,7 @@ def _evaluate_rule(
                 f"本项在设定前不支付"
             )
             ent.explanation_en = (
-                f"{prefix_en}{c.object_key}: parameter {unset.name} is not set on {c.reference_date}; "
+                f"{prefix_en}{c.object_label_en}: parameter {unset.name} is not set on {c.reference_date}; "
                 f"nothing is paid until it is"
             )
             results.append(ent)
@@ -203,7 +209,7 @@ def _evaluate_rule(
             if earlier is not None and earlier is not c:
                 ent.amount, ent.status = 0, "already_received"
                 ent.explanation_zh += f"；但{ent.holder}已于{earlier.reference_date}因{earlier.object_label}享受本项，每个权利人仅一次"
-                ent.explanation_en += f"; but {ent.holder} already qualified on {earlier.reference_date} with {earlier.object_key}; once per holder"
+                ent.explanation_en += f"; but {ent.holder} already qualified on {earlier.reference_date} with {earlier.object_label_en}; once per holder"
         listing = listing_on(snapshot.credit, payee, c.reference_date)
         if listing is not None and ent.status == "eligible":
             ent.status = "held_back"

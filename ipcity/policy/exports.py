@@ -89,6 +89,7 @@ class PaymentLine:
     title: str
     title_en: str
     object_label: str
+    object_label_en: str | None
     amount: int
     status: str  # "approved" or "paid"
     approved_on: date
@@ -98,6 +99,10 @@ class PaymentLine:
     def item(self, locale: str) -> str:
         """Clause and rule title in ``locale``."""
         return item_label(self.clause, self.title, self.title_en, locale)
+
+    def object_text(self, locale: str) -> str:
+        """What was paid for, in ``locale``'s words (Chinese where no English was kept)."""
+        return self.object_label_en if locale.startswith("en") and self.object_label_en else self.object_label
 
     def to_json(self, locale: str) -> dict[str, Any]:
         """JSON-ready (dates as ISO strings)."""
@@ -112,7 +117,7 @@ class PaymentLine:
             "rule": self.rule,
             "clause": self.clause,
             "item": self.item(locale),
-            "object": self.object_label,
+            "object": self.object_text(locale),
             "amount": self.amount,
             "status": self.status,
             "approved_on": self.approved_on.isoformat(),
@@ -227,6 +232,7 @@ def payments(session: Session, actor: Actor, year: int) -> PaymentList:
                 title=title,
                 title_en=title_en,
                 object_label=case.object_label,
+                object_label_en=case.object_label_en,
                 amount=payment.amount_yuan,
                 status="paid" if payment.paid_at is not None else "approved",
                 approved_on=payment.approved_at.date(),
@@ -271,7 +277,7 @@ def payment_rows(lines: list[PaymentLine], locale: str) -> list[list[Any]]:
             county_name(x.region_code, locale),
             x.holder,
             x.item(locale),
-            x.object_label,
+            x.object_text(locale),
             x.amount,
             _(workflow.STATUS_LABELS[x.status], locale),
             x.approved_on,
@@ -341,7 +347,7 @@ def notice_rows(cases: list[PolicyCase], locale: str) -> tuple[list[str], list[l
                 c.year,
                 c.holder_name,
                 item_label(c.clause, title, title_en, locale),
-                c.object_label,
+                c.object_text(locale),
                 c.amount_yuan,
                 c.notice_until,
                 _(workflow.STATUS_LABELS[c.status], locale),
@@ -380,10 +386,14 @@ class StatementItem:
 
     @property
     def object_label(self) -> str:
-        """What is paid for (a patent, a loan …)."""
+        """What is paid for (a patent, a loan …), in Chinese."""
+        return self.object_text("zh_CN")
+
+    def object_text(self, locale: str) -> str:
+        """What is paid for, in ``locale``'s words."""
         if self.entitlement:
-            return self.entitlement.object_label
-        return self.case.object_label if self.case else ""
+            return self.entitlement.object_text(locale)
+        return self.case.object_text(locale) if self.case else ""
 
     @property
     def amount(self) -> int:
@@ -493,7 +503,7 @@ class Statement:
                     "rule": i.rule,
                     "clause": i.clause,
                     "item": i.item(locale),
-                    "object": i.object_label,
+                    "object": i.object_text(locale),
                     "amount": i.amount,
                     "status": i.status,
                     "explanation": i.explanation(locale),
@@ -584,7 +594,7 @@ def statement_docx(st: Statement, locale: str, today: date | None = None) -> byt
     rows: list[list[Any]] = [
         [
             i.item(locale),
-            i.object_label,
+            i.object_text(locale),
             f"{i.amount:,}",
             i.status_label(locale),
             i.case_label(locale),
@@ -610,6 +620,8 @@ def statement_docx(st: Statement, locale: str, today: date | None = None) -> byt
         doc.add_heading(_("计算说明", locale), level=2)
         for n, i in enumerate(st.items, start=1):
             colon = ": " if locale == "en" else "："
-            doc.add_paragraph(f"{n}. {i.item(locale)} · {i.object_label}{colon}{i.explanation(locale)}")
+            doc.add_paragraph(
+                f"{n}. {i.item(locale)} · {i.object_text(locale)}{colon}{i.explanation(locale)}"
+            )
     doc.add_paragraph(_("生成日期：{date}", locale, date=(today or date.today()).isoformat()))
     return document_bytes(doc)

@@ -121,6 +121,8 @@ class PolicyCase(Base):
     rule: Mapped[str] = mapped_column(String(32))
     clause: Mapped[str] = mapped_column(String(32))
     object_label: Mapped[str] = mapped_column(String(500))
+    # The same in English (cases opened before it was kept have none: shown in Chinese).
+    object_label_en: Mapped[str | None] = mapped_column(String(500))
     holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
     holder_name: Mapped[str] = mapped_column(String(300))
     region_code: Mapped[str | None] = mapped_column(String(12), index=True)
@@ -134,6 +136,10 @@ class PolicyCase(Base):
     budget_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    def object_text(self, locale: str = "zh_CN") -> str:
+        """What the case pays for, in ``locale``'s words."""
+        return self.object_label_en if locale.startswith("en") and self.object_label_en else self.object_label
 
     def budget_note_text(self, locale: str = "zh_CN") -> str | None:
         """The waiting reason in ``locale`` (a note stored as plain text is shown as it is)."""

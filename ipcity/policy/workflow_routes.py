@@ -58,6 +58,7 @@ def _public_notice_json(c: Any) -> dict[str, Any]:
         "clause": c.clause,
         "holder": c.holder_name,
         "object": c.object_label,
+        "object_en": c.object_label_en,
         "amount": c.amount_yuan,
         "status": c.status,
         "notice_until": c.notice_until.isoformat() if c.notice_until else None,

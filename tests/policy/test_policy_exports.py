@@ -16,6 +16,7 @@ from policy_exports_world import (
     COUNTY_A,
     COUNTY_B,
     GRANT_A,
+    GRANT_C,
     REASON,
     YEAR,
     build_world,
@@ -148,6 +149,15 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
         "Payment reference",
     ]
     assert {r[5] for r in rows[1:-1]} == {"paid", "approved, awaiting payment"} and rows[-1][0] == "Total"
+    # The objects in English too: the patent with its (Chinese) title, the loan with its year.
+    assert {r[3] for r in rows[1:-1]} == {
+        f"invention patent {GRANT_A} “专利{GRANT_A}”",
+        "pledge loan ZY2019-001 (2019)",
+    }
+    assert {r[3] for r in _rows(_book(exports.payments_xlsx(plist, "zh_CN"))["淇滨区"])[1:-1]} == {
+        f"发明专利{GRANT_A}《专利{GRANT_A}》",
+        "质押贷款ZY2019-001（2019年）",
+    }
     text = _docx_text(exports.statement_docx(st, "en"))
     assert "statement of subsidies and awards for 2019" in text
     assert (
@@ -157,6 +167,18 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
         and "not payable" in text
     )
     assert "依据" not in text  # the English explanation, not the Chinese one
+    assert f"invention patent {GRANT_C}" in text and "发明专利" not in text
+
+
+def test_a_case_page_names_its_object_in_the_readers_language(
+    client: Any, make_user: Any, world: dict[str, int]
+) -> None:
+    login(client, make_user("city_officer", "city-objects"))
+    case = f"/policy/cases/{world['case_a']}"
+    assert f"invention patent {GRANT_A} “专利{GRANT_A}”" in client.get(f"{case}?lang=en").text
+    assert f"发明专利{GRANT_A}《专利{GRANT_A}》" in client.get(f"{case}?lang=zh_CN").text
+    data = client.get(f"/api/v1/policy/cases/{world['case_a']}").json()
+    assert data["object_en"] == f"invention patent {GRANT_A} “专利{GRANT_A}”"
 
 
 def test_statement_lists_the_held_back_item_with_its_reason(
