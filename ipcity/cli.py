@@ -21,6 +21,7 @@ from ipcity.config import Settings
 from ipcity.errors import IPCityError
 from ipcity.indicators.cli import indicators_command
 from ipcity.policy.cli import policy_app
+from ipcity.registry.importers.fields import KINDS as IMPORT_KINDS
 
 app = typer.Typer(help="IP City 知识产权强市平台", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="用户管理 / users", no_args_is_help=True)
@@ -137,7 +138,7 @@ def serve(
     uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning")
 
 
-KINDS = ["patents", "trademarks", "copyrights", "plant-varieties", "gis", "holders", "population"]
+KINDS = list(IMPORT_KINDS)
 
 
 @app.command("import")

@@ -412,3 +412,20 @@ def test_the_console_script(tmp_path: Path, database_url: str) -> None:
         timeout=60,
     )
     assert done.returncode == 0 and "审计日志完整" in done.stdout
+
+
+def test_import_an_award_list_by_kind(cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "获奖名单.csv"
+    path.write_text(
+        "专利号,奖项,授奖日期,权利人\nCN201710123456.0,省专利奖二等奖,2019-11-20,鹤壁甲科技有限公司\n",
+        encoding="utf-8-sig",
+    )
+    code, out, _ = cli("import", str(path), "--kind", "awards", "--json")
+    assert code == 0
+    assert {k: json.loads(out)[k] for k in ("read", "inserted", "rejected")} == {
+        "read": 1,
+        "inserted": 1,
+        "rejected": 0,
+    }
+    code, _, err = cli("import", str(path), "--kind", "award", "--json")
+    assert code != 0 and "awards" in error_line(err)

@@ -46,6 +46,8 @@ from ipcity.registry.importers import (
     read_jsonl,
     read_table,
 )
+from ipcity.registry.importers.fields import EVIDENCE_KINDS
+from ipcity.registry.importers.fields import KINDS as IMPORT_KINDS
 from ipcity.registry.importers.reader import is_jsonl
 from ipcity.registry.models import ColumnMapping, ImportBatch
 from ipcity.registry.records import (
@@ -58,7 +60,7 @@ from ipcity.registry.store import HolderSeed, ensure_holders, lock_for_import, p
 from ipcity.registry.store_assets import ASSET_SPECS, plan_assets, plan_holders, write_assets, write_holders
 
 Progress = Callable[[str, int, int], None]
-KINDS = ("patents", "trademarks", "copyrights", "plant-varieties", "gis", "holders", "population")
+KINDS = IMPORT_KINDS  # every kind the import front door takes
 # Holders and population can be imported by county officers for their own county; the
 # registry's assets come from city-level exports (P2.8) and are imported by the city.
 SCOPED_KINDS = frozenset({"holders", "population"})
@@ -400,6 +402,23 @@ def _plan_and_write(
             session.add(batch)
             session.flush()
             write_assets(session, asset_plan, locate)
+    elif kind in EVIDENCE_KINDS:
+        # The policy's evidence (awards, certificates, loans, insurance): the policy area
+        # owns those tables and their writer; the import front door is the same.
+        from ipcity.policy.evidence_store import plan_evidence, record_key, write_evidence
+
+        unique = _dedupe(records, lambda r: record_key(kind, r))
+        evidence_plan = plan_evidence(session, kind, unique)
+        result.inserted, result.updated, result.unchanged = (
+            len(evidence_plan.new),
+            len(evidence_plan.changed),
+            evidence_plan.unchanged,
+        )
+        if confirm and (evidence_plan.new or evidence_plan.changed):
+            assert batch is not None
+            session.add(batch)
+            session.flush()
+            write_evidence(session, evidence_plan, locate)
     elif kind == "holders":
         unique = _dedupe([r for r in records if isinstance(r, HolderRecord)], lambda r: r.uscc or r.name)
         holder_plan = plan_holders(session, unique, zone_ids)

@@ -182,3 +182,66 @@ class GIRecord:
     region_code: str | None = None
     holder: str | None = None
     registration_date: date | None = None
+
+
+# --- the policy's evidence (P2.2, P2.3, P2.7): produced by the evidence templates ------------
+
+
+@dataclass(slots=True)
+class AwardRecord:
+    """A patent award from an award list (P2.2): the key is patent, level and date."""
+
+    source_row: int
+    patent_number: str
+    level: str  # an id of policy.formulas.AWARD_LABELS
+    award_date: date
+    holder: str
+    uscc: str | None = None
+    evidence: str | None = None
+
+
+@dataclass(slots=True)
+class CertificateRecord:
+    """A GB/T 29490 certificate from a certifier's list (P2.3)."""
+
+    source_row: int
+    certificate_number: str
+    holder: str
+    issued_on: date
+    uscc: str | None = None
+    certifier: str | None = None
+    standard: str = "GB/T 29490"
+
+
+@dataclass(slots=True)
+class PledgeLoanRecord:
+    """An IP-pledge loan from a lender's list (P2.7), with the costs of one year when given."""
+
+    source_row: int
+    contract_number: str
+    holder: str
+    start_date: date
+    uscc: str | None = None
+    lender: str | None = None
+    pledge_registration: str | None = None
+    principal_yuan: int | None = None
+    end_date: date | None = None
+    year: int | None = None  # the year of the costs below (None: the loan alone)
+    interest_yuan: int = 0
+    valuation_yuan: int = 0
+    guarantee_yuan: int = 0
+    insurance_yuan: int = 0
+
+
+@dataclass(slots=True)
+class InsurancePolicyRecord:
+    """A patent insurance policy from an insurer's list (P2.7)."""
+
+    source_row: int
+    policy_number: str
+    holder: str
+    patent_number: str
+    premium_yuan: int
+    start_date: date
+    uscc: str | None = None
+    insurer: str | None = None

@@ -11,9 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CANONICAL_FIELDS", "KINDS", "FieldSpec", "Kind", "header_key"]
+__all__ = ["CANONICAL_FIELDS", "EVIDENCE_KINDS", "KINDS", "FieldSpec", "Kind", "header_key"]
 
-Kind = Literal["patents", "trademarks", "copyrights", "plant-varieties", "gis", "holders", "population"]
+Kind = Literal[
+    "patents",
+    "trademarks",
+    "copyrights",
+    "plant-varieties",
+    "gis",
+    "holders",
+    "population",
+    "awards",
+    "certificates",
+    "pledge-loans",
+    "insurance-policies",
+]
 KINDS: tuple[str, ...] = (
     "patents",
     "trademarks",
@@ -22,7 +34,14 @@ KINDS: tuple[str, ...] = (
     "gis",
     "holders",
     "population",
+    # The policy's evidence (P2.2, P2.3, P2.7): lists the office receives from the award
+    # bodies, certifiers, banks and insurers; written to the policy's tables.
+    "awards",
+    "certificates",
+    "pledge-loans",
+    "insurance-policies",
 )
+EVIDENCE_KINDS: frozenset[str] = frozenset({"awards", "certificates", "pledge-loans", "insurance-policies"})
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "patents": ("专利", "Patents"),
@@ -32,6 +51,10 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "gis": ("地理标志", "Geographical indications"),
     "holders": ("权利人", "Holders"),
     "population": ("常住人口", "Resident population"),
+    "awards": ("专利奖励", "Patent awards"),
+    "certificates": ("贯标认证", "GB/T 29490 certificates"),
+    "pledge-loans": ("质押融资", "IP-pledge loans"),
+    "insurance-policies": ("专利保险", "Patent insurance policies"),
 }
 
 
@@ -430,7 +453,168 @@ _POPULATION_FIELDS = (
     F("source", "数据来源", "Source", False, ("来源",), "统计公报等（可空）。", "鹤壁市统计公报"),
 )
 
+_HOLDER_OF_EVIDENCE = (
+    F(
+        "holder",
+        "权利人",
+        "Holder",
+        True,
+        ("企业名称", "单位名称", "获奖单位", "专利权人"),
+        "获得者的全称。",
+        "鹤壁示例科技有限公司",
+    ),
+    F(
+        "uscc",
+        "统一社会信用代码",
+        "Unified social credit code",
+        False,
+        ("信用代码", "社会信用代码"),
+        "18 位统一社会信用代码（可空；有则按代码找权利人）。",
+        "",
+    ),
+)
+
+_AWARD_FIELDS = (
+    F(
+        "patent_number",
+        "专利号",
+        "Patent number",
+        True,
+        ("申请号",),
+        "获奖专利的申请号。",
+        "CN201710123456.0",
+    ),
+    F(
+        "level",
+        "奖项",
+        "Award",
+        True,
+        ("奖项等级", "奖励等级", "获奖等级"),
+        "中国专利金奖、中国专利优秀奖、省专利奖特等奖、省专利奖一等奖、省专利奖二等奖或省专利奖三等奖。",
+        "省专利奖一等奖",
+    ),
+    F("award_date", "授奖日期", "Award date", True, ("获奖日期", "颁奖日期"), "日期。", "2019-11-20"),
+    *_HOLDER_OF_EVIDENCE,
+    F(
+        "evidence",
+        "证明材料",
+        "Evidence",
+        False,
+        ("文号", "备注"),
+        "授奖文件文号等（可空）。",
+        "豫政〔2019〕示例号",
+    ),
+)
+
+_CERTIFICATE_FIELDS = (
+    F(
+        "certificate_number",
+        "证书编号",
+        "Certificate number",
+        True,
+        ("证书号",),
+        "认证证书编号。",
+        "165IP190001R0M",
+    ),
+    *_HOLDER_OF_EVIDENCE,
+    F("issued_on", "发证日期", "Issued on", True, ("颁证日期", "认证日期"), "日期。", "2019-06-18"),
+    F(
+        "certifier",
+        "认证机构",
+        "Certifier",
+        False,
+        ("发证机构",),
+        "认证机构名称（可空）。",
+        "中知（北京）认证有限公司",
+    ),
+    F("standard", "标准", "Standard", False, ("认证标准",), "默认 GB/T 29490。", "GB/T 29490"),
+)
+
+_PLEDGE_LOAN_FIELDS = (
+    F(
+        "contract_number",
+        "合同编号",
+        "Contract number",
+        True,
+        ("贷款合同编号", "合同号"),
+        "贷款合同编号。",
+        "ZY2019-001",
+    ),
+    *_HOLDER_OF_EVIDENCE,
+    F("lender", "贷款机构", "Lender", False, ("银行", "放款机构"), "银行等（可空）。", "中国银行鹤壁分行"),
+    F(
+        "pledge_registration",
+        "质押登记号",
+        "Pledge registration",
+        False,
+        ("专利权质押登记号",),
+        "国家知识产权局质押登记号（可空）。",
+        "Y2019980000001",
+    ),
+    F(
+        "principal_yuan",
+        "贷款金额（元）",
+        "Principal (yuan)",
+        False,
+        ("贷款金额", "本金"),
+        "整数，元（可空）。",
+        "5000000",
+    ),
+    F("start_date", "放款日期", "Start date", True, ("起始日期",), "日期。", "2019-03-01"),
+    F("end_date", "到期日期", "End date", False, ("终止日期",), "日期（可空）。", "2020-02-28"),
+    F(
+        "year",
+        "费用年度",
+        "Year of the costs",
+        False,
+        ("年度",),
+        "下列费用所属年度（有费用时必填）。",
+        "2019",
+    ),
+    F(
+        "interest_yuan",
+        "利息（元）",
+        "Interest (yuan)",
+        False,
+        ("利息",),
+        "该年度已付利息，整数，元。",
+        "240000",
+    ),
+    F("valuation_yuan", "评估费（元）", "Valuation fee (yuan)", False, ("评估费",), "整数，元。", "20000"),
+    F("guarantee_yuan", "担保费（元）", "Guarantee fee (yuan)", False, ("担保费",), "整数，元。", "0"),
+    F("insurance_yuan", "保险费（元）", "Insurance fee (yuan)", False, ("保险费",), "整数，元。", "0"),
+)
+
+_INSURANCE_FIELDS = (
+    F("policy_number", "保单号", "Policy number", True, ("保险单号",), "保险单号。", "PICC-2019-0001"),
+    *_HOLDER_OF_EVIDENCE,
+    F(
+        "patent_number",
+        "专利号",
+        "Patent number",
+        True,
+        ("申请号",),
+        "投保专利的申请号。",
+        "CN201710123456.0",
+    ),
+    F("premium_yuan", "保费（元）", "Premium (yuan)", True, ("保费", "保险费"), "整数，元。", "12000"),
+    F("start_date", "起保日期", "Start date", True, ("保险起期",), "日期。", "2019-05-01"),
+    F(
+        "insurer",
+        "保险公司",
+        "Insurer",
+        False,
+        ("承保机构",),
+        "保险公司（可空）。",
+        "中国人民财产保险鹤壁分公司",
+    ),
+)
+
 CANONICAL_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    "awards": _AWARD_FIELDS,
+    "certificates": _CERTIFICATE_FIELDS,
+    "pledge-loans": _PLEDGE_LOAN_FIELDS,
+    "insurance-policies": _INSURANCE_FIELDS,
     "patents": _PATENT_FIELDS,
     "trademarks": _TRADEMARK_FIELDS,
     "copyrights": _COPYRIGHT_FIELDS,

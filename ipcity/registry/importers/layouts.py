@@ -46,7 +46,10 @@ __all__ = [
 RowParser = Callable[[int, Any], Any]
 """``(row, cells) -> record | list[RowError] | None`` (None: a template's example row)."""
 
-MSG_MAPPING_KIND = "未知的数据类型「{kind}」；应为 patents、trademarks、copyrights、plant-varieties、gis、holders 或 population。"
+MSG_MAPPING_KIND = (
+    "未知的数据类型「{kind}」；应为 patents、trademarks、copyrights、plant-varieties、gis、holders、population、"
+    "awards、certificates、pledge-loans 或 insurance-policies。"
+)
 MSG_MAPPING_FIELD = "列映射中的字段「{field}」不是{kind_zh}的字段；应为：{accepted}。"
 MSG_MAPPING_REQUIRED = "列映射缺少必填字段「{label}」（{field}）；请为它指定文件中的一列。"
 MSG_MAPPING_HEADER = "列映射指定的列「{column}」不在文件表头中；应从文件的列中选择：{columns}。"

@@ -18,12 +18,16 @@ from ipcity.errors import InvalidNumber, ValidationFailed
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, header_key
 from ipcity.registry.importers.patents import MSG_BAD_DATE, MSG_REQUIRED, MSG_SHORT_ROW, number_error
 from ipcity.registry.importers.values import BAD, parse_date_or_bad
-from ipcity.registry.numbers import parse_uscc
+from ipcity.registry.numbers import parse_application_number, parse_uscc
 from ipcity.registry.records import (
+    AwardRecord,
+    CertificateRecord,
     CopyrightRecord,
     GIRecord,
     HolderRecord,
+    InsurancePolicyRecord,
     PlantVarietyRecord,
+    PledgeLoanRecord,
     PopulationRecord,
     RowError,
     TrademarkRecord,
@@ -47,7 +51,12 @@ MSG_RESIDENTS = "常住人口「{value}」应为正整数（单位：人）。"
 MSG_CHOICE = "「{value}」不是可接受的{label}；应为：{accepted}。"
 MSG_NICE = "尼斯分类「{value}」应为 1 至 45 之间的类号，多个用 ; 分隔。"
 MSG_TIER = "资质「{value}」应写成 资质名称:年份，如 国家知识产权优势企业:2019；资质名称应为：{accepted}。"
-MSG_UNKNOWN_KIND = "未知的导入类型「{kind}」；应为 patents、trademarks、copyrights、plant-varieties、gis、holders 或 population。"
+MSG_UNKNOWN_KIND = (
+    "未知的导入类型「{kind}」；应为 patents、trademarks、copyrights、plant-varieties、gis、holders、population、"
+    "awards、certificates、pledge-loans 或 insurance-policies。"
+)
+MSG_YUAN = "金额「{value}」应为不小于 0 的整数（单位：元）。"
+MSG_COST_YEAR = "填写了费用却没有「{column}」；费用必须写明所属年度。"
 
 HOLDER_KINDS: dict[str, str] = {
     "企业": "enterprise",
@@ -125,6 +134,20 @@ COPYRIGHT_CATEGORIES: dict[str, str] = {
     "软件著作权": "software",
     "作品": "work",
     "作品著作权": "work",
+}
+
+# The award levels of P2.2, as award lists write them (ids: policy.formulas.AWARD_LABELS).
+AWARD_LEVELS: dict[str, str] = {
+    "中国专利金奖": "china_gold",
+    "中国专利优秀奖": "china_excellence",
+    "省专利奖特等奖": "provincial_special",
+    "河南省专利奖特等奖": "provincial_special",
+    "省专利奖一等奖": "provincial_first",
+    "河南省专利奖一等奖": "provincial_first",
+    "省专利奖二等奖": "provincial_second",
+    "河南省专利奖二等奖": "provincial_second",
+    "省专利奖三等奖": "provincial_third",
+    "河南省专利奖三等奖": "provincial_third",
 }
 
 GI_KINDS: dict[str, str] = {
@@ -374,7 +397,122 @@ def _gi(r: _Row) -> GIRecord | None:
     return None if r.errors else record
 
 
+# --- the policy's evidence (P2.2, P2.3, P2.7) ----------------------------------------------------
+
+
+def _evidence_holder(r: _Row) -> tuple[str, str | None]:
+    name = r.required("holder")
+    uscc: str | None = None
+    if r.text("uscc"):
+        try:
+            uscc = parse_uscc(r.text("uscc"))
+        except InvalidNumber as exc:
+            r.errors.append(number_error(r.row, r.column("uscc"), r.text("uscc"), exc))
+    return name, uscc
+
+
+def _patent_number(r: _Row, name: str) -> str:
+    text = r.required(name)
+    if not text:
+        return ""
+    try:
+        return parse_application_number(text).canonical
+    except InvalidNumber as exc:
+        r.errors.append(number_error(r.row, r.column(name), text, exc))
+        return ""
+
+
+def _yuan(r: _Row, name: str, required: bool = False) -> int | None:
+    text = r.required(name) if required else r.text(name)
+    if not text:
+        return None
+    value = _whole_number(text)
+    if value is None or value > 2**31 - 1:
+        r.fail(name, MSG_YUAN, value=text)
+    return value
+
+
+def _required_date(r: _Row, name: str) -> dt.date | None:
+    return r.date(name) if r.required(name) else None
+
+
+def _award(r: _Row) -> AwardRecord | None:
+    number = _patent_number(r, "patent_number")
+    level = r.choice("level", AWARD_LEVELS, "奖项") if r.required("level") else None
+    awarded = _required_date(r, "award_date")
+    holder, uscc = _evidence_holder(r)
+    if r.errors or level is None or awarded is None:
+        return None
+    return AwardRecord(r.row, number, level, awarded, holder, uscc, r.optional("evidence"))
+
+
+def _certificate(r: _Row) -> CertificateRecord | None:
+    number = r.required("certificate_number")
+    holder, uscc = _evidence_holder(r)
+    issued = _required_date(r, "issued_on")
+    if r.errors or issued is None:
+        return None
+    return CertificateRecord(
+        r.row, number, holder, issued, uscc, r.optional("certifier"), r.optional("standard") or "GB/T 29490"
+    )
+
+
+def _pledge_loan(r: _Row) -> PledgeLoanRecord | None:
+    number = r.required("contract_number")
+    holder, uscc = _evidence_holder(r)
+    start = _required_date(r, "start_date")
+    end = r.date("end_date")
+    principal = _yuan(r, "principal_yuan")
+    costs = {
+        name: _yuan(r, name)
+        for name in ("interest_yuan", "valuation_yuan", "guarantee_yuan", "insurance_yuan")
+    }
+    year_text = r.text("year")
+    year = _whole_number(year_text) if year_text else None
+    if year_text and (year is None or not 1949 <= year <= 2100):
+        r.fail("year", MSG_YEAR, value=year_text)
+    elif year is None:
+        # Costs belong to a year (P2.7-a pays per enterprise and year): a cost without one
+        # is refused on the cost's own cell.
+        given = next((name for name, value in costs.items() if value), None)
+        if given is not None:
+            r.fail(given, MSG_COST_YEAR, column="费用年度")
+    if r.errors or start is None:
+        return None
+    return PledgeLoanRecord(
+        r.row,
+        number,
+        holder,
+        start,
+        uscc,
+        r.optional("lender"),
+        r.optional("pledge_registration"),
+        principal,
+        end,
+        year,
+        *(
+            costs[name] or 0
+            for name in ("interest_yuan", "valuation_yuan", "guarantee_yuan", "insurance_yuan")
+        ),
+    )
+
+
+def _insurance_policy(r: _Row) -> InsurancePolicyRecord | None:
+    number = r.required("policy_number")
+    holder, uscc = _evidence_holder(r)
+    patent = _patent_number(r, "patent_number")
+    premium = _yuan(r, "premium_yuan", required=True)
+    start = _required_date(r, "start_date")
+    if r.errors or premium is None or start is None:
+        return None
+    return InsurancePolicyRecord(r.row, number, holder, patent, premium, start, uscc, r.optional("insurer"))
+
+
 _BUILDERS: dict[str, Callable[[_Row], Any]] = {
+    "awards": _award,
+    "certificates": _certificate,
+    "pledge-loans": _pledge_loan,
+    "insurance-policies": _insurance_policy,
     "population": _population,
     "holders": _holder,
     "trademarks": _trademark,
@@ -427,6 +565,10 @@ class TemplateRowParser:
 # --- the downloadable template -------------------------------------------------------------------
 
 _CLAUSES = {
+    "awards": "P2.2",
+    "certificates": "P2.3",
+    "pledge-loans": "P2.7",
+    "insurance-policies": "P2.7",
     "patents": "P2.8",
     "trademarks": "P2.5",
     "copyrights": "P2.8",

@@ -19,11 +19,15 @@ from ipcity.registry.importers import (
     write_template_xlsx,
 )
 from ipcity.registry.records import (
+    AwardRecord,
+    CertificateRecord,
     CopyrightRecord,
     GIRecord,
     HolderRecord,
+    InsurancePolicyRecord,
     PatentRecord,
     PlantVarietyRecord,
+    PledgeLoanRecord,
     PopulationRecord,
     RowError,
     TrademarkRecord,
@@ -31,6 +35,72 @@ from ipcity.registry.records import (
 
 # One filled-in row per kind (by canonical field) and the record it must give.
 FILLED: dict[str, tuple[dict[str, str], object]] = {
+    # The policy's evidence (P2.2, P2.3, P2.7).
+    "awards": (
+        {
+            "patent_number": "ZL 201710123456.0",
+            "level": "河南省专利奖一等奖",
+            "award_date": "2019.11.20",
+            "holder": "鹤壁甲科技有限公司",
+            "uscc": "91110000802100433B",
+            "evidence": "豫政〔2019〕1号",
+        },
+        AwardRecord(
+            3,
+            "CN201710123456.0",
+            "provincial_first",
+            dt.date(2019, 11, 20),
+            "鹤壁甲科技有限公司",
+            "91110000802100433B",
+            "豫政〔2019〕1号",
+        ),
+    ),
+    "certificates": (
+        {"certificate_number": "165IP190001R0M", "holder": "鹤壁甲科技有限公司", "issued_on": "20190618"},
+        CertificateRecord(3, "165IP190001R0M", "鹤壁甲科技有限公司", dt.date(2019, 6, 18)),
+    ),
+    "pledge-loans": (
+        {
+            "contract_number": "ZY2019-001",
+            "holder": "鹤壁甲科技有限公司",
+            "principal_yuan": "5,000,000",
+            "start_date": "2019-03-01",
+            "end_date": "2020-02-28",
+            "year": "2019",
+            "interest_yuan": "240000",
+            "valuation_yuan": "20000",
+        },
+        PledgeLoanRecord(
+            3,
+            "ZY2019-001",
+            "鹤壁甲科技有限公司",
+            dt.date(2019, 3, 1),
+            principal_yuan=5_000_000,
+            end_date=dt.date(2020, 2, 28),
+            year=2019,
+            interest_yuan=240000,
+            valuation_yuan=20000,
+        ),
+    ),
+    "insurance-policies": (
+        {
+            "policy_number": "PICC-2019-0001",
+            "holder": "鹤壁甲科技有限公司",
+            "patent_number": "CN201710123456.0",
+            "premium_yuan": "12000",
+            "start_date": "2019-05-01",
+            "insurer": "人保财险",
+        },
+        InsurancePolicyRecord(
+            3,
+            "PICC-2019-0001",
+            "鹤壁甲科技有限公司",
+            "CN201710123456.0",
+            12000,
+            dt.date(2019, 5, 1),
+            insurer="人保财险",
+        ),
+    ),
     "population": (
         {"region_code": "410611", "year": "2020", "residents": "340,000", "source": "统计公报"},
         PopulationRecord(3, "410611", 2020, 340000, "统计公报"),

@@ -1,0 +1,337 @@
+"""Writers of the policy's evidence from the import templates (P2.2, P2.3, P2.7): patent
+awards, GB/T 29490 certificates, IP-pledge loans with their yearly costs, patent insurance
+policies — the lists an office receives from award bodies, certifiers, banks and insurers.
+
+Imported through the registry's import front door (``ipcity import FILE --kind awards``, the
+import page), with its preview, rejected-rows file, strict mode, audit entry and single
+transaction; what it writes is the same rows an enterprise's application writes
+(:mod:`ipcity.policy.applications`), so the rules then propose the entitlements from the
+data (免申即享) instead of waiting for an application.
+
+Each row is matched to what is stored by its key — an award by patent, level and date (the
+table's unique constraint), a certificate, loan or policy by its number, a loan's costs by
+loan and year — and is new, changed or unchanged. A row is the whole truth about its
+record: a blank optional cell clears what was stored. The holder is found by unified
+social credit code when the row gives one, else by normalised name, and created (without a
+place) when the registry does not know it yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from ipcity.policy.models import IpCertificate, PatentAward, PatentInsurancePolicy, PledgeLoan, PledgeLoanCost
+from ipcity.registry.models import Holder
+from ipcity.registry.normalize import normalize_name
+from ipcity.registry.records import AwardRecord, CertificateRecord, InsurancePolicyRecord, PledgeLoanRecord
+from ipcity.registry.store import HolderSeed, ensure_holders
+
+EvidenceRecord = AwardRecord | CertificateRecord | PledgeLoanRecord | InsurancePolicyRecord
+
+
+def record_key(kind: str, record: Any) -> Any:
+    """What makes two rows of one file the same record (the later row wins)."""
+    if kind == "awards":
+        return (record.patent_number, record.level, record.award_date)
+    if kind == "certificates":
+        return record.certificate_number
+    if kind == "pledge-loans":
+        return (record.contract_number, record.year)
+    return record.policy_number
+
+
+@dataclass
+class EvidencePlan:
+    """Rows sorted into new, changed and unchanged before anything is written."""
+
+    kind: str
+    new: list[Any] = field(default_factory=list)
+    changed: list[Any] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _holder_of(record: Any) -> tuple[str, str | None]:
+    return normalize_name(record.holder), record.uscc
+
+
+def _same_holder(record: Any, stored: tuple[str, str | None]) -> bool:
+    name, uscc = _holder_of(record)
+    if uscc and stored[1]:
+        return uscc == stored[1]
+    return name == stored[0]
+
+
+def _stored(session: Session, model: Any, *columns: Any) -> dict[Any, tuple[Any, ...]]:
+    """Every stored row of ``model``: key columns → (holder's normalised name and credit
+    code, the row's other values …). Evidence lists are hundreds of rows, not millions."""
+    out: dict[Any, tuple[Any, ...]] = {}
+    key_columns, value_columns = columns[0], columns[1:]
+    rows = session.execute(
+        select(*key_columns, Holder.normalized_name, Holder.uscc, *value_columns).join(
+            Holder, Holder.id == model.holder_id
+        )
+    )
+    width = len(key_columns)
+    for row in rows:
+        key = row[0] if width == 1 else tuple(row[:width])
+        out[key] = tuple(row[width:])
+    return out
+
+
+def _award_state(r: AwardRecord) -> tuple[Any, ...]:
+    return (r.evidence,)
+
+
+def _certificate_state(r: CertificateRecord) -> tuple[Any, ...]:
+    return (r.issued_on, r.certifier, r.standard)
+
+
+def _insurance_state(r: InsurancePolicyRecord) -> tuple[Any, ...]:
+    return (r.patent_number, r.premium_yuan, r.start_date, r.insurer)
+
+
+def _loan_state(r: PledgeLoanRecord) -> tuple[Any, ...]:
+    return (r.lender, r.pledge_registration, r.principal_yuan or 0, r.start_date, r.end_date)
+
+
+def _cost_state(r: PledgeLoanRecord) -> tuple[Any, ...]:
+    return (r.interest_yuan, r.valuation_yuan, r.guarantee_yuan, r.insurance_yuan)
+
+
+def plan_evidence(session: Session, kind: str, records: Sequence[Any]) -> EvidencePlan:
+    """Compare evidence rows with what is stored."""
+    plan = EvidencePlan(kind)
+    stored: dict[Any, tuple[Any, ...]]
+    state: Callable[[Any], tuple[Any, ...]]
+    if kind == "awards":
+        stored = _stored(
+            session,
+            PatentAward,
+            (PatentAward.patent_number, PatentAward.level, PatentAward.award_date),
+            PatentAward.evidence,
+        )
+        state = _award_state
+    elif kind == "certificates":
+        stored = _stored(
+            session,
+            IpCertificate,
+            (IpCertificate.certificate_number,),
+            IpCertificate.issued_on,
+            IpCertificate.certifier,
+            IpCertificate.standard,
+        )
+        state = _certificate_state
+    elif kind == "insurance-policies":
+        stored = _stored(
+            session,
+            PatentInsurancePolicy,
+            (PatentInsurancePolicy.policy_number,),
+            PatentInsurancePolicy.patent_number,
+            PatentInsurancePolicy.premium_yuan,
+            PatentInsurancePolicy.start_date,
+            PatentInsurancePolicy.insurer,
+        )
+        state = _insurance_state
+    else:
+        _plan_loans(session, records, plan)
+        return plan
+    for record in records:
+        found = stored.get(record_key(kind, record))
+        if found is None:
+            plan.new.append(record)
+        elif not _same_holder(record, (found[0], found[1])) or tuple(found[2:]) != state(record):
+            plan.changed.append(record)
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def _plan_loans(session: Session, records: Sequence[Any], plan: EvidencePlan) -> None:
+    loans = _stored(
+        session,
+        PledgeLoan,
+        (PledgeLoan.contract_number,),
+        PledgeLoan.lender,
+        PledgeLoan.pledge_registration,
+        PledgeLoan.principal_yuan,
+        PledgeLoan.start_date,
+        PledgeLoan.end_date,
+    )
+    costs = {
+        (number, year): tuple(values)
+        for number, year, *values in session.execute(
+            select(
+                PledgeLoan.contract_number,
+                PledgeLoanCost.year,
+                PledgeLoanCost.interest_yuan,
+                PledgeLoanCost.valuation_yuan,
+                PledgeLoanCost.guarantee_yuan,
+                PledgeLoanCost.insurance_yuan,
+            ).join(PledgeLoan, PledgeLoan.id == PledgeLoanCost.loan_id)
+        )
+    }
+    for record in records:
+        loan = loans.get(record.contract_number)
+        if loan is None:
+            plan.new.append(record)
+            continue
+        same_loan = _same_holder(record, (loan[0], loan[1])) and tuple(loan[2:]) == _loan_state(record)
+        same_cost = record.year is None or costs.get((record.contract_number, record.year)) == _cost_state(
+            record
+        )
+        if same_loan and same_cost:
+            plan.unchanged += 1
+        else:
+            plan.changed.append(record)
+
+
+def _holder_ids(
+    session: Session,
+    records: Sequence[Any],
+    now: datetime,
+    locate_address: Callable[[str], tuple[str | None, int | None]] | None,
+) -> dict[int, int]:
+    """The holder id of each record (by its source row)."""
+    by_uscc = {
+        uscc: hid
+        for hid, uscc in session.execute(
+            select(Holder.id, Holder.uscc).where(Holder.uscc.in_({r.uscc for r in records if r.uscc}))
+        )
+    }
+    named, _ = ensure_holders(
+        session,
+        [HolderSeed(r.holder) for r in records if not (r.uscc and r.uscc in by_uscc)],
+        now,
+        locate_address,
+    )
+    return {
+        r.source_row: by_uscc[r.uscc] if r.uscc and r.uscc in by_uscc else named[normalize_name(r.holder)]
+        for r in records
+    }
+
+
+def write_evidence(
+    session: Session,
+    plan: EvidencePlan,
+    locate_address: Callable[[str], tuple[str | None, int | None]] | None = None,
+) -> None:
+    """Insert the new rows and update the changed ones (the caller's transaction)."""
+    now = datetime.now(UTC)
+    records = [*plan.new, *plan.changed]
+    holders = _holder_ids(session, records, now, locate_address)
+    if plan.kind == "awards":
+        _write_awards(session, records, holders)
+    elif plan.kind == "certificates":
+        _write_keyed(
+            session,
+            IpCertificate,
+            IpCertificate.certificate_number,
+            records,
+            lambda r: {
+                "holder_id": holders[r.source_row],
+                "certificate_number": r.certificate_number,
+                "issued_on": r.issued_on,
+                "certifier": r.certifier,
+                "standard": r.standard,
+            },
+        )
+    elif plan.kind == "insurance-policies":
+        _write_keyed(
+            session,
+            PatentInsurancePolicy,
+            PatentInsurancePolicy.policy_number,
+            records,
+            lambda r: {
+                "holder_id": holders[r.source_row],
+                "policy_number": r.policy_number,
+                "patent_number": r.patent_number,
+                "premium_yuan": r.premium_yuan,
+                "start_date": r.start_date,
+                "insurer": r.insurer,
+            },
+        )
+    else:
+        _write_loans(session, records, holders)
+    session.flush()
+
+
+def _write_keyed(
+    session: Session, model: Any, key: Any, records: Sequence[Any], values: Callable[[Any], dict[str, Any]]
+) -> None:
+    wanted = [getattr(r, key.key) for r in records]
+    existing = {getattr(row, key.key): row for row in session.scalars(select(model).where(key.in_(wanted)))}
+    for record in records:
+        row = existing.get(getattr(record, key.key))
+        if row is None:
+            session.add(model(**values(record)))
+        else:
+            for name, value in values(record).items():
+                setattr(row, name, value)
+
+
+def _write_awards(session: Session, records: Sequence[AwardRecord], holders: dict[int, int]) -> None:
+    keys = [(r.patent_number, r.level, r.award_date) for r in records]
+    existing = {
+        (w.patent_number, w.level, w.award_date): w
+        for w in session.scalars(
+            select(PatentAward).where(
+                tuple_(PatentAward.patent_number, PatentAward.level, PatentAward.award_date).in_(keys)
+            )
+        )
+    }
+    for r in records:
+        row = existing.get((r.patent_number, r.level, r.award_date))
+        if row is None:
+            session.add(
+                PatentAward(
+                    holder_id=holders[r.source_row],
+                    patent_number=r.patent_number,
+                    level=r.level,
+                    award_date=r.award_date,
+                    evidence=r.evidence,
+                )
+            )
+        else:
+            row.holder_id, row.evidence = holders[r.source_row], r.evidence
+
+
+def _write_loans(session: Session, records: Sequence[PledgeLoanRecord], holders: dict[int, int]) -> None:
+    loans = {
+        loan.contract_number: loan
+        for loan in session.scalars(
+            select(PledgeLoan).where(PledgeLoan.contract_number.in_({r.contract_number for r in records}))
+        )
+    }
+    for r in records:
+        loan = loans.get(r.contract_number)
+        if loan is None:
+            loan = PledgeLoan(contract_number=r.contract_number)
+            session.add(loan)
+            loans[r.contract_number] = loan
+        loan.holder_id = holders[r.source_row]
+        loan.lender, loan.pledge_registration = r.lender, r.pledge_registration
+        loan.principal_yuan, loan.start_date, loan.end_date = r.principal_yuan or 0, r.start_date, r.end_date
+    session.flush()
+    costs = {
+        (c.loan_id, c.year): c
+        for c in session.scalars(
+            select(PledgeLoanCost).where(PledgeLoanCost.loan_id.in_({loan.id for loan in loans.values()}))
+        )
+    }
+    for r in records:
+        if r.year is None:
+            continue
+        loan_id = loans[r.contract_number].id
+        cost = costs.get((loan_id, r.year))
+        if cost is None:
+            cost = PledgeLoanCost(loan_id=loan_id, year=r.year)
+            session.add(cost)
+            costs[(loan_id, r.year)] = cost
+        cost.interest_yuan, cost.valuation_yuan = r.interest_yuan, r.valuation_yuan
+        cost.guarantee_yuan, cost.insurance_yuan = r.guarantee_yuan, r.insurance_yuan
