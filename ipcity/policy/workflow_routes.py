@@ -202,12 +202,14 @@ def propose_form(
 def case_page(request: Request, session: SessionDep, actor: CurrentActor, case_id: CaseId) -> Response:
     """One case: its data, timeline and the buttons allowed to the user."""
     view = workflow.case_view(session, actor, case_id)
+    rule = service.current_policy().rule(view.case.rule)
     return render(
         request,
         "policy/case.html",
         {
             "view": view,
             "c": view.case,
+            "rule_titles": (rule.title, rule.title_en) if rule is not None else None,
             "labels": workflow.STATUS_LABELS,
             "actions": workflow.ACTION_LABELS,
             "needs_reason": workflow.NEEDS_REASON,
