@@ -19,7 +19,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -366,6 +366,18 @@ def _plan_and_write(
             created_by=actor.username,
             created_at=now,
         )
+
+    def writes(new: Sized, changed: Sized, unchanged: int) -> bool:
+        # The plan's counts into the result; whether the import writes (a confirmed import
+        # with something new or changed), its batch then added first.
+        result.inserted, result.updated, result.unchanged = len(new), len(changed), unchanged
+        if not (confirm and (new or changed)):
+            return False
+        assert batch is not None
+        session.add(batch)
+        session.flush()
+        return True
+
     if kind == "patents":
 
         def staged(stage: str, done: int, total: int) -> None:
@@ -392,15 +404,7 @@ def _plan_and_write(
         spec = ASSET_SPECS[kind]
         unique = _dedupe(records, lambda r: getattr(r, spec.key))
         asset_plan = plan_assets(session, kind, unique)
-        result.inserted, result.updated, result.unchanged = (
-            len(asset_plan.new),
-            len(asset_plan.changed),
-            asset_plan.unchanged,
-        )
-        if confirm and (asset_plan.new or asset_plan.changed):
-            assert batch is not None
-            session.add(batch)
-            session.flush()
+        if writes(asset_plan.new, asset_plan.changed, asset_plan.unchanged):
             write_assets(session, asset_plan, locate)
     elif kind in EVIDENCE_KINDS:
         # The policy's evidence (awards, certificates, loans, insurance): the policy area
@@ -409,28 +413,12 @@ def _plan_and_write(
 
         unique = _dedupe(records, lambda r: record_key(kind, r))
         evidence_plan = plan_evidence(session, kind, unique)
-        result.inserted, result.updated, result.unchanged = (
-            len(evidence_plan.new),
-            len(evidence_plan.changed),
-            evidence_plan.unchanged,
-        )
-        if confirm and (evidence_plan.new or evidence_plan.changed):
-            assert batch is not None
-            session.add(batch)
-            session.flush()
+        if writes(evidence_plan.new, evidence_plan.changed, evidence_plan.unchanged):
             write_evidence(session, evidence_plan, locate)
     elif kind == "holders":
         unique = _dedupe([r for r in records if isinstance(r, HolderRecord)], lambda r: r.uscc or r.name)
         holder_plan = plan_holders(session, unique, zone_ids)
-        result.inserted, result.updated, result.unchanged = (
-            len(holder_plan.new),
-            len(holder_plan.changed),
-            holder_plan.unchanged,
-        )
-        if confirm and (holder_plan.new or holder_plan.changed):
-            assert batch is not None
-            session.add(batch)
-            session.flush()
+        if writes(holder_plan.new, holder_plan.changed, holder_plan.unchanged):
             write_holders(session, holder_plan, zone_ids, locate)
     elif kind == "population":
         unique = _dedupe(

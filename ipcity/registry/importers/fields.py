@@ -453,6 +453,16 @@ _POPULATION_FIELDS = (
     F("source", "数据来源", "Source", False, ("来源",), "统计公报等（可空）。", "鹤壁市统计公报"),
 )
 
+_PATENT_NUMBER = F(
+    "patent_number",
+    "专利号",
+    "Patent number",
+    True,
+    ("申请号",),
+    "专利申请号，含校验位；ZL 或 CN 开头均可，如 ZL201710123456.0。",
+    "CN201710123456.0",
+)
+
 _HOLDER_OF_EVIDENCE = (
     F(
         "holder",
@@ -475,15 +485,7 @@ _HOLDER_OF_EVIDENCE = (
 )
 
 _AWARD_FIELDS = (
-    F(
-        "patent_number",
-        "专利号",
-        "Patent number",
-        True,
-        ("申请号",),
-        "获奖专利的申请号。",
-        "CN201710123456.0",
-    ),
+    _PATENT_NUMBER,
     F(
         "level",
         "奖项",
@@ -588,15 +590,7 @@ _PLEDGE_LOAN_FIELDS = (
 _INSURANCE_FIELDS = (
     F("policy_number", "保单号", "Policy number", True, ("保险单号",), "保险单号。", "PICC-2019-0001"),
     *_HOLDER_OF_EVIDENCE,
-    F(
-        "patent_number",
-        "专利号",
-        "Patent number",
-        True,
-        ("申请号",),
-        "投保专利的申请号。",
-        "CN201710123456.0",
-    ),
+    _PATENT_NUMBER,
     F("premium_yuan", "保费（元）", "Premium (yuan)", True, ("保费", "保险费"), "整数，元。", "12000"),
     F("start_date", "起保日期", "Start date", True, ("保险起期",), "日期。", "2019-05-01"),
     F(

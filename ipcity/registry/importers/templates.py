@@ -255,14 +255,20 @@ def _population(r: _Row) -> PopulationRecord | None:
     return PopulationRecord(r.row, region, year, residents, r.optional("source"))
 
 
+def _uscc(r: _Row) -> str | None:
+    """The row's unified social credit code, checked (GB 32100-2015); None when blank."""
+    if not r.text("uscc"):
+        return None
+    try:
+        return parse_uscc(r.text("uscc"))
+    except InvalidNumber as exc:
+        r.errors.append(number_error(r.row, r.column("uscc"), r.text("uscc"), exc))
+        return None
+
+
 def _holder(r: _Row) -> HolderRecord | None:
     name = r.required("name")
-    uscc: str | None = None
-    if r.text("uscc"):
-        try:
-            uscc = parse_uscc(r.text("uscc"))
-        except InvalidNumber as exc:
-            r.errors.append(number_error(r.row, r.column("uscc"), r.text("uscc"), exc))
+    uscc = _uscc(r)
     kind = r.choice("kind", HOLDER_KINDS, "主体类型")
     tags: list[str] = []
     for tag in _split_list(r.text("tags")):
@@ -401,14 +407,7 @@ def _gi(r: _Row) -> GIRecord | None:
 
 
 def _evidence_holder(r: _Row) -> tuple[str, str | None]:
-    name = r.required("holder")
-    uscc: str | None = None
-    if r.text("uscc"):
-        try:
-            uscc = parse_uscc(r.text("uscc"))
-        except InvalidNumber as exc:
-            r.errors.append(number_error(r.row, r.column("uscc"), r.text("uscc"), exc))
-    return name, uscc
+    return r.required("holder"), _uscc(r)
 
 
 def _patent_number(r: _Row, name: str) -> str:
