@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, defer
 
 from ipcity import audit
 from ipcity.auth.roles import Actor, require
-from ipcity.errors import Conflict, NotFound, ValidationFailed
+from ipcity.errors import Conflict, InvalidNumber, NotFound, ValidationFailed
 from ipcity.policy import service, workflow
 from ipcity.policy.engine import entitlement_id, evaluate
 from ipcity.policy.formulas import AWARD_LABELS
@@ -49,6 +49,7 @@ from ipcity.policy.models import (
     PolicyEvidenceFile,
 )
 from ipcity.policy.sources import load_snapshot
+from ipcity.registry.numbers import parse_pct_number
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 8
@@ -58,7 +59,6 @@ SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": "image/png",
     b"\xff\xd8\xff": "image/jpeg",
 }
-PCT_NUMBER = re.compile(r"^PCT/[A-Z]{2}\d{4}/\d{6}$")
 
 
 @dataclass(frozen=True)
@@ -247,13 +247,14 @@ def _clean(kind: ApplicationKind, raw: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[f.name] = text
     if kind.id == "pct_application":
-        out["pct_number"] = out["pct_number"].upper().replace(" ", "")
-        if not PCT_NUMBER.match(out["pct_number"]):
+        try:
+            out["pct_number"] = parse_pct_number(out["pct_number"])
+        except InvalidNumber:
             raise ValidationFailed(
                 "“{field}”应形如 PCT/CN2019/123456，实际为“{value}”",
                 field=FIELD_LABELS["pct_number"],
                 value=out["pct_number"],
-            )
+            ) from None
     if kind.id == "loan_year":
         service.check_year(out["year"])
     today = date.today()

@@ -1,6 +1,7 @@
-"""Writers of the policy's evidence from the import templates (P2.2, P2.3, P2.7): patent
-awards, GB/T 29490 certificates, IP-pledge loans with their yearly costs, patent insurance
-policies — the lists an office receives from award bodies, certifiers, banks and insurers.
+"""Writers of the policy's evidence from the import templates (P2.1-d, P2.2, P2.3, P2.7):
+PCT applications with their search reports, patent awards, GB/T 29490 certificates,
+IP-pledge loans with their yearly costs, patent insurance policies — the lists an office
+receives from the receiving office, award bodies, certifiers, banks and insurers.
 
 Imported through the registry's import front door (``ipcity import FILE --kind awards``, the
 import page), with its preview, rejected-rows file, strict mode, audit entry and single
@@ -26,17 +27,34 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from ipcity.policy.models import IpCertificate, PatentAward, PatentInsurancePolicy, PledgeLoan, PledgeLoanCost
+from ipcity.policy.models import (
+    IpCertificate,
+    PatentAward,
+    PatentInsurancePolicy,
+    PctApplication,
+    PledgeLoan,
+    PledgeLoanCost,
+)
 from ipcity.registry.models import Holder
 from ipcity.registry.normalize import normalize_name
-from ipcity.registry.records import AwardRecord, CertificateRecord, InsurancePolicyRecord, PledgeLoanRecord
+from ipcity.registry.records import (
+    AwardRecord,
+    CertificateRecord,
+    InsurancePolicyRecord,
+    PctApplicationRecord,
+    PledgeLoanRecord,
+)
 from ipcity.registry.store import HolderSeed, ensure_holders
 
-EvidenceRecord = AwardRecord | CertificateRecord | PledgeLoanRecord | InsurancePolicyRecord
+EvidenceRecord = (
+    AwardRecord | CertificateRecord | PledgeLoanRecord | InsurancePolicyRecord | PctApplicationRecord
+)
 
 
 def record_key(kind: str, record: Any) -> Any:
     """What makes two rows of one file the same record (the later row wins)."""
+    if kind == "pct-applications":
+        return record.pct_number
     if kind == "awards":
         return (record.patent_number, record.level, record.award_date)
     if kind == "certificates":
@@ -96,6 +114,10 @@ def _insurance_state(r: InsurancePolicyRecord) -> tuple[Any, ...]:
     return (r.patent_number, r.premium_yuan, r.start_date, r.insurer)
 
 
+def _pct_state(r: PctApplicationRecord) -> tuple[Any, ...]:
+    return (r.title, r.filing_date, r.search_report_date)
+
+
 def _loan_state(r: PledgeLoanRecord) -> tuple[Any, ...]:
     return (r.lender, r.pledge_registration, r.principal_yuan or 0, r.start_date, r.end_date)
 
@@ -127,6 +149,16 @@ def plan_evidence(session: Session, kind: str, records: Sequence[Any]) -> Eviden
             IpCertificate.standard,
         )
         state = _certificate_state
+    elif kind == "pct-applications":
+        stored = _stored(
+            session,
+            PctApplication,
+            (PctApplication.pct_number,),
+            PctApplication.title,
+            PctApplication.filing_date,
+            PctApplication.search_report_date,
+        )
+        state = _pct_state
     elif kind == "insurance-policies":
         stored = _stored(
             session,
@@ -241,6 +273,21 @@ def write_evidence(
                 "standard": r.standard,
             },
         )
+    elif plan.kind == "pct-applications":
+        _write_keyed(
+            session,
+            PctApplication,
+            PctApplication.pct_number,
+            records,
+            lambda r: {
+                "holder_id": holders[r.source_row],
+                "pct_number": r.pct_number,
+                "title": r.title,
+                "filing_date": r.filing_date,
+                "search_report_date": r.search_report_date,
+            },
+            {"created_at": now},
+        )
     elif plan.kind == "insurance-policies":
         _write_keyed(
             session,
@@ -262,14 +309,19 @@ def write_evidence(
 
 
 def _write_keyed(
-    session: Session, model: Any, key: Any, records: Sequence[Any], values: Callable[[Any], dict[str, Any]]
+    session: Session,
+    model: Any,
+    key: Any,
+    records: Sequence[Any],
+    values: Callable[[Any], dict[str, Any]],
+    on_insert: dict[str, Any] | None = None,
 ) -> None:
     wanted = [getattr(r, key.key) for r in records]
     existing = {getattr(row, key.key): row for row in session.scalars(select(model).where(key.in_(wanted)))}
     for record in records:
         row = existing.get(getattr(record, key.key))
         if row is None:
-            session.add(model(**values(record)))
+            session.add(model(**values(record), **(on_insert or {})))
         else:
             for name, value in values(record).items():
                 setattr(row, name, value)

@@ -623,3 +623,23 @@ def parse_uscc(text: str) -> str:
     if code[17] != expected:
         raise InvalidNumber(USCC_WRONG_CHECK, value=shown, expected=expected, actual=code[17])
     return code
+
+
+PCT_SHAPE = "PCT国际申请号「{value}」应形如 PCT/CN2019/123456（受理局代码、年份、六位序号）。"
+_PCT = re.compile(r"^PCT/([A-Z]{2})(\d{4})/(\d{6})$")
+
+
+def parse_pct_number(text: str) -> str:
+    """Read a PCT international application number and return it canonical
+    (``PCT/CN2019/123456``: receiving office, year, six-digit serial).
+
+    Accepts spaces, full-width characters and lower case. Raises
+    :class:`~ipcity.errors.InvalidNumber` for anything else.
+
+    >>> parse_pct_number("pct / cn2019 / 123456")
+    'PCT/CN2019/123456'
+    """
+    code = _fold(text).replace(" ", "")
+    if not _PCT.match(code):
+        raise InvalidNumber(PCT_SHAPE, value=_shown(text))
+    return code

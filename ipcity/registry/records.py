@@ -245,3 +245,16 @@ class InsurancePolicyRecord:
     start_date: date
     uscc: str | None = None
     insurer: str | None = None
+
+
+@dataclass(slots=True)
+class PctApplicationRecord:
+    """A PCT international application from a list (P2.1-d: paid with a search report)."""
+
+    source_row: int
+    pct_number: str
+    holder: str
+    filing_date: date
+    uscc: str | None = None
+    title: str | None = None
+    search_report_date: date | None = None

@@ -213,6 +213,31 @@ def test_insurance_policies_and_an_unknown_holder(
     assert newcomer.id not in by_holder or by_holder[newcomer.id] == "not_local"
 
 
+def test_pct_applications_are_paid_once_their_search_report_is_in(
+    session_factory: sessionmaker[Session], holders: dict[str, int], tmp_path: Path
+) -> None:
+    header = ["PCT申请号", "权利人", "国际申请日", "国际检索报告日期"]
+    rows = [
+        ["PCT/CN2019/000101", QIBIN_FIRM, "2019-03-01", "2019-07-15"],
+        ["pct/cn2019/000102", QIBIN_FIRM, "2019-04-01", ""],
+        ["PCT/CN19/000103", QIBIN_FIRM, "2019-04-01", ""],  # not a PCT number
+    ]
+    result = _import(session_factory, _csv(tmp_path, "pct.csv", header, rows))
+    assert (result.inserted, result.rejected) == (2, 1)
+    assert result.errors[0].column == "PCT申请号" and "PCT/CN2019/123456" in render_row_error(
+        result.errors[0], "en"
+    )
+    owed = {e.object: (e.amount, e.status) for e in _evidence_entitlements(session_factory, "P2.1-d")}
+    assert owed["PCT/CN2019/000101"][1] == "eligible" and owed["PCT/CN2019/000101"][0] > 0
+    assert owed["PCT/CN2019/000102"] == (0, "needs_evidence")
+    # The report arrives: the next list says so, and the application is owed its amount.
+    rows[1][3] = "2019-09-30"
+    again = _import(session_factory, _csv(tmp_path, "pct-2.csv", header, rows[:2]))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 1, 1)
+    owed = {e.object: (e.amount, e.status) for e in _evidence_entitlements(session_factory, "P2.1-d")}
+    assert owed["PCT/CN2019/000102"] == owed["PCT/CN2019/000101"]
+
+
 def test_a_county_officer_may_not_import_evidence(
     session_factory: sessionmaker[Session], holders: dict[str, int], tmp_path: Path
 ) -> None:

@@ -25,6 +25,7 @@ Kind = Literal[
     "certificates",
     "pledge-loans",
     "insurance-policies",
+    "pct-applications",
 ]
 KINDS: tuple[str, ...] = (
     "patents",
@@ -40,8 +41,11 @@ KINDS: tuple[str, ...] = (
     "certificates",
     "pledge-loans",
     "insurance-policies",
+    "pct-applications",
 )
-EVIDENCE_KINDS: frozenset[str] = frozenset({"awards", "certificates", "pledge-loans", "insurance-policies"})
+EVIDENCE_KINDS: frozenset[str] = frozenset(
+    {"awards", "certificates", "pledge-loans", "insurance-policies", "pct-applications"}
+)
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "patents": ("专利", "Patents"),
@@ -55,6 +59,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "certificates": ("贯标认证", "GB/T 29490 certificates"),
     "pledge-loans": ("质押融资", "IP-pledge loans"),
     "insurance-policies": ("专利保险", "Patent insurance policies"),
+    "pct-applications": ("PCT国际申请", "PCT applications"),
 }
 
 
@@ -604,7 +609,32 @@ _INSURANCE_FIELDS = (
     ),
 )
 
+_PCT_FIELDS = (
+    F(
+        "pct_number",
+        "PCT申请号",
+        "PCT application number",
+        True,
+        ("国际申请号", "PCT国际申请号"),
+        "形如 PCT/CN2019/123456。",
+        "PCT/CN2019/123456",
+    ),
+    *_HOLDER_OF_EVIDENCE,
+    F("title", "名称", "Title", False, ("发明名称",), "发明名称（可空）。", "一种示例装置"),
+    F("filing_date", "国际申请日", "International filing date", True, ("申请日",), "日期。", "2019-04-02"),
+    F(
+        "search_report_date",
+        "国际检索报告日期",
+        "International search report date",
+        False,
+        ("检索报告日期",),
+        "收到国际检索报告的日期（未收到则空；P2.1-d 收到后才资助）。",
+        "2019-08-20",
+    ),
+)
+
 CANONICAL_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    "pct-applications": _PCT_FIELDS,
     "awards": _AWARD_FIELDS,
     "certificates": _CERTIFICATE_FIELDS,
     "pledge-loans": _PLEDGE_LOAN_FIELDS,

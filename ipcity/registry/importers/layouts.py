@@ -48,7 +48,7 @@ RowParser = Callable[[int, Any], Any]
 
 MSG_MAPPING_KIND = (
     "未知的数据类型「{kind}」；应为 patents、trademarks、copyrights、plant-varieties、gis、holders、population、"
-    "awards、certificates、pledge-loans 或 insurance-policies。"
+    "awards、certificates、pledge-loans、insurance-policies 或 pct-applications。"
 )
 MSG_MAPPING_FIELD = "列映射中的字段「{field}」不是{kind_zh}的字段；应为：{accepted}。"
 MSG_MAPPING_REQUIRED = "列映射缺少必填字段「{label}」（{field}）；请为它指定文件中的一列。"

@@ -18,7 +18,7 @@ from ipcity.errors import InvalidNumber, ValidationFailed
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, header_key
 from ipcity.registry.importers.patents import MSG_BAD_DATE, MSG_REQUIRED, MSG_SHORT_ROW, number_error
 from ipcity.registry.importers.values import BAD, parse_date_or_bad
-from ipcity.registry.numbers import parse_application_number, parse_uscc
+from ipcity.registry.numbers import parse_application_number, parse_pct_number, parse_uscc
 from ipcity.registry.records import (
     AwardRecord,
     CertificateRecord,
@@ -26,6 +26,7 @@ from ipcity.registry.records import (
     GIRecord,
     HolderRecord,
     InsurancePolicyRecord,
+    PctApplicationRecord,
     PlantVarietyRecord,
     PledgeLoanRecord,
     PopulationRecord,
@@ -53,7 +54,7 @@ MSG_NICE = "尼斯分类「{value}」应为 1 至 45 之间的类号，多个用
 MSG_TIER = "资质「{value}」应写成 资质名称:年份，如 国家知识产权优势企业:2019；资质名称应为：{accepted}。"
 MSG_UNKNOWN_KIND = (
     "未知的导入类型「{kind}」；应为 patents、trademarks、copyrights、plant-varieties、gis、holders、population、"
-    "awards、certificates、pledge-loans 或 insurance-policies。"
+    "awards、certificates、pledge-loans、insurance-policies 或 pct-applications。"
 )
 MSG_YUAN = "金额「{value}」应为不小于 0 的整数（单位：元）。"
 MSG_COST_YEAR = "填写了费用却没有「{column}」；费用必须写明所属年度。"
@@ -507,7 +508,24 @@ def _insurance_policy(r: _Row) -> InsurancePolicyRecord | None:
     return InsurancePolicyRecord(r.row, number, holder, patent, premium, start, uscc, r.optional("insurer"))
 
 
+def _pct_application(r: _Row) -> PctApplicationRecord | None:
+    text = r.required("pct_number")
+    number = ""
+    if text:
+        try:
+            number = parse_pct_number(text)
+        except InvalidNumber as exc:
+            r.errors.append(number_error(r.row, r.column("pct_number"), text, exc))
+    holder, uscc = _evidence_holder(r)
+    filed = _required_date(r, "filing_date")
+    report = r.date("search_report_date")
+    if r.errors or filed is None:
+        return None
+    return PctApplicationRecord(r.row, number, holder, filed, uscc, r.optional("title"), report)
+
+
 _BUILDERS: dict[str, Callable[[_Row], Any]] = {
+    "pct-applications": _pct_application,
     "awards": _award,
     "certificates": _certificate,
     "pledge-loans": _pledge_loan,
@@ -568,6 +586,7 @@ _CLAUSES = {
     "certificates": "P2.3",
     "pledge-loans": "P2.7",
     "insurance-policies": "P2.7",
+    "pct-applications": "P2.1-d",
     "patents": "P2.8",
     "trademarks": "P2.5",
     "copyrights": "P2.8",

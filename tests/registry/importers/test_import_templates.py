@@ -26,6 +26,7 @@ from ipcity.registry.records import (
     HolderRecord,
     InsurancePolicyRecord,
     PatentRecord,
+    PctApplicationRecord,
     PlantVarietyRecord,
     PledgeLoanRecord,
     PopulationRecord,
@@ -54,6 +55,15 @@ FILLED: dict[str, tuple[dict[str, str], object]] = {
             "91110000802100433B",
             "豫政〔2019〕1号",
         ),
+    ),
+    "pct-applications": (
+        {
+            "pct_number": "pct/cn2019/123456",
+            "holder": "鹤壁甲科技有限公司",
+            "filing_date": "2019-04-02",
+            "search_report_date": "",
+        },
+        PctApplicationRecord(3, "PCT/CN2019/123456", "鹤壁甲科技有限公司", dt.date(2019, 4, 2)),
     ),
     "certificates": (
         {"certificate_number": "165IP190001R0M", "holder": "鹤壁甲科技有限公司", "issued_on": "20190618"},
