@@ -65,6 +65,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
     event.listen(engine, "before_cursor_execute", _log_registry_change)
+    # A savepoint rolled back may take this transaction's log row with it: log again.
+    event.listen(engine, "rollback_savepoint", _forget_logged)
     return engine
 
 
@@ -77,7 +79,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 # count of rows sees a transaction that commits after a later one did.
 CHANGE_LOGGED_TABLES = frozenset({"patents", "patent_holders", "patent_status_events", "holders", "zones"})
 _WRITE = re.compile(
-    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"
+    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"
     r'"?(\w+)"?(.*)',
     re.IGNORECASE | re.DOTALL,
 )
@@ -110,6 +112,10 @@ def _log_registry_change(
     if not _writes_registry(statement):
         return
     note_registry_change(conn, cursor)
+
+
+def _forget_logged(conn: Connection, *_args: Any) -> None:
+    conn.info.pop(_LOGGED, None)
 
 
 def note_registry_change(conn: Connection, cursor: Any = None) -> None:

@@ -228,31 +228,71 @@ _copies: OrderedDict[tuple[str, int, str], Copy] = OrderedDict()
 _lock = threading.Lock()
 
 
+def _log_state(connection: Connection) -> tuple[int, str | None]:
+    count, last = connection.execute(text("SELECT count(*), max(id) FROM registry_changes")).one()
+    if last is None:
+        return 0, None
+    token = connection.execute(
+        text("SELECT token FROM registry_changes WHERE id = :id"), {"id": last}
+    ).scalar()
+    return int(count), str(token)
+
+
+_ONE_COPY = "indicators.one_copy"  # session.info key: the copy of the current gathering
+
+
+@contextmanager
+def one_copy(session: Session) -> Iterator[None]:
+    """Within, every :func:`copy_for` of ``session`` gives the same copy: one gathering of
+    facts (several parts, no write between them) reads the registry at most once, also
+    where the copy cannot be kept."""
+    if _ONE_COPY in session.info:
+        yield
+        return
+    session.info[_ONE_COPY] = None
+    try:
+        yield
+    finally:
+        session.info.pop(_ONE_COPY, None)
+
+
 def copy_for(session: Session) -> Copy:
     """The column copy of the registry as ``session`` sees it, read again only when the
     registry's change log says it changed."""
+    memo = session.info.get(_ONE_COPY)
+    if memo is not None:
+        return memo
+    copy = _copy_for(session)
+    if _ONE_COPY in session.info:
+        session.info[_ONE_COPY] = copy
+    return copy
+
+
+def _copy_for(session: Session) -> Copy:
+    session.flush()  # the session's pending changes are part of what it sees
     connection = session.connection()
     if registry_changed_in_transaction(connection):
         # Changes of this transaction that a later write in it would not log again.
         return Copy(_read(connection))
-    count, last = connection.execute(text("SELECT count(*), max(id) FROM registry_changes")).one()
-    if last is None:
+    count, token = _log_state(connection)
+    if token is None:
         # Nothing in the log: it cannot tell one state of the registry from another.
         return Copy(_read(connection))
-    token = connection.execute(
-        text("SELECT token FROM registry_changes WHERE id = :id"), {"id": last}
-    ).scalar()
-    key = (connection.engine.url.render_as_string(hide_password=True), int(count), str(token))
+    url = connection.engine.url.render_as_string(hide_password=True)
+    key = (url, count, token)
     with _lock:
         found = _copies.get(key)
         if found is not None:
             _copies.move_to_end(key)
             return found
-        # Read in the same transaction as the log's state above: the copy is that state.
         copy = Copy(_read(connection))
-        _copies[key] = copy
-        while len(_copies) > _KEPT:
-            _copies.popitem(last=False)
+        # Each SELECT may see a later commit than the one before it (PostgreSQL's read
+        # committed; SQLite outside a write): the copy is kept only if no change was
+        # logged while it was read, so a copy torn by a concurrent write is never reused.
+        if _log_state(connection) == (count, token):
+            _copies[key] = copy
+            while len(_copies) > _KEPT:
+                _copies.popitem(last=False)
         return copy
 
 

@@ -164,10 +164,11 @@ def gather_facts(session: Session, dates: Iterable[date]) -> RegistryFacts:
     facts = RegistryFacts(dates=wanted)
     if not wanted:
         return facts
-    _patent_stock(session, facts)
-    _patent_flows(session, facts)
-    for load in PARTS.values():
-        load(session, facts)
+    with columnar.one_copy(session):
+        _patent_stock(session, facts)
+        _patent_flows(session, facts)
+        for load in PARTS.values():
+            load(session, facts)
     facts.population = {
         (code, year): n
         for code, year, n in session.execute(
@@ -181,8 +182,9 @@ def gather_parts(session: Session, dates: Iterable[date], parts: Iterable[str]) 
     """Only the parts of the facts named (field names of :class:`RegistryFacts` that
     :data:`PARTS` loads), for ``dates``: what a list of records needs, nothing more."""
     facts = RegistryFacts(dates=tuple(sorted(set(dates))))
-    for part in dict.fromkeys(parts):
-        PARTS[part](session, facts)
+    with columnar.one_copy(session):
+        for part in dict.fromkeys(parts):
+            PARTS[part](session, facts)
     return facts
 
 

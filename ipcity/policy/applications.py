@@ -49,7 +49,7 @@ from ipcity.policy.models import (
     PolicyEvidenceFile,
 )
 from ipcity.policy.sources import load_snapshot
-from ipcity.registry.numbers import parse_pct_number
+from ipcity.registry.numbers import parse_application_number, parse_pct_number
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 8
@@ -255,6 +255,13 @@ def _clean(kind: ApplicationKind, raw: Mapping[str, Any]) -> dict[str, Any]:
                 field=FIELD_LABELS["pct_number"],
                 value=out["pct_number"],
             ) from None
+    if out.get("patent_number"):
+        # The form the registry and the imported lists store: one award is one row,
+        # whether the enterprise typed ZL… or an officer imported CN….
+        try:
+            out["patent_number"] = parse_application_number(out["patent_number"]).canonical
+        except InvalidNumber as exc:
+            raise ValidationFailed(exc.message, **exc.params) from None
     if kind.id == "loan_year":
         service.check_year(out["year"])
     today = date.today()

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity.errors import InvalidNumber
 from ipcity.policy.models import (
     IpCertificate,
     PatentAward,
@@ -37,6 +38,7 @@ from ipcity.policy.models import (
 )
 from ipcity.registry.models import Holder
 from ipcity.registry.normalize import normalize_name
+from ipcity.registry.numbers import parse_application_number
 from ipcity.registry.records import (
     AwardRecord,
     CertificateRecord,
@@ -74,31 +76,56 @@ class EvidencePlan:
     unchanged: int = 0
 
 
-def _holder_of(record: Any) -> tuple[str, str | None]:
-    return normalize_name(record.holder), record.uscc
+def canonical_patent_number(text: str) -> str:
+    """A patent number as the registry stores it (``ZL…`` or spaced forms read as
+    ``CN….d``); a text that is not a valid CN number is kept as written, upper case. Awards
+    and insurance policies are matched by it, whoever entered them."""
+    try:
+        return parse_application_number(text).canonical
+    except InvalidNumber:
+        return text.strip().upper()
 
 
-def _same_holder(record: Any, stored: tuple[str, str | None]) -> bool:
-    name, uscc = _holder_of(record)
-    if uscc and stored[1]:
-        return uscc == stored[1]
-    return name == stored[0]
+def resolve_holders(session: Session, records: Sequence[Any]) -> dict[int, int | None]:
+    """The registered holder each row names (by source row): the holder with the row's
+    unified social credit code, else the one with its normalised name; None when the
+    registry does not know it yet (the write creates it). Plan and write both use this."""
+    codes = {r.uscc for r in records if r.uscc}
+    by_code: dict[str, int] = {}
+    if codes:
+        by_code = {
+            code: hid
+            for code, hid in session.execute(select(Holder.uscc, Holder.id).where(Holder.uscc.in_(codes)))
+            if code is not None
+        }
+    names = {normalize_name(r.holder) for r in records if r.uscc not in by_code}
+    by_name: dict[str, int] = {}
+    if names:
+        by_name = {
+            name: hid
+            for name, hid in session.execute(
+                select(Holder.normalized_name, Holder.id).where(Holder.normalized_name.in_(names))
+            )
+        }
+    return {
+        r.source_row: by_code[r.uscc] if r.uscc in by_code else by_name.get(normalize_name(r.holder))
+        for r in records
+    }
 
 
-def _stored(session: Session, model: Any, *columns: Any) -> dict[Any, tuple[Any, ...]]:
-    """Every stored row of ``model``: key columns → (holder's normalised name and credit
-    code, the row's other values …). Evidence lists are hundreds of rows, not millions."""
+def _stored(
+    session: Session, model: Any, key_columns: Sequence[Any], *value_columns: Any
+) -> dict[Any, tuple[Any, ...]]:
+    """Every stored row of ``model``: key → (holder id, the row's other values …). Evidence
+    lists are hundreds of rows, not millions. A patent number in the key is compared in its
+    canonical form (rows an enterprise typed before numbers were made canonical match too)."""
     out: dict[Any, tuple[Any, ...]] = {}
-    key_columns, value_columns = columns[0], columns[1:]
-    rows = session.execute(
-        select(*key_columns, Holder.normalized_name, Holder.uscc, *value_columns).join(
-            Holder, Holder.id == model.holder_id
-        )
-    )
     width = len(key_columns)
-    for row in rows:
-        key = row[0] if width == 1 else tuple(row[:width])
-        out[key] = tuple(row[width:])
+    for row in session.execute(select(*key_columns, model.holder_id, *value_columns)):
+        key = tuple(row[:width])
+        if model is PatentAward:
+            key = (canonical_patent_number(key[0]), *key[1:])
+        out[key[0] if width == 1 else key] = tuple(row[width:])
     return out
 
 
@@ -173,11 +200,12 @@ def plan_evidence(session: Session, kind: str, records: Sequence[Any]) -> Eviden
     else:
         _plan_loans(session, records, plan)
         return plan
+    holders = resolve_holders(session, records)
     for record in records:
         found = stored.get(record_key(kind, record))
         if found is None:
             plan.new.append(record)
-        elif not _same_holder(record, (found[0], found[1])) or tuple(found[2:]) != state(record):
+        elif found[0] != holders[record.source_row] or tuple(found[1:]) != state(record):
             plan.changed.append(record)
         else:
             plan.unchanged += 1
@@ -185,6 +213,7 @@ def plan_evidence(session: Session, kind: str, records: Sequence[Any]) -> Eviden
 
 
 def _plan_loans(session: Session, records: Sequence[Any], plan: EvidencePlan) -> None:
+    holders = resolve_holders(session, records)
     loans = _stored(
         session,
         PledgeLoan,
@@ -213,7 +242,7 @@ def _plan_loans(session: Session, records: Sequence[Any], plan: EvidencePlan) ->
         if loan is None:
             plan.new.append(record)
             continue
-        same_loan = _same_holder(record, (loan[0], loan[1])) and tuple(loan[2:]) == _loan_state(record)
+        same_loan = loan[0] == holders[record.source_row] and tuple(loan[1:]) == _loan_state(record)
         same_cost = record.year is None or costs.get((record.contract_number, record.year)) == _cost_state(
             record
         )
@@ -229,21 +258,15 @@ def _holder_ids(
     now: datetime,
     locate_address: Callable[[str], tuple[str | None, int | None]] | None,
 ) -> dict[int, int]:
-    """The holder id of each record (by its source row)."""
-    by_uscc = {
-        uscc: hid
-        for hid, uscc in session.execute(
-            select(Holder.id, Holder.uscc).where(Holder.uscc.in_({r.uscc for r in records if r.uscc}))
-        )
-    }
-    named, _ = ensure_holders(
-        session,
-        [HolderSeed(r.holder) for r in records if not (r.uscc and r.uscc in by_uscc)],
-        now,
-        locate_address,
+    """The holder id of each record (by its source row), creating the unknown holders
+    (with the row's credit code)."""
+    found = resolve_holders(session, records)
+    missing = [r for r in records if found[r.source_row] is None]
+    created, _ = ensure_holders(
+        session, [HolderSeed(r.holder, None, r.uscc) for r in missing], now, locate_address
     )
     return {
-        r.source_row: by_uscc[r.uscc] if r.uscc and r.uscc in by_uscc else named[normalize_name(r.holder)]
+        r.source_row: hid if (hid := found[r.source_row]) is not None else created[normalize_name(r.holder)]
         for r in records
     }
 
@@ -328,14 +351,9 @@ def _write_keyed(
 
 
 def _write_awards(session: Session, records: Sequence[AwardRecord], holders: dict[int, int]) -> None:
-    keys = [(r.patent_number, r.level, r.award_date) for r in records]
     existing = {
-        (w.patent_number, w.level, w.award_date): w
-        for w in session.scalars(
-            select(PatentAward).where(
-                tuple_(PatentAward.patent_number, PatentAward.level, PatentAward.award_date).in_(keys)
-            )
-        )
+        (canonical_patent_number(w.patent_number), w.level, w.award_date): w
+        for w in session.scalars(select(PatentAward))
     }
     for r in records:
         row = existing.get((r.patent_number, r.level, r.award_date))
@@ -351,6 +369,7 @@ def _write_awards(session: Session, records: Sequence[AwardRecord], holders: dic
             )
         else:
             row.holder_id, row.evidence = holders[r.source_row], r.evidence
+            row.patent_number = r.patent_number  # canonical from now on
 
 
 def _write_loans(session: Session, records: Sequence[PledgeLoanRecord], holders: dict[int, int]) -> None:

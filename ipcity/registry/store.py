@@ -123,6 +123,7 @@ class HolderSeed:
 
     name: str
     address: str | None = None
+    uscc: str | None = None  # kept on a holder created from the seed (evidence lists give it)
 
 
 def ensure_holders(
@@ -144,7 +145,7 @@ def ensure_holders(
         if known is None:
             wanted[key] = seed
         elif known.address is None and seed.address:
-            wanted[key] = HolderSeed(known.name, seed.address)
+            wanted[key] = HolderSeed(known.name, seed.address, known.uscc)
     ids: dict[str, int] = {}
     addressless: set[int] = set()
     keys = list(wanted)
@@ -158,10 +159,15 @@ def ensure_holders(
             if address is None:
                 addressless.add(hid)
     new_rows: list[dict[str, Any]] = []
+    codes_given: set[str] = set()
     hid = next_id(session, Holder.__table__)  # type: ignore[arg-type]
     for key, seed in wanted.items():
         if key in ids:
             continue
+        # A credit code is unique: two new names with one code keep it on the first only.
+        uscc = seed.uscc if seed.uscc and seed.uscc not in codes_given else None
+        if uscc:
+            codes_given.add(uscc)
         region, zone = (None, None)
         if seed.address and locate_address is not None:
             region, zone = locate_address(seed.address)
@@ -172,7 +178,7 @@ def ensure_holders(
                 "name": shown,
                 "normalized_name": key,
                 "kind": infer_holder_kind(shown),
-                "uscc": None,
+                "uscc": uscc,
                 "region_code": region,
                 "zone_id": zone,
                 "zone_explicit": False,
@@ -186,6 +192,9 @@ def ensure_holders(
         ids[key] = hid
         hid += 1
     bulk_insert(session, Holder.__table__, new_rows)
+    if new_rows:
+        # Ids were assigned here: PostgreSQL's sequence must not hand them out again.
+        advance_sequences(session, [Holder.__table__])  # type: ignore[list-item]
     # Fill in an address for known holders that had none (first address wins; never overwrite).
     if locate_address is not None:
         for key, seed in wanted.items():

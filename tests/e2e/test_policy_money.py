@@ -110,7 +110,7 @@ def test_enterprise_applies_for_an_award_with_its_certificate(
     page.goto("/policy/mine")
     page.click("a[href='/policy/apply']")
     page.click("a[href='/policy/apply?kind=award']")
-    page.fill("input[name=patent_number]", "ZL201710123456.7")
+    page.fill("input[name=patent_number]", "ZL201710123456.0")
     page.select_option("select[name=level]", "provincial_first")
     page.fill("input[name=award_date]", "2019-11-20")
     certificate = tmp_path / "省专利奖一等奖证书.pdf"

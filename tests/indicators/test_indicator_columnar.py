@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from indicators_registry import build, holder, patent
+from indicators_registry import NOW, build, holder, patent
 from ipcity_testing import shared_file
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -191,3 +191,76 @@ def test_which_statements_are_registry_changes(statement: str, logged: bool) -> 
     from ipcity.db import _writes_registry
 
     assert _writes_registry(statement) is logged
+
+
+def test_one_gathering_reads_the_registry_once_even_when_the_copy_cannot_be_kept(
+    session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []
+    real_read = columnar._read
+    monkeypatch.setattr(columnar, "_read", lambda connection: reads.append(1) or real_read(connection))
+    columnar.forget_copies()
+    with session_factory() as s:
+        build(s)
+        h = holder(s, "未提交公司", "410611")
+        patent(s, [h], [("granted", date(2019, 5, 7))])  # this transaction wrote: not kept
+        queries.gather_facts(s, YEAR_ENDS)
+        assert len(reads) == 1
+        queries.gather_facts(s, YEAR_ENDS)  # a second gathering reads again (it may follow a write)
+        assert len(reads) == 2
+        s.rollback()
+
+
+def test_changes_not_yet_flushed_are_counted(session_factory: sessionmaker[Session]) -> None:
+    from ipcity.registry.models import Holder as HolderRow
+    from ipcity.registry.models import PatentStatusEvent
+
+    on = date(2020, 12, 31)
+    with session_factory() as s:
+        build(s)
+    with session_factory() as s:
+        before = queries.gather_facts(s, [on]).counts("invention_in_force").data[on][("410611", None)]
+        h = HolderRow(
+            name="未刷新公司",
+            normalized_name="未刷新公司",
+            kind="enterprise",
+            region_code="410611",
+            tags=[],
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        p = Patent(
+            application_number="CN201910000099.9",
+            jurisdiction="CN",
+            patent_type="invention",
+            title="未刷新的专利",
+            filing_date=date(2018, 1, 2),
+            grant_date=date(2019, 6, 1),
+            content_hash="x" * 32,
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        s.add_all([h, p])
+        p.status_events = [
+            PatentStatusEvent(status="filed", date=date(2018, 1, 2)),
+            PatentStatusEvent(status="granted", date=date(2019, 6, 1)),
+        ]
+        s.flush()  # ids for the link; the events and the first holder stay pending
+        p.first_holder_id = h.id
+        # Counted for 淇滨区 only through its first holder, a change still pending.
+        after = queries.gather_facts(s, [on]).counts("invention_in_force").data[on][("410611", None)]
+        assert after == before + 1
+        s.rollback()
+
+
+def test_a_savepoint_rolled_back_does_not_leave_the_transaction_unlogged(
+    session_factory: sessionmaker[Session],
+) -> None:
+    start = _log_length(session_factory)
+    with session_factory() as s:
+        nested = s.begin_nested()
+        holder(s, "回滚公司", "410611")  # logs this transaction's row inside the savepoint …
+        nested.rollback()  # … which takes it away
+        holder(s, "留下公司", "410611")
+        s.commit()
+    assert _log_length(session_factory) == start + 1

@@ -50,7 +50,7 @@ def _ent(holder_id: int) -> Actor:
     return Actor(username=f"ent-{holder_id}", role="enterprise", holder_id=holder_id)
 
 
-AWARD = {"patent_number": "ZL201710123456.7", "level": "provincial_first", "award_date": "2019-11-20"}
+AWARD = {"patent_number": "ZL201710123456.0", "level": "provincial_first", "award_date": "2019-11-20"}
 
 
 def _counts(session: Session) -> tuple[int, ...]:
@@ -102,6 +102,8 @@ def test_an_award_application_computes_the_amount_and_keeps_the_documents(
         ("award", {**AWARD, "award_date": ""}, [Upload("a.pdf", PDF)], "获奖日期"),
         ("award", {**AWARD, "award_date": "2019/11/20"}, [Upload("a.pdf", PDF)], "获奖日期"),
         ("award", {**AWARD, "level": "nobel"}, [Upload("a.pdf", PDF)], "奖项"),
+        # A wrong check digit is refused, never fixed: the number's own reason.
+        ("award", {**AWARD, "patent_number": "ZL201710123456.7"}, [Upload("a.pdf", PDF)], "校验位应为 0"),
         ("award", {**AWARD, "award_date": "2999-01-01"}, [Upload("a.pdf", PDF)], "不能晚于今天"),
         ("award", AWARD, [], "证明材料"),
         ("award", AWARD, [Upload("证书.pdf", b"just text, renamed")], "证书.pdf"),

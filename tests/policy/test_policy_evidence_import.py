@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from ipcity.registry.importing import render_row_error, run_import
 from ipcity.registry.models import Holder
 
 YEAR = 2019
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
 QIBIN_FIRM, XUN_FIRM = "鹤壁甲科技有限公司", "浚县乙农业有限公司"
 AWARD_HEADER = ["序号", "专利号", "奖项", "授奖日期", "权利人", "证明材料"]
 AWARD_ROWS = [
@@ -245,3 +246,81 @@ def test_a_county_officer_may_not_import_evidence(
     with pytest.raises(PermissionDenied):
         _import(session_factory, path, actor=COUNTY_A)
     assert _count(session_factory, PatentAward) == 0
+
+
+def test_an_award_an_enterprise_entered_with_zl_is_the_same_award_on_the_list(
+    session_factory: sessionmaker[Session], holders: dict[str, int], tmp_path: Path
+) -> None:
+    from ipcity.policy import applications
+
+    typed = {"patent_number": "ZL 2017 1012 3456.0", "level": "provincial_first", "award_date": "2019-11-20"}
+    assert applications._clean(applications.KINDS["award"], typed)["patent_number"] == "CN201710123456.0"
+    with session_factory() as s:  # a row an application stored before numbers were made canonical
+        s.add(
+            PatentAward(
+                holder_id=holders[QIBIN_FIRM],
+                patent_number="ZL201710123456.0",
+                level="provincial_first",
+                award_date=date(2019, 11, 20),
+                evidence="豫政〔2019〕1号",
+            )
+        )
+        s.commit()
+    result = _import(session_factory, _csv(tmp_path, "awards.csv", AWARD_HEADER, AWARD_ROWS[:1]))
+    assert (result.inserted, result.updated, result.unchanged) == (0, 0, 1)
+    assert _count(session_factory, PatentAward) == 1
+    assert len(_evidence_entitlements(session_factory, "P2.2-b")) == 1  # paid once
+
+
+def test_holders_found_by_code_or_name_stay_unchanged_and_new_ones_get_their_code(
+    session_factory: sessionmaker[Session], holders: dict[str, int], tmp_path: Path
+) -> None:
+    with session_factory() as s:
+        firm = s.get(Holder, holders[QIBIN_FIRM])
+        assert firm is not None
+        firm.uscc = "91110000802100433B"
+        s.commit()
+    header = ["证书编号", "权利人", "统一社会信用代码", "发证日期"]
+    rows = [
+        # A code the registry does not know, a name it knows: the named holder.
+        ["C-1", QIBIN_FIRM, "91410600MA3X5U5H20", "2019-06-18"],
+        # A new holder with its code.
+        ["C-2", "鹤壁新证书有限公司", "91410611MA44GR0L1X", "2019-06-18"],
+        ["C-3", "-", "", "2019-06-18"],  # a placeholder, not a name
+    ]
+    first = _import(session_factory, _csv(tmp_path, "certs.csv", header, rows))
+    assert (first.inserted, first.rejected) == (2, 1) and first.errors[0].column == "权利人"
+    again = _import(session_factory, _csv(tmp_path, "certs-2.csv", header, rows[:2]))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+    with session_factory() as s:
+        owners = {c.certificate_number: c.holder_id for c in s.scalars(select(IpCertificate))}
+        created = s.scalars(select(Holder).where(Holder.name == "鹤壁新证书有限公司")).one()
+        # A holder created by an import does not block the next holder written one by one
+        # (PostgreSQL's id sequence is moved past the ids the import assigned).
+        s.add(
+            Holder(
+                name="之后的公司",
+                normalized_name="之后的公司",
+                kind="enterprise",
+                tags=[],
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+        s.commit()
+    assert owners == {"C-1": holders[QIBIN_FIRM], "C-2": created.id}
+    assert created.uscc == "91410611MA44GR0L1X"
+
+
+def test_amounts_written_with_decimals_are_whole_yuan(
+    session_factory: sessionmaker[Session], holders: dict[str, int], tmp_path: Path
+) -> None:
+    header = ["保单号", "权利人", "专利号", "保费（元）", "起保日期"]
+    rows = [
+        ["P-1", QIBIN_FIRM, "CN201710123456.0", "12,000.00", "2019-05-01"],
+        ["P-2", QIBIN_FIRM, "CN201710123456.0", "12000.50", "2019-05-01"],  # fen: not whole yuan
+    ]
+    result = _import(session_factory, _csv(tmp_path, "ins.csv", header, rows))
+    assert (result.inserted, result.rejected) == (1, 1) and result.errors[0].column == "保费（元）"
+    with session_factory() as s:
+        assert s.scalars(select(PatentInsurancePolicy.premium_yuan)).all() == [12000]

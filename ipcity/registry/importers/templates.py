@@ -18,6 +18,7 @@ from ipcity.errors import InvalidNumber, ValidationFailed
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, header_key
 from ipcity.registry.importers.patents import MSG_BAD_DATE, MSG_REQUIRED, MSG_SHORT_ROW, number_error
 from ipcity.registry.importers.values import BAD, parse_date_or_bad
+from ipcity.registry.normalize import normalize_name
 from ipcity.registry.numbers import parse_application_number, parse_pct_number, parse_uscc
 from ipcity.registry.records import (
     AwardRecord,
@@ -56,6 +57,7 @@ MSG_UNKNOWN_KIND = (
     "未知的导入类型「{kind}」；应为 patents、trademarks、copyrights、plant-varieties、gis、holders、population、"
     "awards、certificates、pledge-loans、insurance-policies 或 pct-applications。"
 )
+MSG_HOLDER_NAME = "权利人「{value}」不是名称；应填写获得者的全称。"
 MSG_YUAN = "金额「{value}」应为不小于 0 的整数（单位：元）。"
 MSG_COST_YEAR = "填写了费用却没有「{column}」；费用必须写明所属年度。"
 
@@ -233,8 +235,9 @@ def _split_list(text: str) -> list[str]:
 
 def _whole_number(text: str) -> int | None:
     s = text.replace(",", "").replace("，", "").strip()
-    if s.endswith(".0"):
-        s = s[:-2]
+    whole, dot, fraction = s.partition(".")
+    if dot and fraction.strip("0") == "":
+        s = whole  # 240000.00: spreadsheets write whole numbers with decimals
     return int(s) if s.isdigit() else None
 
 
@@ -408,7 +411,10 @@ def _gi(r: _Row) -> GIRecord | None:
 
 
 def _evidence_holder(r: _Row) -> tuple[str, str | None]:
-    return r.required("holder"), _uscc(r)
+    name = r.required("holder")
+    if name and not normalize_name(name):
+        r.fail("holder", MSG_HOLDER_NAME, value=name)  # "-", "/", "*": a placeholder, not a name
+    return name, _uscc(r)
 
 
 def _patent_number(r: _Row, name: str) -> str:
