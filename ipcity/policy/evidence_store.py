@@ -129,22 +129,6 @@ def _stored(
     return out
 
 
-def _award_state(r: AwardRecord) -> tuple[Any, ...]:
-    return (r.evidence,)
-
-
-def _certificate_state(r: CertificateRecord) -> tuple[Any, ...]:
-    return (r.issued_on, r.certifier, r.standard)
-
-
-def _insurance_state(r: InsurancePolicyRecord) -> tuple[Any, ...]:
-    return (r.patent_number, r.premium_yuan, r.start_date, r.insurer)
-
-
-def _pct_state(r: PctApplicationRecord) -> tuple[Any, ...]:
-    return (r.title, r.filing_date, r.search_report_date)
-
-
 def _loan_state(r: PledgeLoanRecord) -> tuple[Any, ...]:
     return (r.lender, r.pledge_registration, r.principal_yuan or 0, r.start_date, r.end_date)
 
@@ -153,53 +137,34 @@ def _cost_state(r: PledgeLoanRecord) -> tuple[Any, ...]:
     return (r.interest_yuan, r.valuation_yuan, r.guarantee_yuan, r.insurance_yuan)
 
 
+# Per kind with one table: the model, its key columns and the columns a row's state is
+# compared on (the record's fields of the same names; pledge loans have two tables).
+_KEYED: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
+    "awards": (PatentAward, ("patent_number", "level", "award_date"), ("evidence",)),
+    "certificates": (IpCertificate, ("certificate_number",), ("issued_on", "certifier", "standard")),
+    "pct-applications": (PctApplication, ("pct_number",), ("title", "filing_date", "search_report_date")),
+    "insurance-policies": (
+        PatentInsurancePolicy,
+        ("policy_number",),
+        ("patent_number", "premium_yuan", "start_date", "insurer"),
+    ),
+}
+
+
 def plan_evidence(session: Session, kind: str, records: Sequence[Any]) -> EvidencePlan:
     """Compare evidence rows with what is stored."""
     plan = EvidencePlan(kind)
-    stored: dict[Any, tuple[Any, ...]]
-    state: Callable[[Any], tuple[Any, ...]]
-    if kind == "awards":
-        stored = _stored(
-            session,
-            PatentAward,
-            (PatentAward.patent_number, PatentAward.level, PatentAward.award_date),
-            PatentAward.evidence,
-        )
-        state = _award_state
-    elif kind == "certificates":
-        stored = _stored(
-            session,
-            IpCertificate,
-            (IpCertificate.certificate_number,),
-            IpCertificate.issued_on,
-            IpCertificate.certifier,
-            IpCertificate.standard,
-        )
-        state = _certificate_state
-    elif kind == "pct-applications":
-        stored = _stored(
-            session,
-            PctApplication,
-            (PctApplication.pct_number,),
-            PctApplication.title,
-            PctApplication.filing_date,
-            PctApplication.search_report_date,
-        )
-        state = _pct_state
-    elif kind == "insurance-policies":
-        stored = _stored(
-            session,
-            PatentInsurancePolicy,
-            (PatentInsurancePolicy.policy_number,),
-            PatentInsurancePolicy.patent_number,
-            PatentInsurancePolicy.premium_yuan,
-            PatentInsurancePolicy.start_date,
-            PatentInsurancePolicy.insurer,
-        )
-        state = _insurance_state
-    else:
+    if kind not in _KEYED:
         _plan_loans(session, records, plan)
         return plan
+    model, keys, compared = _KEYED[kind]
+    stored = _stored(
+        session, model, [getattr(model, k) for k in keys], *(getattr(model, c) for c in compared)
+    )
+
+    def state(record: Any) -> tuple[Any, ...]:
+        return tuple(getattr(record, c) for c in compared)
+
     holders = resolve_holders(session, records)
     for record in records:
         found = stored.get(record_key(kind, record))

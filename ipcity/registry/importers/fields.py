@@ -9,7 +9,7 @@ first, the English field name and label accepted too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 __all__ = ["CANONICAL_FIELDS", "EVIDENCE_KINDS", "KINDS", "FieldSpec", "Kind", "header_key"]
 
@@ -21,28 +21,16 @@ Kind = Literal[
     "gis",
     "holders",
     "population",
+    # The policy's evidence (P2.1-d, P2.2, P2.3, P2.7): lists the office receives from the
+    # award bodies, certifiers, banks, insurers and the receiving office; written to the
+    # policy's tables.
     "awards",
     "certificates",
     "pledge-loans",
     "insurance-policies",
     "pct-applications",
 ]
-KINDS: tuple[str, ...] = (
-    "patents",
-    "trademarks",
-    "copyrights",
-    "plant-varieties",
-    "gis",
-    "holders",
-    "population",
-    # The policy's evidence (P2.2, P2.3, P2.7): lists the office receives from the award
-    # bodies, certifiers, banks and insurers; written to the policy's tables.
-    "awards",
-    "certificates",
-    "pledge-loans",
-    "insurance-policies",
-    "pct-applications",
-)
+KINDS: tuple[str, ...] = get_args(Kind)
 EVIDENCE_KINDS: frozenset[str] = frozenset(
     {"awards", "certificates", "pledge-loans", "insurance-policies", "pct-applications"}
 )
