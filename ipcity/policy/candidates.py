@@ -326,7 +326,7 @@ def _ranked(
                 "holder",
                 f"H{h.id}@{year}-{key}",
                 f"{h.name}（{year}年{what}{n}件）",
-                f"{h.name} ({n} {what_en} in {year})",
+                f"{h.name} ({what_en} in {year}: {n})",
                 (h.id,),
                 date(year, 12, 31),
                 {"holder_name": h.name, "year": year, "count": n, "rank": rank},
