@@ -125,10 +125,7 @@ def note_registry_change(conn: Connection, cursor: Any = None) -> None:
     bypass statements (PostgreSQL ``COPY``). Before the log's table exists (the first
     migrations), nothing is logged: there is no copy to keep current yet.
     """
-    transaction = conn.get_transaction()
-    if transaction is not None and conn.info.get(_LOGGED) is transaction:
-        return
-    if not _change_log_exists(conn, cursor):
+    if registry_changed_in_transaction(conn) or not _change_log_exists(conn, cursor):
         return
     # The token is 32 hex digits made here: safe to write into the statement.
     sql = f"INSERT INTO registry_changes (token) VALUES ('{uuid.uuid4().hex}')"
@@ -136,7 +133,7 @@ def note_registry_change(conn: Connection, cursor: Any = None) -> None:
         cursor.execute(sql)
     else:
         conn.exec_driver_sql(sql)
-    conn.info[_LOGGED] = transaction
+    conn.info[_LOGGED] = conn.get_transaction()
 
 
 def registry_changed_in_transaction(conn: Connection) -> bool:
