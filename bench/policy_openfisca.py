@@ -35,7 +35,7 @@ and PCT applications with and without an international search report. Rows are w
 with ``ipcity.db.bulk_insert``, as the importer writes them.
 
     python bench/policy_openfisca.py [--holders 100000] [--patents 1000000] [--year 2020]
-                                     [--repeat 5] [--keep]
+                                     [--repeat 5] [--keep] [--reuse FILE]
 """
 
 from __future__ import annotations
@@ -631,25 +631,39 @@ def main(argv: Iterable[str] | None = None) -> int:
         "--repeat", type=int, default=5, help="rounds (each side once per round); the best time counts"
     )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        help="a database file kept by an earlier run (--keep), migrated and used instead of a new one",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     from ipcity.policy.loader import shipped_policy
 
-    folder = Path(tempfile.mkdtemp(prefix="ipcity-bench-"))
-    url = f"sqlite:///{folder / 'bench.db'}"
-    t0 = time.perf_counter()
-    data = generate(args.patents, holder_count=args.holders)
-    extend(data)
-    write_database(url, data)
-    with_report = sum(1 for row in data["pct_applications"] if row[5] is not None)
-    print(
-        f"generated and wrote {len(data['holders']):,} holders, {len(data['patents']):,} patents "
-        f"({args.patents // 50:,} granted abroad), {len(data['patent_holders']):,} ownerships, "
-        f"{len(data['patent_status_events']):,} status events, {len(data['pct_applications']):,} PCT "
-        f"applications ({with_report:,} with a search report) in {time.perf_counter() - t0:.1f} s"
-    )
-    del data
-    gc.collect()
+    if args.reuse:
+        from ipcity.bootstrap import initialize
+        from ipcity.config import Settings
+
+        folder = args.reuse.resolve().parent
+        url = f"sqlite:///{args.reuse.resolve()}"
+        initialize(Settings(database_url=url, environment="test"))
+        print(f"reused {args.reuse} (migrated to the current schema)")
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="ipcity-bench-"))
+        url = f"sqlite:///{folder / 'bench.db'}"
+        t0 = time.perf_counter()
+        data = generate(args.patents, holder_count=args.holders)
+        extend(data)
+        write_database(url, data)
+        with_report = sum(1 for row in data["pct_applications"] if row[5] is not None)
+        print(
+            f"generated and wrote {len(data['holders']):,} holders, {len(data['patents']):,} patents "
+            f"({args.patents // 50:,} granted abroad), {len(data['patent_holders']):,} ownerships, "
+            f"{len(data['patent_status_events']):,} status events, {len(data['pct_applications']):,} PCT "
+            f"applications ({with_report:,} with a search report) in {time.perf_counter() - t0:.1f} s"
+        )
+        del data
+        gc.collect()
 
     t0 = time.perf_counter()
     policy = shipped_policy()
@@ -704,7 +718,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     )
     if args.keep:
         print(f"kept: {folder}")
-    else:
+    elif not args.reuse:
         for path in folder.iterdir():
             path.unlink()
         folder.rmdir()

@@ -256,7 +256,7 @@ def build(
             policy,
             ("专利授权", "patent grants"),
             "grants",
-            limit=_listed(policy, "top_patent_grantee"),
+            limit=listed_rank(policy, "top_patent_grantee"),
         )
     if "top_software_registrants" not in wanted:
         return out
@@ -272,12 +272,12 @@ def build(
         ("软件著作权登记", "software copyright registrations"),
         "registrations",
         kinds=frozenset({"enterprise"}),
-        limit=_listed(policy, "top_software_registrant"),
+        limit=listed_rank(policy, "top_software_registrant"),
     )
     return out
 
 
-def _listed(policy: Policy, formula_name: str) -> int | None:
+def listed_rank(policy: Policy, formula_name: str) -> int | None:
     """The lowest rank a ranking rule can ever pay (its ``listed`` input at its largest), or
     None when that input is unset on some date: then every holder is ranked, and the
     formula says for each why nothing is paid."""

@@ -135,6 +135,7 @@ class Snapshot:
     software: list[SoftwareRec] = field(default_factory=list)
     credit: list[CreditRec] = field(default_factory=list)
     # P2.1-e: patents (any type, any office) granted in the year, per holder. The database
-    # loader counts them in SQL instead of loading every grant of the year; None: count them
-    # from ``patents`` (a scenario file lists its patents in full).
+    # loader counts them in SQL instead of loading every grant of the year, and gives only
+    # the holders the ranking can list (local, of a ranked kind, down to the rule's lowest
+    # rank); None: count them from ``patents`` (a scenario file lists its patents in full).
     grant_counts: dict[int, int] | None = None

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ipcity.memory import paused_gc
+from ipcity.policy.candidates import RANKED_KINDS, listed_rank
 from ipcity.policy.loader import Policy
 from ipcity.policy.models import (
     IpCertificate,
@@ -53,7 +54,7 @@ from ipcity.policy.snapshot import (
     SoftwareRec,
 )
 from ipcity.protection.models import CreditListing
-from ipcity.registry.models import Copyright, Holder, Patent, PatentHolder, PatentStatusEvent
+from ipcity.registry.models import Copyright, Holder, Patent, PatentHolder
 
 CHUNK = 500
 
@@ -74,10 +75,8 @@ def _year_range(column: Any, year: int) -> Any:
 
 
 def _inventions_granted_in(year: int) -> Any:
-    # ``patent_type || ''`` keeps SQLite off ix_patents_patent_type: without statistics it
-    # would walk every invention of the registry (a third of it) instead of the year's
-    # grants on ix_patents_grant_date. PostgreSQL plans from its statistics either way.
-    return (Patent.patent_type.concat("") == "invention") & _year_range(Patent.grant_date, year)
+    # One range of ix_patents_type_grant_date (patent_type, grant_date).
+    return (Patent.patent_type == "invention") & _year_range(Patent.grant_date, year)
 
 
 _PATENT_COLUMNS = (
@@ -110,6 +109,24 @@ _GRANTEES = {
     "sqlite": "(SELECT CAST(value AS INTEGER) AS holder_id FROM json_each(:ids)) g",
     "postgresql": "unnest(CAST(:ids AS integer[])) AS g(holder_id)",
 }
+_EVENTS_SQL = {
+    "sqlite": "SELECT e.patent_id, e.status, e.date FROM json_each(:ids) g "
+    "CROSS JOIN patent_status_events e ON e.patent_id = g.value",
+    "postgresql": "SELECT e.patent_id, e.status, e.date FROM unnest(CAST(:ids AS integer[])) AS g(id) "
+    "JOIN patent_status_events e ON e.patent_id = g.id",
+}
+
+
+def _events_of(connection: Any, patent_ids: list[int]) -> list[Any]:
+    """The status events (patent id, status, date) of the patents ``patent_ids``."""
+    if not patent_ids:
+        return []
+    sqlite = connection.dialect.name == "sqlite"
+    query = text(_EVENTS_SQL[connection.dialect.name]).columns(
+        column("patent_id", Integer), column("status"), column("date", Date)
+    )
+    ids: Any = json.dumps(patent_ids) if sqlite else patent_ids
+    return list(connection.execute(query, {"ids": ids}).all())
 
 
 def _earlier_grants(connection: Any, grantees: list[int], year: int) -> list[Any]:
@@ -128,6 +145,39 @@ def _earlier_grants(connection: Any, grantees: list[int], year: int) -> list[Any
         .columns(column("holder_id", Integer), *(column(c.key, c.type) for c in _PATENT_COLUMNS))
     )
     return list(connection.execute(query, {"start": date(year, 1, 1), "ids": ids}).all())
+
+
+def _top_grantees(policy: Policy, year: int) -> Any:
+    """P2.1-e: the holders a ranking by the year's grants (every type, every office) can
+    list, with their counts: local holders of the ranked kinds, down to the lowest rank the
+    rule can pay (ties at that rank included; every such holder when that rank is unset).
+
+    Counted, filtered and cut in SQL: the year's grants are tens of thousands of holders,
+    of whom the ranking lists ten; only those come back (the same filter as
+    :func:`ipcity.policy.candidates._ranked`, which ranks what it is given).
+    """
+    counts = (
+        select(PatentHolder.holder_id.label("holder_id"), func.count(distinct(Patent.id)).label("n"))
+        .select_from(Patent)
+        .join(PatentHolder, PatentHolder.patent_id == Patent.id)
+        .join(Holder, Holder.id == PatentHolder.holder_id)
+        .where(
+            _year_range(Patent.grant_date, year),
+            Holder.kind.in_(sorted(RANKED_KINDS)),
+            Holder.region_code.like(f"{policy.city[:4]}%"),
+        )
+        .group_by(PatentHolder.holder_id)
+        .cte("grant_counts")
+    )
+    query = select(counts.c.holder_id, Holder.name, Holder.region_code, Holder.kind, counts.c.n).join(
+        Holder, Holder.id == counts.c.holder_id
+    )
+    limit = listed_rank(policy, "top_patent_grantee")
+    if limit is not None:
+        # Competition ranking: rank <= limit  <=>  count >= the count at position ``limit``.
+        lowest = select(counts.c.n).order_by(counts.c.n.desc()).limit(1).offset(limit - 1).scalar_subquery()
+        query = query.where(counts.c.n >= func.coalesce(lowest, 0))
+    return query
 
 
 def load_snapshot(
@@ -200,13 +250,11 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
                 holder_ids.add(hid)
     # Status events: only P2.1-c reads them (in force on the N-th anniversary of the grant),
     # so only the patents granted N years back carry theirs; the others are most of the rows.
-    for past in sorted(annuity_years):
-        for pid, status, when in connection.execute(
-            select(PatentStatusEvent.patent_id, PatentStatusEvent.status, PatentStatusEvent.date)
-            .join(Patent, Patent.id == PatentStatusEvent.patent_id)
-            .where(_inventions_granted_in(past))
-        ).all():
-            events[pid].append((status, when))
+    # The patents are known by id by now: their events are read by id, through the events'
+    # (patent_id, date) index, rather than by walking the grants of those years again.
+    due = [r[0] for r in rows if r[2] == "invention" and r[6] is not None and r[6].year in annuity_years]
+    for pid, status, when in _events_of(connection, due):
+        events[pid].append((status, when))
     for pid, number, ptype, juris, title, filed, granted, paid in rows:
         held = links.get(pid, ())
         snapshot.patents.append(
@@ -313,18 +361,8 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
     ):
         holder_ids |= {x.holder_id for x in group}
     if "top_patent_grantees" in sources:
-        # P2.1-e ranks holders by their grants of the year, of every type: counted here, with
-        # the holders, rather than by loading every grant of the year.
         snapshot.grant_counts = {}
-        for hid, name, region, kind, n in connection.execute(
-            select(PatentHolder.holder_id, Holder.name, Holder.region_code, Holder.kind)
-            .add_columns(func.count(distinct(Patent.id)))
-            .select_from(Patent)
-            .join(PatentHolder, PatentHolder.patent_id == Patent.id)
-            .join(Holder, Holder.id == PatentHolder.holder_id)
-            .where(_year_range(Patent.grant_date, year))
-            .group_by(PatentHolder.holder_id, Holder.name, Holder.region_code, Holder.kind)
-        ).all():
+        for hid, name, region, kind, n in connection.execute(_top_grantees(policy, year)).all():
             snapshot.grant_counts[hid] = n
             if hid not in snapshot.holders:
                 snapshot.holders[hid] = HolderRec(hid, name, region, kind)

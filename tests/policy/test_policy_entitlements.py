@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from ipcity_testing import login
@@ -303,3 +304,48 @@ def test_the_grant_ranking_counts_every_type_and_office_once_per_holder(session:
         if e.object.endswith("-grants")
     )
     assert ranked == [(1, "鹤壁甲公司", 4), (2, "鹤壁乙公司", 2), (3, "鹤壁丁公司", 1), (3, "鹤壁丙公司", 1)]
+
+
+def test_the_grant_ranking_read_from_the_database_stops_at_the_listed_rank_with_its_ties(
+    session: Session, tmp_path: Path
+) -> None:
+    """The database gives the ranking only the holders it can list (the counts are cut in
+    SQL at the rule's lowest rank): with the top 2 listed, the three holders tied at rank 2
+    all come back, the holder below them does not, and neither does an individual with more
+    grants than anyone."""
+    from ipcity.policy.engine import evaluate
+    from ipcity.policy.loader import load_policy
+    from ipcity.policy.sources import load_snapshot
+
+    shipped = Path(load_policy.__globals__["DEFAULT_POLICY"]).read_text(encoding="utf-8")
+    listed_10 = "      - {from: 2017-09-30, value: 10}\n"
+    start = shipped.index("  top_grantee_listed:")
+    at = shipped.index(listed_10, start)
+    (tmp_path / "top2.yaml").write_text(
+        shipped[:at] + "      - {from: 2017-09-30, value: 2}\n" + shipped[at + len(listed_10) :],
+        encoding="utf-8",
+    )
+    policy = load_policy(tmp_path / "top2.yaml")
+    counts = {"鹤壁甲公司": 3, "鹤壁乙公司": 2, "鹤壁丙公司": 2, "鹤壁丁公司": 2, "鹤壁戊公司": 1}
+    serial = 0
+    for name, n in counts.items():
+        holder = _holder(session, name, "410611")
+        for _ in range(n):
+            serial += 1
+            _patent(session, f"CN-R{serial}", [holder], date(2019, 3, 1), date(2018, 1, 1), ptype="design")
+    person = _holder(session, "李四", "410611")
+    person.kind = "individual"
+    for _ in range(5):
+        serial += 1
+        _patent(session, f"CN-R{serial}", [person], date(2019, 3, 1), date(2018, 1, 1), ptype="design")
+    session.commit()
+    snapshot = load_snapshot(session, 2019, policy, ["P2.1-e.patents"])
+    assert snapshot.grant_counts is not None
+    assert {snapshot.holders[h].name: n for h, n in snapshot.grant_counts.items()} == {
+        "鹤壁甲公司": 3,
+        "鹤壁乙公司": 2,
+        "鹤壁丙公司": 2,
+        "鹤壁丁公司": 2,
+    }
+    ranked = sorted((e.data["rank"], e.holder) for e in evaluate(policy, snapshot, 2019, ["P2.1-e.patents"]))
+    assert ranked == [(1, "鹤壁甲公司"), (2, "鹤壁丁公司"), (2, "鹤壁丙公司"), (2, "鹤壁乙公司")]
