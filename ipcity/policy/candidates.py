@@ -64,6 +64,14 @@ def _in(year: int, day: date | None) -> bool:
     return day is not None and day.year == year
 
 
+class _IsoDates(dict[date, str]):
+    """date -> its ISO text, each made once."""
+
+    def __missing__(self, day: date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
 def build(
     snapshot: Snapshot, year: int, policy: Policy, sources: set[str] | None = None
 ) -> dict[str, list[Candidate]]:
@@ -73,50 +81,62 @@ def build(
     out: dict[str, list[Candidate]] = defaultdict(list)
     names = {h.id: h.name for h in snapshot.holders.values()}
     end = date(year, 12, 31)
+    # A year has a few hundred distinct grant dates and tens of thousands of grants: each
+    # date's ISO text is made once (a year's evaluation is a loop over these candidates).
+    iso: dict[date, str] = _IsoDates()
 
-    for p in snapshot.patents:
-        if p.patent_type == "invention" and p.jurisdiction == "CN" and _in(year, p.grant_date):
-            assert p.grant_date is not None
-            out["invention_grants"].append(
+    if "invention_grants" in wanted:
+        year_grants = out["invention_grants"]
+        for p in snapshot.patents:
+            granted = p.grant_date
+            if (
+                granted is None
+                or granted.year != year
+                or p.patent_type != "invention"
+                or p.jurisdiction != "CN"
+            ):
+                continue
+            number, title = p.number, p.title
+            year_grants.append(
                 Candidate(
                     "patent",
-                    p.number,
-                    f"发明专利{p.number}《{p.title}》",
-                    f"invention patent {p.number} “{p.title}”",
+                    number,
+                    f"发明专利{number}《{title}》",
+                    f"invention patent {number} “{title}”",
                     p.holder_ids,
-                    p.grant_date,
+                    granted,
                     {
-                        "number": p.number,
-                        "title": p.title,
-                        "grant_date": p.grant_date.isoformat(),
+                        "number": number,
+                        "title": title,
+                        "grant_date": iso[granted],
                         "holders": [names.get(h, str(h)) for h in p.holder_ids],
                     },
                 )
             )
 
     # P2.1-b: the earliest invention grant of every holder, whatever office granted it.
-    first: dict[int, Any] = {}
+    first: dict[int, tuple[date, str, Any]] = {}
     for p in snapshot.patents if "first_invention_grants" in wanted else ():
-        if p.patent_type != "invention" or p.grant_date is None or p.grant_date > end:
+        granted = p.grant_date
+        if granted is None or granted > end or p.patent_type != "invention":
             continue
+        key = (granted, p.number, p)
         for h in p.holder_ids:
-            if h not in first or (p.grant_date, p.number) < (first[h].grant_date, first[h].number):
-                first[h] = p
-    for h, p in sorted(first.items()):
-        if _in(year, p.grant_date):
+            known = first.get(h)
+            if known is None or key[:2] < known[:2]:
+                first[h] = key
+    for h, (granted, number, _) in sorted(first.items(), key=lambda item: item[0]):
+        if granted.year == year:
+            name = names.get(h, str(h))
             out["first_invention_grants"].append(
                 Candidate(
                     "holder",
                     f"H{h}",
-                    f"{names.get(h, h)}的首件发明专利{p.number}",
-                    f"the first invention patent of {names.get(h, h)}, {p.number}",
+                    f"{name}的首件发明专利{number}",
+                    f"the first invention patent of {name}, {number}",
                     (h,),
-                    p.grant_date,
-                    {
-                        "holder_name": names.get(h, str(h)),
-                        "number": p.number,
-                        "grant_date": p.grant_date.isoformat(),
-                    },
+                    granted,
+                    {"holder_name": name, "number": number, "grant_date": iso[granted]},
                 )
             )
 

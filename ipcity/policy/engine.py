@@ -46,7 +46,7 @@ STATUS_EN = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Entitlement:
     """What the policy owes (or, with its reason, does not owe) a holder for one object."""
 
@@ -86,6 +86,10 @@ class Entitlement:
 def entitlement_id(year: int, rule_id: str, object_key: str) -> str:
     """``2019:P2.1-a:CN201710123456.7`` — the year, the rule and the object."""
     return f"{year}:{rule_id}:{object_key}"
+
+
+def _by_date_and_key(c: Candidate) -> tuple[date, str]:
+    return (c.reference_date, c.object_key)
 
 
 def _payee(c: Candidate, local: set[int]) -> int | None:
@@ -135,13 +139,16 @@ def _evaluate_rule(
     prefix_zh, prefix_en = f"依据{rule.clause}：", f"Under {rule.clause}: "
     # Once per holder ever: the holder's earliest object is the one that pays.
     first_of: dict[int, Candidate] = {}
+    ordered = sorted(found, key=_by_date_and_key)
     if rule.limits.once_per_holder:
-        for c in sorted(found, key=lambda c: (c.reference_date, c.object_key)):
+        for c in ordered:
             payee = _payee(c, local)
             if payee is not None:
                 first_of.setdefault(payee, c)
+    # Only the holders on the dishonesty list need looking up in it.
+    listed = {x.holder_id for x in snapshot.credit}
     results: list[Entitlement] = []
-    for c in sorted(found, key=lambda c: (c.reference_date, c.object_key)):
+    for c in ordered:
         if c.reference_date.year != year:
             continue  # an earlier object, listed only to judge "once per holder"
         payee = _payee(c, local)
@@ -210,7 +217,7 @@ def _evaluate_rule(
                 ent.amount, ent.status = 0, "already_received"
                 ent.explanation_zh += f"；但{ent.holder}已于{earlier.reference_date}因{earlier.object_label}享受本项，每个权利人仅一次"
                 ent.explanation_en += f"; but {ent.holder} already qualified on {earlier.reference_date} with {earlier.object_label_en}; once per holder"
-        listing = listing_on(snapshot.credit, payee, c.reference_date)
+        listing = listing_on(snapshot.credit, payee, c.reference_date) if payee in listed else None
         if listing is not None and ent.status == "eligible":
             ent.status = "held_back"
             ent.explanation_zh += f"；该权利人于{listing.listed_on}列入失信名单（{listing.reason}），暂缓支付"

@@ -10,6 +10,7 @@ the policy file names the formula and binds its inputs to parameters.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +61,7 @@ def formula(
     return register
 
 
+@functools.cache  # a year's entitlements repeat a handful of amounts tens of thousands of times
 def zh_yuan(amount: int) -> str:
     """``4000元``; ``1万元`` for whole ten-thousands.
 
@@ -72,6 +74,7 @@ def zh_yuan(amount: int) -> str:
     return f"{amount}元"
 
 
+@functools.cache
 def en_yuan(amount: int) -> str:
     """``4,000 yuan``."""
     return f"{amount:,} yuan"

@@ -156,27 +156,30 @@ def _top_grantees(policy: Policy, year: int) -> Any:
     of whom the ranking lists ten; only those come back (the same filter as
     :func:`ipcity.policy.candidates._ranked`, which ranks what it is given).
     """
+    # Counted per holder first, then the counted holders (one row each, not one per grant)
+    # filtered by their kind and place.
     counts = (
         select(PatentHolder.holder_id.label("holder_id"), func.count(distinct(Patent.id)).label("n"))
         .select_from(Patent)
         .join(PatentHolder, PatentHolder.patent_id == Patent.id)
-        .join(Holder, Holder.id == PatentHolder.holder_id)
-        .where(
-            _year_range(Patent.grant_date, year),
-            Holder.kind.in_(sorted(RANKED_KINDS)),
-            Holder.region_code.like(f"{policy.city[:4]}%"),
-        )
+        .where(_year_range(Patent.grant_date, year))
         .group_by(PatentHolder.holder_id)
         .cte("grant_counts")
     )
-    query = select(counts.c.holder_id, Holder.name, Holder.region_code, Holder.kind, counts.c.n).join(
-        Holder, Holder.id == counts.c.holder_id
+    ranked = (
+        select(counts.c.holder_id, counts.c.n)
+        .join(Holder, Holder.id == counts.c.holder_id)
+        .where(Holder.kind.in_(sorted(RANKED_KINDS)), Holder.region_code.like(f"{policy.city[:4]}%"))
+        .cte("ranked_counts")
+    )
+    query = select(ranked.c.holder_id, Holder.name, Holder.region_code, Holder.kind, ranked.c.n).join(
+        Holder, Holder.id == ranked.c.holder_id
     )
     limit = listed_rank(policy, "top_patent_grantee")
     if limit is not None:
         # Competition ranking: rank <= limit  <=>  count >= the count at position ``limit``.
-        lowest = select(counts.c.n).order_by(counts.c.n.desc()).limit(1).offset(limit - 1).scalar_subquery()
-        query = query.where(counts.c.n >= func.coalesce(lowest, 0))
+        lowest = select(ranked.c.n).order_by(ranked.c.n.desc()).limit(1).offset(limit - 1).scalar_subquery()
+        query = query.where(ranked.c.n >= func.coalesce(lowest, 0))
     return query
 
 
@@ -213,21 +216,23 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
         # ix_patents_grant_date, with their holders in the same pass (one row per link): no
         # list of ids sent back and forth.
         seen: set[int] = set()
-        for *patent, hid, pos, name, region, kind in connection.execute(
+        holders = snapshot.holders
+        width = len(_PATENT_COLUMNS)
+        for row in connection.execute(
             select(*_PATENT_COLUMNS, PatentHolder.holder_id, PatentHolder.position, Holder.name)
             .add_columns(Holder.region_code, Holder.kind)
             .outerjoin(PatentHolder, PatentHolder.patent_id == Patent.id)
             .outerjoin(Holder, Holder.id == PatentHolder.holder_id)
             .where(or_(*conditions))
         ).all():
-            if patent[0] not in seen:
-                seen.add(patent[0])
-                rows.append(patent)
+            pid, hid = row[0], row[width]
+            if pid not in seen:
+                seen.add(pid)
+                rows.append(row[:width])
             if hid is not None:
-                links[patent[0]].append((pos, hid))
-                holder_ids.add(hid)
-                if hid not in snapshot.holders:
-                    snapshot.holders[hid] = HolderRec(hid, name, region, kind)
+                links[pid].append((row[width + 1], hid))
+                if hid not in holders:
+                    holders[hid] = HolderRec(hid, row[width + 2], row[width + 3], row[width + 4])
     # P2.1-b: a holder's first invention grant (any office). The year's grants are loaded
     # above; of the earlier history, one earlier invention grant per grantee is enough to
     # show that the holder's first grant is not of this year (the whole history of the
@@ -240,6 +245,14 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
             hid
             for r in rows
             if r[2] == "invention" and r[6] is not None and r[6].year == year
+            for _, hid in links.get(r[0], ())
+        }
+        # A grantee already seen holding an earlier invention grant (one granted N years
+        # back, loaded for P2.1-c) needs no probe.
+        grantees -= {
+            hid
+            for r in rows
+            if r[2] == "invention" and r[6] is not None and r[6].year < year
             for _, hid in links.get(r[0], ())
         }
         for hid, *patent in _earlier_grants(connection, sorted(grantees), year):
