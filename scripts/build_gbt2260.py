@@ -28,6 +28,18 @@ What this script adds or decides, and why:
   Only Henan is listed: the platform serves a Henan city, and a zone elsewhere that is
   missing here only makes :func:`ipcity.places.locate` answer ``None``, never wrong.
 
+* **English names** (``name_en``), for the English interface: every province (written
+  out below, with the established spellings: Shaanxi, Inner Mongolia, Hong Kong …), and
+  every city and county of Henan, the province the platform serves: the proper name in
+  Hanyu Pinyin (``pypinyin``, with an apostrophe before a syllable starting with a, o or e:
+  Xin'an) and the generic term in English (区 District, 县 County, 市 City, 回族区 Hui
+  District), following GB/T 17693's rule of romanising the name and translating the
+  generic term. Place names read some characters unlike ordinary words (浚县 is Xùn,
+  长垣 Cháng, 漯河 Luò): :data:`READINGS` corrects those, each checked by hand against the
+  counties' own usage. Henan's development zones are translated in :data:`ZONES_EN`.
+  Divisions elsewhere get no English name (the interface shows the Chinese one): their
+  readings have not been checked, and a wrong romanisation is worse than none.
+
 The output is sorted by code, UTF-8, ``\\n`` line ends, so a rebuild is byte-identical.
 """
 
@@ -72,7 +84,131 @@ DEVELOPMENT_ZONES: dict[str, str] = {
     "411771": "河南驻马店经济开发区",
 }
 
-HEADER = ("code", "name", "level", "parent_code")
+HEADER = ("code", "name", "level", "parent_code", "name_en")
+
+PROVINCES_EN: dict[str, str] = {
+    "110000": "Beijing Municipality",
+    "120000": "Tianjin Municipality",
+    "130000": "Hebei Province",
+    "140000": "Shanxi Province",
+    "150000": "Inner Mongolia Autonomous Region",
+    "210000": "Liaoning Province",
+    "220000": "Jilin Province",
+    "230000": "Heilongjiang Province",
+    "310000": "Shanghai Municipality",
+    "320000": "Jiangsu Province",
+    "330000": "Zhejiang Province",
+    "340000": "Anhui Province",
+    "350000": "Fujian Province",
+    "360000": "Jiangxi Province",
+    "370000": "Shandong Province",
+    "410000": "Henan Province",
+    "420000": "Hubei Province",
+    "430000": "Hunan Province",
+    "440000": "Guangdong Province",
+    "450000": "Guangxi Zhuang Autonomous Region",
+    "460000": "Hainan Province",
+    "500000": "Chongqing Municipality",
+    "510000": "Sichuan Province",
+    "520000": "Guizhou Province",
+    "530000": "Yunnan Province",
+    "540000": "Xizang Autonomous Region",
+    "610000": "Shaanxi Province",
+    "620000": "Gansu Province",
+    "630000": "Qinghai Province",
+    "640000": "Ningxia Hui Autonomous Region",
+    "650000": "Xinjiang Uygur Autonomous Region",
+    "710000": "Taiwan Province",
+    "810000": "Hong Kong Special Administrative Region",
+    "820000": "Macao Special Administrative Region",
+}
+
+# Henan's development zones (DEVELOPMENT_ZONES), in English.
+ZONES_EN: dict[str, str] = {
+    "410171": "Zhengzhou Economic and Technological Development Zone",
+    "410172": "Zhengzhou High-tech Industrial Development Zone",
+    "410173": "Zhengzhou Airport Economy Zone",
+    "410371": "Luoyang High-tech Industrial Development Zone",
+    "410471": "Pingdingshan High-tech Industrial Development Zone",
+    "410472": "Pingdingshan Urban-Rural Integration Demonstration Zone",
+    "410571": "Anyang High-tech Industrial Development Zone",
+    "410671": "Hebi Economic and Technological Development Zone",
+    "410771": "Xinxiang High-tech Industrial Development Zone",
+    "410772": "Xinxiang Economic and Technological Development Zone",
+    "410773": "Xinxiang Pingyuan Urban-Rural Integration Demonstration Zone",
+    "410871": "Jiaozuo Urban-Rural Integration Demonstration Zone",
+    "410971": "Henan Puyang Industrial Park",
+    "410972": "Puyang Economic and Technological Development Zone",
+    "411071": "Xuchang Economic and Technological Development Zone",
+    "411171": "Luohe Economic and Technological Development Zone",
+    "411271": "Henan Sanmenxia Economic Development Zone",
+    "411371": "Nanyang High-tech Industrial Development Zone",
+    "411372": "Nanyang Urban-Rural Integration Demonstration Zone",
+    "411471": "Eastern Henan Integrated Logistics Industry Cluster",
+    "411472": "Henan Shangqiu Economic Development Zone",
+    "411571": "Xinyang High-tech Industrial Development Zone",
+    "411671": "Zhoukou Port Development Zone",
+    "411771": "Henan Zhumadian Economic Development Zone",
+}
+
+# Proper names whose place-name reading differs from pypinyin's (each checked by hand).
+READINGS: dict[str, str] = {
+    "中牟": "Zhongmou",
+    "殷都": "Yindu",
+    "浚": "Xun",
+    "南乐": "Nanle",
+    "魏都": "Weidu",
+    "长葛": "Changge",
+    "长垣": "Changyuan",
+    "漯河": "Luohe",
+    "召陵": "Shaoling",
+}
+
+# Generic terms, longest first: the first that ends the name is translated.
+GENERIC_EN: tuple[tuple[str, str], ...] = (
+    ("回族区", "Hui District"),
+    ("区", "District"),
+    ("县", "County"),
+    ("市", "City"),
+)
+ROMANISED_PROVINCES = ("41",)  # the provinces whose cities and counties get English names
+
+
+def romanise(proper: str) -> str:
+    """A proper name in Hanyu Pinyin, capitalised, syllables joined (apostrophe before a, o, e).
+
+    >>> romanise("淇滨"), romanise("新安"), romanise("浚")
+    ('Qibin', "Xin'an", 'Xun')
+    """
+    if proper in READINGS:
+        return READINGS[proper]
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(proper)
+    text = syllables[0].capitalize()
+    for syllable in syllables[1:]:
+        text += ("'" if syllable[:1] in ("a", "o", "e") else "") + syllable
+    return text
+
+
+def english_name(code: str, name: str, level: str) -> str:
+    """The English name of a division ("" where none is given, see the module docstring).
+
+    >>> english_name("410611", "淇滨区", "county"), english_name("410621", "浚县", "county")
+    ('Qibin District', 'Xun County')
+    >>> english_name("410782", "辉县市", "county"), english_name("110101", "东城区", "county")
+    ('Huixian City', '')
+    """
+    if level == "province":
+        return PROVINCES_EN.get(code, "")
+    if code in ZONES_EN:
+        return ZONES_EN[code]
+    if code[:2] not in ROMANISED_PROVINCES:
+        return ""
+    for generic, english in GENERIC_EN:
+        if name.endswith(generic) and len(name) > len(generic):
+            return f"{romanise(name[: -len(generic)])} {english}"
+    raise SystemExit(f"{code} {name}: no generic term to translate")
 
 
 def level_of(code: str) -> str:
@@ -88,8 +224,8 @@ def level_of(code: str) -> str:
     return "county"
 
 
-def build_rows() -> list[tuple[str, str, str, str]]:
-    """Return the table rows ``(code, name, level, parent_code)`` sorted by code.
+def build_rows() -> list[tuple[str, str, str, str, str]]:
+    """Return the table rows ``(code, name, level, parent_code, name_en)`` sorted by code.
 
     >>> rows = {r[0]: r for r in build_rows()}
     >>> rows["110101"][3], rows["410671"][1]
@@ -100,11 +236,13 @@ def build_rows() -> list[tuple[str, str, str, str]]:
         if code in names and names[code] != name:
             raise SystemExit(f"{code}: package says {names[code]!r}, the zone list says {name!r}")
         names[code] = name
+    if set(ZONES_EN) != set(DEVELOPMENT_ZONES):
+        raise SystemExit("every development zone needs its English name in ZONES_EN")
     for code in names:
         if len(code) != 6 or not code.isdigit():
             raise SystemExit(f"not a six-digit code in the source: {code!r}")
 
-    rows: list[tuple[str, str, str, str]] = []
+    rows: list[tuple[str, str, str, str, str]] = []
     for code in sorted(names):
         level = level_of(code)
         province = code[:2] + "0000"
@@ -118,15 +256,15 @@ def build_rows() -> list[tuple[str, str, str, str]]:
             parent = city if city in names else province
         if parent and parent not in names:
             raise SystemExit(f"{code} {names[code]}: parent {parent} is not in the table")
-        rows.append((code, names[code], level, parent))
+        rows.append((code, names[code], level, parent, english_name(code, names[code], level)))
     return rows
 
 
-def render(rows: list[tuple[str, str, str, str]]) -> str:
+def render(rows: list[tuple[str, str, str, str, str]]) -> str:
     """Return the CSV text of ``rows`` with its header.
 
-    >>> render([("410000", "河南省", "province", "")]).splitlines()
-    ['code,name,level,parent_code', '410000,河南省,province,']
+    >>> render([("410000", "河南省", "province", "", "Henan Province")]).splitlines()
+    ['code,name,level,parent_code,name_en', '410000,河南省,province,,Henan Province']
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -11,6 +11,7 @@ from ipcity.indicators.definitions import BY_ID, render_message
 from ipcity.indicators.records import CATEGORY_LABELS, RECORD_STATUS_LABELS, TIER_LABELS
 from ipcity.indicators.service import Assessment, RecordList
 from ipcity.office import add_table, document_bytes, new_document, table_bytes
+from ipcity.places.names import place_name
 from ipcity.registry.legal_status import PATENT_TYPE_LABELS, STATUS_LABELS
 
 __all__ = ["assessment_docx", "assessment_rows", "record_rows", "table_bytes"]
@@ -63,8 +64,8 @@ def record_rows(result: RecordList, locale: str) -> tuple[list[str], list[list[A
                 r.name,
                 t(CATEGORY_LABELS.get(r.category or "", r.category or "")),
                 r.holder,
-                r.region,
-                r.zone,
+                place_name(r.region, locale),
+                place_name(r.zone, locale),
                 r.region_code,
                 r.on,
                 t(RECORD_STATUS_LABELS[r.status]),
@@ -75,11 +76,21 @@ def record_rows(result: RecordList, locale: str) -> tuple[list[str], list[list[A
         return header, rows
     if result.shows == "enterprises":
         header = [t("权利人"), t("有效发明专利"), *place]
-        return header, [[r.name, r.count, r.region, r.zone, r.region_code] for r in result.rows]
+        return header, [
+            [r.name, r.count, place_name(r.region, locale), place_name(r.zone, locale), r.region_code]
+            for r in result.rows
+        ]
     if result.shows == "tiers":
         header = [t("权利人"), t("资质"), t("认定年度"), *place]
         return header, [
-            [r.name, t(TIER_LABELS.get(r.tier or "", r.tier or "")), r.year, r.region, r.zone, r.region_code]
+            [
+                r.name,
+                t(TIER_LABELS.get(r.tier or "", r.tier or "")),
+                r.year,
+                place_name(r.region, locale),
+                place_name(r.zone, locale),
+                r.region_code,
+            ]
             for r in result.rows
         ]
     return [t("说明")], [[result.reason_text(locale)]]
@@ -97,7 +108,7 @@ def assessment_rows(result: Assessment, locale: str) -> tuple[list[str], list[li
     rows = []
     for c in result.counties:
         reasons = "\n".join(f"{BY_ID[p.indicator].name(locale)}：{p.text(locale)}" for p in c.points)
-        rows.append([c.rank, c.name, c.score, *[c.by_indicator(i) for i in ids], reasons])
+        rows.append([c.rank, place_name(c.name, locale), c.score, *[c.by_indicator(i) for i in ids], reasons])
     return header, rows
 
 
@@ -115,7 +126,12 @@ def assessment_docx(result: Assessment, locale: str, today: date | None = None) 
     doc.add_heading(t("得分依据"), level=2)
     for c in result.counties:
         doc.add_paragraph(
-            t("{name}：{score} 分，第 {rank} 名", name=c.name, score=c.score, rank=c.rank),
+            t(
+                "{name}：{score} 分，第 {rank} 名",
+                name=place_name(c.name, locale),
+                score=c.score,
+                rank=c.rank,
+            ),
             style="List Bullet",
         )
         for p in c.points:

@@ -19,6 +19,7 @@ from ipcity.indicators import definitions, exports, service
 from ipcity.indicators.definitions import INDICATORS, Value
 from ipcity.indicators.records import CATEGORY_LABELS, RECORD_STATUS_LABELS, TIER_LABELS
 from ipcity.indicators.targets import STATUS_LABELS, load_targets
+from ipcity.places.names import place_name
 from ipcity.registry.legal_status import PATENT_TYPE_LABELS
 from ipcity.registry.legal_status import STATUS_LABELS as PATENT_STATUS_LABELS
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
@@ -389,7 +390,9 @@ def counties_page(
             "fmt": _fmt,
             "sort": key,
             "desc": desc,
-            "chart": _bar_chart([a.name for a in rest], chart_values, definitions.BY_ID[key].name(locale)),
+            "chart": _bar_chart(
+                [place_name(a.name, locale) for a in rest], chart_values, definitions.BY_ID[key].name(locale)
+            ),
         },
     )
 
@@ -471,14 +474,14 @@ def indicator_page(
     lines: dict[str, list[float | None]] = {}
     for a in board.areas:
         if a.kind != "zone" and indicator.applies_to(a):
-            lines[a.name] = [
+            lines[place_name(a.name, locale)] = [
                 (lambda v: v.value if v else None)(board.value(service.year_end(y), a.code, indicator.id))
                 for y in years
             ]
     if not lines:
         for a in board.areas:
             if indicator.applies_to(a):
-                lines[a.name] = [
+                lines[place_name(a.name, locale)] = [
                     (lambda v: v.value if v else None)(board.value(service.year_end(y), a.code, indicator.id))
                     for y in years
                 ]

@@ -41,12 +41,24 @@ class Division:
     name: str
     level: Level
     parent_code: str | None
+    # English name for the English interface ("" where the table gives none: divisions
+    # outside Henan, see scripts/build_gbt2260.py); :meth:`label` falls back to ``name``.
+    name_en: str = ""
+
+    def label(self, locale: str = "zh_CN") -> str:
+        """The name in ``locale`` (the Chinese name where no English one is given).
+
+        >>> get_division("410621").label("en"), get_division("110101").label("en")
+        ('Xun County', '东城区')
+        """
+        return self.name_en if locale == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True, slots=True)
 class _Table:
     by_code: dict[str, Division]
     children: dict[str, tuple[Division, ...]]
+    english: dict[str, str]  # Chinese name -> English name (the same name reads the same)
 
 
 @lru_cache(maxsize=1)
@@ -64,11 +76,13 @@ def _table() -> _Table:
             name=row["name"],
             level=cast(Level, level),  # checked against LEVELS just above
             parent_code=row["parent_code"] or None,
+            name_en=row.get("name_en") or "",
         )
         by_code[division.code] = division
         if division.parent_code:
             children.setdefault(division.parent_code, []).append(division)
-    return _Table(by_code=by_code, children={k: tuple(v) for k, v in children.items()})
+    english = {d.name: d.name_en for d in by_code.values() if d.name_en}
+    return _Table(by_code=by_code, children={k: tuple(v) for k, v in children.items()}, english=english)
 
 
 def all_divisions() -> tuple[Division, ...]:
@@ -84,7 +98,7 @@ def get_division(code: str) -> Division | None:
     """Return the division with ``code``, or ``None`` when there is none.
 
     >>> get_division("410611")
-    Division(code='410611', name='淇滨区', level='county', parent_code='410600')
+    Division(code='410611', name='淇滨区', level='county', parent_code='410600', name_en='Qibin District')
     >>> get_division("999999") is None
     True
     """
@@ -151,6 +165,12 @@ def counties_of(city_code: str) -> list[Division]:
     16
     """
     return [d for d in children(city_code) if d.level == "county"]
+
+
+def english_names() -> dict[str, str]:
+    """Chinese name -> English name of every division that has one (a name reads the same
+    wherever it is, so the name is key enough)."""
+    return _table().english
 
 
 def full_name(code: str) -> str:

@@ -48,13 +48,13 @@ def _(message: str, locale: str, **params: Any) -> str:
 def county_name(region_code: str | None, locale: str = "zh_CN") -> str:
     """The county of a region code (GB/T 2260 name; the code itself when unknown).
 
-    >>> county_name("410611")
-    '淇滨区'
+    >>> county_name("410611"), county_name("410611", "en")
+    ('淇滨区', 'Qibin District')
     """
     if not region_code:
         return gettext(NO_REGION, locale)
     division = get_division(region_code)
-    return division.name if division is not None else region_code
+    return division.label(locale) if division is not None else region_code
 
 
 def _rule_titles(rule_id: str, fallback: str) -> tuple[str, str]:

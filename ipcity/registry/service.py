@@ -19,6 +19,7 @@ from ipcity import audit
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
 from ipcity.errors import InvalidNumber, NotFound, ValidationFailed
 from ipcity.places.models import Population, Region, Zone
+from ipcity.places.names import place_name
 from ipcity.registry import ipc as ipc_titles
 from ipcity.registry.legal_status import (
     IN_FORCE_STATUSES,
@@ -586,7 +587,7 @@ def get_region(session: Session, actor: Actor, code: str) -> RegionDetail:
             or 0
         )
     children = [
-        {"code": c.code, "name": c.name}
+        {"code": c.code, "name": c.name, "name_en": place_name(c.name, "en")}
         for c in session.scalars(select(Region).where(Region.parent_code == code).order_by(Region.code))
     ]
     population = dict(
@@ -598,6 +599,7 @@ def get_region(session: Session, actor: Actor, code: str) -> RegionDetail:
     return RegionDetail(
         code=region.code,
         name=region.name,
+        name_en=place_name(region.name, "en"),
         level=region.level,
         parent_code=region.parent_code,
         children=children,

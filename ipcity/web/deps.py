@@ -15,6 +15,7 @@ from ipcity.auth.roles import PUBLIC, Actor
 from ipcity.config import Settings
 from ipcity.errors import BadInput, PermissionDenied
 from ipcity.i18n import gettext, normalize_locale
+from ipcity.places.names import place_name
 from ipcity.web.security import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS, tokens_match
 
 
@@ -130,6 +131,8 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "_": lambda message, **params: (
             gettext(message, locale).format(**params) if params else gettext(message, locale)
         ),
+        # A region's or zone's name in the page's language (English names of the shipped tables).
+        "place_name": lambda name: place_name(name, locale),
         "csrf_token": request.state.session_data.get("csrf", "")
         if hasattr(request.state, "session_data")
         else "",

@@ -138,5 +138,17 @@ def test_dashboard_counties_indicator_and_assessment_pages(
     page.goto(f"/indicators?year={YEAR}&lang=en")
     assert _charts_drawn(page) >= 3
     assert page.get_by_text("Invention patents in force").first.is_visible()
+    # Places in English too: the city in the progress table, the zones by their English names.
+    regions = page.eval_on_selector_all(
+        "table.data tbody tr td:nth-child(2)", "t => t.map(c => c.textContent)"
+    )
+    assert "Hebi City" in regions and "Hebi Economic and Technological Development Zone" in regions
+    assert not any("鹤壁" in r for r in regions)
     _shot(page, screenshot, "54-indicators-dashboard-en")
+    page.goto(f"/indicators/counties?year={YEAR}&lang=en")
+    counties = page.eval_on_selector_all(
+        "table.data tbody tr td:first-child a", "t => t.map(c => c.textContent)"
+    )
+    assert {"Qibin District", "Xun County", "Qi County"} <= set(counties)
+    _shot(page, screenshot, "55-indicators-counties-en")
     assert page.js_errors == []

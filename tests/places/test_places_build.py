@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -47,30 +48,69 @@ def test_check_mode_reports_a_stale_table(build_script: ModuleType, tmp_path: Pa
 
 
 def test_header_and_levels(table: dict[str, dict[str, str]]) -> None:
-    assert TABLE.read_text(encoding="utf-8").splitlines()[0] == "code,name,level,parent_code"
+    assert TABLE.read_text(encoding="utf-8").splitlines()[0] == "code,name,level,parent_code,name_en"
     assert {row["level"] for row in table.values()} == {"province", "city", "county"}
     assert len(table) > 3000
 
 
 @pytest.mark.parametrize(
-    ("code", "name", "level", "parent"),
+    ("code", "name", "level", "parent", "name_en"),
     [
-        ("410000", "河南省", "province", ""),
-        ("410600", "鹤壁市", "city", "410000"),
-        ("410602", "鹤山区", "county", "410600"),
-        ("410603", "山城区", "county", "410600"),
-        ("410611", "淇滨区", "county", "410600"),
-        ("410621", "浚县", "county", "410600"),
-        ("410622", "淇县", "county", "410600"),
-        ("410671", "鹤壁经济技术开发区", "county", "410600"),
-        ("410105", "金水区", "county", "410100"),
-        ("410172", "郑州高新技术产业开发区", "county", "410100"),
+        ("410000", "河南省", "province", "", "Henan Province"),
+        ("410600", "鹤壁市", "city", "410000", "Hebi City"),
+        ("410602", "鹤山区", "county", "410600", "Heshan District"),
+        ("410603", "山城区", "county", "410600", "Shancheng District"),
+        ("410611", "淇滨区", "county", "410600", "Qibin District"),
+        ("410621", "浚县", "county", "410600", "Xun County"),  # 浚 read Xùn here, not Jùn
+        ("410622", "淇县", "county", "410600", "Qi County"),
+        (
+            "410671",
+            "鹤壁经济技术开发区",
+            "county",
+            "410600",
+            "Hebi Economic and Technological Development Zone",
+        ),
+        ("410105", "金水区", "county", "410100", "Jinshui District"),
+        ("410104", "管城回族区", "county", "410100", "Guancheng Hui District"),
+        (
+            "410172",
+            "郑州高新技术产业开发区",
+            "county",
+            "410100",
+            "Zhengzhou High-tech Industrial Development Zone",
+        ),
+        ("410323", "新安县", "county", "410300", "Xin'an County"),
+        ("410783", "长垣市", "county", "410700", "Changyuan City"),
+        ("411100", "漯河市", "city", "410000", "Luohe City"),
+        ("610000", "陕西省", "province", "", "Shaanxi Province"),
+        ("150000", "内蒙古自治区", "province", "", "Inner Mongolia Autonomous Region"),
+        # Outside Henan no reading was checked by hand: no English name rather than a guess.
+        ("110105", "朝阳区", "county", "110000", ""),
     ],
 )
 def test_hebi_and_henan_entries(
-    table: dict[str, dict[str, str]], code: str, name: str, level: str, parent: str
+    table: dict[str, dict[str, str]], code: str, name: str, level: str, parent: str, name_en: str
 ) -> None:
-    assert table[code] == {"code": code, "name": name, "level": level, "parent_code": parent}
+    assert table[code] == {
+        "code": code,
+        "name": name,
+        "level": level,
+        "parent_code": parent,
+        "name_en": name_en,
+    }
+
+
+def test_every_henan_division_and_every_province_has_an_english_name(
+    table: dict[str, dict[str, str]],
+) -> None:
+    missing = [
+        (code, row["name"])
+        for code, row in table.items()
+        if (code.startswith("41") or row["level"] == "province") and not row["name_en"]
+    ]
+    assert missing == []
+    # An English name is Latin letters, spaces, hyphens and apostrophes only.
+    assert all(re.fullmatch(r"[A-Za-z' -]+", row["name_en"]) for row in table.values() if row["name_en"])
 
 
 def test_hebi_has_exactly_its_five_divisions_and_the_etdz(table: dict[str, dict[str, str]]) -> None:

@@ -24,7 +24,7 @@ from ipcity.places.divisions import (
 
 def test_get_division_returns_a_frozen_record() -> None:
     qibin = get_division("410611")
-    assert qibin == Division("410611", "淇滨区", "county", "410600")
+    assert qibin == Division("410611", "淇滨区", "county", "410600", "Qibin District")
     with pytest.raises(AttributeError):
         qibin.name = "x"  # type: ignore[misc]
 

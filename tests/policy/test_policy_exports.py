@@ -136,7 +136,10 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
     assert book.sheetnames[0] == "Summary"
     # Excel's sheet names hold 31 characters: the item is cut there, without a trailing space.
     assert book.sheetnames[3:] == ["P2.1-a Subsidy per invention pa", "P2.7-a Subsidy of the costs of"]
-    rows = _rows(book["淇滨区"])
+    # The county's sheet and column carry its English name (淇滨区).
+    assert "Qibin District" in book.sheetnames and "淇滨区" not in book.sheetnames
+    rows = _rows(book["Qibin District"])
+    assert {r[0] for r in rows[1:-1]} == {"Qibin District"}
     assert rows[0] == [
         "County/district",
         "Holders",

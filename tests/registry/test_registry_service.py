@@ -217,8 +217,9 @@ def test_get_region(registry: Session) -> None:
         assert [h.name for h in region.top_holders] == [INSTITUTE]
     county = get_region(registry, PUBLIC, "410105")
     assert county.name == "金水区" and county.level == "county" and county.parent_code == "410100"
+    assert county.name_en == "Jinshui District"
     city = get_region(registry, PUBLIC, "410100")
-    assert {"code": "410105", "name": "金水区"} in city.children
+    assert {"code": "410105", "name": "金水区", "name_en": "Jinshui District"} in city.children
     hebi = get_region(registry, PUBLIC, "410600")
     assert hebi.population[2020] == 1565973 and hebi.patents == 0
     for unknown in ("999999", "410699"):

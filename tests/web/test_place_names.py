@@ -1,0 +1,43 @@
+"""Place names in the English interface: the regions, counties and zones of the shipped
+tables show their English names (Hebi's counties, the ETDZ); the Chinese interface keeps
+the Chinese ones; names with no English form stay Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from web_support import World, client_as
+
+
+def test_a_region_page_names_the_city_and_its_counties_in_the_page_language(
+    client: Any, world: World
+) -> None:
+    english = client.get("/regions/410600?lang=en")
+    assert english.status_code == 200
+    text = english.text
+    assert "<h1>Hebi City" in text
+    for name in ("Qibin District", "Xun County", "Qi County", "Heshan District", "Shancheng District"):
+        assert name in text
+    # (a holder's own name may hold a county's name: only the place columns and links change)
+    assert ">淇滨区<" not in text and ">浚县<" not in text and "<td>Xun County</td>" in text
+    chinese = client.get("/regions/410600").text
+    assert "<h1>鹤壁市" in chinese and "淇滨区" in chinese and "Qibin District" not in chinese
+
+
+def test_a_holder_page_and_the_holder_list_show_the_county_in_english(app: Any, world: World) -> None:
+    client = client_as(app, world, "city_officer")
+    holder = client.get(f"/holders/{world.holder_b}?lang=en").text
+    assert ">Xun County</a>" in holder  # 浚县, read Xùn
+    listing = client.get("/holders?region=410611&lang=en").text
+    assert "<td>Qibin District</td>" in listing and "<td>淇滨区</td>" not in listing
+
+
+def test_a_region_outside_henan_keeps_its_chinese_name_in_english(client: Any, world: World) -> None:
+    page = client.get("/regions/110105?lang=en")
+    assert page.status_code == 200 and "<h1>朝阳区" in page.text
+
+
+def test_the_region_api_gives_the_english_name_beside_the_chinese_one(client: Any, world: World) -> None:
+    body = client.get("/api/v1/regions/410600").json()
+    assert (body["name"], body["name_en"]) == ("鹤壁市", "Hebi City")
+    assert {"code": "410621", "name": "浚县", "name_en": "Xun County"} in body["children"]
