@@ -40,8 +40,8 @@ def record_rows(result: RecordList, locale: str) -> tuple[list[str], list[list[A
                 r.grant_date,
                 t(STATUS_LABELS.get(r.status or "", r.status or "")),
                 r.first_holder,
-                r.region,
-                r.zone,
+                place_name(r.region, locale),
+                place_name(r.zone, locale),
                 r.region_code,
             ]
             for r in result.rows

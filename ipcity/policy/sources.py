@@ -176,6 +176,8 @@ def _top_grantees(policy: Policy, year: int) -> Any:
         Holder, Holder.id == ranked.c.holder_id
     )
     limit = listed_rank(policy, "top_patent_grantee")
+    if limit is not None and limit < 1:
+        return query.where(false())  # nobody is listed (and OFFSET -1 is an error on PostgreSQL)
     if limit is not None:
         # Competition ranking: rank <= limit  <=>  count >= the count at position ``limit``.
         lowest = select(ranked.c.n).order_by(ranked.c.n.desc()).limit(1).offset(limit - 1).scalar_subquery()
@@ -212,9 +214,9 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
     connection = session.connection()
     rows: list[Any] = []
     if conditions:
-        # The year's grants (and those N years back) by their condition, each a range of
-        # ix_patents_grant_date, with their holders in the same pass (one row per link): no
-        # list of ids sent back and forth.
+        # The year's invention grants (and those N years back) by their condition, each a
+        # range of ix_patents_type_grant_date, with their holders in the same pass (one row
+        # per link): no list of ids sent back and forth.
         seen: set[int] = set()
         holders = snapshot.holders
         width = len(_PATENT_COLUMNS)

@@ -231,6 +231,13 @@ def test_downloads_in_chinese_and_english(client: Any, session: Session) -> None
     tiers = _csv(client.get("/indicators/national_ip_advantage_enterprises/records.csv?year=2018&lang=en"))
     assert tiers[0][:3] == ["Holders", "Recognitions", "Year recognised"]
     assert tiers[1][:3] == ["浚县大企业", "National IP-advantage enterprise", "2017"]
+    # Places in English in every kind of list: the patents' too (浚县 is Xun County).
+    assert tiers[1][3] == "Xun County"
+    patents = _csv(
+        client.get("/indicators/invention_patents_in_force/records.csv?year=2018&area=410621&lang=en")
+    )
+    region = patents[0].index("Region")
+    assert len(patents) > 1 and {r[region] for r in patents[1:]} == {"Xun County"}
     pct = _csv(client.get("/indicators/pct_growth/records.csv?year=2018"))
     assert len(pct) == 3 and pct[1][0].startswith("PCT/CN2018/")
     pending = _csv(client.get("/indicators/pledge_financing_amount/records.csv?year=2018"))

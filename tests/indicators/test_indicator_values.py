@@ -209,3 +209,21 @@ def test_every_indicator_is_declared_once_with_a_clause() -> None:
     assert required <= set(ids)
     for indicator in definitions.INDICATORS:
         assert indicator.clause.startswith("P") and indicator.definition_en and indicator.definition_zh
+
+
+def test_a_reason_names_its_area_in_the_readers_language() -> None:
+    """ "Not assessable" names the county or zone: in Chinese on Chinese pages, in English on
+    English pages (the JSON reason names its code)."""
+    from ipcity.indicators.definitions.base import MSG_NO_POPULATION, Value
+
+    missing = Value(None, MSG_NO_POPULATION, params={"area": "山城区", "code": "410603", "year": 2025})
+    assert missing.reason_text("zh_CN") == "山城区（410603）2025年常住人口数据缺失"
+    english = missing.reason_text("en") or ""
+    assert "Shancheng District (410603)" in english and "山城区" not in english
+    assert "山城区" not in str(missing.as_json())  # the JSON reason names the code
+    zone = Value(
+        None,
+        MSG_NO_POPULATION,
+        params={"area": "鹤壁国家农业科技园区", "code": "hebi_agri_park", "year": 2020},
+    )
+    assert "Hebi National Agricultural Science and Technology Park" in (zone.reason_text("en") or "")

@@ -349,3 +349,14 @@ def test_the_grant_ranking_read_from_the_database_stops_at_the_listed_rank_with_
     }
     ranked = sorted((e.data["rank"], e.holder) for e in evaluate(policy, snapshot, 2019, ["P2.1-e.patents"]))
     assert ranked == [(1, "鹤壁甲公司"), (2, "鹤壁丁公司"), (2, "鹤壁丙公司"), (2, "鹤壁乙公司")]
+    # A city that lists nobody (0) gets no ranking, on every database (not an OFFSET -1).
+    at = shipped.index(listed_10, start)
+    (tmp_path / "none.yaml").write_text(
+        shipped[:at] + "      - {from: 2017-09-30, value: 0}\n" + shipped[at + len(listed_10) :],
+        encoding="utf-8",
+    )
+    nobody = load_policy(tmp_path / "none.yaml")
+    assert load_snapshot(session, 2019, nobody).grant_counts == {}
+    assert [
+        e for e in evaluate(nobody, load_snapshot(session, 2019, nobody), 2019) if e.rule == "P2.1-e.patents"
+    ] == []

@@ -77,7 +77,7 @@ class Value:
         if self.value is None:
             reason = JSON_REASONS.get(self.reason or "", "")
             with contextlib.suppress(KeyError, IndexError, ValueError):
-                reason = reason.format(**self.params)
+                reason = reason.format(**localized_params(self.params, "en"))
             return f"{NOT_ASSESSABLE_PREFIX}: {reason}"
         return int(self.value) if float(self.value).is_integer() else self.value
 
@@ -90,9 +90,23 @@ def render_message(message: str | None, params: dict[str, Any], locale: str) -> 
 
     text = gettext(message, locale)
     try:
-        return text.format(**params)
+        return text.format(**localized_params(params, locale))
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def localized_params(params: dict[str, Any], locale: str) -> dict[str, Any]:
+    """``params`` for a message in ``locale``: the parameter ``area`` (a region's or zone's
+    name, by the convention of these messages) in the reader's language.
+
+    >>> localized_params({"area": "山城区", "year": 2025}, "en")
+    {'area': 'Shancheng District', 'year': 2025}
+    """
+    if "area" not in params or locale != "en":
+        return params
+    from ipcity.places.names import place_name
+
+    return {**params, "area": place_name(params["area"], locale)}
 
 
 Compute = Callable[[RegistryFacts, Area, date], Value]
