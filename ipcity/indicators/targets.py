@@ -33,7 +33,17 @@ MSG_NO_TARGETS = "targets 应为非空列表"
 MSG_DUPLICATE = "指标“{value}”的目标重复"
 MSG_BASELINE_ORDER = "baseline_date 应早于 target_date"
 
-TOP_FIELDS = ("city", "name", "source", "target_date", "baseline_date", "attribution", "zones", "targets")
+TOP_FIELDS = (
+    "city",
+    "name",
+    "name_en",
+    "source",
+    "target_date",
+    "baseline_date",
+    "attribution",
+    "zones",
+    "targets",
+)
 TARGET_FIELDS = ("indicator", "area", "target", "kind", "baseline", "clause", "quote")
 ATTRIBUTIONS = ("first_holder",)
 
@@ -75,6 +85,11 @@ class TargetSet:
     zones: tuple[str, ...]
     targets: tuple[Target, ...]
     file: str
+    name_en: str | None = None  # the name in the English interface (optional)
+
+    def label(self, locale: str = "zh_CN") -> str:
+        """The target set's name in ``locale`` (Chinese where no English name is given)."""
+        return self.name_en if locale == "en" and self.name_en else self.name
 
 
 class _Refusal(Exception):
@@ -207,8 +222,10 @@ def parse_targets(text: str, file: str) -> TargetSet:
             else ()
         )
         source = top.get("source")
+        name_en = top.get("name_en")
         return TargetSet(
             name=str(_scalar(top["name"], "name")),
+            name_en=str(_scalar(name_en, "name_en")) if name_en is not None else None,
             city=str(_scalar(top["city"], "city")),
             source=str(_scalar(source, "source")) if source is not None else None,
             target_date=target_date,

@@ -28,6 +28,8 @@ targets:
 def test_shipped_file_loads_with_every_target_of_provisions() -> None:
     targets = load_targets()
     assert targets.target_date == date(2020, 12, 31)
+    assert targets.label("zh_CN") == "鹤壁市知识产权强市建设2020年目标"
+    assert targets.label("en") == "Hebi's 2020 targets for building a strong IP city"
     by_id = {t.indicator: t for t in targets.targets}
     assert by_id["invention_patents_per_10k_residents"].target == 10
     assert by_id["trademarks_in_force"].target == 3000
