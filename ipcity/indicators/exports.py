@@ -29,6 +29,10 @@ def record_rows(result: RecordList, locale: str) -> tuple[list[str], list[list[A
     each; where there is no list, one row saying why."""
     t = lambda s: gettext(s, locale) if s else ""  # noqa: E731
     place = [t("地区"), t("园区"), t("地区代码")]
+
+    def where(r: Any) -> list[Any]:  # the cells under ``place``, names in the reader's language
+        return [place_name(r.region, locale), place_name(r.zone, locale), r.region_code]
+
     if result.shows == "patents":
         header = [t("申请号"), t("专利类型"), t("名称"), t("申请日"), t("授权日"), t("状态"), t("第一权利人")]
         rows = [
@@ -40,9 +44,7 @@ def record_rows(result: RecordList, locale: str) -> tuple[list[str], list[list[A
                 r.grant_date,
                 t(STATUS_LABELS.get(r.status or "", r.status or "")),
                 r.first_holder,
-                place_name(r.region, locale),
-                place_name(r.zone, locale),
-                r.region_code,
+                *where(r),
             ]
             for r in result.rows
         ]
@@ -64,9 +66,7 @@ def record_rows(result: RecordList, locale: str) -> tuple[list[str], list[list[A
                 r.name,
                 t(CATEGORY_LABELS.get(r.category or "", r.category or "")),
                 r.holder,
-                place_name(r.region, locale),
-                place_name(r.zone, locale),
-                r.region_code,
+                *where(r),
                 r.on,
                 t(RECORD_STATUS_LABELS[r.status]),
                 notes_text(r.notes, locale),
@@ -76,22 +76,11 @@ def record_rows(result: RecordList, locale: str) -> tuple[list[str], list[list[A
         return header, rows
     if result.shows == "enterprises":
         header = [t("权利人"), t("有效发明专利"), *place]
-        return header, [
-            [r.name, r.count, place_name(r.region, locale), place_name(r.zone, locale), r.region_code]
-            for r in result.rows
-        ]
+        return header, [[r.name, r.count, *where(r)] for r in result.rows]
     if result.shows == "tiers":
         header = [t("权利人"), t("资质"), t("认定年度"), *place]
         return header, [
-            [
-                r.name,
-                t(TIER_LABELS.get(r.tier or "", r.tier or "")),
-                r.year,
-                place_name(r.region, locale),
-                place_name(r.zone, locale),
-                r.region_code,
-            ]
-            for r in result.rows
+            [r.name, t(TIER_LABELS.get(r.tier or "", r.tier or "")), r.year, *where(r)] for r in result.rows
         ]
     return [t("说明")], [[result.reason_text(locale)]]
 
