@@ -115,17 +115,17 @@ def build(
             )
 
     # P2.1-b: the earliest invention grant of every holder, whatever office granted it.
-    first: dict[int, tuple[date, str, Any]] = {}
+    first: dict[int, tuple[date, str]] = {}  # holder -> (grant date, number) of its first
     for p in snapshot.patents if "first_invention_grants" in wanted else ():
         granted = p.grant_date
         if granted is None or granted > end or p.patent_type != "invention":
             continue
-        key = (granted, p.number, p)
+        key = (granted, p.number)
         for h in p.holder_ids:
             known = first.get(h)
-            if known is None or key[:2] < known[:2]:
+            if known is None or key < known:
                 first[h] = key
-    for h, (granted, number, _) in sorted(first.items(), key=lambda item: item[0]):
+    for h, (granted, number) in sorted(first.items()):
         if granted.year == year:
             name = names.get(h, str(h))
             out["first_invention_grants"].append(
