@@ -217,6 +217,12 @@ def test_officer_imports_searches_and_browses(
     assert page.locator("table.data a", has_text=holder_name).count() == 1
     assert _value(page, ".grid .stat:first-child .value") == 1  # holders in the city
     screenshot(page, "14-region")
+    # The same page in English names the city and its counties in English.
+    page.goto(page.url + ("&" if "?" in page.url else "?") + "lang=en")
+    assert page.locator("h1").inner_text().startswith("Hebi City")
+    assert page.locator("a", has_text="Qibin District").count() >= 1
+    screenshot(page, "14-region-en")
+    page.goto(page.url.replace("lang=en", "lang=zh_CN"))
 
     # --- English: labels switch, and the choice sticks to the next page ---
     page.goto("/patents?q=增强现实&lang=en")
