@@ -191,6 +191,7 @@ def api_assessment(
             {
                 "code": c.code,
                 "name": c.name,
+                "name_en": place_name(c.name, "en"),
                 "score": c.score,
                 "rank": c.rank,
                 "points": [

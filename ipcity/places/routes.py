@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from ipcity.places import service
+from ipcity.places.names import place_name
 from ipcity.web.deps import SessionDep
 
 router = APIRouter()
@@ -15,7 +16,10 @@ router = APIRouter()
 @router.get("/api/v1/places/counties", tags=["places"], summary="县区 / counties of the city")
 def api_counties(session: SessionDep) -> list[dict[str, Any]]:
     """The county-level divisions of the city (GB/T 2260)."""
-    return [{"code": r.code, "name": r.name, "level": r.level} for r in service.list_counties(session)]
+    return [
+        {"code": r.code, "name": r.name, "name_en": place_name(r.name, "en"), "level": r.level}
+        for r in service.list_counties(session)
+    ]
 
 
 @router.get("/api/v1/places/zones", tags=["places"], summary="园区 / zones")

@@ -53,6 +53,9 @@ def test_assessment_for_officers_with_exports(
     assert page.status_code == 200 and "淇滨区" in page.text and "得分依据" in page.text
     api = client.get("/api/v1/indicators/assessment?year=2018").json()
     assert [c["rank"] for c in api["counties"]] == sorted(c["rank"] for c in api["counties"])
+    assert {"淇滨区": "Qibin District", "浚县": "Xun County"}.items() <= {
+        c["name"]: c["name_en"] for c in api["counties"]
+    }.items()
     xlsx = client.get("/indicators/assessment.xlsx?year=2018")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     docx = client.get("/indicators/assessment.docx?year=2018")

@@ -41,3 +41,8 @@ def test_the_region_api_gives_the_english_name_beside_the_chinese_one(client: An
     body = client.get("/api/v1/regions/410600").json()
     assert (body["name"], body["name_en"]) == ("鹤壁市", "Hebi City")
     assert {"code": "410621", "name": "浚县", "name_en": "Xun County"} in body["children"]
+
+
+def test_the_county_list_api_gives_english_names(client: Any, world: World) -> None:
+    counties = {c["code"]: c["name_en"] for c in client.get("/api/v1/places/counties").json()}
+    assert counties["410611"] == "Qibin District" and counties["410671"].startswith("Hebi Economic")
