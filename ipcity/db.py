@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import operator
 import re
+import threading
 import uuid
 import weakref
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -161,6 +163,66 @@ def _change_log_exists(conn: Connection, cursor: Any) -> bool:
     if found:
         _ENGINES_WITH_CHANGE_LOG.add(engine)
     return found
+
+
+def registry_log_state(conn: Connection) -> tuple[int, str | None]:
+    """The change log as ``conn`` sees it: its number of rows and the token of the last
+    (``(0, None)`` while it is empty). Two equal states are the same registry."""
+    count, last = conn.execute(text("SELECT count(*), max(id) FROM registry_changes")).one()
+    if last is None:
+        return 0, None
+    token = conn.execute(text("SELECT token FROM registry_changes WHERE id = :id"), {"id": last}).scalar()
+    return int(count), str(token)
+
+
+T = TypeVar("T")
+
+
+class RegistryReadCache(Generic[T]):
+    """Values read from the change-logged tables, kept in the process while the registry's
+    change log is unchanged (the last ``kept`` of them, by database, log state and key).
+
+    A value is read again, and not kept, where the log cannot vouch for it: the log is
+    empty, or the caller's own transaction holds registry changes (a later write of that
+    transaction would not be logged again). Each SELECT of a read may see a later commit
+    than the one before it (PostgreSQL's read committed; SQLite outside a write): a value
+    is kept only if no change was logged while it was read, so a read torn by a
+    concurrent write is never reused. Reads of one cache are serialised, so two requests
+    needing the same value read it once.
+    """
+
+    def __init__(self, kept: int) -> None:
+        self.kept = kept
+        self.entries: OrderedDict[tuple[Any, ...], T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, key: Hashable, read: Callable[[Connection], T]) -> T:
+        """The value of ``key`` as ``session`` sees the registry: kept, or ``read`` through
+        the session's connection (its transaction)."""
+        session.flush()  # the session's pending changes are part of what it sees
+        connection = session.connection()
+        if registry_changed_in_transaction(connection):
+            return read(connection)
+        count, token = registry_log_state(connection)
+        if token is None:
+            return read(connection)
+        full = (connection.engine.url.render_as_string(hide_password=True), count, token, key)
+        with self._lock:
+            found = self.entries.get(full)
+            if found is not None:
+                self.entries.move_to_end(full)
+                return found
+            value = read(connection)
+            if registry_log_state(connection) == (count, token):
+                self.entries[full] = value
+                while len(self.entries) > self.kept:
+                    self.entries.popitem(last=False)
+            return value
+
+    def clear(self) -> None:
+        """Drop every kept value (the next :meth:`get` reads again)."""
+        with self._lock:
+            self.entries.clear()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -26,8 +26,6 @@ granted or restored and the patent is within its legal term.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,11 +34,10 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ipcity.db import registry_changed_in_transaction
+from ipcity.db import RegistryReadCache
 from ipcity.memory import paused_gc
 from ipcity.registry.legal_status import IN_FORCE_STATUSES, SAME_DAY_LAST, SAME_DAY_ORDER
 
@@ -66,7 +63,6 @@ _SOURCES: dict[str, str] = {
 }
 
 _CHUNK = 250_000  # rows read at once
-_KEPT = 2  # copies kept in the process: the current one and the one before it
 
 
 def _text(column: str) -> str:
@@ -224,18 +220,10 @@ class Copy:
             )
 
 
-_copies: OrderedDict[tuple[str, int, str], Copy] = OrderedDict()
-_lock = threading.Lock()
-
-
-def _log_state(connection: Connection) -> tuple[int, str | None]:
-    count, last = connection.execute(text("SELECT count(*), max(id) FROM registry_changes")).one()
-    if last is None:
-        return 0, None
-    token = connection.execute(
-        text("SELECT token FROM registry_changes WHERE id = :id"), {"id": last}
-    ).scalar()
-    return int(count), str(token)
+# The copies kept in the process, by database and change-log state: the current one and the
+# one before it.
+_COPIES: RegistryReadCache[Copy] = RegistryReadCache(kept=2)
+_copies = _COPIES.entries
 
 
 _ONE_COPY = "indicators.one_copy"  # session.info key: the copy of the current gathering
@@ -269,37 +257,12 @@ def copy_for(session: Session) -> Copy:
 
 
 def _copy_for(session: Session) -> Copy:
-    session.flush()  # the session's pending changes are part of what it sees
-    connection = session.connection()
-    if registry_changed_in_transaction(connection):
-        # Changes of this transaction that a later write in it would not log again.
-        return Copy(_read(connection))
-    count, token = _log_state(connection)
-    if token is None:
-        # Nothing in the log: it cannot tell one state of the registry from another.
-        return Copy(_read(connection))
-    url = connection.engine.url.render_as_string(hide_password=True)
-    key = (url, count, token)
-    with _lock:
-        found = _copies.get(key)
-        if found is not None:
-            _copies.move_to_end(key)
-            return found
-        copy = Copy(_read(connection))
-        # Each SELECT may see a later commit than the one before it (PostgreSQL's read
-        # committed; SQLite outside a write): the copy is kept only if no change was
-        # logged while it was read, so a copy torn by a concurrent write is never reused.
-        if _log_state(connection) == (count, token):
-            _copies[key] = copy
-            while len(_copies) > _KEPT:
-                _copies.popitem(last=False)
-        return copy
+    return _COPIES.get(session, "copy", lambda connection: Copy(_read(connection)))
 
 
 def forget_copies() -> None:
     """Drop every copy kept in the process (the next counts read the registry again)."""
-    with _lock:
-        _copies.clear()
+    _COPIES.clear()
 
 
 def _read(connection: Connection) -> dict[str, pa.Table]:

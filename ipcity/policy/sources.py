@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from ipcity.db import RegistryReadCache
 from ipcity.memory import paused_gc
 from ipcity.policy.candidates import RANKED_KINDS, listed_rank
 from ipcity.policy.loader import Policy
@@ -185,40 +187,26 @@ def _top_grantees(policy: Policy, year: int) -> Any:
     return query
 
 
-def load_snapshot(
-    session: Session, year: int, policy: Policy, rules: Iterable[str] | None = None
-) -> Snapshot:
-    """The registry data of ``year`` that the rules of ``policy`` read (all rules, or only
-    those named: a single rule's evaluation reads only what that rule needs)."""
-    with paused_gc():
-        return _load_snapshot(session, year, policy, rules)
-
-
-def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[str] | None) -> Snapshot:
-    end = date(year, 12, 31)
-    sources = policy.sources(rules)
+def _read_registry_part(
+    connection: Any, year: int, policy: Policy, sources: frozenset[str], annuity_years: frozenset[int]
+) -> _RegistryPart:
+    """The :class:`_RegistryPart` of ``year`` for ``sources``, read through ``connection``."""
     conditions = []
     if sources & {"invention_grants", "first_invention_grants"}:
         conditions.append(_inventions_granted_in(year))
-    annuity_years: set[int] = set()
-    if "inventions_in_force_after_years" in sources:
-        annuity_years = {year - n for n in policy.values_of_input("annuity_support", "years")}
     for past in sorted(annuity_years):
         conditions.append(_inventions_granted_in(past))
-    snapshot = Snapshot()
-    holder_ids: set[int] = set()
+    holders: dict[int, HolderRec] = {}
     links: dict[int, list[tuple[int, int]]] = defaultdict(list)
     events: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
-    # Plain column rows through the session's connection (same transaction): no ORM
-    # row processing for tens of thousands of patents and their links and events.
-    connection = session.connection()
+    # Plain column rows (no ORM row processing for tens of thousands of patents and their
+    # links and events).
     rows: list[Any] = []
     if conditions:
         # The year's invention grants (and those N years back) by their condition, each a
-        # range of ix_patents_type_grant_date, with their holders in the same pass (one row
-        # per link): no list of ids sent back and forth.
+        # range of ix_patents_type_grant_date (patent_type, grant_date), with their holders
+        # in the same pass (one row per link): no list of ids sent back and forth.
         seen: set[int] = set()
-        holders = snapshot.holders
         width = len(_PATENT_COLUMNS)
         for row in connection.execute(
             select(*_PATENT_COLUMNS, PatentHolder.holder_id, PatentHolder.position, Holder.name)
@@ -262,7 +250,6 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
                 if patent[0] not in links:
                     rows.append(patent)
                 links[patent[0]].append((len(links[patent[0]]), hid))
-                holder_ids.add(hid)
     # Status events: only P2.1-c reads them (in force on the N-th anniversary of the grant),
     # so only the patents granted N years back carry theirs; the others are most of the rows.
     # The patents are known by id by now: their events are read by id, through the events'
@@ -270,9 +257,10 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
     due = [r[0] for r in rows if r[2] == "invention" and r[6] is not None and r[6].year in annuity_years]
     for pid, status, when in _events_of(connection, due):
         events[pid].append((status, when))
+    patents = []
     for pid, number, ptype, juris, title, filed, granted, paid in rows:
         held = links.get(pid, ())
-        snapshot.patents.append(
+        patents.append(
             PatentRec(
                 pid,
                 number,
@@ -286,7 +274,76 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
                 paid,
             )
         )
+    grant_counts: dict[int, int] | None = None
+    if "top_patent_grantees" in sources:
+        grant_counts = {}
+        for hid, name, region, kind, n in connection.execute(_top_grantees(policy, year)).all():
+            grant_counts[hid] = n
+            if hid not in holders:
+                holders[hid] = HolderRec(hid, name, region, kind)
+    return _RegistryPart(tuple(patents), holders, grant_counts)
 
+
+def load_snapshot(
+    session: Session, year: int, policy: Policy, rules: Iterable[str] | None = None
+) -> Snapshot:
+    """The registry data of ``year`` that the rules of ``policy`` read (all rules, or only
+    those named: a single rule's evaluation reads only what that rule needs)."""
+    with paused_gc():
+        return _load_snapshot(session, year, policy, rules)
+
+
+# The candidate sources read from the change-logged registry tables (patents, their holder
+# links and status events, holders): the expensive part of a snapshot, see _RegistryPart.
+REGISTRY_SOURCES = frozenset(
+    {"invention_grants", "first_invention_grants", "inventions_in_force_after_years", "top_patent_grantees"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _RegistryPart:
+    """What a year's snapshot reads from the registry: the patents (the year's invention
+    grants, those N years back with their events, one earlier grant of each grantee),
+    their holders and the ranking's grant counts. Shared by the snapshots built from it:
+    each takes copies of the containers (the records are immutable)."""
+
+    patents: tuple[PatentRec, ...]
+    holders: dict[int, HolderRec]
+    grant_counts: dict[int, int] | None
+
+
+# Kept while the registry's change log is unchanged: the policy's pages, the holders'
+# statements and the payment workflow evaluate the same year again and again, and over a
+# million patents this part is most of the second an evaluation takes. The small evidence
+# tables (PCT, awards, certificates, loans, insurance, software, the dishonesty list) are
+# not change-logged and are read every time. Four parts (a few years, or a year's rule pages)
+# at some 25 MB each over a million patents.
+_REGISTRY_PARTS: RegistryReadCache[_RegistryPart] = RegistryReadCache(kept=4)
+
+
+def forget_registry_parts() -> None:
+    """Drop the registry parts kept in the process (the next snapshot reads them again)."""
+    _REGISTRY_PARTS.clear()
+
+
+def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[str] | None) -> Snapshot:
+    end = date(year, 12, 31)
+    sources = policy.sources(rules)
+    annuity_years: frozenset[int] = frozenset()
+    if "inventions_in_force_after_years" in sources:
+        annuity_years = frozenset(year - n for n in policy.values_of_input("annuity_support", "years"))
+    read = frozenset(sources & REGISTRY_SOURCES)
+    # Everything the part depends on besides the registry itself.
+    key = (year, read, annuity_years, listed_rank(policy, "top_patent_grantee"), policy.city)
+    part = _REGISTRY_PARTS.get(
+        session, key, lambda connection: _read_registry_part(connection, year, policy, read, annuity_years)
+    )
+    snapshot = Snapshot()
+    snapshot.patents = list(part.patents)
+    snapshot.holders = dict(part.holders)
+    snapshot.grant_counts = None if part.grant_counts is None else dict(part.grant_counts)
+    connection = session.connection()
+    holder_ids: set[int] = set()
     for pct_id, number, pct_holder, filed, reported, pct_title in connection.execute(
         select(
             PctApplication.id,
@@ -375,12 +432,6 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
         snapshot.credit,
     ):
         holder_ids |= {x.holder_id for x in group}
-    if "top_patent_grantees" in sources:
-        snapshot.grant_counts = {}
-        for hid, name, region, kind, n in connection.execute(_top_grantees(policy, year)).all():
-            snapshot.grant_counts[hid] = n
-            if hid not in snapshot.holders:
-                snapshot.holders[hid] = HolderRec(hid, name, region, kind)
     # The holders of the patents are loaded with them; the few others (PCT applicants,
     # award winners, ...) by id.
     holder_columns = (Holder.id, Holder.name, Holder.region_code, Holder.kind)

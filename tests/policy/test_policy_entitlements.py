@@ -360,3 +360,54 @@ def test_the_grant_ranking_read_from_the_database_stops_at_the_listed_rank_with_
     assert [
         e for e in evaluate(nobody, load_snapshot(session, 2019, nobody), 2019) if e.rule == "P2.1-e.patents"
     ] == []
+
+
+def test_the_registry_part_of_a_snapshot_is_kept_until_the_registry_changes(
+    session_factory: Any, engine: Any
+) -> None:
+    """A second evaluation of the year reads no patent again; a committed grant, or one in
+    the caller's own open transaction, is seen at once; a rolled-back one is not kept."""
+    from sqlalchemy import event
+
+    from ipcity.policy import sources
+
+    def granted(found: list[Any]) -> set[str]:
+        return {e.object for e in found if e.rule == "P2.1-a" and e.status == "eligible"}
+
+    sources.forget_registry_parts()
+    with session_factory() as s:
+        owner = _holder(s, "鹤壁缓存测试有限公司", "410611")
+        _patent(s, "CN201910000001.2", [owner], date(2019, 5, 7), date(2017, 3, 1))
+        s.commit()
+        owner_id = owner.id
+
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with session_factory() as s:
+            first = service.entitlements(s, SYSTEM, 2019)
+            assert granted(first) == {"CN201910000001.2"}
+            read_patents = sum("FROM patents" in q for q in statements)
+            assert read_patents > 0
+            again = service.entitlements(s, SYSTEM, 2019)
+            assert [e.to_json() for e in again] == [e.to_json() for e in first]
+            assert sum("FROM patents" in q for q in statements) == read_patents, "the kept part is used"
+
+        with session_factory() as s:  # a grant committed by someone else
+            _patent(s, "CN201910000002.7", [s.get(Holder, owner_id)], date(2019, 8, 1), date(2017, 4, 1))
+            s.commit()
+        with session_factory() as s:
+            assert granted(service.entitlements(s, SYSTEM, 2019)) == {"CN201910000001.2", "CN201910000002.7"}
+            # The caller's own uncommitted grant is part of what it sees, and is not kept.
+            _patent(s, "CN201910000003.1", [s.get(Holder, owner_id)], date(2019, 9, 1), date(2017, 5, 1))
+            assert len(granted(service.entitlements(s, SYSTEM, 2019))) == 3
+            s.rollback()
+        with session_factory() as s:
+            assert len(granted(service.entitlements(s, SYSTEM, 2019))) == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+        sources.forget_registry_parts()
