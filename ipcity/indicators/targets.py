@@ -89,7 +89,7 @@ class TargetSet:
 
     def label(self, locale: str = "zh_CN") -> str:
         """The target set's name in ``locale`` (Chinese where no English name is given)."""
-        return self.name_en if locale == "en" and self.name_en else self.name
+        return self.name_en if locale.startswith("en") and self.name_en else self.name
 
 
 class _Refusal(Exception):

@@ -51,7 +51,7 @@ class Division:
         >>> get_division("410621").label("en"), get_division("110101").label("en")
         ('Xun County', '东城区')
         """
-        return self.name_en if locale == "en" and self.name_en else self.name
+        return self.name_en if locale.startswith("en") and self.name_en else self.name
 
 
 @dataclass(frozen=True, slots=True)

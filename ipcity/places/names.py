@@ -29,6 +29,16 @@ def place_name(name: str | None, locale: str = "zh_CN") -> str:
     """
     if not name:
         return ""
-    if locale != "en":
+    if not locale.startswith("en"):
         return name
     return _english().get(name, name)
+
+
+def english_name(name: str | None) -> str | None:
+    """The English name of a division or shipped zone called ``name``; ``None`` where none is
+    given (what the JSON APIs answer, so that a client can tell a translation from a fallback).
+
+    >>> english_name("浚县"), english_name("东城区"), english_name(None)
+    ('Xun County', None, None)
+    """
+    return _english().get(name) if name else None

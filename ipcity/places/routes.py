@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from ipcity.places import service
-from ipcity.places.names import place_name
+from ipcity.places.names import english_name
 from ipcity.web.deps import SessionDep
 
 router = APIRouter()
@@ -17,7 +17,7 @@ router = APIRouter()
 def api_counties(session: SessionDep) -> list[dict[str, Any]]:
     """The county-level divisions of the city (GB/T 2260)."""
     return [
-        {"code": r.code, "name": r.name, "name_en": place_name(r.name, "en"), "level": r.level}
+        {"code": r.code, "name": r.name, "name_en": english_name(r.name), "level": r.level}
         for r in service.list_counties(session)
     ]
 

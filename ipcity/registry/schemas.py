@@ -126,7 +126,7 @@ class RegionDetail(BaseModel):
 
     code: str
     name: str
-    name_en: str = Field(description="the English name (the Chinese one where none is given)")
+    name_en: str | None = Field(description="the English name; null where none is given")
     level: str
     parent_code: str | None
     children: list[dict[str, str]] = Field(default_factory=list)

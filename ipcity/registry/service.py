@@ -19,7 +19,7 @@ from ipcity import audit
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
 from ipcity.errors import InvalidNumber, NotFound, ValidationFailed
 from ipcity.places.models import Population, Region, Zone
-from ipcity.places.names import place_name
+from ipcity.places.names import english_name
 from ipcity.registry import ipc as ipc_titles
 from ipcity.registry.legal_status import (
     IN_FORCE_STATUSES,
@@ -587,7 +587,7 @@ def get_region(session: Session, actor: Actor, code: str) -> RegionDetail:
             or 0
         )
     children = [
-        {"code": c.code, "name": c.name, "name_en": place_name(c.name, "en")}
+        {"code": c.code, "name": c.name, "name_en": english_name(c.name)}
         for c in session.scalars(select(Region).where(Region.parent_code == code).order_by(Region.code))
     ]
     population = dict(
@@ -599,7 +599,7 @@ def get_region(session: Session, actor: Actor, code: str) -> RegionDetail:
     return RegionDetail(
         code=region.code,
         name=region.name,
-        name_en=place_name(region.name, "en"),
+        name_en=english_name(region.name),
         level=region.level,
         parent_code=region.parent_code,
         children=children,

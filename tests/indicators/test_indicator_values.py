@@ -220,7 +220,7 @@ def test_a_reason_names_its_area_in_the_readers_language() -> None:
     assert missing.reason_text("zh_CN") == "山城区（410603）2025年常住人口数据缺失"
     english = missing.reason_text("en") or ""
     assert "Shancheng District (410603)" in english and "山城区" not in english
-    assert "山城区" not in str(missing.as_json())  # the JSON reason names the code
+    assert missing.as_json() == "not assessable: no population for region/year (410603/2025)"  # by code
     zone = Value(
         None,
         MSG_NO_POPULATION,

@@ -7,6 +7,7 @@ import csv
 import importlib.util
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
@@ -62,7 +63,7 @@ def test_header_and_levels(table: dict[str, dict[str, str]]) -> None:
         ("410603", "山城区", "county", "410600", "Shancheng District"),
         ("410611", "淇滨区", "county", "410600", "Qibin District"),
         ("410621", "浚县", "county", "410600", "Xun County"),  # 浚 read Xùn here, not Jùn
-        ("410622", "淇县", "county", "410600", "Qi County"),
+        ("410622", "淇县", "county", "410600", "Qi County, Hebi"),
         (
             "410671",
             "鹤壁经济技术开发区",
@@ -109,8 +110,18 @@ def test_every_henan_division_and_every_province_has_an_english_name(
         if (code.startswith("41") or row["level"] == "province") and not row["name_en"]
     ]
     assert missing == []
-    # An English name is Latin letters, spaces, hyphens and apostrophes only.
-    assert all(re.fullmatch(r"[A-Za-z' -]+", row["name_en"]) for row in table.values() if row["name_en"])
+    # An English name is Latin letters (ü included), spaces, hyphens, apostrophes and the
+    # comma before a city that tells two namesakes apart.
+    assert all(re.fullmatch(r"[A-Za-zü' ,-]+", row["name_en"]) for row in table.values() if row["name_en"])
+    # No pinyin "v" standing for ü (it is never followed by a consonant in an English word).
+    assert not [row["name_en"] for row in table.values() if re.search(r"v[^aeiou]", row["name_en"])]
+    # No two divisions share an English name: 杞县 and 淇县 are both Qi County without tones.
+    names = Counter(row["name_en"] for row in table.values() if row["name_en"])
+    assert [name for name, n in names.items() if n > 1] == []
+    assert (table["410221"]["name_en"], table["410622"]["name_en"]) == (
+        "Qi County, Kaifeng",
+        "Qi County, Hebi",
+    )
 
 
 def test_hebi_has_exactly_its_five_divisions_and_the_etdz(table: dict[str, dict[str, str]]) -> None:

@@ -77,7 +77,7 @@ class Value:
         if self.value is None:
             reason = JSON_REASONS.get(self.reason or "", "")
             with contextlib.suppress(KeyError, IndexError, ValueError):
-                reason = reason.format(**localized_params(self.params, "en"))
+                reason = reason.format(**self.params)
             return f"{NOT_ASSESSABLE_PREFIX}: {reason}"
         return int(self.value) if float(self.value).is_integer() else self.value
 
