@@ -90,7 +90,11 @@ class HolderSummary(BaseModel):
     kind: str
     region_code: str | None
     region_name: str | None = None
+    region_name_en: str | None = Field(
+        None, description="the region's English name; null where none is given"
+    )
     zone: str | None = None
+    zone_en: str | None = Field(None, description="the zone's English name; null where none is given")
     patents: int = 0
     is_sample: bool = False
 
@@ -129,7 +133,9 @@ class RegionDetail(BaseModel):
     name_en: str | None = Field(description="the English name; null where none is given")
     level: str
     parent_code: str | None
-    children: list[dict[str, str]] = Field(default_factory=list)
+    children: list[dict[str, str | None]] = Field(
+        default_factory=list, description="code, name and name_en (null where none is given) of each"
+    )
     holders: int = 0
     patents: int = 0
     counts: dict[str, int] = Field(default_factory=dict)

@@ -378,7 +378,9 @@ def _holder_summary_rows(session: Session, stmt: Select[Any]) -> list[HolderSumm
             kind=h.kind,
             region_code=h.region_code,
             region_name=region_name,
+            region_name_en=english_name(region_name),
             zone=zone_name,
+            zone_en=english_name(zone_name),
             patents=n,
             is_sample=h.is_sample,
         )

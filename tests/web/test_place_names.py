@@ -46,3 +46,11 @@ def test_the_region_api_gives_the_english_name_beside_the_chinese_one(client: An
 def test_the_county_list_api_gives_english_names(client: Any, world: World) -> None:
     counties = {c["code"]: c["name_en"] for c in client.get("/api/v1/places/counties").json()}
     assert counties["410611"] == "Qibin District" and counties["410671"].startswith("Hebi Economic")
+
+
+def test_the_region_api_gives_null_where_no_english_name_is_given(client: Any, world: World) -> None:
+    body = client.get("/api/v1/regions/110000").json()  # Beijing: its districts have none
+    assert (body["name"], body["name_en"]) == ("北京市", "Beijing Municipality")
+    assert {"code": "110105", "name": "朝阳区", "name_en": None} in body["children"]
+    holders = client.get("/api/v1/holders?region=410621").json()["items"]
+    assert holders and {(h["region_name"], h["region_name_en"]) for h in holders} == {("浚县", "Xun County")}
