@@ -54,3 +54,24 @@ def test_the_region_api_gives_null_where_no_english_name_is_given(client: Any, w
     assert {"code": "110105", "name": "朝阳区", "name_en": None} in body["children"]
     holders = client.get("/api/v1/holders?region=410621").json()["items"]
     assert holders and {(h["region_name"], h["region_name_en"]) for h in holders} == {("浚县", "Xun County")}
+
+
+def test_the_holder_api_names_the_zone_in_english_beside_the_chinese_name(
+    client: Any, world: World, session_factory: Any
+) -> None:
+    from sqlalchemy import select
+
+    from ipcity.places.models import Zone
+    from ipcity.registry.models import Holder
+
+    with session_factory() as s:
+        holder = s.get(Holder, world.holder_b)
+        holder.zone_id = s.scalar(select(Zone.id).where(Zone.code == "hebi_agri_park"))
+        holder.zone_explicit = True
+        s.commit()
+    items = client.get("/api/v1/holders?region=410621").json()["items"]
+    zoned = [h for h in items if h["id"] == world.holder_b]
+    assert [(h["zone"], h["zone_en"]) for h in zoned] == [
+        ("鹤壁国家农业科技园区", "Hebi National Agricultural Science and Technology Park")
+    ]
+    assert all(h["zone_en"] is None for h in items if h["zone"] is None)
