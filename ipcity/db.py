@@ -187,14 +187,14 @@ class RegistryReadCache(Generic[T]):
     transaction would not be logged again). Each SELECT of a read may see a later commit
     than the one before it (PostgreSQL's read committed; SQLite outside a write): a value
     is kept only if no change was logged while it was read, so a read torn by a
-    concurrent write is never reused. Reads of one cache are serialised, so two requests
-    needing the same value read it once.
+    concurrent write is never reused. Two requests needing the same value read it once.
     """
 
     def __init__(self, kept: int) -> None:
         self.kept = kept
         self.entries: OrderedDict[tuple[Any, ...], T] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the entries and the per-key locks, briefly
+        self._reading: dict[tuple[Any, ...], threading.Lock] = {}
 
     def get(self, session: Session, key: Hashable, read: Callable[[Connection], T]) -> T:
         """The value of ``key`` as ``session`` sees the registry: kept, or ``read`` through
@@ -207,17 +207,35 @@ class RegistryReadCache(Generic[T]):
         if token is None:
             return read(connection)
         full = (connection.engine.url.render_as_string(hide_password=True), count, token, key)
+        found = self._kept(full)
+        if found is not None:
+            return found
+        # One read per key at a time (a second request waits for the first and takes its
+        # value); reads of other keys, and hits, go on meanwhile.
+        with self._lock:
+            reading = self._reading.setdefault(full, threading.Lock())
+        try:
+            with reading:
+                found = self._kept(full)
+                if found is not None:
+                    return found
+                value = read(connection)
+                if registry_log_state(connection) == (count, token):
+                    with self._lock:
+                        self.entries[full] = value
+                        while len(self.entries) > self.kept:
+                            self.entries.popitem(last=False)
+                return value
+        finally:
+            with self._lock:
+                self._reading.pop(full, None)
+
+    def _kept(self, full: tuple[Any, ...]) -> T | None:
         with self._lock:
             found = self.entries.get(full)
             if found is not None:
                 self.entries.move_to_end(full)
-                return found
-            value = read(connection)
-            if registry_log_state(connection) == (count, token):
-                self.entries[full] = value
-                while len(self.entries) > self.kept:
-                    self.entries.popitem(last=False)
-            return value
+            return found
 
     def clear(self) -> None:
         """Drop every kept value (the next :meth:`get` reads again)."""

@@ -321,6 +321,9 @@ class _RegistryPart:
 _REGISTRY_PARTS: RegistryReadCache[_RegistryPart] = RegistryReadCache(kept=4)
 
 
+_NO_REGISTRY_PART = _RegistryPart((), {}, None)
+
+
 def forget_registry_parts() -> None:
     """Drop the registry parts kept in the process (the next snapshot reads them again)."""
     _REGISTRY_PARTS.clear()
@@ -335,8 +338,14 @@ def _load_snapshot(session: Session, year: int, policy: Policy, rules: Iterable[
     read = frozenset(sources & REGISTRY_SOURCES)
     # Everything the part depends on besides the registry itself.
     key = (year, read, annuity_years, listed_rank(policy, "top_patent_grantee"), policy.city)
-    part = _REGISTRY_PARTS.get(
-        session, key, lambda connection: _read_registry_part(connection, year, policy, read, annuity_years)
+    part = (
+        _REGISTRY_PARTS.get(
+            session,
+            key,
+            lambda connection: _read_registry_part(connection, year, policy, read, annuity_years),
+        )
+        if read
+        else _NO_REGISTRY_PART  # the evidence rules (P2.1-d, P2.2, P2.3, P2.7) read none
     )
     snapshot = Snapshot()
     snapshot.patents = list(part.patents)

@@ -360,6 +360,18 @@ def test_the_grant_ranking_read_from_the_database_stops_at_the_listed_rank_with_
     assert [
         e for e in evaluate(nobody, load_snapshot(session, 2019, nobody), 2019) if e.rule == "P2.1-e.patents"
     ] == []
+    # The same rule and registry under the shipped policy (top 10): all five enterprises, not
+    # the cut kept for the top-2 policy (the listed rank is part of what the kept read is for).
+    shipped_policy = load_policy()
+    again = load_snapshot(session, 2019, shipped_policy, ["P2.1-e.patents"])
+    assert again.grant_counts is not None and len(again.grant_counts) == 5
+    # A caller changing its snapshot changes no later one (each takes copies of the kept part).
+    again.grant_counts.clear()
+    again.holders.clear()
+    again.patents.append(again.patents[0] if again.patents else None)  # type: ignore[arg-type]
+    fresh = load_snapshot(session, 2019, shipped_policy, ["P2.1-e.patents"])
+    assert fresh.grant_counts is not None and len(fresh.grant_counts) == 5 and len(fresh.holders) == 5
+    assert fresh.patents == []
 
 
 def test_the_registry_part_of_a_snapshot_is_kept_until_the_registry_changes(
