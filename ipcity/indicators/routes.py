@@ -192,7 +192,7 @@ def api_assessment(
             {
                 "code": c.code,
                 "name": c.name,
-                "name_en": english_name(c.name),
+                "name_en": english_name(c.code),
                 "score": c.score,
                 "rank": c.rank,
                 "points": [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ipcity.places.divisions import english_names
+from ipcity.places.divisions import english_names, get_division
 from ipcity.places.zones import load_zones
 
 
@@ -34,11 +34,23 @@ def place_name(name: str | None, locale: str = "zh_CN") -> str:
     return _english().get(name, name)
 
 
-def english_name(name: str | None) -> str | None:
-    """The English name of a division or shipped zone called ``name``; ``None`` where none is
-    given (what the JSON APIs answer, so that a client can tell a translation from a fallback).
+def english_name(code: str | None) -> str | None:
+    """The English name of the division (GB/T 2260 code) or shipped zone (its code) ``code``;
+    ``None`` where none is given. What the JSON APIs answer: by code, so that a division
+    elsewhere that shares a Henan name stays without one, and a client can tell a
+    translation from a fallback.
 
-    >>> english_name("浚县"), english_name("东城区"), english_name(None)
-    ('Xun County', None, None)
+    >>> english_name("410621"), english_name("110105"), english_name("hebi_agri_park"), english_name(None)
+    ('Xun County', None, 'Hebi National Agricultural Science and Technology Park', None)
     """
-    return _english().get(name) if name else None
+    if not code:
+        return None
+    division = get_division(code)
+    if division is not None:
+        return division.name_en or None
+    return _zones_english().get(code)
+
+
+@lru_cache(maxsize=1)
+def _zones_english() -> dict[str, str]:
+    return {z.code: z.name_en for z in load_zones() if z.name_en}

@@ -17,7 +17,7 @@ router = APIRouter()
 def api_counties(session: SessionDep) -> list[dict[str, Any]]:
     """The county-level divisions of the city (GB/T 2260)."""
     return [
-        {"code": r.code, "name": r.name, "name_en": english_name(r.name), "level": r.level}
+        {"code": r.code, "name": r.name, "name_en": english_name(r.code), "level": r.level}
         for r in service.list_counties(session)
     ]
 

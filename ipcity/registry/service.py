@@ -366,7 +366,7 @@ def _holder_summary_rows(session: Session, stmt: Select[Any]) -> list[HolderSumm
         select(PatentHolder.holder_id, func.count().label("n")).group_by(PatentHolder.holder_id).subquery()
     )
     rows = session.execute(
-        stmt.add_columns(Region.name, Zone.name, func.coalesce(patents.c.n, 0))
+        stmt.add_columns(Region.name, Zone.name, Zone.name_en, func.coalesce(patents.c.n, 0))
         .outerjoin(Region, Region.code == Holder.region_code)
         .outerjoin(Zone, Zone.id == Holder.zone_id)
         .outerjoin(patents, patents.c.holder_id == Holder.id)
@@ -378,13 +378,13 @@ def _holder_summary_rows(session: Session, stmt: Select[Any]) -> list[HolderSumm
             kind=h.kind,
             region_code=h.region_code,
             region_name=region_name,
-            region_name_en=english_name(region_name),
+            region_name_en=english_name(h.region_code),
             zone=zone_name,
-            zone_en=english_name(zone_name),
+            zone_en=zone_en or None,
             patents=n,
             is_sample=h.is_sample,
         )
-        for h, region_name, zone_name, n in rows
+        for h, region_name, zone_name, zone_en, n in rows
     ]
 
 
@@ -589,7 +589,7 @@ def get_region(session: Session, actor: Actor, code: str) -> RegionDetail:
             or 0
         )
     children = [
-        {"code": c.code, "name": c.name, "name_en": english_name(c.name)}
+        {"code": c.code, "name": c.name, "name_en": english_name(c.code)}
         for c in session.scalars(select(Region).where(Region.parent_code == code).order_by(Region.code))
     ]
     population = dict(
@@ -601,7 +601,7 @@ def get_region(session: Session, actor: Actor, code: str) -> RegionDetail:
     return RegionDetail(
         code=region.code,
         name=region.name,
-        name_en=english_name(region.name),
+        name_en=english_name(region.code),
         level=region.level,
         parent_code=region.parent_code,
         children=children,

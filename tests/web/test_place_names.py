@@ -52,6 +52,9 @@ def test_the_region_api_gives_null_where_no_english_name_is_given(client: Any, w
     body = client.get("/api/v1/regions/110000").json()  # Beijing: its districts have none
     assert (body["name"], body["name_en"]) == ("北京市", "Beijing Municipality")
     assert {"code": "110105", "name": "朝阳区", "name_en": None} in body["children"]
+    # By code, not by characters: Nanjing's 鼓楼区 is not given the name of Kaifeng's.
+    nanjing = client.get("/api/v1/regions/320100").json()
+    assert {"code": "320106", "name": "鼓楼区", "name_en": None} in nanjing["children"]
     holders = client.get("/api/v1/holders?region=410621").json()["items"]
     assert holders and {(h["region_name"], h["region_name_en"]) for h in holders} == {("浚县", "Xun County")}
 
