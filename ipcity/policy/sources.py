@@ -187,6 +187,19 @@ def _top_grantees(policy: Policy, year: int) -> Any:
     return query
 
 
+def _grants_with_holders(conditions: list[Any]) -> Any:
+    """The patents meeting any of ``conditions`` with their holders, one row per holder link
+    (:data:`_PATENT_COLUMNS`, then the link's holder id and position and the holder's name,
+    region code and kind); a patent without holders comes once, with nulls."""
+    return (
+        select(*_PATENT_COLUMNS, PatentHolder.holder_id, PatentHolder.position, Holder.name)
+        .add_columns(Holder.region_code, Holder.kind)
+        .outerjoin(PatentHolder, PatentHolder.patent_id == Patent.id)
+        .outerjoin(Holder, Holder.id == PatentHolder.holder_id)
+        .where(or_(*conditions))
+    )
+
+
 def _read_registry_part(
     connection: Any, year: int, policy: Policy, sources: frozenset[str], annuity_years: frozenset[int]
 ) -> _RegistryPart:
@@ -208,13 +221,7 @@ def _read_registry_part(
         # in the same pass (one row per link): no list of ids sent back and forth.
         seen: set[int] = set()
         width = len(_PATENT_COLUMNS)
-        for row in connection.execute(
-            select(*_PATENT_COLUMNS, PatentHolder.holder_id, PatentHolder.position, Holder.name)
-            .add_columns(Holder.region_code, Holder.kind)
-            .outerjoin(PatentHolder, PatentHolder.patent_id == Patent.id)
-            .outerjoin(Holder, Holder.id == PatentHolder.holder_id)
-            .where(or_(*conditions))
-        ).all():
+        for row in connection.execute(_grants_with_holders(conditions)).all():
             pid, hid = row[0], row[width]
             if pid not in seen:
                 seen.add(pid)

@@ -125,11 +125,19 @@ class PatentHolder(Base):
     for attribution (P2.1-a pays a co-owned patent once, to the first local holder)."""
 
     __tablename__ = "patent_holders"
-    __table_args__ = (UniqueConstraint("patent_id", "position"),)
+    # Both ways between patents and holders are walked by the thousand (the policy's year:
+    # the grants' holders in order, each grantee's earlier grants, the ranking's counts; a
+    # holder's portfolio): each way has an index that holds the other id (and the position),
+    # so a walk reads the index alone, not a table row per link.
+    __table_args__ = (
+        UniqueConstraint("patent_id", "position"),
+        Index("ix_patent_holders_patent_position_holder", "patent_id", "position", "holder_id"),
+        Index("ix_patent_holders_holder_patent", "holder_id", "patent_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patent_id: Mapped[int] = mapped_column(ForeignKey("patents.id", ondelete="CASCADE"))
-    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"))
     position: Mapped[int] = mapped_column(Integer)
     name_as_filed: Mapped[str] = mapped_column(String(300))
 

@@ -171,7 +171,8 @@ def test_a_load_that_doubles_a_table_rebuilds_its_indexes_to_the_same_database(
         "ix_patents_filing_date",
         "ix_patents_ipc_main",
         "ix_patent_publications_patent_id",
-        "ix_patent_holders_holder_id",
+        "ix_patent_holders_holder_patent",
+        "ix_patent_holders_patent_position_holder",
         "ix_patent_status_events_patent_date",
     } <= set(dropped)
     assert _schema(db) == schema
