@@ -94,6 +94,11 @@ class QueuedCase:
         }
 
 
+def _yuan(amount: int) -> str:
+    """An amount of yuan as the reasons show it, with thousands separators (``4,000``)."""
+    return f"{amount:,}"
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -129,7 +134,7 @@ def set_budget(
                 "{rule}{year}年已批准 {approved} 元，预算不能低于已批准金额",
                 rule=rule,
                 year=year,
-                approved=approved,
+                approved=_yuan(approved),
             )
     before = row.amount_yuan if row is not None else None
     if amount is None:
@@ -247,9 +252,9 @@ def cap_block(case: PolicyCase, approved: int) -> Conflict | None:
             "{holder}{year}年本项已批准 {approved} 元，再批准 {amount} 元将超过上限 {cap} 元（{cap_id}）",
             holder=case.holder_name,
             year=case.year,
-            approved=approved,
-            amount=case.amount_yuan,
-            cap=cap,
+            approved=_yuan(approved),
+            amount=_yuan(case.amount_yuan),
+            cap=_yuan(cap),
             cap_id=cap_id,
         )
     return None
@@ -294,10 +299,10 @@ def ordered_queue(session: Session, year: int, rule: str, today: date) -> list[Q
                 "前面的项目批准后尚余 {left} 元，本项需 {amount} 元，等待追加预算",
                 rule=rule,
                 year=year,
-                budget=row.amount_yuan if row else 0,
+                budget=_yuan(row.amount_yuan if row else 0),
                 position=position,
-                left=max(left, 0),
-                amount=case.amount_yuan,
+                left=_yuan(max(left, 0)),
+                amount=_yuan(case.amount_yuan),
             )
             out.append(QueuedCase(case, position, case.holder_id in priority, False, reason))
             continue
@@ -329,9 +334,9 @@ def check_before_approval(
                 "预算不足：{rule} {year}年预算 {budget} 元，已批准 {approved} 元，本项需 {amount} 元，等待追加预算",
                 rule=case.rule,
                 year=case.year,
-                budget=row.amount_yuan,
-                approved=approved,
-                amount=case.amount_yuan,
+                budget=_yuan(row.amount_yuan),
+                approved=_yuan(approved),
+                amount=_yuan(case.amount_yuan),
             )
         return
     for queued in ordered_queue(session, case.year, case.rule, today):

@@ -107,7 +107,10 @@ def test_a_short_budget_approves_incubated_first_then_by_date(
     with session_factory() as s, pytest.raises(Conflict) as short:
         workflow.act(s, CITY, ids["乙"], "approve", today=AFTER_NOTICE)
     assert "预算不足" in short.value.render("zh_CN") and "第 3 位" in short.value.render("zh_CN")
-    assert "Budget short" in short.value.render("en")
+    assert short.value.render("en") == (
+        "Budget short: P2.1-a has 8,000 yuan for 2019; this case is number 3 in the order of P2.1-f, "
+        "0 yuan are left after the cases ahead and it needs 4,000 yuan, so it waits for more budget"
+    )
     with session_factory() as s:
         run = workflow.approve_in_order(s, CITY, YEAR, "P2.1-a", today=AFTER_NOTICE)
         assert sorted(c.id for c in run.approved) == sorted([ids["丙"], ids["甲"]])

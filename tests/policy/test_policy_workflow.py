@@ -313,7 +313,7 @@ def test_the_cap_holds_across_applications(
     _to_notice(session_factory, late_id, holders["a"], COUNTY_A)
     with session_factory() as s, pytest.raises(Conflict) as refused:
         workflow.act(s, CITY, late_id, "approve", today=AFTER_NOTICE)
-    assert "200000" in str(refused.value.render("zh_CN"))
+    assert "上限 200,000 元" in str(refused.value.render("zh_CN"))
 
 
 def test_pages_and_api_with_real_logins(
