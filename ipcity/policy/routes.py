@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from ipcity.policy import service
 from ipcity.policy.engine import STATUS_EN, STATUS_LABELS, Entitlement
+from ipcity.policy.scenarios import INPUT_LABELS, run_scenario
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 
 router = APIRouter()
@@ -80,8 +81,20 @@ def rules_page(request: Request) -> Response:
 
 @router.get("/policy/rules/{rule_id}", include_in_schema=False)
 def rule_page(request: Request, rule_id: RulePath) -> Response:
-    """One rule: the clause quoted, its parameters over time, its scenarios."""
-    return render(request, "policy/rule.html", {"view": service.rule_view(rule_id)})
+    """One rule: the clause quoted, its parameters over time, its scenarios run there and
+    then (their input, what the engine computes from it with its explanation, and whether
+    that is what the scenario expects: the page is the rule's trace)."""
+    view = service.rule_view(rule_id)
+    return render(
+        request,
+        "policy/rule.html",
+        {
+            "view": view,
+            "results": [run_scenario(s) for s in view.scenarios],
+            "input_labels": INPUT_LABELS,
+            "status_labels": STATUS_LABELS,
+        },
+    )
 
 
 @router.get("/policy/entitlements", include_in_schema=False)

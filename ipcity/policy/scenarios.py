@@ -57,6 +57,18 @@ INPUT_KEYS = {
     "software",
     "credit_list",
 }
+# What each kind of input record is, as a rule page heads its table.
+INPUT_LABELS = {
+    "holders": "权利人",
+    "patents": "专利",
+    "pct_applications": "PCT国际申请",
+    "awards": "专利奖",
+    "certificates": "贯标认证证书",
+    "loan_costs": "质押贷款费用",
+    "insurance_policies": "专利保险保单",
+    "software": "软件著作权登记",
+    "credit_list": "失信名单",
+}
 EXPECT_KEYS = {"rule", "object", "holder", "amount", "status", "reference_date", "explanation_contains"}
 
 
@@ -74,6 +86,26 @@ class Scenario:
     expect: list[tuple[int, dict[str, Any]]]
     reading: str = ""
     reference_date: date | None = None
+    # The ``input`` section as written (kind -> records, each field as in the file): what a
+    # rule page shows an officer, in the file's own words.
+    inputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def expects(self, rule: str, clause: str, object_key: str) -> bool:
+        """Whether the scenario lists an expected result for this rule (or clause) and object."""
+        return any(
+            str(e["rule"]) in (rule, clause) and str(e["object"]) == object_key for _, e in self.expect
+        )
+
+
+def _as_written(node: Any) -> dict[str, list[dict[str, Any]]]:
+    """The records of an ``input`` section, kind by kind in the file's order."""
+    if not isinstance(node, MarkedDict):
+        return {}
+    return {
+        str(kind): [dict(item) for item in records if isinstance(item, MarkedDict)]
+        for kind, records in node.items()
+        if isinstance(records, MarkedList)
+    }
 
 
 @dataclass
@@ -369,6 +401,7 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
                 expected,
                 str(node.get("reading") or ""),
                 reader.day(node, "reference_date", required=False),
+                _as_written(node.get("input")),
             )
         )
     return out

@@ -222,6 +222,9 @@ def test_rule_pages_and_api(client: Any) -> None:
         and "授权满6年仍有效" in rule.text
     )
     assert "Parameters over time" in client.get("/policy/rules/P2.1-c?lang=en").text
+    # Each scenario is run on the page: its input as written (the patent that lapsed before
+    # its sixth anniversary among them) and the three results it expects, each marked so.
+    assert "2018-05-01" in rule.text and rule.text.count("符合预期") == 3 and "未预期" not in rule.text
     assert client.get("/policy/rules/P9").status_code == 404
     api = client.get("/api/v1/policy/rules/P2.1-a").json()
     assert (
@@ -470,3 +473,32 @@ def test_the_years_reads_walk_the_holder_links_by_index_alone(session_factory: A
             assert walks, plan
             assert all(m.group(1) for m in walks), plan
             assert not any(re.match(r"SCAN (patent_holders|ph|g)\b", step) for step in plan), plan
+
+
+def test_a_rule_page_shows_a_failing_scenario_open_with_its_problems(
+    client: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A scenario whose expectation the engine does not meet is shown failed, opened, with
+    the result it did not expect and the line of the file that expected otherwise."""
+    from ipcity.policy import service as policy_service
+
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(
+        """scenarios:
+  - name: 错误的预期
+    year: 2019
+    rules: [P2.1-a]
+    input:
+      holders:
+        - {name: 鹤壁天海电器有限公司, region: "410611"}
+      patents:
+        - {number: CN201710123456.7, filed: 2017-03-01, granted: 2019-05-07, holders: [鹤壁天海电器有限公司]}
+    expect:
+      - {rule: P2.1-a, object: CN201710123456.7, amount: 5000}
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(policy_service, "scenario_files", lambda: [wrong])
+    page = client.get("/policy/rules/P2.1-a").text
+    assert '<details class="card scenario" open>' in page
+    assert "不通过" in page and "第11行：P2.1-a / CN201710123456.7 的 amount 应为 5000，实际为 4000" in page

@@ -3,10 +3,13 @@ that would make an amount wrong or untraceable."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 
 import pytest
+from ipcity_testing import SHARED_DATA
 
 from ipcity.policy.clauses import CLAUSES
 from ipcity.policy.loader import PolicyFileError, load_policy, shipped_policy
@@ -152,3 +155,23 @@ def test_scenario_file_refusals_name_the_line(tmp_path: Path) -> None:
     assert _scenario_refusal(tmp_path, overlap).line == 7
     assert _scenario_refusal(tmp_path, SCENARIO.replace("granted: 2019-05-07", "granted: 昨天")).line == 9
     assert _scenario_refusal(tmp_path, SCENARIO.replace("    year: 2019", "    yeer: 2019")).line == 3
+
+
+def test_every_clause_quote_is_the_policy_texts_own_words() -> None:
+    """The rule pages quote the clause from the policy text (the 2017 opinions themselves):
+    each quote, its elisions (…) apart, is found in the text, in order, up to full-width
+    and half-width punctuation and line breaks."""
+    path = SHARED_DATA.parent / "policy" / "hebi-2017-opinions.zh.txt"
+    if not path.exists():
+        pytest.skip(f"the policy text is not available: {path}")
+
+    def plain(text: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+    text = plain(path.read_text(encoding="utf-8"))
+    for clause in CLAUSES.values():
+        at = 0
+        for part in clause.quote.split("…"):
+            found = text.find(plain(part), at)
+            assert found >= 0, f"{clause.id}: «{part}» is not in the policy text"
+            at = found + len(plain(part))
