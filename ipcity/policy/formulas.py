@@ -43,19 +43,30 @@ class Formula:
     inputs: tuple[str, ...]
     description: str
     fn: FormulaFn
+    description_en: str = ""
+
+    def describe(self, locale: str = "zh_CN") -> str:
+        """The description in ``locale``'s words (Chinese where no English is given)."""
+        return self.description_en if locale.startswith("en") and self.description_en else self.description
 
 
 FORMULAS: dict[str, Formula] = {}
 
 
 def formula(
-    name: str, *, object: str, source: str, inputs: tuple[str, ...], description: str
+    name: str,
+    *,
+    object: str,
+    source: str,
+    inputs: tuple[str, ...],
+    description: str,
+    description_en: str = "",
 ) -> Callable[[FormulaFn], FormulaFn]:
     """Register ``fn`` under ``name`` (see the module docstring)."""
 
     def register(fn: FormulaFn) -> FormulaFn:
         assert object in OBJECTS, object
-        FORMULAS[name] = Formula(name, object, source, inputs, description, fn)
+        FORMULAS[name] = Formula(name, object, source, inputs, description, fn, description_en)
         return fn
 
     return register
@@ -86,6 +97,7 @@ def en_yuan(amount: int) -> str:
     source="invention_grants",
     inputs=("amount",),
     description="每件国内发明专利授权一笔固定金额",
+    description_en="A fixed amount per domestic invention patent granted",
 )
 def per_invention_grant(data: Mapping[str, Any], p: Values) -> Outcome:
     amount = p.need("amount")
@@ -102,6 +114,7 @@ def per_invention_grant(data: Mapping[str, Any], p: Values) -> Outcome:
     source="first_invention_grants",
     inputs=("amount",),
     description="权利人有史以来首件发明专利授权，一次性奖补",
+    description_en="The holder's first invention patent grant ever: a one-off award",
 )
 def first_invention_grant(data: Mapping[str, Any], p: Values) -> Outcome:
     amount = p.need("amount")
@@ -120,6 +133,7 @@ def first_invention_grant(data: Mapping[str, Any], p: Values) -> Outcome:
     source="inventions_in_force_after_years",
     inputs=("cap", "years"),
     description="授权后维持有效满规定年限的发明专利：min(实际缴纳年费, 上限)",
+    description_en="Invention patents kept in force the set number of years after their grant: min(annuities actually paid, cap)",
 )
 def annuity_support(data: Mapping[str, Any], p: Values) -> Outcome | None:
     years = p.need("years")
@@ -155,6 +169,7 @@ def annuity_support(data: Mapping[str, Any], p: Values) -> Outcome | None:
     source="pct_applications",
     inputs=("amount",),
     description="每件已收到国际检索报告的PCT申请一笔固定金额",
+    description_en="A fixed amount per PCT application with its international search report",
 )
 def per_pct_application(data: Mapping[str, Any], p: Values) -> Outcome:
     amount = p.need("amount")
@@ -210,6 +225,7 @@ def _award(data: Mapping[str, Any], p: Values, level_input: str) -> Outcome:
     source="china_patent_awards",
     inputs=("gold", "excellence"),
     description="中国专利金奖、优秀奖按等级奖励",
+    description_en="China Patent Gold and Excellence Awards, by level",
 )
 def china_patent_award(data: Mapping[str, Any], p: Values) -> Outcome:
     return _award(data, p, {"china_gold": "gold", "china_excellence": "excellence"}[data["level"]])
@@ -221,6 +237,7 @@ def china_patent_award(data: Mapping[str, Any], p: Values) -> Outcome:
     source="provincial_patent_awards",
     inputs=("special", "first", "second", "third"),
     description="省专利奖特等、一、二、三等奖按等级奖励",
+    description_en="Provincial patent awards (special, first, second, third prize), by level",
 )
 def provincial_patent_award(data: Mapping[str, Any], p: Values) -> Outcome:
     return _award(data, p, data["level"].removeprefix("provincial_"))
@@ -232,6 +249,7 @@ def provincial_patent_award(data: Mapping[str, Any], p: Values) -> Outcome:
     source="gbt29490_certificates",
     inputs=("amount",),
     description="通过GB/T 29490（贯标）认证的企业一次性奖励",
+    description_en="A one-off award to an enterprise certified to GB/T 29490",
 )
 def gbt29490_certification(data: Mapping[str, Any], p: Values) -> Outcome:
     amount = p.need("amount")
@@ -250,6 +268,7 @@ def gbt29490_certification(data: Mapping[str, Any], p: Values) -> Outcome:
     source="pledge_loan_costs",
     inputs=("percent",),
     description="质押融资贷款当年利息、评估、担保、保险费用实际发生额的一定比例",
+    description_en="A share of the year's interest, valuation, guarantee and insurance costs actually paid on pledge loans",
 )
 def pledge_financing_costs(data: Mapping[str, Any], p: Values) -> Outcome:
     percent = p.need("percent")
@@ -272,6 +291,7 @@ def pledge_financing_costs(data: Mapping[str, Any], p: Values) -> Outcome:
     source="patent_insurance_policies",
     inputs=("percent",),
     description="企业首件参保专利的保费按比例（全额）补贴",
+    description_en="The premium of an enterprise's first insured patent, subsidised at a rate (in full)",
 )
 def first_patent_insurance(data: Mapping[str, Any], p: Values) -> Outcome:
     percent = p.need("percent")
@@ -306,6 +326,7 @@ def _ranking(data: Mapping[str, Any], p: Values, what_zh: str, what_en: str) -> 
     source="top_patent_grantees",
     inputs=("listed", "minimum", "amount"),
     description="年度专利授权量较大的企业、高校、科研机构：达到门槛的给予奖励",
+    description_en="Enterprises, universities and institutes with many patents granted in the year: an award to those over the threshold",
 )
 def top_patent_grantee(data: Mapping[str, Any], p: Values) -> Outcome | None:
     return _ranking(data, p, "专利授权", "patent grants")
@@ -317,6 +338,7 @@ def top_patent_grantee(data: Mapping[str, Any], p: Values) -> Outcome | None:
     source="top_software_registrants",
     inputs=("listed", "minimum", "amount"),
     description="软件著作权登记量较大的软件企业：达到门槛的给予奖励",
+    description_en="Software enterprises with many software copyright registrations in the year: an award to those over the threshold",
 )
 def top_software_registrant(data: Mapping[str, Any], p: Values) -> Outcome | None:
     return _ranking(data, p, "软件著作权登记", "software copyright registrations")

@@ -24,7 +24,7 @@ from ipcity.policy.yamlmarks import MarkedDict, MarkedList, YamlSyntaxError, rea
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 DEFAULT_POLICY = RULES_DIR / "hebi-2017.yaml"
 
-PARAMETER_KEYS = {"clause", "description", "unit", "values"}
+PARAMETER_KEYS = {"clause", "description", "description_en", "unit", "values"}
 VALUE_KEYS = {"from", "until", "value"}
 RULE_KEYS = {"id", "clause", "title", "title_en", "object", "formula", "parameters", "limits"}
 LIMIT_KEYS = {"once_per_object", "once_per_holder", "cap_per_holder_year"}
@@ -213,7 +213,12 @@ def parse_parameter(pid: str, node: Any, file: str, line: int) -> Parameter:
                 other=a.line,
             )
     return Parameter(
-        pid, clause, str(node.get("description") or ""), str(node.get("unit") or "yuan"), tuple(ordered)
+        pid,
+        clause,
+        str(node.get("description") or ""),
+        str(node.get("unit") or "yuan"),
+        tuple(ordered),
+        str(node.get("description_en") or ""),
     )
 
 

@@ -29,6 +29,11 @@ class Parameter:
     description: str
     unit: str
     values: tuple[DatedValue, ...]
+    description_en: str = ""  # the English pages' description; empty: the Chinese one
+
+    def describe(self, locale: str = "zh_CN") -> str:
+        """The description in ``locale``'s words (Chinese where no English is given)."""
+        return self.description_en if locale.startswith("en") and self.description_en else self.description
 
     def entry_on(self, on: date) -> DatedValue | None:
         """The dated value in force on ``on`` (``None`` before the first or in a gap)."""

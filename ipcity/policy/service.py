@@ -126,6 +126,7 @@ def parameter_json(p: Parameter) -> dict[str, Any]:
         "id": p.id,
         "clause": p.clause,
         "description": p.description,
+        "description_en": p.description_en or None,
         "unit": p.unit,
         "values": [
             {"from": v.start.isoformat(), "until": v.end.isoformat() if v.end else None, "value": v.value}
@@ -142,11 +143,13 @@ def rule_json(view: RuleView) -> dict[str, Any]:
         "clause": r.clause,
         "quote": view.clause.quote,
         "reading": view.clause.reading,
+        "reading_en": view.clause.reading_en or None,
         "title": r.title,
         "title_en": r.title_en,
         "object": r.object,
         "formula": r.formula.name,
         "formula_description": r.formula.description,
+        "formula_description_en": r.formula.description_en or None,
         "limits": {
             "once_per_object": r.limits.once_per_object,
             "once_per_holder": r.limits.once_per_holder,

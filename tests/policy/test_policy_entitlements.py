@@ -221,7 +221,12 @@ def test_rule_pages_and_api(client: Any) -> None:
         and "annuity_support_cap" in rule.text
         and "授权满6年仍有效" in rule.text
     )
-    assert "Parameters over time" in client.get("/policy/rules/P2.1-c?lang=en").text
+    english = client.get("/policy/rules/P2.1-c?lang=en").text
+    assert "Parameters over time" in english
+    # The reading, the formula and the parameters in English; the quote stays the text's own.
+    assert "Amount = min(annuities actually paid in total, 10,000)" in english
+    assert "min(annuities actually paid, cap)" in english and "Years in force after the grant" in english
+    assert "根据其实际缴纳年费情况" in english and "年费支持上限" not in english
     # Each scenario is run on the page: its input as written (the patent that lapsed before
     # its sixth anniversary among them) and the three results it expects, each marked so.
     assert "2018-05-01" in rule.text and rule.text.count("符合预期") == 3 and "未预期" not in rule.text
@@ -231,6 +236,11 @@ def test_rule_pages_and_api(client: Any) -> None:
         api["quote"].startswith("对获得国内发明专利授权")
         and api["parameters"]["amount"]["values"][0]["value"] == 4000
     )
+    assert (
+        api["parameters"]["amount"]["description_en"]
+        == "Subsidy per domestic invention patent granted (yuan)"
+    )
+    assert api["reading_en"].startswith("Counted in the year the grant is published")
     assert len(client.get("/api/v1/policy/rules").json()["rules"]) == 11
 
 
