@@ -90,12 +90,6 @@ class Scenario:
     # rule page shows an officer, in the file's own words.
     inputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def expects(self, rule: str, clause: str, object_key: str) -> bool:
-        """Whether the scenario lists an expected result for this rule (or clause) and object."""
-        return any(
-            str(e["rule"]) in (rule, clause) and str(e["object"]) == object_key for _, e in self.expect
-        )
-
 
 def _as_written(node: Any) -> dict[str, list[dict[str, Any]]]:
     """The records of an ``input`` section, kind by kind in the file's order."""
@@ -115,11 +109,27 @@ class ScenarioResult:
     scenario: Scenario
     entitlements: list[Entitlement]
     problems: list[str] = field(default_factory=list)
+    # For each entitlement (same order): the line of the expectation it met and what in it
+    # differs from that expectation; None when no expectation asked for it.
+    verdicts: list[Verdict | None] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when every expectation held and nothing else came out."""
         return not self.problems
+
+    def rows(self) -> list[tuple[Entitlement, Verdict | None]]:
+        """Each entitlement the engine gave with its verdict against the expectations."""
+        return list(zip(self.entitlements, self.verdicts, strict=True))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one computed entitlement compares with the expectation it matched (by rule and
+    object): the expectation's line and the differences (empty: as expected)."""
+
+    line: int
+    differences: tuple[str, ...] = ()
 
 
 def _fail(file: str, line: int, message: str, **params: Any) -> PolicyFileError:
@@ -312,7 +322,11 @@ def _policy(base: Policy, node: Any, file: str) -> Policy:
         wrapper = MarkedDict(clause=params[pid].clause, description=params[pid].description, values=values)
         wrapper.line = node.line_of(pid)
         wrapper.key_lines = {"clause": wrapper.line, "values": wrapper.line}
-        params[pid] = replace(parse_parameter(pid, wrapper, file, wrapper.line), unit=params[pid].unit)
+        params[pid] = replace(
+            parse_parameter(pid, wrapper, file, wrapper.line),
+            unit=params[pid].unit,
+            description_en=params[pid].description_en,
+        )
     return replace(base, parameters=params)
 
 
@@ -412,6 +426,7 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
     got = evaluate(scenario.policy, scenario.snapshot, scenario.year, scenario.rules)
     result = ScenarioResult(scenario, got)
     unmatched = list(got)
+    verdicts: dict[int, Verdict] = {}  # by id() of the entitlement
     for line, exp in scenario.expect:
         found = next(
             (
@@ -432,15 +447,18 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
             "status": found.status,
             "reference_date": found.reference_date,
         }
-        for key, actual in checks.items():
-            if key in exp and exp[key] != actual:
-                result.problems.append(
-                    f"第{line}行：{exp['rule']} / {exp['object']} 的 {key} 应为 {exp[key]}，实际为 {actual}"
-                )
+        differences = [
+            f"第{line}行：{exp['rule']} / {exp['object']} 的 {key} 应为 {exp[key]}，实际为 {actual}"
+            for key, actual in checks.items()
+            if key in exp and exp[key] != actual
+        ]
         if "explanation_contains" in exp and str(exp["explanation_contains"]) not in found.explanation_zh:
-            result.problems.append(
+            differences.append(
                 f"第{line}行：说明中应含“{exp['explanation_contains']}”，实际为“{found.explanation_zh}”"
             )
+        result.problems.extend(differences)
+        verdicts[id(found)] = Verdict(line, tuple(differences))
+    result.verdicts = [verdicts.get(id(e)) for e in got]
     for extra in unmatched:
         result.problems.append(
             f"多出未预期的结果：{extra.rule} / {extra.object} / {extra.holder} / {extra.amount}元 / {extra.status}"
