@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ipcity.i18n import gettext
 from ipcity.policy.engine import Entitlement, evaluate
 from ipcity.policy.loader import Policy, PolicyFileError, parse_parameter, refuse_unknown_keys, shipped_policy
 from ipcity.policy.snapshot import (
@@ -102,13 +103,39 @@ def _as_written(node: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+# What a failed scenario says, one line each (Chinese ids, English in en.po): the file's
+# line, the rule and the object, and what differs.
+MSG_MISSING = "第{line}行：未得到预期的 {rule} / {object}"
+MSG_DIFFERS = "第{line}行：{rule} / {object} 的 {key} 应为 {expected}，实际为 {actual}"
+MSG_EXPLANATION = "第{line}行：说明中应含“{text}”，实际为“{actual}”"
+MSG_EXTRA = "多出未预期的结果：{rule} / {object} / {holder} / {amount}元 / {status}"
+
+
+class Problem(str):
+    """One line of what a scenario did not meet: the Chinese text (as the command line
+    prints it) that also keeps its message id and values, to be shown in another language."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Problem:
+        """The problem ``template`` with ``params`` filled in, in Chinese."""
+        problem = super().__new__(cls, template.format(**params))
+        problem.template, problem.params = template, params
+        return problem
+
+    def render(self, locale: str = "zh_CN") -> str:
+        """The problem in ``locale``'s words."""
+        return gettext(self.template, locale).format(**self.params)
+
+
 @dataclass
 class ScenarioResult:
     """The outcome of a scenario: ``problems`` is empty when it passed."""
 
     scenario: Scenario
     entitlements: list[Entitlement]
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     # For each entitlement (same order): the line of the expectation it met and what in it
     # differs from that expectation; None when no expectation asked for it.
     verdicts: list[Verdict | None] = field(default_factory=list)
@@ -129,7 +156,7 @@ class Verdict:
     object): the expectation's line and the differences (empty: as expected)."""
 
     line: int
-    differences: tuple[str, ...] = ()
+    differences: tuple[Problem, ...] = ()
 
 
 def _fail(file: str, line: int, message: str, **params: Any) -> PolicyFileError:
@@ -438,7 +465,7 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
             None,
         )
         if found is None:
-            result.problems.append(f"第{line}行：未得到预期的 {exp['rule']} / {exp['object']}")
+            result.problems.append(Problem(MSG_MISSING, line=line, rule=exp["rule"], object=exp["object"]))
             continue
         unmatched.remove(found)
         checks = {
@@ -447,21 +474,38 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
             "status": found.status,
             "reference_date": found.reference_date,
         }
-        differences = [
-            f"第{line}行：{exp['rule']} / {exp['object']} 的 {key} 应为 {exp[key]}，实际为 {actual}"
+        differences: list[Problem] = [
+            Problem(
+                MSG_DIFFERS,
+                line=line,
+                rule=exp["rule"],
+                object=exp["object"],
+                key=key,
+                expected=exp[key],
+                actual=actual,
+            )
             for key, actual in checks.items()
             if key in exp and exp[key] != actual
         ]
         if "explanation_contains" in exp and str(exp["explanation_contains"]) not in found.explanation_zh:
             differences.append(
-                f"第{line}行：说明中应含“{exp['explanation_contains']}”，实际为“{found.explanation_zh}”"
+                Problem(
+                    MSG_EXPLANATION, line=line, text=exp["explanation_contains"], actual=found.explanation_zh
+                )
             )
         result.problems.extend(differences)
         verdicts[id(found)] = Verdict(line, tuple(differences))
     result.verdicts = [verdicts.get(id(e)) for e in got]
     for extra in unmatched:
         result.problems.append(
-            f"多出未预期的结果：{extra.rule} / {extra.object} / {extra.holder} / {extra.amount}元 / {extra.status}"
+            Problem(
+                MSG_EXTRA,
+                rule=extra.rule,
+                object=extra.object,
+                holder=extra.holder,
+                amount=extra.amount,
+                status=extra.status,
+            )
         )
     return result
 

@@ -514,3 +514,5 @@ def test_a_rule_page_shows_a_failing_scenario_open_with_its_problems(
     assert "不通过" in page and "第11行：P2.1-a / CN201710123456.7 的 amount 应为 5000，实际为 4000" in page
     # The row of that result says it differs (not "as expected"): the badge and the verdict agree.
     assert "与预期不符" in page and "符合预期" not in page
+    english = client.get("/policy/rules/P2.1-a?lang=en").text
+    assert "Line 11: amount of P2.1-a / CN201710123456.7 should be 5000, it is 4000" in english
