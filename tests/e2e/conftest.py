@@ -2,8 +2,9 @@
 chromium driven by Playwright for Python.
 
 ``playwright install`` cannot download browsers here, so the browser is ``/usr/bin/chromium``;
-the test modules skip themselves where it is missing. Every page a test visits is saved as a
-full-page screenshot under ``test-artifacts/screenshots/`` (git-ignored) for a person to look at.
+every test of this folder is marked ``e2e`` and skipped, with the reason, where it is
+missing. Every page a test visits is saved as a full-page screenshot under
+``test-artifacts/screenshots/`` (git-ignored) for a person to look at.
 """
 
 from __future__ import annotations
@@ -30,6 +31,21 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m "not e2e"`` deselects by the marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test of this folder is a browser test (marker ``e2e``), skipped with its reason
+    where Debian's chromium is missing."""
+    missing = pytest.mark.skip(
+        reason="browser tests need Debian's chromium at /usr/bin/chromium (playwright cannot download one here)"
+    )
+    for item in items:
+        if HERE in item.path.resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+            if not CHROMIUM.exists():
+                item.add_marker(missing)
 
 
 @pytest.fixture

@@ -17,17 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from ipcity_testing import PASSWORD, shared_file
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        "browser tests need Debian's chromium at /usr/bin/chromium (playwright cannot download one here)",
-        allow_module_level=True,
-    )
-
-pytestmark = pytest.mark.e2e
 
 REAL_FILE = ("patents_cn", "patentics_cn_augmented_reality_4483.csv.gz")
 Shot = Callable[[Any, str], Path]

@@ -10,18 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from ipcity_testing import PASSWORD
 from policy_exports_world import make_holder
 from sqlalchemy.orm import Session, sessionmaker
 
-if not Path("/usr/bin/chromium").exists():
-    pytest.skip(
-        "browser tests need Debian's chromium at /usr/bin/chromium (playwright cannot download one here)",
-        allow_module_level=True,
-    )
-
-pytestmark = pytest.mark.e2e
 Shot = Callable[[Any, str], Path]
 FIRM = "鹤壁甲科技有限公司"
 

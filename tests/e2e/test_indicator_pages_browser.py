@@ -19,13 +19,6 @@ from ipcity.auth.roles import PUBLIC
 from ipcity.demo.loader import load_sample
 from ipcity.indicators import service
 
-if not Path("/usr/bin/chromium").exists():
-    pytest.skip(
-        "browser tests need Debian's chromium at /usr/bin/chromium (playwright cannot download one here)",
-        allow_module_level=True,
-    )
-
-pytestmark = pytest.mark.e2e
 Shot = Callable[[Any, str], Path]
 YEAR = 2020
 END = date(YEAR, 12, 31)

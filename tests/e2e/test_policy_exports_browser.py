@@ -11,19 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from ipcity_testing import PASSWORD
 from policy_exports_world import REASON, YEAR, build_world
 from sqlalchemy.orm import Session, sessionmaker
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        "browser tests need Debian's chromium at /usr/bin/chromium (playwright cannot download one here)",
-        allow_module_level=True,
-    )
-
-pytestmark = pytest.mark.e2e
 Shot = Callable[[Any, str], Path]
 
 

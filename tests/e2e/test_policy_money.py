@@ -20,13 +20,6 @@ from ipcity.auth.roles import Actor
 from ipcity.policy import workflow
 from ipcity.policy.models import PolicyCase
 
-if not Path("/usr/bin/chromium").exists():
-    pytest.skip(
-        "browser tests need Debian's chromium at /usr/bin/chromium (playwright cannot download one here)",
-        allow_module_level=True,
-    )
-
-pytestmark = pytest.mark.e2e
 Shot = Callable[[Any, str], Path]
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 CITY = Actor(username="city-e2e", role="city_officer")

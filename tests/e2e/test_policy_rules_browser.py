@@ -9,19 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from ipcity.policy.clauses import CLAUSES
 from ipcity.policy.loader import shipped_policy
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        "browser tests need Debian's chromium at /usr/bin/chromium (playwright cannot download one here)",
-        allow_module_level=True,
-    )
-
-pytestmark = pytest.mark.e2e
 Shot = Callable[[Any, str], Path]
 
 
