@@ -5,6 +5,7 @@ same services (:mod:`ipcity.policy.workflow`).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -287,11 +288,11 @@ def approve_queue_form(
 
 @router.get("/policy/notices", include_in_schema=False)
 def notices_page(request: Request, session: SessionDep) -> Response:
-    """The public notice (公示), with a form to object."""
+    """The public notice (公示), with a form to object while a case's notice runs."""
     return render(
         request,
         "policy/notices.html",
-        {"cases": workflow.notices(session), "labels": workflow.STATUS_LABELS},
+        {"cases": workflow.notices(session), "labels": workflow.STATUS_LABELS, "today": date.today()},
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from ipcity_testing import PASSWORD
 from policy_exports_world import make_holder, make_invention
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ipcity.auth.roles import Actor
@@ -115,4 +116,32 @@ def test_enterprise_applies_for_an_award_with_its_certificate(
     text = page.inner_text("main")
     assert "50,000" in text and "已申请待确认" in text and "省专利奖一等奖证书.pdf" in text
     screenshot(page, "policy-applied-case")
+    assert page.js_errors == []
+
+
+def test_anyone_objects_to_a_case_in_public_notice(
+    page: Any, screenshot: Shot, session_factory: sessionmaker[Session], money_world: dict[str, int]
+) -> None:
+    """The public notice in English, without logging in: an objection with its reason puts
+    the case on hold, and the page says so."""
+    with session_factory() as s:
+        case = s.scalars(
+            select(PolicyCase).where(PolicyCase.holder_id == money_world["甲"], PolicyCase.rule == "P2.1-a")
+        ).one()
+        case.notice_until = date.today() + timedelta(days=3)
+        s.commit()
+    page.goto("/policy/notices?lang=en")
+    row = page.locator("tbody tr", has_text="鹤壁甲科技有限公司")
+    assert row.locator("button").inner_text() == "Raise an objection"
+    # The other case's notice ended yesterday: no form (an objection would be refused), and why.
+    ended = page.locator("tbody tr", has_text="鹤壁丙智能有限公司")
+    assert ended.locator("button").count() == 0 and "notice period over" in ended.inner_text()
+    row.locator("input[name=reason]").fill("该专利已于2019年转让给外地企业")
+    screenshot(page, "policy-notices-en")
+    row.locator("button").click()
+    page.wait_for_url(re.compile(r"/policy/notices\?objected=1$"))
+    assert page.inner_text("#objection-received").startswith("Objection received: the case is on hold")
+    row = page.locator("tbody tr", has_text="鹤壁甲科技有限公司")
+    assert "objected during notice" in row.inner_text() and row.locator("button").count() == 0
+    screenshot(page, "policy-notice-objected-en")
     assert page.js_errors == []
