@@ -145,3 +145,88 @@ def test_anyone_objects_to_a_case_in_public_notice(
     assert "objected during notice" in row.inner_text() and row.locator("button").count() == 0
     screenshot(page, "policy-notice-objected-en")
     assert page.js_errors == []
+
+
+def test_a_proposed_case_goes_from_confirmation_to_payment_in_the_browser(
+    page: Any,
+    browser: Any,
+    live_server: str,
+    screenshot: Shot,
+    make_user: Any,
+    session_factory: sessionmaker[Session],
+) -> None:
+    """免申即享 end to end through the pages: the enterprise confirms on its own page, the
+    county and the city review, the city puts the case on notice, approves it once the
+    notice is over and records the payment; the timeline shows every step and who took it."""
+    with session_factory() as s:
+        holder = make_holder(s, "鹤壁丁新材料有限公司", "410611")
+        make_invention(s, "CN201810000005.0", holder, date(2019, 6, 1))
+        s.commit()
+        holder_id = holder.id
+        proposed = workflow.propose_year(s, CITY, 2019)
+        (case_id,) = [c.id for c in proposed if c.holder_id == holder_id and c.rule == "P2.1-a"]
+
+    def as_user(username: str) -> tuple[Any, Any]:
+        context = browser.new_context(
+            base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 800}
+        )
+        tab = context.new_page()
+        _log_in(tab, username)
+        return context, tab
+
+    def act(tab: Any, action: str, **fields: str) -> None:
+        form = tab.locator(f"form[action='/policy/cases/{case_id}/{action}']")
+        for name, value in fields.items():
+            form.locator(f"[name={name}]").fill(value)
+        form.locator("button").click()
+        tab.wait_for_url(re.compile(rf"/policy/cases/{case_id}$"))
+
+    def status(tab: Any) -> str:
+        return str(tab.locator("h1 .muted").inner_text())
+
+    # The enterprise confirms what the registry already shows (no application).
+    firm, own = as_user(make_user("enterprise", "ent-丁", holder_id=holder_id))
+    own.goto("/policy/mine")
+    row = own.locator("tbody tr", has_text="CN201810000005.0").filter(has_text="P2.1-a")
+    assert "待企业确认" in row.inner_text()
+    row.locator("button").click()
+    own.goto(f"/policy/cases/{case_id}")
+    assert status(own) == "待县区审核" and own.locator(".card form").count() == 0  # nothing more for it
+    firm.close()
+
+    county, tab = as_user(make_user("county_officer", "county-丁", region_code="410611"))
+    tab.goto(f"/policy/cases/{case_id}")
+    act(tab, "county_review", reason="材料齐全")
+    assert status(tab) == "待市级审核"
+    county.close()
+
+    _log_in(page, make_user("city_officer", "city-丁"))
+    page.goto(f"/policy/cases/{case_id}")
+    act(page, "city_review")
+    act(page, "notice")
+    assert status(page) == "公示中"
+    assert page.locator(f"form[action='/policy/cases/{case_id}/approve']").count() == 0  # notice runs
+    with session_factory() as s:
+        case = s.get(PolicyCase, case_id)
+        assert case is not None
+        case.notice_until = date.today() - timedelta(days=1)
+        s.commit()
+    page.goto(f"/policy/cases/{case_id}")
+    act(page, "approve")
+    assert status(page) == "已批准待拨付"
+    act(page, "pay", payment_reference="HB-2019-0042")
+    assert status(page) == "已拨付"
+    timeline = page.locator("table.data").last.locator("tbody tr").all_inner_texts()
+    steps = [(row.split("\t")[1], row.split("\t")[2]) for row in timeline]
+    assert steps == [
+        ("city-e2e", "生成"),
+        ("ent-丁", "企业确认"),
+        ("county-丁", "县区审核通过"),
+        ("city-丁", "市级审核通过"),
+        ("city-丁", "公示"),
+        ("city-丁", "批准"),
+        ("city-丁", "拨付"),
+    ]
+    assert "HB-2019-0042" in page.inner_text("main") and "材料齐全" in timeline[2]
+    screenshot(page, "policy-case-paid")
+    assert page.js_errors == []
