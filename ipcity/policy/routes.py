@@ -4,13 +4,16 @@ the entitlements of a year with their explanations. Pages and API call the same 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from ipcity.errors import NotFound, ValidationFailed
 from ipcity.policy import service
-from ipcity.policy.engine import STATUS_EN, STATUS_LABELS, Entitlement
+from ipcity.policy.engine import STATUS_LABELS, Entitlement
+from ipcity.policy.loader import Rule
 from ipcity.policy.scenarios import INPUT_LABELS, run_scenario
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 
@@ -19,6 +22,8 @@ router = APIRouter()
 YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度；默认上一完整年度")]
 RuleQ = Annotated[str | None, Query(max_length=32, description="规则编号（如 P2.1-a）")]
 RulePath = Annotated[str, Path(max_length=32, description="规则编号")]
+StatusQ = Annotated[str | None, Query(max_length=32, description="评估结果（如 eligible、held_back）")]
+PageQ = Annotated[int, Query(ge=1, le=100_000, description="页码")]
 IdQ = Annotated[
     str | None, Query(max_length=200, description="应享受项目编号，如 2019:P2.1-a:CN201710123456.7")
 ]
@@ -97,28 +102,69 @@ def rule_page(request: Request, rule_id: RulePath) -> Response:
     )
 
 
+PER_PAGE = 100  # entitlements per page: a year over a million patents has some 20,000
+
+
+@dataclass
+class RuleSummary:
+    """One rule's line of a year: its items, how many are eligible and their amount."""
+
+    rule: Rule
+    items: int = 0
+    eligible: int = 0
+    amount: int = 0
+
+
 @router.get("/policy/entitlements", include_in_schema=False)
 def entitlements_page(
-    request: Request, session: SessionDep, actor: CurrentActor, year: YearQ = None, rule: RuleQ = None
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    year: YearQ = None,
+    rule: RuleQ = None,
+    status: StatusQ = None,
+    page: PageQ = 1,
 ) -> Response:
-    """The entitlements of a year, with totals per rule."""
+    """The entitlements of a year: a summary per rule (items, eligible, amount), then the
+    items of the chosen rule and evaluation result, a page at a time."""
     chosen = year or service.default_year()
-    found = service.entitlements(session, actor, chosen, rule)
-    totals: dict[str, int] = {}
+    if status and status not in STATUS_LABELS:
+        raise ValidationFailed(
+            "状态“{status}”无效，应为 {allowed} 之一", status=status, allowed="、".join(STATUS_LABELS)
+        )
+    policy = service.current_policy()
+    if rule and policy.rule(rule) is None and not any(r.clause == rule for r in policy.rules):
+        raise NotFound("策略中没有规则“{rule}”", rule=rule)
+    # The whole year is evaluated (its registry part is kept between requests) so that the
+    # summary shows every rule whatever the filter.
+    found = service.entitlements(session, actor, chosen)
+    summary = {r.id: RuleSummary(r) for r in policy.rules}
     for e in found:
+        line = summary[e.rule]
+        line.items += 1
         if e.status == "eligible":
-            totals[e.rule] = totals.get(e.rule, 0) + e.amount
+            line.eligible += 1
+            line.amount += e.amount
+    shown = [
+        e for e in found if (not rule or rule in (e.rule, e.clause)) and (not status or e.status == status)
+    ]
+    pages = max(1, -(-len(shown) // PER_PAGE))
+    page = min(page, pages)
     return render(
         request,
         "policy/entitlements.html",
         {
             "year": chosen,
-            "rule": rule,
-            "items": found,
-            "totals": totals,
+            "rule": rule or "",
+            "status": status or "",
+            "rules": policy.rules,
+            "summary": [line for line in summary.values() if line.items],
+            "items": shown[(page - 1) * PER_PAGE : page * PER_PAGE],
+            "shown": len(shown),
+            "page": page,
+            "pages": pages,
             "status_labels": STATUS_LABELS,
-            "status_en": STATUS_EN,
-            "total": sum(totals.values()),
+            "total": sum(line.amount for line in summary.values()),
         },
     )
 

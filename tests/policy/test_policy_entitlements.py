@@ -516,3 +516,43 @@ def test_a_rule_page_shows_a_failing_scenario_open_with_its_problems(
     assert "与预期不符" in page and "符合预期" not in page
     english = client.get("/policy/rules/P2.1-a?lang=en").text
     assert "Line 11: amount of P2.1-a / CN201710123456.7 should be 5000, it is 4000" in english
+
+
+def test_the_entitlements_page_sums_by_rule_filters_and_pages(
+    client: Any, session: Session, make_user: Any, monkeypatch: Any
+) -> None:
+    """The year's page: one summary line per rule with items (P2.1-a: the co-owned patent
+    paid, the listed holder's held back), then the items of a rule and result, a page at a
+    time; a result that does not exist is one clear sentence, an unknown rule a 404."""
+    from ipcity.policy import routes as policy_routes
+
+    build(session)
+    login(client, make_user("city_officer"))
+    page = client.get("/policy/entitlements?year=2019")
+    assert page.status_code == 200
+    summary = _table_rows(page.text, "summary")
+    grants = next(r for r in summary if r[0] == "P2.1-a")
+    assert grants[2:] == ["2", "1", "4,000", "1"]
+    held = client.get("/policy/entitlements?year=2019&rule=P2.1-a&status=held_back").text
+    rows = _table_rows(held, "entitlements")
+    assert [r[:2] + r[4:6] for r in rows] == [["P2.1-a", "鹤壁失信公司", "4,000", "暂缓（失信名单）"]]
+    assert "共 1 项" in held
+
+    monkeypatch.setattr(policy_routes, "PER_PAGE", 2)
+    everything = _table_rows(client.get("/policy/entitlements?year=2019").text, "summary")
+    total = sum(int(r[2]) for r in everything)
+    second = client.get("/policy/entitlements?year=2019&page=2").text
+    assert len(_table_rows(second, "entitlements")) == min(2, total - 2)
+    assert f"2 / {-(-total // 2)}" in second and f"共 {total} 项" in second
+
+    wrong = client.get("/policy/entitlements?year=2019&status=paid_twice")
+    assert wrong.status_code == 400 and "状态“paid_twice”无效" in wrong.text
+    assert client.get("/policy/entitlements?year=2019&rule=P9.9").status_code == 404
+
+
+def _table_rows(html: str, table_id: str) -> list[list[str]]:
+    """The cell texts of each body row of the table with id ``table_id``."""
+    from lxml import html as lxml_html
+
+    table = lxml_html.fromstring(html).get_element_by_id(table_id)
+    return [[" ".join(td.text_content().split()) for td in tr.findall("td")] for tr in table.find("tbody")]
