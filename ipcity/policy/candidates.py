@@ -26,6 +26,40 @@ from ipcity.registry.legal_status import in_force_on
 
 RANKED_KINDS = frozenset({"enterprise", "university", "institute"})
 
+# What each field of a candidate's data is, as an entitlement's page labels it (the keys stay
+# the JSON's and the formulas' own).
+DATA_LABELS = {
+    "number": "专利号",
+    "title": "名称",
+    "grant_date": "授权日",
+    "holders": "权利人（按顺序）",
+    "holder_name": "权利人",
+    "anniversary": "授权满规定年限之日",
+    "years": "规定年限（年）",
+    "annuities_paid_yuan": "实际缴纳年费（元）",
+    "pct_number": "PCT申请号",
+    "filing_date": "申请日",
+    "search_report_date": "国际检索报告日",
+    "award_date": "获奖日期",
+    "level": "奖项等级",
+    "patent_number": "专利号",
+    "certificate_number": "证书编号",
+    "issued_on": "发证日期",
+    "certifier": "认证机构",
+    "contract_number": "借款合同号",
+    "year": "年度",
+    "interest": "利息（元）",
+    "valuation": "评估费（元）",
+    "guarantee": "担保费（元）",
+    "insurance": "保险费（元）",
+    "policy_number": "保单号",
+    "premium_yuan": "保费（元）",
+    "start_date": "保险起始日",
+    "count": "件数",
+    "rank": "名次",
+    "before_cap": "按上限核减前金额（元）",
+}
+
 
 class Candidate(NamedTuple):
     """One object a rule may pay for (a named tuple: a year builds tens of thousands)."""

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.policy import service
+from ipcity.policy.candidates import DATA_LABELS
 from ipcity.policy.engine import STATUS_LABELS, Entitlement
 from ipcity.policy.loader import Rule
 from ipcity.policy.scenarios import INPUT_LABELS, run_scenario
@@ -176,5 +177,11 @@ def entitlement_page(request: Request, session: SessionDep, actor: CurrentActor,
     return render(
         request,
         "policy/entitlement.html",
-        {"e": e, "view": service.rule_view(e.rule), "status_labels": STATUS_LABELS},
+        {
+            "e": e,
+            "view": service.rule_view(e.rule),
+            "parameters": service.current_policy().parameters,
+            "data_labels": DATA_LABELS,
+            "status_labels": STATUS_LABELS,
+        },
     )

@@ -254,6 +254,12 @@ def test_entitlement_pages_need_a_login(client: Any, session: Session, make_user
     assert page.status_code == 200 and "CN201710123456.7" in page.text and "故意假冒专利" in page.text
     one = client.get("/policy/explain", params={"id": "2019:P2.1-d:PCT/CN2018/000123"})
     assert one.status_code == 200 and "30,000" in one.text
+    # The parameter with its description and value, the data with its labels.
+    assert _table_rows(one.text, "parameters") == [["pct_subsidy", "每件PCT国际专利申请补贴（元）", "30,000"]]
+    assert "国际检索报告日" in one.text and "2019-03-01" in one.text
+    english = client.get("/policy/explain", params={"id": "2019:P2.1-d:PCT/CN2018/000123", "lang": "en"}).text
+    assert "Subsidy per PCT international application (yuan)" in english
+    assert "International search report date" in english
     en = client.get("/api/v1/policy/explain?id=2019:P2.1-a:CN201710123456.7&lang=en").json()
     assert en["explanation"].startswith(
         "Under P2.1-a: invention patent CN201710123456.7 granted on 2019-05-07"
