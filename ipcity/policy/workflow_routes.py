@@ -23,6 +23,8 @@ Action = Literal["confirm", "county_review", "city_review", "notice", "dismiss",
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="案件编号")]
 StatusQ = Annotated[str | None, Query(max_length=24, description="状态，如 proposed、in_notice")]
 YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度")]
+PageQ = Annotated[int, Query(ge=1, le=100_000, description="页码")]
+CASES_PER_PAGE = 100  # a year proposed over a million patents is some 20,000 cases
 ReasonF = Annotated[str | None, Form(max_length=workflow.MAX_REASON)]
 ReferenceF = Annotated[str | None, Form(max_length=100)]
 
@@ -167,18 +169,28 @@ def api_object(
 
 @router.get("/policy/cases", include_in_schema=False)
 def cases_page(
-    request: Request, session: SessionDep, actor: CurrentActor, status: StatusQ = None, year: YearQ = None
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    status: StatusQ = None,
+    year: YearQ = None,
+    page: PageQ = 1,
 ) -> Response:
-    """The cases per status (officers: their scope; an enterprise: its own)."""
+    """The cases per status (officers: their scope; an enterprise: its own), a hundred a page."""
     found = workflow.cases(session, actor, status, year)
     counts: dict[str, int] = {}
     for c in workflow.cases(session, actor, None, year):
         counts[c.status] = counts.get(c.status, 0) + 1
+    pages = max(1, -(-len(found) // CASES_PER_PAGE))
+    page = min(page, pages)
     return render(
         request,
         "policy/cases.html",
         {
-            "cases": found,
+            "cases": found[(page - 1) * CASES_PER_PAGE : page * CASES_PER_PAGE],
+            "found": len(found),
+            "page": page,
+            "pages": pages,
             "status": status,
             "year": year,
             "counts": counts,
