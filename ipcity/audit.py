@@ -82,6 +82,30 @@ def _ts(at: datetime) -> str:
     return at.isoformat(timespec="microseconds")
 
 
+# What each action of the log is, as the audit page names it (the code stays in the log).
+ACTION_LABELS = {
+    "user.create": "新建用户",
+    "user.login": "登录",
+    "holder.update": "修改权利人信息",
+    "import.confirm": "确认导入",
+    "import.mapping": "保存列映射",
+    "demo.load": "载入示例数据",
+    "policy.budget.set": "设定预算",
+    "policy.case.propose": "生成资助案件（免申即享）",
+    "policy.case.apply": "企业申请",
+    "policy.case.confirm": "企业确认",
+    "policy.case.county_review": "县区审核通过",
+    "policy.case.city_review": "市级审核通过",
+    "policy.case.notice": "公示",
+    "policy.case.object": "提出异议",
+    "policy.case.dismiss": "异议不成立",
+    "policy.case.approve": "批准",
+    "policy.case.approve_queue": "按顺序批准",
+    "policy.case.pay": "拨付",
+    "policy.case.reject": "不予通过",
+}
+
+
 def record(
     session: Session,
     actor: str,

@@ -263,3 +263,28 @@ def test_entries_keep_their_instant_whatever_the_session_time_zone(
         assert abs(stored - before) < timedelta(minutes=1)
     finally:
         shanghai.dispose()
+
+
+def test_the_audit_page_names_actions_and_filters_by_user_and_action(
+    client: Any, make_user: Any, session_factory: sessionmaker[Session]
+) -> None:
+    """Each action under its name (the code beside it); one user's or one action's entries."""
+    from ipcity_testing import login
+
+    login(client, make_user("admin", "audit-admin"))
+    with session_factory() as s:
+        record(s, "city-x", "policy.budget.set", "policy_budget", 1, {"amount": 8000})
+        s.commit()
+
+    def actions(params: dict[str, str]) -> list[tuple[str, str]]:
+        from lxml import html
+
+        table = html.fromstring(client.get("/audit", params=params).text).get_element_by_id("audit")
+        return [(tr[2].text_content(), " ".join(tr[3].text_content().split())) for tr in table.find("tbody")]
+
+    everything = actions({})
+    assert ("city-x", "设定预算 policy.budget.set") in everything
+    assert ("audit-admin", "登录 user.login") in everything
+    assert {user for user, _ in actions({"user": "audit-admin"})} == {"audit-admin"}
+    budgets = actions({"action": "policy.budget.set", "lang": "en"})
+    assert budgets == [("city-x", "Set the budget policy.budget.set")]

@@ -153,14 +153,29 @@ def audit_page(
     session: SessionDep,
     actor: CurrentActor,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    user: Annotated[str | None, Query(max_length=150, description="操作人（用户名）")] = None,
+    action: Annotated[str | None, Query(max_length=64, description="操作，如 policy.case.approve")] = None,
 ) -> Response:
-    """Officers: the latest audit entries and the result of verifying the chain."""
+    """Officers: the latest audit entries (of one user or one action when asked), and the
+    result of verifying the chain."""
     require(actor, "audit.read")
-    entries = list(
-        session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(50).offset((page - 1) * 50))
-    )
+    query = select(AuditEntry)
+    if user:
+        query = query.where(AuditEntry.actor == user)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    entries = list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(50).offset((page - 1) * 50)))
     return render(
-        request, "auth/audit.html", {"entries": entries, "check": audit.verify(session), "page": page}
+        request,
+        "auth/audit.html",
+        {
+            "entries": entries,
+            "check": audit.verify(session),
+            "page": page,
+            "user": user or "",
+            "action": action or "",
+            "action_labels": audit.ACTION_LABELS,
+        },
     )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ipcity.audit import AuditEntry
+from ipcity.audit import ACTION_LABELS, AuditEntry
 from ipcity.audit import verify as verify_audit
 from ipcity.auth.roles import PUBLIC, Actor
 from ipcity.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
@@ -142,6 +142,10 @@ def test_the_whole_path_with_real_role_checks(
         ]
         assert actions == [f"policy.case.{st.action}" for st in view.steps[1:]]
         assert verify_audit(s).ok
+        # The audit page names every action the workflow logged.
+        logged = set(s.scalars(select(AuditEntry.action)))
+        assert logged >= {"policy.case.propose", "policy.case.object"}
+        assert logged <= ACTION_LABELS.keys()
         # Paid: nothing more may happen to it, and the key is not proposed again.
         with pytest.raises(Conflict):
             workflow.act(s, CITY, case_id, "reject", "迟到的理由")
