@@ -44,3 +44,14 @@ def login(client: Any, username: str, password: str = PASSWORD) -> Any:
         data={"username": username, "password": password, "csrf_token": token, "next": "/"},
         follow_redirects=False,
     )
+
+
+def browser_log_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Log a Playwright page in through the real login form; waits for the home page."""
+    import re
+
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/$"))

@@ -11,19 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ipcity_testing import PASSWORD
+from ipcity_testing import browser_log_in as _log_in
 from policy_exports_world import REASON, YEAR, build_world
 from sqlalchemy.orm import Session, sessionmaker
 
 Shot = Callable[[Any, str], Path]
-
-
-def _log_in(page: Any, username: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_payment_list_and_statements_in_the_browser(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ipcity_testing import PASSWORD
+from ipcity_testing import browser_log_in as _log_in
 from policy_exports_world import make_holder, make_invention
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -59,14 +59,6 @@ def money_world(session_factory: sessionmaker[Session]) -> dict[str, int]:
             case.notice_until = date.today() - timedelta(days=1)
         s.commit()
     return ids
-
-
-def _log_in(page: Any, username: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_officer_sets_a_short_budget_and_approves_in_priority_order(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ipcity_testing import PASSWORD
+from ipcity_testing import browser_log_in as _log_in
 from sqlalchemy.orm import Session, sessionmaker
 
 from ipcity.auth.roles import Actor
@@ -32,14 +32,6 @@ def sample(session_factory: sessionmaker[Session]) -> None:
         s.commit()
     with session_factory() as s:
         assert workflow.propose_year(s, Actor(username="city-sample", role="city_officer"), YEAR)
-
-
-def _log_in(page: Any, username: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def _open(page: Any, path: str, screenshot: Shot, name: str) -> int:
