@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ipcity import audit
 from ipcity.audit import AuditEntry
@@ -14,6 +14,7 @@ from ipcity.auth import service
 from ipcity.auth.roles import ROLE_LABELS, ROLES, require
 from ipcity.errors import IPCityError, NotFound
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
+from ipcity.web.paging import Pager
 from ipcity.web.security import new_session
 
 router = APIRouter()
@@ -147,6 +148,9 @@ def add_user(
     return RedirectResponse("/users", status_code=303)
 
 
+AUDIT_PER_PAGE = 50
+
+
 @router.get("/audit", include_in_schema=False)
 def audit_page(
     request: Request,
@@ -164,14 +168,18 @@ def audit_page(
         query = query.where(AuditEntry.actor == user)
     if action:
         query = query.where(AuditEntry.action == action)
-    entries = list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(50).offset((page - 1) * 50)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pager = Pager.of(page, total=total, per_page=AUDIT_PER_PAGE)
+    entries = list(
+        session.scalars(query.order_by(AuditEntry.id.desc()).limit(pager.per_page).offset(pager.offset))
+    )
     return render(
         request,
         "auth/audit.html",
         {
             "entries": entries,
             "check": audit.verify(session),
-            "page": page,
+            "pager": pager,
             "user": user or "",
             "action": action or "",
             "action_labels": audit.ACTION_LABELS,

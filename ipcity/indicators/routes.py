@@ -24,6 +24,7 @@ from ipcity.places.names import english_name, place_name
 from ipcity.registry.legal_status import PATENT_TYPE_LABELS
 from ipcity.registry.legal_status import STATUS_LABELS as PATENT_STATUS_LABELS
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
+from ipcity.web.paging import Pager
 
 router = APIRouter()
 
@@ -31,6 +32,7 @@ YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度（取1
 AreaQ = Annotated[str | None, Query(max_length=32, description="行政区划代码或园区代码；默认全市")]
 IndicatorPath = Annotated[str, Path(max_length=64, description="指标ID")]
 PageQ = Annotated[int, Query(ge=1, le=100000)]
+RECORDS_PER_PAGE = 50  # an indicator's underlying records on its page
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HEADLINES = (
@@ -488,10 +490,15 @@ def indicator_page(
                     (lambda v: v.value if v else None)(board.value(service.year_end(y), a.code, indicator.id))
                     for y in years
                 ]
-    per_page = 50
+    per_page = RECORDS_PER_PAGE
     found = service.records(
         session, actor, indicator_id, area_code, on, limit=per_page, offset=(page - 1) * per_page
     )
+    pager = Pager.of(page, total=found.total, per_page=per_page)
+    if pager.page != page:  # past the last page: show the last
+        found = service.records(
+            session, actor, indicator_id, area_code, on, limit=per_page, offset=pager.offset
+        )
     return render(
         request,
         "indicators/indicator.html",
@@ -515,8 +522,7 @@ def indicator_page(
                 "tier": TIER_LABELS,
             },
             "notes_text": exports.notes_text,
-            "page": page,
-            "pages": max(1, -(-found.total // per_page)),
+            "pager": pager,
             "today": date.today(),
         },
     )

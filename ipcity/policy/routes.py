@@ -17,6 +17,7 @@ from ipcity.policy.engine import STATUS_LABELS, Entitlement
 from ipcity.policy.loader import Rule
 from ipcity.policy.scenarios import INPUT_LABELS, run_scenario
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
+from ipcity.web.paging import Pager
 
 router = APIRouter()
 
@@ -149,8 +150,7 @@ def entitlements_page(
     shown = [
         e for e in found if (not rule or rule in (e.rule, e.clause)) and (not status or e.status == status)
     ]
-    pages = max(1, -(-len(shown) // PER_PAGE))
-    page = min(page, pages)
+    pager = Pager.of(page, total=len(shown), per_page=PER_PAGE)
     return render(
         request,
         "policy/entitlements.html",
@@ -160,10 +160,9 @@ def entitlements_page(
             "status": status or "",
             "rules": policy.rules,
             "summary": [line for line in summary.values() if line.items],
-            "items": shown[(page - 1) * PER_PAGE : page * PER_PAGE],
+            "items": pager.slice(shown),
             "shown": len(shown),
-            "page": page,
-            "pages": pages,
+            "pager": pager,
             "status_labels": STATUS_LABELS,
             "total": sum(line.amount for line in summary.values()),
         },

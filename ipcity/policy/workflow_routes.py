@@ -16,6 +16,7 @@ from ipcity.auth.roles import require
 from ipcity.errors import PermissionDenied, ValidationFailed
 from ipcity.policy import applications, budget, service, workflow
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
+from ipcity.web.paging import Pager
 
 router = APIRouter()
 
@@ -181,16 +182,14 @@ def cases_page(
     counts: dict[str, int] = {}
     for c in workflow.cases(session, actor, None, year):
         counts[c.status] = counts.get(c.status, 0) + 1
-    pages = max(1, -(-len(found) // CASES_PER_PAGE))
-    page = min(page, pages)
+    pager = Pager.of(page, total=len(found), per_page=CASES_PER_PAGE)
     return render(
         request,
         "policy/cases.html",
         {
-            "cases": found[(page - 1) * CASES_PER_PAGE : page * CASES_PER_PAGE],
+            "cases": pager.slice(found),
             "found": len(found),
-            "page": page,
-            "pages": pages,
+            "pager": pager,
             "status": status,
             "year": year,
             "counts": counts,

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from ipcity.places import service as places
 from ipcity.registry import assets
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
+from ipcity.web.paging import Pager
 
 router = APIRouter()
 
@@ -121,6 +122,7 @@ def register_page(
             "result": result,
             "params": params,
             "querystring": urlencode(params),
+            "pager": Pager(result.page, result.per_page, result.total),
             "counties": places.list_counties(session),
             "region_names": assets.region_names(session),
             "show": lambda key, value: assets.display_value(register, key, value),

@@ -19,6 +19,7 @@ from ipcity.registry import ipc, service
 from ipcity.registry.legal_status import PATENT_TYPE_LABELS, STATUS_LABELS
 from ipcity.registry.schemas import HolderDetail, HolderPage, PatentDetail, PatentPage, RegionDetail
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
+from ipcity.web.paging import Pager
 
 router = APIRouter()
 
@@ -270,6 +271,7 @@ def patents_page(
         "query": query,
         "params": params,
         "querystring": urlencode(params),
+        "pager": Pager(result.page, result.per_page, result.total),
         "type_labels": PATENT_TYPE_LABELS,
         "status_labels": STATUS_FILTER_LABELS,
         "sort_labels": SORT_LABELS,
@@ -313,6 +315,7 @@ def holders_page(
             "kind": kind or "",
             "counties": places.list_counties(session),
             "querystring": urlencode(params),
+            "pager": Pager(result.page, result.per_page, result.total),
         },
     )
 
