@@ -4,10 +4,15 @@ list), optional parameter changes, and the entitlements expected out.
 
 Pure: no database or web import. ``ipcity policy test`` and ``tests/policy`` run them.
 
+``name_en`` and ``reading_en`` give the name and the reading in English for the English
+interface (optional: where one is missing, the Chinese shows). A key given twice in a file
+is refused, as is any key not listed in ``SCENARIO_KEYS``.
+
 A file::
 
     scenarios:
       - name: 共有专利只资助一次，给排序第一的本地权利人
+        name_en: "A co-owned patent is paid once, to the first local holder in order"
         year: 2019
         rules: [P2.1-a]
         input:
@@ -46,7 +51,18 @@ from ipcity.policy.snapshot import (
 from ipcity.policy.yamlmarks import MarkedDict, MarkedList, YamlSyntaxError, read_marked
 
 SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
-SCENARIO_KEYS = {"name", "reading", "year", "reference_date", "rules", "parameters", "input", "expect"}
+SCENARIO_KEYS = {
+    "name",
+    "name_en",
+    "reading",
+    "reading_en",
+    "year",
+    "reference_date",
+    "rules",
+    "parameters",
+    "input",
+    "expect",
+}
 INPUT_KEYS = {
     "holders",
     "patents",
@@ -90,6 +106,16 @@ class Scenario:
     # The ``input`` section as written (kind -> records, each field as in the file): what a
     # rule page shows an officer, in the file's own words.
     inputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    name_en: str = ""
+    reading_en: str = ""
+
+    def name_in(self, locale: str = "zh_CN") -> str:
+        """The name in ``locale``'s words (the Chinese where no English is given)."""
+        return self.name_en if locale.startswith("en") and self.name_en else self.name
+
+    def reading_in(self, locale: str = "zh_CN") -> str:
+        """The reading in ``locale``'s words (the Chinese where no English is given)."""
+        return self.reading_en if locale.startswith("en") and self.reading_en else self.reading
 
 
 def _as_written(node: Any) -> dict[str, list[dict[str, Any]]]:
@@ -443,6 +469,8 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
                 str(node.get("reading") or ""),
                 reader.day(node, "reference_date", required=False),
                 _as_written(node.get("input")),
+                str(node.get("name_en") or ""),
+                str(node.get("reading_en") or ""),
             )
         )
     return out

@@ -1,5 +1,7 @@
 """YAML read with line numbers: every mapping and list remembers where it (and each key)
 stands in the file, so that a refusal names the file and the line (from yaml's node marks).
+A key given twice in one mapping is refused (a plain YAML load keeps the last value
+silently: a parameter's second ``values`` would drop the first without a word).
 """
 
 from __future__ import annotations
@@ -50,9 +52,16 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        result[str(key)] = loader.construct_object(value_node, deep=True)
-        result.key_lines[str(key)] = key_node.start_mark.line + 1
+        key = str(loader.construct_object(key_node, deep=True))
+        if key in result.key_lines:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f'found duplicate key "{key}" (first on line {result.key_lines[key]})',
+                key_node.start_mark,
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 

@@ -114,6 +114,18 @@ def test_bad_yaml_and_bad_values_are_refused(tmp_path: Path) -> None:
     assert _refusal(_write(tmp_path, GOOD.replace("    formula:", "    formla:"))).line == 12
 
 
+
+def test_a_key_given_twice_is_refused_not_silently_overwritten(tmp_path: Path) -> None:
+    # A second ``values`` of a parameter would replace the first without a word: the amounts
+    # paid before 2020 would vanish from the file's meaning.
+    twice = GOOD.replace(
+        "      - {from: 2020-01-01, value: 5000}\n",
+        "      - {from: 2020-01-01, value: 5000}\n    values:\n      - {from: 2021-01-01, value: 6000}\n",
+    )
+    err = _refusal(_write(tmp_path, twice))
+    assert err.line == 8 and 'duplicate key "values" (first on line 5)' in str(err)
+
+
 SCENARIO = """\
 scenarios:
   - name: 测试
