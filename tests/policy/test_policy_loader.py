@@ -114,7 +114,6 @@ def test_bad_yaml_and_bad_values_are_refused(tmp_path: Path) -> None:
     assert _refusal(_write(tmp_path, GOOD.replace("    formula:", "    formla:"))).line == 12
 
 
-
 def test_a_key_given_twice_is_refused_not_silently_overwritten(tmp_path: Path) -> None:
     # A second ``values`` of a parameter would replace the first without a word: the amounts
     # paid before 2020 would vanish from the file's meaning.
