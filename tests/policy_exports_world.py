@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ipcity import clock
 from ipcity.auth.roles import Actor
 from ipcity.policy import workflow
 from ipcity.policy.models import PledgeLoan, PledgeLoanCost, PolicyCase
@@ -20,7 +21,7 @@ from ipcity.registry.models import Holder, Patent, PatentHolder, PatentStatusEve
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 YEAR = 2019
-AFTER_NOTICE = date.today() + timedelta(days=365)
+AFTER_NOTICE = clock.today() + timedelta(days=365)
 CITY = Actor(username="city-1", role="city_officer")
 COUNTY_A = Actor(username="county-a", role="county_officer", region_code="410611")  # 淇滨区
 COUNTY_B = Actor(username="county-b", role="county_officer", region_code="410621")  # 浚县

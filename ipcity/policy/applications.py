@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
-from ipcity import audit
+from ipcity import audit, clock
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import Conflict, InvalidNumber, NotFound, ValidationFailed
 from ipcity.policy import service, workflow
@@ -264,7 +264,7 @@ def _clean(kind: ApplicationKind, raw: Mapping[str, Any]) -> dict[str, Any]:
             raise ValidationFailed(exc.message, **exc.params) from None
     if kind.id == "loan_year":
         service.check_year(out["year"])
-    today = date.today()
+    today = clock.today()
     for f in kind.fields:
         if f.kind == "date" and out[f.name] is not None and out[f.name] > today:
             raise ValidationFailed("“{field}”不能晚于今天（{today}）", field=f.label, today=today)

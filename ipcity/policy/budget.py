@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ipcity import audit
+from ipcity import audit, clock
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import Conflict, NotFound, ValidationFailed
 from ipcity.policy import service
@@ -348,7 +348,7 @@ def lines(session: Session, actor: Actor, year: int) -> list[BudgetLine]:
     """Every money item of the policy for ``year``: budget, approved, paid, left and its queue."""
     require(actor, "policy.budget_read")
     policy = service.current_policy()
-    today = date.today()
+    today = clock.today()
     out = []
     for rule in policy.rules:
         row = budget_of(session, year, rule.id)

@@ -8,7 +8,10 @@ Pure: no database or web import. The steps for each rule and candidate, in order
    amount 0, ``unset``, with the parameter named);
 3. once per holder ever: only the holder's earliest object pays (``already_received``);
 4. the dishonesty list on the reference date (``held_back``, the listing's reason shown);
-5. a cap per holder and year, over all the holder's objects of the rule.
+5. not before its day: an object whose reference date comes after the day of the evaluation
+   (``as_of``) is ``not_due``, amount 0 (a patent due its 6-year support on 2026-12-01 may
+   still lapse before then; nothing is proposed or paid ahead of the facts);
+6. a cap per holder and year, over all the holder's objects of the rule.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ STATUS_LABELS = {
     "held_back": "暂缓（失信名单）",
     "not_local": "非本市权利人",
     "already_received": "已享受过",
+    "not_due": "未到期",
 }
 STATUS_EN = {
     "eligible": "eligible",
@@ -43,6 +47,7 @@ STATUS_EN = {
     "held_back": "held back (dishonesty list)",
     "not_local": "holder outside the city",
     "already_received": "already received",
+    "not_due": "not yet due",
 }
 
 
@@ -101,15 +106,21 @@ def _payee(c: Candidate, local: set[int]) -> int | None:
 
 
 def evaluate(
-    policy: Policy, snapshot: Snapshot, year: int, rules: Iterable[str] | None = None
+    policy: Policy,
+    snapshot: Snapshot,
+    year: int,
+    rules: Iterable[str] | None = None,
+    as_of: date | None = None,
 ) -> list[Entitlement]:
-    """Every entitlement of ``year`` under ``policy`` (all rules, or those named)."""
+    """Every entitlement of ``year`` under ``policy`` (all rules, or those named), judged on
+    the day ``as_of`` (an object whose reference date is later is not yet due; None: every
+    reference date counts as come, as for a year long past)."""
     with paused_gc():
-        return _evaluate(policy, snapshot, year, rules)
+        return _evaluate(policy, snapshot, year, rules, as_of)
 
 
 def _evaluate(
-    policy: Policy, snapshot: Snapshot, year: int, rules: Iterable[str] | None
+    policy: Policy, snapshot: Snapshot, year: int, rules: Iterable[str] | None, as_of: date | None
 ) -> list[Entitlement]:
     wanted = set(rules) if rules is not None else None
     by_source = cand.build(snapshot, year, policy, policy.sources(rules))
@@ -120,7 +131,7 @@ def _evaluate(
         if wanted is not None and rule.id not in wanted and rule.clause not in wanted:
             continue
         out.extend(
-            _evaluate_rule(policy, rule, by_source.get(rule.formula.source, []), snapshot, year, local)
+            _evaluate_rule(policy, rule, by_source.get(rule.formula.source, []), snapshot, year, local, as_of)
         )
     return out
 
@@ -131,7 +142,13 @@ def _values(policy: Policy, rule: Rule, on: date) -> tuple[Values, dict[str, int
 
 
 def _evaluate_rule(
-    policy: Policy, rule: Rule, found: list[Candidate], snapshot: Snapshot, year: int, local: set[int]
+    policy: Policy,
+    rule: Rule,
+    found: list[Candidate],
+    snapshot: Snapshot,
+    year: int,
+    local: set[int],
+    as_of: date | None = None,
 ) -> list[Entitlement]:
     holders = snapshot.holders
     # The parameter values in force on a reference date, computed once per date.
@@ -222,6 +239,13 @@ def _evaluate_rule(
             ent.status = "held_back"
             ent.explanation_zh += f"；该权利人于{listing.listed_on}列入失信名单（{listing.reason}），暂缓支付"
             ent.explanation_en += f"; the holder is on the dishonesty list since {listing.listed_on} ({listing.reason}): held back"
+        if as_of is not None and c.reference_date > as_of and ent.status == "eligible":
+            ent.data = {**ent.data, "amount_when_due": ent.amount}
+            ent.amount, ent.status = 0, "not_due"
+            ent.explanation_zh += (
+                f"；参考日期{c.reference_date}尚未到来（今天是{as_of}），届时按当日的数据核定，此前不予支付"
+            )
+            ent.explanation_en += f"; its reference date {c.reference_date} has not come yet (today is {as_of}): it is settled on that day's data, nothing is paid before"
         results.append(ent)
     if rule.limits.cap_per_holder_year:
         results = _apply_cap(policy, rule, results, year)

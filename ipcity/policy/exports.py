@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity import clock
 from ipcity.auth.roles import Actor, may_see_private, require
 from ipcity.errors import NotFound
 from ipcity.i18n import gettext
@@ -623,5 +624,5 @@ def statement_docx(st: Statement, locale: str, today: date | None = None) -> byt
             doc.add_paragraph(
                 f"{n}. {i.item(locale)} · {i.object_text(locale)}{colon}{i.explanation(locale)}"
             )
-    doc.add_paragraph(_("生成日期：{date}", locale, date=(today or date.today()).isoformat()))
+    doc.add_paragraph(_("生成日期：{date}", locale, date=(today or clock.today()).isoformat()))
     return document_bytes(doc)

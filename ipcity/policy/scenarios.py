@@ -58,6 +58,7 @@ SCENARIO_KEYS = {
     "reading_en",
     "year",
     "reference_date",
+    "today",
     "rules",
     "parameters",
     "input",
@@ -108,6 +109,8 @@ class Scenario:
     inputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     name_en: str = ""
     reading_en: str = ""
+    # The day the scenario is judged on (``today:``): a later reference date is not yet due.
+    today: date | None = None
 
     def name_in(self, locale: str = "zh_CN") -> str:
         """The name in ``locale``'s words (the Chinese where no English is given)."""
@@ -471,6 +474,7 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
                 _as_written(node.get("input")),
                 str(node.get("name_en") or ""),
                 str(node.get("reading_en") or ""),
+                reader.day(node, "today", required=False),
             )
         )
     return out
@@ -478,7 +482,7 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
 
 def run_scenario(scenario: Scenario) -> ScenarioResult:
     """Evaluate a scenario and compare with what it expects."""
-    got = evaluate(scenario.policy, scenario.snapshot, scenario.year, scenario.rules)
+    got = evaluate(scenario.policy, scenario.snapshot, scenario.year, scenario.rules, as_of=scenario.today)
     result = ScenarioResult(scenario, got)
     unmatched = list(got)
     verdicts: dict[int, Verdict] = {}  # by id() of the entitlement

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ipcity import clock
 from ipcity.auth.roles import Actor, may_see_private, require
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.policy.clauses import CLAUSES, Clause
@@ -44,7 +45,8 @@ def entitlements(session: Session, actor: Actor, year: int, rule: str | None = N
         raise NotFound("策略中没有规则“{rule}”", rule=rule)
     chosen = [rule] if rule else None
     snapshot = load_snapshot(session, year, policy, chosen)
-    found = evaluate(policy, snapshot, year, chosen)
+    # Judged on today's date in the city: what falls due later in the year is not yet owed.
+    found = evaluate(policy, snapshot, year, chosen, as_of=clock.today())
     return [
         e
         for e in found
@@ -165,4 +167,4 @@ def rule_json(view: RuleView) -> dict[str, Any]:
 
 def default_year(today: date | None = None) -> int:
     """The last complete year (the year a city usually pays for)."""
-    return (today or date.today()).year - 1
+    return (today or clock.today()).year - 1

@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ipcity import audit
+from ipcity import audit, clock
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
 from ipcity.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipcity.policy import budget, service
@@ -322,7 +322,7 @@ def _in_scope(actor: Actor, action: str, case: PolicyCase) -> bool:
 
 
 def _notice_over(case: PolicyCase, today: date | None) -> bool:
-    return case.notice_until is not None and (today or date.today()) >= case.notice_until
+    return case.notice_until is not None and (today or clock.today()) >= case.notice_until
 
 
 def act(
@@ -363,7 +363,7 @@ def act(
     if action == "confirm":
         case.confirmed_at = _now()
     elif action == "notice":
-        case.notice_until = (today or date.today()) + timedelta(days=notice_days)
+        case.notice_until = (today or clock.today()) + timedelta(days=notice_days)
     elif action == "approve":
         _approve(session, actor, case, today, queue_checked)
     elif action == "pay":
@@ -387,7 +387,7 @@ def _approve(
         raise Conflict("项目“{key}”已批准过，同一项目不能重复批准或支付", key=case.payment_key)
     # The dishonesty list on the day of approval, the holder's cap, the item's budget and
     # the P2.1-f order; locks the budget and holder rows so concurrent approvals queue.
-    budget.check_before_approval(session, case, today or date.today(), queue_checked=queue_checked)
+    budget.check_before_approval(session, case, today or clock.today(), queue_checked=queue_checked)
     case.budget_note = None
     session.add(
         PolicyPayment(
@@ -433,7 +433,7 @@ def approve_in_order(
     (``budget_note``). Each approval is its own transaction, so a failure stops nothing
     already approved."""
     require(actor, "policy.approve")
-    day = today or date.today()
+    day = today or clock.today()
     rules = [rule] if rule else [r.id for r in service.current_policy().rules]
     run = QueueRun([], [])
     notes: dict[int, Conflict] = {}
@@ -496,7 +496,11 @@ def object_to(
 ) -> PolicyCase:
     """A public objection (异议) to a case in notice: anyone, with a reason, before the notice ends."""
     case = _get(session, case_id, lock=True)
-    if case.status != "in_notice" or case.notice_until is None or (today or date.today()) > case.notice_until:
+    if (
+        case.status != "in_notice"
+        or case.notice_until is None
+        or (today or clock.today()) > case.notice_until
+    ):
         raise Conflict("该项目不在公示期内，不能提出异议")
     text = _clean_reason("object", reason)
     _step(session, actor, case, "object", "objected", text)

@@ -5,13 +5,13 @@ same services (:mod:`ipcity.policy.workflow`).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from ipcity import clock
 from ipcity.auth.roles import require
 from ipcity.errors import PermissionDenied, ValidationFailed
 from ipcity.policy import applications, budget, service, workflow
@@ -303,7 +303,7 @@ def notices_page(request: Request, session: SessionDep) -> Response:
     return render(
         request,
         "policy/notices.html",
-        {"cases": workflow.notices(session), "labels": workflow.STATUS_LABELS, "today": date.today()},
+        {"cases": workflow.notices(session), "labels": workflow.STATUS_LABELS, "today": clock.today()},
     )
 
 

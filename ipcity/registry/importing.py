@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ipcity import audit
+from ipcity import audit, clock
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import IPCityError, NotFound
 from ipcity.i18n import gettext
@@ -291,7 +291,9 @@ def run_import(
     data = source.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     with paused_gc():
-        parsed = parse_file(data, filename, kind=kind, layout=layout, observed_on=observed_on or date.today())
+        parsed = parse_file(
+            data, filename, kind=kind, layout=layout, observed_on=observed_on or clock.today()
+        )
         chosen = parsed.layout
         kind = chosen.kind
         require(actor, "registry.import_scoped" if kind in SCOPED_KINDS else "registry.import_patents")
@@ -331,7 +333,7 @@ def run_import(
             lock_for_import(session)
         try:
             _plan_and_write(
-                session, actor, kind, records, result, confirm, digest, progress, observed_on or date.today()
+                session, actor, kind, records, result, confirm, digest, progress, observed_on or clock.today()
             )
         except IPCityError:
             session.rollback()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from ipcity import clock
 from ipcity.registry.records import TERMINAL_STATUSES
 
 # Statuses under which a granted right exists.
@@ -117,7 +118,7 @@ def in_force_at_year_end(
 
 def current_status(events: Iterable[tuple[str, date | None]], today: date | None = None) -> str | None:
     """The latest status (today by default); ``expired`` is not inferred here."""
-    return status_at(events, today or date.today())
+    return status_at(events, today or clock.today())
 
 
 def is_terminal(status: str | None) -> bool:

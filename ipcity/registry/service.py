@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import Float, Integer, Select, and_, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
-from ipcity import audit
+from ipcity import audit, clock
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
 from ipcity.errors import InvalidNumber, NotFound, ValidationFailed
 from ipcity.places.models import Population, Region, Zone
@@ -229,7 +229,7 @@ def _patent_filters(session: Session, query: PatentQuery) -> tuple[Select[Any], 
         if query.zone:
             stmt = stmt.join(Zone, Zone.id == first.zone_id).where(Zone.code == query.zone)
     if query.status:
-        today = date.today()
+        today = clock.today()
         latest = _latest_status(today)
         if query.status == "in_force":
             stmt = stmt.where(latest.in_(IN_FORCE_STATUSES), _within_term(today))
@@ -269,7 +269,7 @@ def search_patents(session: Session, actor: Actor, query: PatentQuery) -> Patent
 def _summaries(session: Session, ids: list[int]) -> list[PatentSummary]:
     if not ids:
         return []
-    today = date.today()
+    today = clock.today()
     rows = session.execute(
         select(Patent, Holder.name, _latest_status(today).label("status"))
         .outerjoin(Holder, Holder.id == Patent.first_holder_id)
@@ -355,7 +355,7 @@ def get_patent(session: Session, actor: Actor, number_or_id: str | int) -> Paten
         pct_application_number=patent.pct_application_number,
         pct_publication_number=patent.pct_publication_number,
         family=[n for n in (patent.family or "").split("|") if n],
-        in_force_today=in_force_on(patent.patent_type, patent.filing_date, events, date.today()),
+        in_force_today=in_force_on(patent.patent_type, patent.filing_date, events, clock.today()),
         term_end=term_end(patent.patent_type, patent.filing_date),
         annuities_paid_yuan=patent.annuities_paid_yuan if private else None,
     )

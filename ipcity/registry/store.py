@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
+from ipcity import clock
 from ipcity.db import bulk_insert
 from ipcity.registry.models import (
     Holder,
@@ -280,7 +281,7 @@ def _new_status_events(
         now = latest()
         if not same(shown, now):
             day = observed_on or max(
-                (e.date for e in record.statuses if e.date_observed and e.date), default=date.today()
+                (e.date for e in record.statuses if e.date_observed and e.date), default=clock.today()
             )
             status = "restored" if shown in IN_FORCE_STATUSES and now in TERMINAL_STATUSES else shown
             out.append((status, day, True))

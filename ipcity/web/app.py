@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -24,7 +25,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from ipcity import __version__
+from ipcity import __version__, clock
 from ipcity.auth.roles import PUBLIC
 from ipcity.config import Settings
 from ipcity.db import make_engine, make_session_factory
@@ -61,7 +62,14 @@ def _templates() -> Jinja2Templates:
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
         autoescape=select_autoescape(["html", "xml"]),
     )
+    env.filters["local_time"] = _local_time
     return Jinja2Templates(env=env)
+
+
+def _local_time(moment: datetime | None, seconds: bool = False) -> str:
+    """A stored time as the city reads it (Beijing time), ``2026-11-27 07:46``."""
+    local = clock.local_time(moment)
+    return "" if local is None else local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 class SessionMiddleware(BaseHTTPMiddleware):

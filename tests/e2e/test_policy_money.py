@@ -17,6 +17,7 @@ from policy_exports_world import make_holder, make_invention
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ipcity import clock
 from ipcity.auth.roles import Actor
 from ipcity.policy import workflow
 from ipcity.policy.models import PolicyCase
@@ -56,7 +57,7 @@ def money_world(session_factory: sessionmaker[Session]) -> dict[str, int]:
         for case_id in created.values():
             case = s.get(PolicyCase, case_id)
             assert case is not None
-            case.notice_until = date.today() - timedelta(days=1)
+            case.notice_until = clock.today() - timedelta(days=1)
         s.commit()
     return ids
 
@@ -120,7 +121,7 @@ def test_anyone_objects_to_a_case_in_public_notice(
         case = s.scalars(
             select(PolicyCase).where(PolicyCase.holder_id == money_world["甲"], PolicyCase.rule == "P2.1-a")
         ).one()
-        case.notice_until = date.today() + timedelta(days=3)
+        case.notice_until = clock.today() + timedelta(days=3)
         s.commit()
     page.goto("/policy/notices?lang=en")
     row = page.locator("tbody tr", has_text="鹤壁甲科技有限公司")
@@ -201,7 +202,7 @@ def test_a_proposed_case_goes_from_confirmation_to_payment_in_the_browser(
     with session_factory() as s:
         case = s.get(PolicyCase, case_id)
         assert case is not None
-        case.notice_until = date.today() - timedelta(days=1)
+        case.notice_until = clock.today() - timedelta(days=1)
         s.commit()
     page.goto(f"/policy/cases/{case_id}")
     act(page, "approve")

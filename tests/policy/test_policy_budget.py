@@ -16,6 +16,7 @@ from policy_exports_world import make_holder, make_invention
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ipcity import clock
 from ipcity.audit import AuditEntry
 from ipcity.audit import verify as verify_audit
 from ipcity.auth.roles import Actor
@@ -28,7 +29,7 @@ from ipcity.registry.numbers import check_digit
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 YEAR = 2019
-TODAY = date.today()
+TODAY = clock.today()
 AFTER_NOTICE = TODAY + timedelta(days=30)
 CITY = Actor(username="city-1", role="city_officer")
 COUNTY = Actor(username="county-a", role="county_officer", region_code="410611")

@@ -14,6 +14,7 @@ from ipcity_testing import login
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from ipcity import clock
 from ipcity.auth.roles import SYSTEM, Actor
 from ipcity.cli import app as cli_app
 from ipcity.policy import service
@@ -162,6 +163,27 @@ def test_entitlements_of_a_year_over_the_database(session: Session) -> None:
     assert all(e.status == "unset" and e.amount == 0 for e in found.values() if e.clause == "P2.1-e")
 
 
+def test_what_falls_due_after_today_in_the_city_is_not_yet_owed(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Judged on 2019-04-15 (Beijing time): the 2013-03-01 grant reached its 6th year on
+    # 2019-03-01 and is owed; the grant of 2019-05-07 has not happened as far as today knows.
+    build(session)
+    monkeypatch.setattr(clock, "today", lambda: date(2019, 4, 15))
+    found = _by_id(service.entitlements(session, SYSTEM, 2019))
+    assert (found["2019:P2.1-c:CN201210000001.1"].status, found["2019:P2.1-c:CN201210000001.1"].amount) == (
+        "eligible",
+        10000,
+    )
+    later = found["2019:P2.1-a:CN201710123456.7"]
+    assert (later.status, later.amount, later.data["amount_when_due"]) == ("not_due", 0, 4000)
+    assert "参考日期2019-05-07尚未到来（今天是2019-04-15）" in later.explanation_zh
+    assert "has not come yet (today is 2019-04-15)" in later.explanation_en
+    # A year wholly in the future owes nothing yet: nothing in it can be proposed.
+    monkeypatch.setattr(clock, "today", lambda: date(2018, 12, 31))
+    assert not [e for e in service.entitlements(session, SYSTEM, 2019) if e.status == "eligible"]
+
+
 def test_one_rule_reads_only_its_data_and_gives_the_same_entitlements(session: Session) -> None:
     """Evaluating one rule loads only what it reads; its entitlements are those of the whole
     evaluation. P2.1-b with an earlier grant: 鹤壁失信公司 was granted an invention in 2015
@@ -229,7 +251,7 @@ def test_rule_pages_and_api(client: Any) -> None:
     assert "根据其实际缴纳年费情况" in english and "年费支持上限" not in english
     # Each scenario is run on the page: its input as written (the patent that lapsed before
     # its sixth anniversary among them) and the three results it expects, each marked so.
-    assert "2018-05-01" in rule.text and rule.text.count("符合预期") == 3 and "未预期" not in rule.text
+    assert "2018-05-01" in rule.text and rule.text.count("符合预期") == 5 and "未预期" not in rule.text
     assert client.get("/policy/rules/P9").status_code == 404
     api = client.get("/api/v1/policy/rules/P2.1-a").json()
     assert (

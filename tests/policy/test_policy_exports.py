@@ -6,7 +6,7 @@ reason; English with the English UI. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,6 +24,7 @@ from policy_exports_world import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from ipcity import clock
 from ipcity.auth.roles import PUBLIC
 from ipcity.errors import NotAuthenticated, NotFound, PermissionDenied
 from ipcity.policy import exports
@@ -232,7 +233,7 @@ def test_notice_list_as_xlsx(session_factory: sessionmaker[Session], world: dict
     assert len(rows) == 2
     row = rows[1]
     assert row[0] == world["notice_b"] and row[2] == "浚县乙农业有限公司" and row[7] == "公示中"
-    assert row[3].startswith("P2.1-b ") and row[6].date() == date.today() + timedelta(days=7)
+    assert row[3].startswith("P2.1-b ") and row[6].date() == clock.today() + timedelta(days=7)
 
 
 def test_pages_files_and_api_with_real_logins(

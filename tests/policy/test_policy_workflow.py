@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ipcity import clock
 from ipcity.audit import ACTION_LABELS, AuditEntry
 from ipcity.audit import verify as verify_audit
 from ipcity.auth.roles import PUBLIC, Actor
@@ -25,7 +26,7 @@ from ipcity.registry.models import Holder
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 YEAR = 2019
-AFTER_NOTICE = date.today() + timedelta(days=365)
+AFTER_NOTICE = clock.today() + timedelta(days=365)
 CITY = Actor(username="city-1", role="city_officer")
 COUNTY_A = Actor(username="county-a", role="county_officer", region_code="410611")
 COUNTY_B = Actor(username="county-b", role="county_officer", region_code="410621")
@@ -100,7 +101,7 @@ def test_the_whole_path_with_real_role_checks(
     _to_notice(session_factory, case_id, holders["a"], COUNTY_A)
     with session_factory() as s:
         view = workflow.case_view(s, CITY, case_id)
-        assert view.case.status == "in_notice" and view.case.notice_until == date.today() + timedelta(days=7)
+        assert view.case.status == "in_notice" and view.case.notice_until == clock.today() + timedelta(days=7)
         assert "approve" not in view.actions  # the notice has not ended
         assert [c.id for c in workflow.notices(s)] == [case_id]
         with pytest.raises(Conflict):
@@ -250,7 +251,7 @@ def _twin(factory: sessionmaker[Session], case_id: int) -> int:
             region_code=c.region_code,
             amount_yuan=c.amount_yuan,
             status="in_notice",
-            notice_until=date.today(),
+            notice_until=clock.today(),
             created_at=NOW,
             updated_at=NOW,
         )

@@ -5,13 +5,12 @@ from 2021-06-01), and the same answer from the SQL filters of the patent search.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
 from registry_testkit import OFFICER
 from sqlalchemy.orm import Session
 
-from ipcity.registry import service
+from ipcity import clock
 from ipcity.registry.legal_status import (
     current_status,
     in_force_at_year_end,
@@ -265,19 +264,6 @@ def history_patents(session: Session) -> dict[int, tuple[str, date, Events]]:
     return made
 
 
-class _Today:
-    """Stand-in for ``date`` in the service module whose ``today()`` is a chosen day."""
-
-    def __init__(self, day: date) -> None:
-        self.day = day
-
-    def __call__(self, *args: Any) -> date:
-        return date(*args)
-
-    def today(self) -> date:
-        return self.day
-
-
 def _ids(session: Session, status: str | None) -> dict[int, str | None]:
     """Patent id → its current status, of the patents a status filter returns."""
     page = search_patents(session, OFFICER, PatentQuery(status=status, per_page=200))
@@ -288,7 +274,7 @@ def test_search_filters_agree_with_the_history(
     session: Session, history_patents: dict[int, tuple[str, date, Events]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for number, day in enumerate(DAYS):
-        monkeypatch.setattr(service, "date", _Today(day))
+        monkeypatch.setattr(clock, "today", lambda day=day: day)
         expected = {pid for pid, (t, f, ev) in history_patents.items() if in_force_on(t, f, ev, day)}
         assert set(_ids(session, "in_force")) == expected, day
         ended, pending = set(_ids(session, "ended")), set(_ids(session, "pending"))

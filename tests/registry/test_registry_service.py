@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from ipcity import clock
 from ipcity.audit import AuditEntry, verify
 from ipcity.auth.roles import PUBLIC, Actor
 from ipcity.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
@@ -110,7 +111,7 @@ def test_get_patent_status_history_and_publications(registry: Session) -> None:
         ("granted", date(2024, 4, 5))
     ]
     assert detail.status == "granted" and detail.status_label == "授权"
-    assert detail.in_force_today is (date.today() < date(2042, 11, 2))
+    assert detail.in_force_today is (clock.today() < date(2042, 11, 2))
     assert detail.term_end == date(2042, 11, 2)
     assert detail.inventors == ["李玺", "康锐文", "冯凯", "王元卓"]
     # A pending application: examination, not in force.
@@ -179,7 +180,7 @@ def test_get_holder_portfolio(registry: Session) -> None:
         if c["申请号"].startswith("CN")
         and parse_application_number(c["申请号"]).patent_type == "invention"
         and c["专利有效性"] == "有效"
-        and date.today() < date.fromisoformat(c["申请日"]).replace(year=int(c["申请日"][:4]) + 20)
+        and clock.today() < date.fromisoformat(c["申请日"]).replace(year=int(c["申请日"][:4]) + 20)
     ]
     assert sum(1 for c in in_force if c["公开类型"] != "发明授权") > 0
     assert iflytek.invention_patents_in_force == len(in_force)

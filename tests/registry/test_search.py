@@ -18,6 +18,7 @@ from registry_testkit import OFFICER, raw_rows, raw_text
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity import clock
 from ipcity.auth.roles import PUBLIC
 from ipcity.errors import ValidationFailed
 from ipcity.registry.importers import write_template_xlsx
@@ -189,7 +190,7 @@ def _in_force_today(row: Row) -> bool:
     if row.status not in ("有效", "有权-审定授权"):
         return False
     years = TERM_YEARS[row.patent_type]
-    today = date.today()
+    today = clock.today()
     try:
         end = row.filing.replace(year=row.filing.year + years)
     except ValueError:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from web_support import COUNTY_A, COUNTY_B, World, import_real_patents
 
+from ipcity import clock
 from ipcity.config import Settings
 
 
@@ -87,7 +88,7 @@ def _a_case_of(
 ) -> int:
     """A policy case of holder A in ``status``. The real patents give holder A only an unset
     (P2.1-e) entitlement, which is never proposed, so the case is written directly."""
-    from datetime import UTC, date, datetime, timedelta
+    from datetime import UTC, datetime, timedelta
 
     from ipcity.policy.models import PolicyCase
     from ipcity.registry.models import Holder
@@ -108,7 +109,7 @@ def _a_case_of(
             region_code=holder.region_code,
             amount_yuan=4000,
             status=status,
-            notice_until=date.today() + timedelta(days=7) if status == "in_notice" else None,
+            notice_until=clock.today() + timedelta(days=7) if status == "in_notice" else None,
             created_at=now,
             updated_at=now,
         )

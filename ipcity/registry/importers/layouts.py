@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ipcity import clock
 from ipcity.errors import InvalidFile, ValidationFailed
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, KINDS, header_key
 from ipcity.registry.importers.lens import LensRecordParser
@@ -114,7 +115,7 @@ class Layout:
             if name not in found:
                 accepted = self.columns.get(name, (labels.get(name, name),))
                 raise InvalidFile(MSG_MISSING_COLUMN, column=accepted[0], field=labels.get(name, name))
-        return self.builder(self, header, found, observed_on or dt.date.today())
+        return self.builder(self, header, found, observed_on or clock.today())
 
 
 # --- builders ---------------------------------------------------------------------------------
