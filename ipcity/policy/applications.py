@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, defer
 
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, require
-from ipcity.errors import Conflict, InvalidNumber, NotFound, ValidationFailed
+from ipcity.errors import Conflict, InvalidNumber, NotFound, PermissionDenied, ValidationFailed
 from ipcity.policy import service, workflow
 from ipcity.policy.engine import entitlement_id, evaluate
 from ipcity.policy.formulas import AWARD_LABELS
@@ -301,15 +301,25 @@ def _write_evidence(
 ) -> tuple[int, str]:
     """Insert the evidence row; return the year to evaluate and the entitlement's object key."""
     dup = "“{value}”已登记过，不能重复申请；如有疑问请联系县区知识产权部门"
+    if v.get("patent_number"):
+        _require_own_patent(session, holder_id, v["patent_number"])
     if kind == "award":
-        if session.scalar(
-            select(PatentAward.id).where(
-                PatentAward.patent_number == v["patent_number"],
-                PatentAward.level == v["level"],
-                PatentAward.award_date == v["award_date"],
+        # P2.2 rewards a patent's award once: the same patent with another award of the same
+        # list (China: gold or excellence; Henan: first, second or third prize) is not a
+        # second reward, whatever the date or level typed.
+        same_list = [lv for lv in AWARD_LABELS if lv.split("_")[0] == v["level"].split("_")[0]]
+        earlier = session.scalar(
+            select(PatentAward).where(
+                PatentAward.patent_number == v["patent_number"], PatentAward.level.in_(same_list)
             )
-        ):
-            raise Conflict(dup, value=f"{v['patent_number']} {AWARD_LABELS[v['level']]}")
+        )
+        if earlier is not None:
+            raise Conflict(
+                "专利{number}已于{date}以“{level}”登记获奖，同一专利的同类奖项只奖励一次",
+                number=v["patent_number"],
+                date=earlier.award_date,
+                level=AWARD_LABELS.get(earlier.level, earlier.level),
+            )
         award = PatentAward(
             holder_id=holder_id,
             patent_number=v["patent_number"],
@@ -395,6 +405,26 @@ def _write_evidence(
         )
     )
     return v["search_report_date"].year, v["pct_number"]
+
+
+def _require_own_patent(session: Session, holder_id: int, number: str) -> None:
+    """Refuse a patent the applicant does not hold: an award (P2.2) or an insured patent
+    (P2.7-b) is the holder's own, as the registry records its holders."""
+    from ipcity.auth.roles import SYSTEM
+    from ipcity.registry.service import get_patent
+
+    try:
+        patent = get_patent(session, SYSTEM, number)
+    except NotFound:
+        raise ValidationFailed(
+            "专利{number}不在本市专利登记簿中；请先由县区知识产权部门导入该专利后再申请", number=number
+        ) from None
+    if holder_id not in {h.id for h in patent.holders}:
+        raise PermissionDenied(
+            "专利{number}的权利人是{holders}，不含申请企业；只能为本企业持有的专利申请",
+            number=number,
+            holders="、".join(h.name for h in patent.holders) or "（未登记）",
+        )
 
 
 def apply(

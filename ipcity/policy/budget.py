@@ -131,7 +131,7 @@ def set_budget(
             )
         if amount < approved:
             raise Conflict(
-                "{rule}{year}年已批准 {approved} 元，预算不能低于已批准金额",
+                "{rule} 在{year}年已批准 {approved} 元，预算不能低于已批准金额",
                 rule=rule,
                 year=year,
                 approved=_yuan(approved),

@@ -58,6 +58,7 @@ DATA_LABELS = {
     "count": "件数",
     "rank": "名次",
     "before_cap": "按上限核减前金额（元）",
+    "amount_when_due": "到期时应付金额（元）",
 }
 
 
@@ -71,6 +72,9 @@ class Candidate(NamedTuple):
     holder_ids: tuple[int, ...]  # in order; the engine pays the first local one
     reference_date: date
     data: dict[str, Any]
+    # What the payment is once for when that is not the object itself: an award pays once
+    # per patent (P2.2), whichever award record of the list or application names it.
+    pays_once_for: str | None = None
 
 
 def anniversary(day: date, years: int) -> date:
@@ -234,6 +238,7 @@ def build(
                 (w.holder_id,),
                 w.award_date,
                 {"patent_number": w.patent_number, "level": w.level, "award_date": w.award_date.isoformat()},
+                w.patent_number,
             )
         )
 

@@ -162,6 +162,11 @@ def _evaluate_rule(
             payee = _payee(c, local)
             if payee is not None:
                 first_of.setdefault(payee, c)
+    # Once per object where several records name it (two awards of one patent): the earliest.
+    first_for: dict[str, Candidate] = {}
+    for c in ordered:
+        if c.pays_once_for is not None:
+            first_for.setdefault(c.pays_once_for, c)
     # Only the holders on the dishonesty list need looking up in it.
     listed = {x.holder_id for x in snapshot.credit}
     results: list[Entitlement] = []
@@ -192,7 +197,7 @@ def _evaluate_rule(
             data=dict(c.data),
             explanation_zh="",
             explanation_en="",
-            payment_key=f"{rule.id}:{c.object_key}",
+            payment_key=f"{rule.id}:{c.pays_once_for or c.object_key}",
         )
         if payee is None:
             ent.status = "not_local"
@@ -234,6 +239,13 @@ def _evaluate_rule(
                 ent.amount, ent.status = 0, "already_received"
                 ent.explanation_zh += f"；但{ent.holder}已于{earlier.reference_date}因{earlier.object_label}享受本项，每个权利人仅一次"
                 ent.explanation_en += f"; but {ent.holder} already qualified on {earlier.reference_date} with {earlier.object_label_en}; once per holder"
+        same = first_for.get(c.pays_once_for) if c.pays_once_for is not None else None
+        if same is not None and same is not c and ent.status == "eligible":
+            ent.amount, ent.status = 0, "already_received"
+            ent.explanation_zh += (
+                f"；但同一专利已于{same.reference_date}因“{same.object_label}”享受本项，每件专利仅奖励一次"
+            )
+            ent.explanation_en += f"; but the same patent already qualified on {same.reference_date} ({same.object_label_en}); once per patent"
         listing = listing_on(snapshot.credit, payee, c.reference_date) if payee in listed else None
         if listing is not None and ent.status == "eligible":
             ent.status = "held_back"
@@ -273,10 +285,8 @@ def _apply_cap(policy: Policy, rule: Rule, results: list[Entitlement], year: int
                 data={**ent.data, "before_cap": computed},
                 parameters={**ent.parameters, cap_id: cap},
             )
-            ent.explanation_zh += f"；{ent.holder}{year}年本项合计以{zh_yuan(cap)}为上限（{cap_id}），本笔由{computed}元核减为{room}元"
-            ent.explanation_en += (
-                f"; capped at {en_yuan(cap)} per holder in {year} ({cap_id}): {computed} → {room} yuan"
-            )
+            ent.explanation_zh += f"；{ent.holder}{year}年本项合计以{zh_yuan(cap)}为上限（{cap_id}），本笔由{zh_yuan(computed)}核减为{zh_yuan(room)}"
+            ent.explanation_en += f"; capped at {en_yuan(cap)} per holder in {year} ({cap_id}): {en_yuan(computed)} → {en_yuan(room)}"
         paid[ent.holder_id] += ent.amount
         out.append(ent)
     return out

@@ -96,6 +96,8 @@ class PaymentLine:
     approved_on: date
     paid_on: date | None
     reference: str | None
+    # The payee's unified social credit code: what the finance office pays against.
+    uscc: str | None = None
 
     def item(self, locale: str) -> str:
         """Clause and rule title in ``locale``."""
@@ -113,6 +115,7 @@ class PaymentLine:
             "year": self.year,
             "holder_id": self.holder_id,
             "holder": self.holder,
+            "uscc": self.uscc,
             "region_code": self.region_code,
             "county": county_name(self.region_code, locale),
             "rule": self.rule,
@@ -207,9 +210,12 @@ def payments(session: Session, actor: Actor, year: int) -> PaymentList:
     county, item (the policy's order), holder and case."""
     require(actor, "policy.payments_read")
     service.check_year(year)
+    from ipcity.registry.models import Holder
+
     query = (
-        select(PolicyPayment, PolicyCase)
+        select(PolicyPayment, PolicyCase, Holder.uscc)
         .join(PolicyCase, PolicyCase.id == PolicyPayment.case_id)
+        .outerjoin(Holder, Holder.id == PolicyCase.holder_id)
         .where(PolicyPayment.year == year)
     )
     scope = None
@@ -218,7 +224,7 @@ def payments(session: Session, actor: Actor, year: int) -> PaymentList:
         # No county on the account: nothing (never the unassigned cases by accident).
         query = query.where(PolicyCase.region_code == (scope or "-"))
     lines = []
-    for payment, case in session.execute(query):
+    for payment, case, uscc in session.execute(query):
         title, title_en = _rule_titles(case.rule, case.rule)
         lines.append(
             PaymentLine(
@@ -239,6 +245,7 @@ def payments(session: Session, actor: Actor, year: int) -> PaymentList:
                 approved_on=payment.approved_at.date(),
                 paid_on=_day(payment.paid_at),
                 reference=payment.reference,
+                uscc=uscc,
             )
         )
     order = {r.id: i for i, r in enumerate(service.current_policy().rules)}
@@ -258,6 +265,7 @@ def _payment_header(locale: str) -> list[str]:
     return [
         _("县区", locale),
         _("权利人", locale),
+        _("统一社会信用代码", locale),
         _("项目", locale),
         _("对象", locale),
         _("金额（元）", locale),
@@ -268,7 +276,7 @@ def _payment_header(locale: str) -> list[str]:
     ]
 
 
-AMOUNT_COLUMN = 4  # index of the amount in the rows of a payment sheet
+AMOUNT_COLUMN = 5  # index of the amount in the rows of a payment sheet
 
 
 def payment_rows(lines: list[PaymentLine], locale: str) -> list[list[Any]]:
@@ -277,6 +285,7 @@ def payment_rows(lines: list[PaymentLine], locale: str) -> list[list[Any]]:
         [
             county_name(x.region_code, locale),
             x.holder,
+            x.uscc,
             x.item(locale),
             x.object_text(locale),
             x.amount,
@@ -287,7 +296,7 @@ def payment_rows(lines: list[PaymentLine], locale: str) -> list[list[Any]]:
         ]
         for x in lines
     ]
-    total: list[Any] = [None] * 9
+    total: list[Any] = [None] * 10
     total[0], total[AMOUNT_COLUMN] = _(TOTAL, locale), sum(x.amount for x in lines)
     total[1] = _("{n} 笔", locale, n=len(lines))
     return [*rows, total]
@@ -308,6 +317,18 @@ def summary_rows(plist: PaymentList, locale: str) -> tuple[list[str], list[list[
     return header, rows
 
 
+def _sheet_name(label: str, limit: int = 31) -> str:
+    """``label`` cut to Excel's 31 characters at a word's end, not in a word's middle.
+
+    >>> _sheet_name("P2.2-a Award for the China Patent Award")
+    'P2.2-a Award for the China'
+    """
+    if len(label) <= limit:
+        return label
+    cut = label[: limit + 1]
+    return cut.rsplit(" ", 1)[0].rstrip(" ,;:-") if " " in cut else label[:limit]
+
+
 def payments_xlsx(plist: PaymentList, locale: str) -> bytes:
     """The payment list as XLSX: a summary sheet (county × item with totals), then a sheet
     per county and a sheet per item, each with a totals row."""
@@ -320,7 +341,7 @@ def payments_xlsx(plist: PaymentList, locale: str) -> bytes:
     labels = plist.item_labels(locale)
     for r in plist.items():
         rows = payment_rows(plist.of_item(r), locale)
-        sheets.append(Sheet(labels[r], header, rows, totals=frozenset({len(rows) - 1})))
+        sheets.append(Sheet(_sheet_name(labels[r]), header, rows, totals=frozenset({len(rows) - 1})))
     return workbook_bytes(sheets)
 
 
@@ -410,8 +431,10 @@ class StatementItem:
 
     @property
     def payable(self) -> bool:
-        """Whether the policy owes this amount (eligible and above zero)."""
-        return self.status == "eligible" and self.amount > 0
+        """Whether the policy owes this amount: eligible, above zero, and not refused by
+        the office (a case rejected in review is not owed, whatever the data says)."""
+        rejected = self.case is not None and self.case.status == "rejected"
+        return self.status == "eligible" and self.amount > 0 and not rejected
 
     def item(self, locale: str) -> str:
         """Clause and rule title in ``locale``."""
@@ -469,8 +492,32 @@ class Statement:
 
     @property
     def withheld(self) -> int:
-        """Amounts computed but not payable now (held back, evidence needed …)."""
+        """Amounts computed but not payable now (held back, evidence needed, rejected in
+        review …)."""
         return sum(i.amount for i in self.items if i.entitlement is not None and not i.payable)
+
+    @property
+    def needing_evidence(self) -> int:
+        """How many items wait for documents from the holder (a search report, a receipt …)."""
+        return sum(1 for i in self.items if i.status == "needs_evidence")
+
+    def introduction(self, locale: str) -> str:
+        """The statement's opening sentence: what it lists, and whether the holder has
+        anything to do (免申即享 where the data suffices; documents where it does not)."""
+        text = _(
+            "本对账单列出依据政策应支付给{holder}（{county}）的{year}年度资助奖励、每一项的计算理由和办理进度。",
+            locale,
+            holder=self.holder,
+            county=county_name(self.region_code, locale),
+            year=self.year,
+        )
+        if self.needing_evidence:
+            return text + _(
+                "其中 {n} 项须由企业补充证明材料后办理（见该项说明）；其余免申即享，无需申请。",
+                locale,
+                n=self.needing_evidence,
+            )
+        return text + _("免申即享：无需申请。", locale)
 
     @property
     def approved(self) -> int:
@@ -575,15 +622,7 @@ def statement_docx(st: Statement, locale: str, today: date | None = None) -> byt
     case and payment, the totals, then why for each item."""
     doc = new_document()
     doc.add_heading(_("{holder}{year}年度资助奖励对账单", locale, holder=st.holder, year=st.year), level=1)
-    doc.add_paragraph(
-        _(
-            "本对账单列出依据政策应支付给{holder}（{county}）的{year}年度资助奖励、每一项的计算理由和办理进度。免申即享：无需申请。",
-            locale,
-            holder=st.holder,
-            county=county_name(st.region_code, locale),
-            year=st.year,
-        )
-    )
+    doc.add_paragraph(st.introduction(locale))
     header = [
         _("项目", locale),
         _("对象", locale),

@@ -277,11 +277,12 @@ def pledge_financing_costs(data: Mapping[str, Any], p: Values) -> Outcome:
     amount = total * percent // 100
     return Outcome(
         amount,
-        f"质押贷款{data['contract_number']}在{data['year']}年实际发生利息{costs['interest']}元、评估{costs['valuation']}元、"
-        f"担保{costs['guarantee']}元、保险{costs['insurance']}元，合计{total}元，按{percent}%补助{zh_yuan(amount)}",
-        f"pledge loan {data['contract_number']} in {data['year']}: interest {costs['interest']}, valuation "
-        f"{costs['valuation']}, guarantee {costs['guarantee']}, insurance {costs['insurance']} yuan, "
-        f"total {en_yuan(total)}, {percent}% = {en_yuan(amount)}",
+        f"质押贷款{data['contract_number']}在{data['year']}年实际发生利息{zh_yuan(costs['interest'])}、"
+        f"评估费{zh_yuan(costs['valuation'])}、担保费{zh_yuan(costs['guarantee'])}、保险费{zh_yuan(costs['insurance'])}，"
+        f"合计{zh_yuan(total)}，按{percent}%补助{zh_yuan(amount)}",
+        f"pledge loan {data['contract_number']} in {data['year']}: interest {en_yuan(costs['interest'])}, valuation "
+        f"{en_yuan(costs['valuation'])}, guarantee {en_yuan(costs['guarantee'])}, insurance "
+        f"{en_yuan(costs['insurance'])}, total {en_yuan(total)}, {percent}% = {en_yuan(amount)}",
     )
 
 
@@ -300,9 +301,10 @@ def first_patent_insurance(data: Mapping[str, Any], p: Values) -> Outcome:
     return Outcome(
         amount,
         f"专利{data['patent_number']}的保单{data['policy_number']}于{data['start_date']}生效，"
-        f"为该企业首件参保专利，保费{premium}元，补贴{percent}%即{zh_yuan(amount)}",
-        f"policy {data['policy_number']} for patent {data['patent_number']} from {data['start_date']}, the "
-        f"enterprise's first insured patent, premium {en_yuan(premium)}, {percent}% = {en_yuan(amount)}",
+        f"保费{zh_yuan(premium)}，首件参保专利补贴{percent}%即{zh_yuan(amount)}",
+        f"policy {data['policy_number']} for patent {data['patent_number']} from {data['start_date']}, "
+        f"premium {en_yuan(premium)}; an enterprise's first insured patent is subsidised at {percent}% = "
+        f"{en_yuan(amount)}",
     )
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -276,8 +276,16 @@ def _holder_regions(session: Session, ids: set[int]) -> dict[int, str | None]:
 
 
 def _get(session: Session, case_id: int, lock: bool = False) -> PolicyCase:
+    """The case, read again from the database; with ``lock``, held for this transaction so
+    that two requests acting on it at once take turns, the second seeing the first's step
+    (two clicks on "pay" pay once)."""
     query = select(PolicyCase).where(PolicyCase.id == case_id)
     if lock:
+        if session.get_bind().dialect.name == "sqlite":
+            # SQLite ignores FOR UPDATE, and its reads outside a write see what was committed
+            # before: a no-op write takes the database's write lock first (a second request
+            # waits here for the first to commit), so the read below sees the latest status.
+            session.execute(text("UPDATE policy_cases SET id = id WHERE id = :id"), {"id": case_id})
         query = query.with_for_update()
     case = session.scalar(query.execution_options(populate_existing=True))
     if case is None:
@@ -347,6 +355,10 @@ def act(
     permission, sources, target = TRANSITIONS[action]
     require(actor, permission)
     case = _get(session, case_id, lock=True)
+    if not _may_read(actor, case):
+        # Out of the actor's scope: the same answer as for a case that does not exist, so
+        # that trying ids tells nobody which cases exist or where their holders are.
+        raise NotFound("没有编号为 {id} 的资助案件", id=case_id)
     if actor.role == "county_officer":
         require_region(actor, case.region_code)
     if not _in_scope(actor, action, case):

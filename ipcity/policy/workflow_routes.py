@@ -176,8 +176,10 @@ def cases_page(
     status: StatusQ = None,
     year: YearQ = None,
     page: PageQ = 1,
+    created: Annotated[int | None, Query(ge=0, description="新生成的案件数（生成后的提示）")] = None,
 ) -> Response:
-    """The cases per status (officers: their scope; an enterprise: its own), a hundred a page."""
+    """The cases per status (officers: their scope; an enterprise: its own), a hundred a
+    page; after proposing a year, how many cases it created."""
     found = workflow.cases(session, actor, status, year)
     counts: dict[str, int] = {}
     for c in workflow.cases(session, actor, None, year):
@@ -192,6 +194,7 @@ def cases_page(
             "pager": pager,
             "status": status,
             "year": year,
+            "created": created,
             "counts": counts,
             "statuses": workflow.STATUSES,
             "labels": workflow.STATUS_LABELS,
@@ -206,8 +209,10 @@ def propose_form(
 ) -> Response:
     """Create the year's cases, then show the proposed ones."""
     chosen = year or service.default_year()
-    workflow.propose_year(session, actor, chosen)
-    return RedirectResponse(f"/policy/cases?status=proposed&year={chosen}", status_code=303)
+    created = workflow.propose_year(session, actor, chosen)
+    return RedirectResponse(
+        f"/policy/cases?status=proposed&year={chosen}&created={len(created)}", status_code=303
+    )
 
 
 @router.get("/policy/cases/{case_id}", include_in_schema=False)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from ipcity_testing import csrf_of, login
-from policy_exports_world import make_holder
+from policy_exports_world import make_holder, make_invention
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,14 +36,15 @@ COUNTY_A = Actor(username="county-a", role="county_officer", region_code="410611
 
 @pytest.fixture
 def holders(session_factory: sessionmaker[Session]) -> dict[str, int]:
-    """甲 in 淇滨区 (410611), 乙 outside the city (郑州市金水区 410105)."""
+    """甲 in 淇滨区 (410611), 乙 outside the city (郑州市金水区 410105), each holding the
+    invention patent its award applications name."""
     with session_factory() as s:
-        ids = {
-            "甲": make_holder(s, "鹤壁甲科技有限公司", "410611").id,
-            "乙": make_holder(s, "郑州乙科技有限公司", "410105").id,
-        }
+        jia = make_holder(s, "鹤壁甲科技有限公司", "410611")
+        yi = make_holder(s, "郑州乙科技有限公司", "410105")
+        make_invention(s, "CN201710123456.0", jia, date(2018, 6, 1))
+        make_invention(s, "CN201710654321.7", yi, date(2018, 6, 1))
         s.commit()
-        return ids
+        return {"甲": jia.id, "乙": yi.id}
 
 
 def _ent(holder_id: int) -> Actor:
@@ -87,12 +88,49 @@ def test_an_award_application_computes_the_amount_and_keeps_the_documents(
         )
         assert row.content == PDF
         assert verify_audit(s).ok
-    # The same award again is refused: one sentence, nothing written.
+    # The same award again is refused: one sentence, nothing written; so is the same patent
+    # with another prize of the same list on another day (P2.2 rewards a patent's award once).
     with session_factory() as s:
         before = _counts(s)
-        with pytest.raises(Conflict) as again:
-            applications.apply(s, _ent(holders["甲"]), "award", AWARD, [Upload("a.pdf", PDF)])
-        assert "已登记过" in again.value.render("zh_CN")
+        for again_fields in (AWARD, {**AWARD, "level": "provincial_second", "award_date": "2020-11-20"}):
+            with pytest.raises(Conflict) as again:
+                applications.apply(s, _ent(holders["甲"]), "award", again_fields, [Upload("a.pdf", PDF)])
+            assert "同一专利的同类奖项只奖励一次" in again.value.render("zh_CN")
+            assert "2019-11-20" in again.value.render("zh_CN")
+        assert _counts(s) == before
+
+
+def test_an_award_or_insurance_names_a_patent_the_applicant_holds(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    with session_factory() as s:
+        before = _counts(s)
+        # 乙's patent, claimed by 甲: refused, naming the patent's holders.
+        with pytest.raises(PermissionDenied) as not_own:
+            applications.apply(
+                s,
+                _ent(holders["甲"]),
+                "award",
+                {**AWARD, "patent_number": "CN201710654321.7"},
+                [Upload("a.pdf", PDF)],
+            )
+        assert "郑州乙科技有限公司" in not_own.value.render("zh_CN")
+        assert "an enterprise may only apply for its own patents" in not_own.value.render("en")
+        # A patent the registry does not hold: refused until it is imported.
+        with pytest.raises(ValidationFailed) as unknown:
+            applications.apply(
+                s,
+                _ent(holders["甲"]),
+                "insurance_policy",
+                {
+                    "policy_number": "PICC-2019-1",
+                    "patent_number": "CN201810000077.7",
+                    "premium_yuan": "8000",
+                    "start_date": "2019-03-01",
+                },
+                [Upload("a.pdf", PDF)],
+            )
+        assert "不在本市专利登记簿中" in unknown.value.render("zh_CN")
         assert _counts(s) == before
 
 
@@ -146,7 +184,13 @@ def test_evidence_that_gives_nothing_is_rolled_back_with_the_engines_reason(
         before = _counts(s)
         # A holder outside the city's counties gets nothing (P2: the city's own enterprises).
         with pytest.raises(Conflict) as outside:
-            applications.apply(s, _ent(holders["乙"]), "award", AWARD, [Upload("a.pdf", PDF)])
+            applications.apply(
+                s,
+                _ent(holders["乙"]),
+                "award",
+                {**AWARD, "patent_number": "CN201710654321.7"},
+                [Upload("a.pdf", PDF)],
+            )
         assert "不在本市" in outside.value.render("zh_CN")
         assert _counts(s) == before
         # GB/T 29490 is once per holder ever: a second certificate is refused with the reason.

@@ -6,6 +6,7 @@ reason; English with the English UI. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ipcity import clock
 from ipcity.auth.roles import PUBLIC
 from ipcity.errors import NotAuthenticated, NotFound, PermissionDenied
-from ipcity.policy import exports
+from ipcity.policy import exports, workflow
 
 
 @pytest.fixture
@@ -80,20 +81,33 @@ def test_payment_list_per_county_and_item_with_totals(
         "P2.1-a 发明专利授权资助",
         "P2.7-a 知识产权质押融资费用补助",
     ]
-    header = ["县区", "权利人", "项目", "对象", "金额（元）", "状态", "批准日期", "拨付日期", "支付凭证号"]
+    header = [
+        "县区",
+        "权利人",
+        "统一社会信用代码",
+        "项目",
+        "对象",
+        "金额（元）",
+        "状态",
+        "批准日期",
+        "拨付日期",
+        "支付凭证号",
+    ]
     for name, expected_total in (("淇滨区", 154000), ("浚县", 4000), ("P2.1-a 发明专利授权资助", 8000)):
         rows = _rows(book[name])
         assert rows[0] == header
         body, total = rows[1:-1], rows[-1]
-        assert total[0] == "合计" and total[4] == expected_total == sum(r[4] for r in body), name
+        assert total[0] == "合计" and total[5] == expected_total == sum(r[5] for r in body), name
+        assert total[1] == f"{len(body)} 笔", name
     qibin = _rows(book["淇滨区"])[1:-1]
-    assert {(r[0], r[1], r[2], r[4], r[5]) for r in qibin} == {
+    assert {(r[0], r[1], r[3], r[5], r[6]) for r in qibin} == {
         ("淇滨区", "鹤壁甲科技有限公司", "P2.1-a 发明专利授权资助", 4000, "已拨付"),
         ("淇滨区", "鹤壁甲科技有限公司", "P2.7-a 知识产权质押融资费用补助", 150000, "已批准待拨付"),
     }
-    paid_row = next(r for r in qibin if r[5] == "已拨付")
-    assert GRANT_A in paid_row[3] and paid_row[8] == paid_a.reference
-    assert isinstance(paid_row[6], datetime) and paid_row[6].date() == paid_a.approved_on
+    paid_row = next(r for r in qibin if r[6] == "已拨付")
+    assert paid_row[2] == paid_a.uscc  # what the finance office pays against (None when unknown)
+    assert GRANT_A in paid_row[4] and paid_row[9] == paid_a.reference
+    assert isinstance(paid_row[7], datetime) and paid_row[7].date() == paid_a.approved_on
     summary = _rows(book["汇总"])
     assert summary[0] == [
         "县区",
@@ -135,8 +149,8 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
         st = exports.statement(s, CITY, world["c"], YEAR)
     book = _book(exports.payments_xlsx(plist, "en"))
     assert book.sheetnames[0] == "Summary"
-    # Excel's sheet names hold 31 characters: the item is cut there, without a trailing space.
-    assert book.sheetnames[3:] == ["P2.1-a Subsidy per invention pa", "P2.7-a Subsidy of the costs of"]
+    # Excel's sheet names hold 31 characters: the item is cut at the last whole word.
+    assert book.sheetnames[3:] == ["P2.1-a Subsidy per invention", "P2.7-a Subsidy of the costs of"]
     # The county's sheet and column carry its English name (淇滨区).
     assert "Qibin District" in book.sheetnames and "淇滨区" not in book.sheetnames
     rows = _rows(book["Qibin District"])
@@ -144,6 +158,7 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
     assert rows[0] == [
         "County/district",
         "Holders",
+        "Unified social credit code",
         "Item",
         "Object",
         "Amount (yuan)",
@@ -152,13 +167,14 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
         "Paid on",
         "Payment reference",
     ]
-    assert {r[5] for r in rows[1:-1]} == {"paid", "approved, awaiting payment"} and rows[-1][0] == "Total"
+    assert {r[6] for r in rows[1:-1]} == {"paid", "approved, awaiting payment"} and rows[-1][0] == "Total"
+    assert rows[-1][1] == f"payments: {len(rows) - 2}"
     # The objects in English too: the patent with its (Chinese) title, the loan with its year.
-    assert {r[3] for r in rows[1:-1]} == {
+    assert {r[4] for r in rows[1:-1]} == {
         f"invention patent {GRANT_A} “专利{GRANT_A}”",
         "pledge loan ZY2019-001 (2019)",
     }
-    assert {r[3] for r in _rows(_book(exports.payments_xlsx(plist, "zh_CN"))["淇滨区"])[1:-1]} == {
+    assert {r[4] for r in _rows(_book(exports.payments_xlsx(plist, "zh_CN"))["淇滨区"])[1:-1]} == {
         f"发明专利{GRANT_A}《专利{GRANT_A}》",
         "质押贷款ZY2019-001（2019年）",
     }
@@ -223,6 +239,42 @@ def test_statement_shows_cases_and_payments(
         exports.statement(s, PUBLIC, world["a"], YEAR)
     with session_factory() as s, pytest.raises(NotFound):
         exports.statement(s, CITY, 999999, YEAR)
+
+
+def test_a_case_rejected_in_review_is_not_counted_as_owed(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    with session_factory() as s:
+        before = exports.statement(s, CITY, world["a"], YEAR)
+        workflow.propose_year(s, CITY, YEAR)
+    with session_factory() as s:
+        open_items = [i for i in exports.statement(s, CITY, world["a"], YEAR).items if i.payable and i.case]
+        victim = next(i for i in open_items if i.case is not None and i.case.status == "proposed")
+        assert victim.case is not None
+        workflow.act(s, COUNTY_A, victim.case.id, "reject", "专利权属存在争议")
+    with session_factory() as s:
+        after = exports.statement(s, CITY, world["a"], YEAR)
+    rejected = next(i for i in after.items if i.case is not None and i.case.id == victim.case.id)
+    assert not rejected.payable and rejected.case_label("zh_CN") == "未通过"
+    assert after.owed == before.owed - victim.amount
+    assert after.withheld == before.withheld + victim.amount
+    assert "免申即享：无需申请。" in after.introduction("zh_CN")
+
+
+def test_the_statement_says_when_documents_are_still_needed(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    with session_factory() as s:
+        st = exports.statement(s, CITY, world["a"], YEAR)
+    first = st.items[0]
+    assert first.entitlement is not None
+    waiting = replace(first, entitlement=replace(first.entitlement, status="needs_evidence", amount=0))
+    st = replace(st, items=[waiting, *st.items[1:]])
+    assert st.introduction("zh_CN").endswith(
+        "其中 1 项须由企业补充证明材料后办理（见该项说明）；其余免申即享，无需申请。"
+    )
+    assert "1 of the items wait for documents" in st.introduction("en")
+    assert "须由企业补充证明材料" in _docx_text(exports.statement_docx(st, "zh_CN"))
 
 
 def test_notice_list_as_xlsx(session_factory: sessionmaker[Session], world: dict[str, int]) -> None:

@@ -4,6 +4,7 @@ two concurrent transactions on PostgreSQL)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -162,7 +163,8 @@ def test_refusals_of_role_scope_and_reason(
         case_a = _case(s, "P2.1-a:CN201710123456.7").id
     refused: list[tuple[Actor, str, type[Exception]]] = [
         (PUBLIC, "confirm", NotAuthenticated),
-        (_enterprise(holders["b"]), "confirm", PermissionDenied),  # another holder's enterprise
+        # Another holder's enterprise: the same answer as for a case that does not exist.
+        (_enterprise(holders["b"]), "confirm", NotFound),
         (CITY, "confirm", PermissionDenied),  # only the enterprise confirms
         (COUNTY_A, "county_review", Conflict),  # not confirmed yet
     ]
@@ -174,7 +176,7 @@ def test_refusals_of_role_scope_and_reason(
     with session_factory() as s:
         workflow.act(s, _enterprise(holders["a"]), case_a, "confirm")
     for actor, action, error in [
-        (COUNTY_B, "county_review", PermissionDenied),  # the wrong county
+        (COUNTY_B, "county_review", NotFound),  # the wrong county: not even told it exists
         (CITY, "county_review", PermissionDenied),  # the county reviews first
         (COUNTY_A, "city_review", PermissionDenied),
         (COUNTY_A, "reject", ValidationFailed),  # no reason
@@ -292,6 +294,44 @@ def test_concurrent_approvals_of_one_key_pay_once(
         assert verify_audit(s).ok
 
 
+def test_two_clicks_on_pay_at_once_pay_once(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    """Eight requests to pay one approved case at the same moment (on SQLite and PostgreSQL
+    alike): one pays, seven are told it is paid; one pay step on the timeline, one in the
+    audit log."""
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        case_id = _case(s, "P2.1-a:CN201710123456.7").id
+    _to_notice(session_factory, case_id, holders["a"], COUNTY_A)
+    with session_factory() as s:
+        workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def pay(n: int) -> None:
+        with session_factory() as s:
+            s.execute(select(1))  # open the connection before the race
+            barrier.wait()
+            try:
+                workflow.act(s, CITY, case_id, "pay", payment_reference=f"BANK-{n}")
+                outcomes.append("paid")
+            except Conflict:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=pay, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["paid"] + ["refused"] * 7, outcomes
+    with session_factory() as s:
+        steps = s.scalars(select(PolicyCaseStep).where(PolicyCaseStep.case_id == case_id)).all()
+        assert [st.action for st in steps].count("pay") == 1
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "policy.case.pay")).all()
+        assert len(entries) == 1 and verify_audit(s).ok
+
+
 def test_the_cap_holds_across_applications(
     session_factory: sessionmaker[Session], holders: dict[str, int]
 ) -> None:
@@ -336,6 +376,10 @@ def test_pages_and_api_with_real_logins(
         "/policy/cases/propose", data={"year": YEAR, "csrf_token": token}, follow_redirects=False
     )
     assert proposed.status_code == 303
+    told = client.get(proposed.headers["location"]).text
+    assert re.search(rf"已按{YEAR}年度的评估结果生成 \d+ 件新案件", told), told
+    again = client.post("/policy/cases/propose", data={"year": YEAR, "csrf_token": token})
+    assert f"{YEAR}年度没有新的案件可生成" in again.text
     listing = client.get("/policy/cases", params={"status": "proposed"})
     assert listing.status_code == 200 and "鹤壁甲科技有限公司" in listing.text
     # A hundred a page (one here): the second page of the proposed ones, its links keeping the filter.
@@ -356,7 +400,8 @@ def test_pages_and_api_with_real_logins(
     refused = other.post(
         f"/api/v1/policy/cases/{case_a}/confirm", json={}, headers={"X-CSRF-Token": csrf_of(other)}
     )
-    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    # Answered as for a case that does not exist: trying ids reveals nothing.
+    assert refused.status_code == 404 and refused.json()["code"] == "not_found"
     own = TestClient(app)
     login(own, "ent-a-web")
     mine = own.get("/policy/mine")
