@@ -46,6 +46,11 @@ class BudgetLine:
     approved: int
     paid: int
     queue: list[QueuedCase]
+    title_en: str = ""
+
+    def title_in(self, locale: str) -> str:
+        """The item's title in ``locale``'s words."""
+        return self.title_en if locale.startswith("en") and self.title_en else self.title
 
     @property
     def left(self) -> int | None:
@@ -357,6 +362,7 @@ def lines(session: Session, actor: Actor, year: int) -> list[BudgetLine]:
                 year=year,
                 rule=rule.id,
                 title=rule.title,
+                title_en=rule.title_en,
                 clause=rule.clause,
                 budget=None if row is None else row.amount_yuan,
                 approved=approved_sum(session, year, rule.id),

@@ -89,6 +89,11 @@ class Policy:
     file: str = ""
     rules_by_id: dict[str, Rule] = field(default_factory=dict)
     priority: Priority | None = None
+    title_en: str = ""
+
+    def title_in(self, locale: str) -> str:
+        """The policy's title in ``locale``'s words (the Chinese where no English is given)."""
+        return self.title_en if locale.startswith("en") and self.title_en else self.title
 
     def rule(self, rule_id: str) -> Rule | None:
         """The rule of an id (``None`` when the policy has none)."""
@@ -345,7 +350,7 @@ def load_policy(path: Path | str = DEFAULT_POLICY) -> Policy:
         raise _fail(file, 0, "无法读取策略文件 {file}") from exc
     if not isinstance(doc, MarkedDict):
         raise _fail(file, 1, "{file} 第 {line} 行：策略文件应为包含 parameters 和 rules 的映射")
-    refuse_unknown_keys(doc, {"policy", "title", "city", "parameters", "rules", "priority"}, file)
+    refuse_unknown_keys(doc, {"policy", "title", "title_en", "city", "parameters", "rules", "priority"}, file)
     raw_params = doc.get("parameters")
     if not isinstance(raw_params, MarkedDict):
         raise _fail(file, doc.line_of("parameters"), "{file} 第 {line} 行：缺少 parameters 映射")
@@ -373,6 +378,7 @@ def load_policy(path: Path | str = DEFAULT_POLICY) -> Policy:
     return Policy(
         id=str(doc.get("policy") or path.stem),
         title=str(doc.get("title") or path.stem),
+        title_en=str(doc.get("title_en") or ""),
         city=str(doc.get("city") or "410600"),
         parameters=parameters,
         rules=tuple(rules),

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from ipcity import clock
 from ipcity.auth.roles import require
 from ipcity.errors import PermissionDenied, ValidationFailed
-from ipcity.policy import applications, budget, service, workflow
+from ipcity.policy import applications, budget, exports, service, workflow
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
 from ipcity.web.paging import Pager
 
@@ -322,14 +322,30 @@ def object_form(
 
 
 @router.get("/policy/mine", include_in_schema=False)
-def mine_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    """The enterprise's own cases, with the confirm button where one waits for it."""
+def mine_page(request: Request, session: SessionDep, actor: CurrentActor, year: YearQ = None) -> Response:
+    """The enterprise's own cases, with the confirm button where one waits for it; then the
+    year's items that have no case yet, each with why (held back, documents needed, not yet
+    due …) and what the enterprise can do."""
     require(actor, "policy.case_read")
     if actor.role != "enterprise":
         raise PermissionDenied("该页面只对企业账号开放：官员请使用“资助案件”列表")
     found = workflow.cases(session, actor)
+    chosen = year or service.default_year()
+    waiting = []
+    if actor.holder_id is not None:
+        st = exports.statement(session, actor, actor.holder_id, chosen)
+        waiting = [i for i in st.items if i.case is None]
+    policy = service.current_policy()
     return render(
         request,
         "policy/mine.html",
-        {"cases": found, "labels": workflow.STATUS_LABELS},
+        {
+            "cases": found,
+            "labels": workflow.STATUS_LABELS,
+            "year": chosen,
+            "waiting": waiting,
+            "apply_kinds": {k.id: k for k in applications.KINDS.values()},
+            "rule_kind": {rule: k.id for k in applications.KINDS.values() for rule in k.rules},
+            "rules": {r.id: r for r in policy.rules},
+        },
     )

@@ -261,6 +261,8 @@ def test_budget_page_and_api_with_real_logins(
     login(client, "city-budget")
     page = client.get(f"/policy/budgets?year={YEAR}")
     assert page.status_code == 200 and "预算与批准顺序" in page.text
+    english = client.get(f"/policy/budgets?year={YEAR}&lang=en").text
+    assert "Subsidy per invention patent granted" in english and "发明专利授权资助" not in english
     token = csrf_of(client)
     saved = client.post(
         "/policy/budgets",

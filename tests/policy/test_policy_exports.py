@@ -322,6 +322,15 @@ def test_pages_files_and_api_with_real_logins(
 
     mine = firm.get("/policy/mine")
     assert f"/policy/statement/{world['a']}" in mine.text
+    # The year's items without a case are listed with why, each once.
+    with session_factory() as s:
+        without_case = [i for i in exports.statement(s, CITY, world["a"], YEAR).items if i.case is None]
+    waiting = firm.get("/policy/mine", params={"year": YEAR}).text
+    table = waiting[waiting.index('id="waiting-items"') :]
+    table = table[: table.index("</table>")]
+    assert without_case and table.count("<tr><td><a href=\"/policy/rules/") == len(without_case)
+    for item in without_case:
+        assert item.explanation("zh_CN") in table
     case_page = firm.get(f"/policy/cases/{world['case_a']}")
     assert f"/policy/statement/{world['a']}?year={YEAR}" in case_page.text
     statement = firm.get(f"/policy/statement/{world['a']}", params={"year": YEAR})
