@@ -39,6 +39,8 @@ def money_world(session_factory: sessionmaker[Session]) -> dict[str, int]:
         }
         make_invention(s, "CN201710123456.7", rows["甲"], date(2019, 5, 7))
         make_invention(s, "CN201910000003.3", rows["丙"], date(2019, 5, 7))
+        # 甲's patent with a provincial award (granted before the year: no 2019 subsidy of its own).
+        make_invention(s, "CN201710123456.0", rows["甲"], date(2018, 6, 1))
         ids = {short: row.id for short, row in rows.items()}
         s.commit()
         created = {c.holder_id: c.id for c in workflow.propose_year(s, CITY, 2019) if c.rule == "P2.1-a"}
@@ -97,6 +99,7 @@ def test_enterprise_applies_for_an_award_with_its_certificate(
     page.goto("/policy/mine")
     page.click("a[href='/policy/apply']")
     page.click("a[href='/policy/apply?kind=award']")
+    # 甲's own patent (an award names a patent the applicant holds).
     page.fill("input[name=patent_number]", "ZL201710123456.0")
     page.select_option("select[name=level]", "provincial_first")
     page.fill("input[name=award_date]", "2019-11-20")
