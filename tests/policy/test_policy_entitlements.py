@@ -245,7 +245,7 @@ def test_rule_pages_and_api(client: Any) -> None:
     )
     english = client.get("/policy/rules/P2.1-c?lang=en").text
     assert "Parameters over time" in english
-    assert "Building of an IP-Strong City" in client.get("/policy?lang=en").text
+    assert "Building of a Strong IP City" in client.get("/policy?lang=en").text
     # The reading, the formula and the parameters in English; the quote stays the text's own.
     assert "Amount = min(annuities actually paid in total, 10,000)" in english
     assert "min(annuities actually paid, cap)" in english and "Years in force after the grant" in english

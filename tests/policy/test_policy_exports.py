@@ -328,7 +328,7 @@ def test_pages_files_and_api_with_real_logins(
     waiting = firm.get("/policy/mine", params={"year": YEAR}).text
     table = waiting[waiting.index('id="waiting-items"') :]
     table = table[: table.index("</table>")]
-    assert without_case and table.count("<tr><td><a href=\"/policy/rules/") == len(without_case)
+    assert without_case and table.count('<tr><td><a href="/policy/rules/') == len(without_case)
     for item in without_case:
         assert item.explanation("zh_CN") in table
     case_page = firm.get(f"/policy/cases/{world['case_a']}")
