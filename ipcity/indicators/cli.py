@@ -3,47 +3,137 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
 from ipcity.auth.roles import PUBLIC
+from ipcity.errors import NotFound
 
-console = Console()
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+NOT_ASSESSABLE = "—"
+HEADER = "指标 / indicator"
 
 
 def indicators_command(
-    year: Annotated[int, typer.Option("--year", help="年度（取该年12月31日的值）")],
-    region: Annotated[str | None, typer.Option("--region", help="行政区划代码（默认全市及各县区）")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出一个JSON对象")] = False,
+    year: Annotated[int, typer.Option("--year", help="年度（取年末值） / year (year-end values)")],
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="地区或园区代码 / region or zone code",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON对象 / print one JSON object")] = False,
 ) -> None:
     """Every indicator at the end of a year for the city and each county (and the zones)."""
     from ipcity.cli import _factory
-    from ipcity.indicators import definitions, service
+    from ipcity.indicators import service
 
     on = service.year_end(year)
     with _factory()() as session:
-        result = service.indicators_json(session, PUBLIC, on, region)
+        result = indicators_for(session, on, region)
+        names = {a.code: a.name for a in service.city_areas(session)}
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
+    # Made here, not at import: the width is the terminal's (COLUMNS) at this call.
+    console = Console()
     for bucket in ("regions", "zones"):
-        codes = list(result[bucket])
-        if not codes:
-            continue
-        table = Table(title=f"{result['date']} · {bucket}")
-        table.add_column("指标 / indicator", no_wrap=True)
-        for code in codes:
-            table.add_column(code, justify="right")
-        ids = [i.id for i in definitions.INDICATORS if any(i.id in result[bucket][c] for c in codes)]
+        if result[bucket]:
+            print_tables(console, f"{result['date']} · {bucket}", result[bucket], names)
+    console.print(f"{NOT_ASSESSABLE} 无法评估 / not assessable（原因见 / reasons: --json）", highlight=False)
+
+
+def indicators_for(session: Session, on: date, region: str | None) -> dict[str, Any]:
+    """What ``--json`` prints: the service's ``indicators_json`` for the city, a county (with
+    its zones) or — what the service does not take — one zone by the code its own output
+    uses as the key. An unknown code is refused with the codes there are."""
+    from ipcity.indicators import definitions, service
+
+    if region:
+        areas = service.city_areas(session)
+        area = next((a for a in areas if a.code == region), None)
+        if area is None:
+            raise NotFound(
+                "未找到地区或园区：{value}；应为行政区划代码（{regions}）或园区代码（{zones}）",
+                value=region,
+                regions=", ".join(a.code for a in areas if a.kind != "zone"),
+                zones=", ".join(a.code for a in areas if a.kind == "zone"),
+            )
+        if area.kind == "zone":
+            board = service.scoreboard(session, PUBLIC, [on], [area.code])
+            values = board.values[on][area.code]
+            return {
+                "date": on.isoformat(),
+                "attribution": definitions.ATTRIBUTION,
+                "regions": {},
+                "zones": {area.code: {k: v.as_json() for k, v in values.items()}},
+            }
+    return service.indicators_json(session, PUBLIC, on, region)
+
+
+def _cell(value: Any) -> str:
+    return NOT_ASSESSABLE if isinstance(value, str) and value.startswith("not assessable") else str(value)
+
+
+def print_tables(
+    console: Console, title: str, areas: dict[str, dict[str, Any]], names: dict[str, str]
+) -> None:
+    """Indicators as rows, areas as columns, split into as few tables as it takes for every
+    cell to fit the console's width whole (Rich would otherwise squeeze the seven columns of
+    the city and its counties at 80 columns to "4…"); then a line naming each area."""
+    from ipcity.indicators import definitions
+
+    codes = list(areas)
+    ids = [i.id for i in definitions.INDICATORS if any(i.id in areas[c] for c in codes)]
+    rows = {ident: [_cell(areas[c].get(ident, "")) for c in codes] for ident in ids}
+    first = max([cell_len(HEADER), *(cell_len(i) for i in ids)])
+    widths = [max([cell_len(code), *(cell_len(rows[i][n]) for i in ids)]) for n, code in enumerate(codes)]
+    for part, columns in enumerate(column_groups(first, widths, console.width), start=1):
+        table = Table(title=title if part == 1 else f"{title} ({part})")
+        # "fold", not "…": where even one area does not fit (a very narrow terminal), a cell
+        # breaks onto a second line instead of losing digits.
+        table.add_column(HEADER, overflow="fold")
+        for n in columns:
+            table.add_column(codes[n], justify="right", overflow="fold")
         for ident in ids:
-            row = [ident]
-            for code in codes:
-                value = result[bucket][code].get(ident, "")
-                row.append(
-                    "—" if isinstance(value, str) and value.startswith("not assessable") else str(value)
-                )
-            table.add_row(*row)
+            table.add_row(ident, *(rows[ident][n] for n in columns))
         console.print(table)
+    console.print("  ".join(f"{code} {names.get(code, '')}".strip() for code in codes), highlight=False)
+
+
+def column_groups(first: int, widths: list[int], room: int) -> list[list[int]]:
+    """The area columns (by index) of each table: as few tables as fit ``room`` cells, the
+    columns shared out evenly between them (3 + 2 + 2, not 3 + 3 + 1).
+
+    A table's width is its cells plus one space either side of each and a rule between and
+    around them: ``first + 4`` for the indicator column, ``width + 3`` for each area.
+
+    >>> column_groups(41, [6] * 7, 80)
+    [[0, 1, 2], [3, 4], [5, 6]]
+    >>> column_groups(41, [6] * 7, 200)
+    [[0, 1, 2, 3, 4, 5, 6]]
+    """
+
+    def fits(group: list[int]) -> bool:
+        return first + 4 + sum(widths[n] + 3 for n in group) <= room
+
+    count = len(widths)
+    for tables in range(1, count + 1):
+        size, extra = divmod(count, tables)
+        groups: list[list[int]] = []
+        start = 0
+        for t in range(tables):
+            end = start + size + (1 if t < extra else 0)
+            groups.append(list(range(start, end)))
+            start = end
+        if all(fits(g) for g in groups):
+            return groups
+    return [[n] for n in range(count)]  # one area a table: folded cells where even that is too wide

@@ -147,8 +147,23 @@ class DatedRow:
     id: int = 0
 
 
+@dataclass(frozen=True)
+class LoanRow:
+    """A loan secured by an IP pledge (P2.7), as the policy area records it for the
+    interest subsidy: the borrowing enterprise (``holder_id``) places it; ``principal_yuan``
+    is ``None`` where the amount was not recorded (stored as 0)."""
+
+    id: int
+    contract_number: str
+    holder_id: int
+    region_code: str | None
+    zone_code: str | None
+    start_date: date
+    principal_yuan: int | None
+
+
 # One thing a count is made of, as the facts hold it (the indicator page lists these).
-Member = TrademarkRow | DatedRow | HolderCount | TierRow
+Member = TrademarkRow | DatedRow | HolderCount | TierRow | LoanRow
 
 
 @dataclass
@@ -171,6 +186,7 @@ class RegistryFacts:
     plant_varieties: list[DatedRow] = field(default_factory=list)
     gi_marks: list[DatedRow] = field(default_factory=list)
     pct_applications: list[DatedRow] = field(default_factory=list)
+    pledge_loans: list[LoanRow] = field(default_factory=list)
     population: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def counts(self, name: str) -> DatedCounts:

@@ -1,8 +1,9 @@
 """What gathers :class:`~ipcity.indicators.facts.RegistryFacts` from the registry for a set
 of dates, in few passes: the patent counts from the DuckDB column copy of
 :mod:`ipcity.indicators.columnar`, the small lists (trademarks, copyrights, plant
-varieties, GI marks, recognitions, population) by SQL. The lists of records behind a count
-are in :mod:`ipcity.indicators.records`, which uses the SQL form of "in force" kept here.
+varieties, GI marks, recognitions, pledge loans, population) by SQL. The lists of records
+behind a count are in :mod:`ipcity.indicators.records`, which uses the SQL form of "in
+force" kept here.
 
 "In force" follows :mod:`ipcity.registry.legal_status` exactly: the status on a date is
 the latest event dated on or before it, ordered by date, then same-day rank (a lapse
@@ -14,8 +15,9 @@ one interval containing D, so all dates are answered by one range join in one pa
 The legal term is a per-date threshold on the filing date computed with
 ``legal_status.term_end`` itself (no date arithmetic in SQL, so every engine agrees).
 
-Read-only over the registry's tables: this is the analytics side of the registry, kept
-here so that the registry's service does not grow a second idea (see docs/indicators.md).
+Read-only over the registry's tables (and the policy area's pledge loans, P2.7): this is
+the analytics side of the registry, kept here so that the registry's service does not grow
+a second idea (see docs/indicators.md).
 """
 
 from __future__ import annotations
@@ -32,12 +34,14 @@ from ipcity.indicators import columnar
 from ipcity.indicators.facts import (
     DatedRow,
     HolderCount,
+    LoanRow,
     RegistryFacts,
     TierRow,
     TrademarkRow,
     tier_id,
 )
 from ipcity.places.models import Population, Zone
+from ipcity.policy.models import PledgeLoan
 from ipcity.registry.legal_status import IN_FORCE_STATUSES, SAME_DAY_LAST, SAME_DAY_ORDER, term_end
 from ipcity.registry.models import (
     Copyright,
@@ -332,6 +336,23 @@ def _tiers(session: Session, facts: RegistryFacts) -> None:
     ]
 
 
+def _pledge_loans(session: Session, facts: RegistryFacts) -> None:
+    # The import stores a loan without an amount as 0: no loan is made for nothing, so 0
+    # means "not recorded" (the amount indicator says so rather than summing it as 0).
+    facts.pledge_loans = [
+        LoanRow(row_id, number, holder_id, region, zone, start, principal or None)
+        for row_id, number, holder_id, start, principal, region, zone in _owned(
+            session,
+            PledgeLoan,
+            PledgeLoan.id,
+            PledgeLoan.contract_number,
+            PledgeLoan.holder_id,
+            PledgeLoan.start_date,
+            PledgeLoan.principal_yuan,
+        )
+    ]
+
+
 # The lists of the facts, each loaded by one function (by field name of RegistryFacts).
 PARTS: dict[str, Callable[[Session, RegistryFacts], None]] = {
     "enterprise_inventions": _enterprises,
@@ -341,4 +362,5 @@ PARTS: dict[str, Callable[[Session, RegistryFacts], None]] = {
     "plant_varieties": _plant_varieties,
     "gi_marks": _gi_marks,
     "tiers": _tiers,
+    "pledge_loans": _pledge_loans,
 }

@@ -1,10 +1,11 @@
 """The records that make an indicator's number, for an area on a date: the patents behind a
 patent count (SQL over the same definition as the count, :func:`patent_records`), and the
-trademarks, GIs, copyrights, plant-variety rights, PCT applications or enterprises behind
-every other count (:func:`fact_records`: the selection the count is the length of, then
+trademarks, GIs, copyrights, plant-variety rights, PCT applications, enterprises or
+IP-pledge loans behind every other count (:func:`fact_records`: the selection the count is the length of, then
 each selected row described from its table).
 
-Read-only over the registry's tables, like :mod:`ipcity.indicators.queries`.
+Read-only over the registry's tables (and the policy area's pledge loans), like
+:mod:`ipcity.indicators.queries`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from sqlalchemy.orm import Session, aliased
 
 from ipcity.indicators import queries
 from ipcity.indicators.definitions import FactList
-from ipcity.indicators.facts import Area, DatedRow, HolderCount, Member, TierRow, TrademarkRow
+from ipcity.indicators.facts import Area, DatedRow, HolderCount, LoanRow, Member, TierRow, TrademarkRow
 from ipcity.places.models import Region, Zone
+from ipcity.policy.models import PledgeLoan
 from ipcity.registry.legal_status import IN_FORCE_STATUSES, status_at, term_end
 from ipcity.registry.models import (
     Copyright,
@@ -126,6 +128,26 @@ class HolderRecord:
     tier: str | None = None
     year: int | None = None
     region: str | None = None
+    zone: str | None = None
+
+
+@dataclass(frozen=True)
+class LoanRecord:
+    """One IP-pledge loan in the list behind the pledge indicators (P2.7): ``principal_yuan``
+    is ``None`` where no amount was recorded."""
+
+    id: int
+    contract_number: str
+    holder_id: int
+    holder: str
+    lender: str | None
+    pledge_registration: str | None
+    principal_yuan: int | None
+    start_date: date
+    end_date: date | None
+    region_code: str | None
+    region: str | None = None
+    zone_code: str | None = None
     zone: str | None = None
 
 
@@ -247,14 +269,18 @@ def fact_records(session: Session, listing: FactList, area: Area, on: date) -> l
 
 
 def describe(session: Session, members: Sequence[Member], on: date) -> list[Any]:
-    """:class:`AssetRecord` or :class:`HolderRecord` for each member, in order."""
+    """:class:`AssetRecord`, :class:`HolderRecord` or :class:`LoanRecord` for each member,
+    in order."""
     by_source: dict[str, list[int]] = {}
     holders: list[int] = []
+    loans: list[int] = []
     for m in members:
         if isinstance(m, TrademarkRow):
             by_source.setdefault("trademark", []).append(m.id)
         elif isinstance(m, DatedRow):
             by_source.setdefault(m.source, []).append(m.id)
+        elif isinstance(m, LoanRow):
+            loans.append(m.id)
         else:
             holders.append(m.holder_id)
     found: dict[tuple[str, int], Any] = {}
@@ -262,9 +288,12 @@ def describe(session: Session, members: Sequence[Member], on: date) -> list[Any]
         for key, record in _ASSETS[source](session, ids):
             found[(source, key)] = record
     names = _holders(session, holders) if holders else {}
+    loan_records = _loans(session, loans) if loans else {}
     out: list[Any] = []
     for m in members:
-        if isinstance(m, TrademarkRow):
+        if isinstance(m, LoanRow):
+            out.append(loan_records[m.id])
+        elif isinstance(m, TrademarkRow):
             out.append(found[("trademark", m.id)])
         elif isinstance(m, DatedRow):
             record = found[(m.source, m.id)]
@@ -282,6 +311,38 @@ def describe(session: Session, members: Sequence[Member], on: date) -> list[Any]
                 HolderRecord(
                     m.holder_id, name, m.region_code, m.zone_code, None, m.tier, m.year, region, zone
                 )
+            )
+    return out
+
+
+def _loans(session: Session, ids: Sequence[int]) -> dict[int, LoanRecord]:
+    out: dict[int, LoanRecord] = {}
+    for chunk in _chunks(ids):
+        for row in session.execute(
+            select(
+                PledgeLoan.id,
+                PledgeLoan.contract_number,
+                Holder.id,
+                Holder.name,
+                PledgeLoan.lender,
+                PledgeLoan.pledge_registration,
+                PledgeLoan.principal_yuan,
+                PledgeLoan.start_date,
+                PledgeLoan.end_date,
+                Holder.region_code,
+                Region.name,
+                Zone.code,
+                Zone.name,
+            )
+            .join(Holder, Holder.id == PledgeLoan.holder_id)
+            .outerjoin(Zone, Zone.id == Holder.zone_id)
+            .outerjoin(Region, Region.code == Holder.region_code)
+            .where(PledgeLoan.id.in_(chunk))
+        ):
+            loan_id, number, holder_id, holder, lender, registration, principal, *rest = row
+            # 0 is how the import stores "no amount given" (see queries._pledge_loans).
+            out[loan_id] = LoanRecord(
+                loan_id, number, holder_id, holder, lender, registration, principal or None, *rest
             )
     return out
 

@@ -14,11 +14,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from ipcity.i18n import gettext
+from ipcity import clock
 from ipcity.indicators import definitions, exports, service
+from ipcity.indicators.assessment import fmt_points
 from ipcity.indicators.definitions import INDICATORS, Value
 from ipcity.indicators.records import CATEGORY_LABELS, RECORD_STATUS_LABELS, TIER_LABELS
-from ipcity.indicators.targets import STATUS_LABELS, load_targets
+from ipcity.indicators.targets import STATUS_LABELS, fmt_pct, half_up_pct, load_targets
 from ipcity.places.divisions import require_division
 from ipcity.places.names import english_name, place_name
 from ipcity.registry.legal_status import PATENT_TYPE_LABELS
@@ -28,7 +29,9 @@ from ipcity.web.paging import Pager
 
 router = APIRouter()
 
-YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度（取12月31日的值）；默认上一完整年度")]
+YearQ = Annotated[
+    int | None, Query(ge=1985, le=2100, description="年度（取12月31日的值，须已结束）；默认上一完整年度")
+]
 AreaQ = Annotated[str | None, Query(max_length=32, description="行政区划代码或园区代码；默认全市")]
 IndicatorPath = Annotated[str, Path(max_length=64, description="指标ID")]
 PageQ = Annotated[int, Query(ge=1, le=100000)]
@@ -56,6 +59,17 @@ COMPARISON = (
     "enterprises_with_10_invention_patents",
     "gbt29490_enterprises",
 )
+# The zones' table: what applies to a zone, with the zones' own per-10k ratio (P2.1).
+ZONE_COMPARISON = (
+    "invention_patents_in_force",
+    "zone_invention_patents_per_10k_residents",
+    "high_value_invention_patents",
+    "patent_applications",
+    "patent_grants_invention",
+    "trademarks_in_force",
+    "enterprises_with_10_invention_patents",
+    "gbt29490_enterprises",
+)
 # Where a listed record is shown in full (the registers are searched by its number).
 RECORD_LINKS = {
     "trademark": "/registers/trademarks?q=",
@@ -67,7 +81,9 @@ PALETTE = ["#0b4a8b", "#3a9e8f", "#e0a030", "#c0392b", "#7d5ba6", "#5d6d7e", "#2
 
 
 def _year(session: Any, year: int | None) -> int:
-    return year or service.latest_complete_year(session)
+    chosen = year or service.latest_complete_year(session)
+    service.year_end(chosen)  # refuses (400) a year that has not ended: no year-end figures yet
+    return chosen
 
 
 def _download(data: bytes, media: str, name: str) -> Response:
@@ -79,6 +95,19 @@ def _fmt(value: Value | None) -> str:
         return "—"
     v = value.value
     return f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}"
+
+
+def _lone_points(data: list[float | None]) -> list[Any]:
+    """The data of a line, each value with no neighbour (per 10,000 residents where only a
+    census year has a population) made a larger dot with its value written beside it: a
+    line needs two points, so a lone value would otherwise be a speck."""
+    out: list[Any] = []
+    for i, v in enumerate(data):
+        alone = (
+            v is not None and (i == 0 or data[i - 1] is None) and (i + 1 == len(data) or data[i + 1] is None)
+        )
+        out.append({"value": v, "symbolSize": 9, "label": {"show": True, "position": "top"}} if alone else v)
+    return out
 
 
 def _line_chart(years: list[int], series: dict[str, list[float | None]], target: float | None = None) -> str:
@@ -98,10 +127,11 @@ def _line_chart(years: list[int], series: dict[str, list[float | None]], target:
                 "name": name,
                 "type": "line",
                 "connectNulls": False,
+                "showSymbol": True,
                 "showAllSymbol": True,
                 "symbol": "circle",
                 "symbolSize": 5,
-                "data": data,
+                "data": _lone_points(data),
             }
             for name, data in series.items()
         ],
@@ -121,7 +151,7 @@ def _line_chart(years: list[int], series: dict[str, list[float | None]], target:
 
 
 def _bar_chart(names: list[str], values: list[float | None], label: str) -> str:
-    option = {
+    option: dict[str, Any] = {
         "color": PALETTE,
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 48, "right": 24, "bottom": 60, "top": 30},
@@ -171,7 +201,7 @@ def api_targets(session: SessionDep, actor: CurrentActor, year: YearQ = None) ->
             "clause": r.target.clause,
             "baseline": r.baseline,
             "current": r.current,
-            "progress_pct": r.progress_pct,
+            "progress_pct": half_up_pct(r.progress_pct),
             "projection": r.projection,
             "status": r.status,
             "date": r.on.isoformat(),
@@ -188,8 +218,9 @@ def api_assessment(
     result = service.county_assessment(session, actor, _year(session, year))
     return {
         "year": result.year,
-        "scheme": result.scheme.name,
+        "scheme": result.scheme.label(locale),
         "clause": result.scheme.clause,
+        "notes": [n.text(locale) for n in result.notes],
         "counties": [
             {
                 "code": c.code,
@@ -203,10 +234,12 @@ def api_assessment(
                         "part": p.part,
                         "points": p.points,
                         "max": p.max_points,
+                        "counted": p.counted,
                         "reason": p.text(locale),
                     }
                     for p in c.points
                 ],
+                "notes": [n.text(locale) for n in c.notes],
             }
             for c in result.counties
         ],
@@ -308,8 +341,13 @@ def dashboard(
 ) -> Response:
     """The city dashboard: headline numbers with their targets and trend lines."""
     chosen = _year(session, year)
-    years = [y for y in service.data_years(session) if y <= chosen] or [chosen]
-    board = service.scoreboard(session, actor, [service.year_end(y) for y in years], [service.DEFAULT_CITY])
+    all_years = service.data_years(session)
+    years = [y for y in all_years if y <= chosen] or [chosen]
+    # Every data year, not only those charted: a card whose year cannot be assessed offers
+    # the latest year that can, which may come after the one chosen.
+    board_years = sorted({*all_years, chosen})
+    city = service.DEFAULT_CITY
+    board = service.scoreboard(session, actor, [service.year_end(y) for y in board_years], [city])
     on = service.year_end(chosen)
     targets = load_targets()
     progress = {
@@ -318,17 +356,17 @@ def dashboard(
     cards = []
     for ident in HEADLINES:
         ind = definitions.BY_ID[ident]
-        value = board.value(on, service.DEFAULT_CITY, ident)
-        p = progress.get((ident, service.DEFAULT_CITY))
+        value = board.value(on, city, ident)
+        p = progress.get((ident, city))
         data = [
-            (lambda v: v.value if v else None)(board.value(service.year_end(y), service.DEFAULT_CITY, ident))
-            for y in years
+            (lambda v: v.value if v else None)(board.value(service.year_end(y), city, ident)) for y in years
         ]
         cards.append(
             {
                 "indicator": ind,
                 "value": value,
                 "text": _fmt(value),
+                "latest": _latest(board, city, ident, value),
                 "progress": p,
                 "chart": _line_chart(years, {ind.name(locale): data}, p.target.target if p else None),
             }
@@ -339,17 +377,31 @@ def dashboard(
         "indicators/dashboard.html",
         {
             "year": chosen,
-            "years": service.data_years(session),
-            "city": require_division(service.DEFAULT_CITY).label(locale),
+            "years": all_years,
+            "city": require_division(city).label(locale),
             "cards": cards,
             "progress_rows": rows,
             "targets": targets,
             "status_labels": STATUS_LABELS,
             "indicators": definitions.BY_ID,
             "fmt_number": _fmt_number,
+            "fmt_pct": fmt_pct,
             "area_names": {a.code: a.name for a in service.city_areas(session)},
         },
     )
+
+
+def _latest(
+    board: service.Scoreboard, area_code: str, ident: str, value: Value | None
+) -> dict[str, Any] | None:
+    """Where ``value`` is not assessable for want of a population figure: the latest year
+    that is (``year``, ``text``), or ``{"year": None}`` where no year is. None otherwise."""
+    if value is None or value.reason != definitions.MSG_NO_POPULATION:
+        return None
+    found = board.latest_assessable(area_code, ident)
+    if found is None:
+        return {"year": None, "text": ""}
+    return {"year": found[0], "text": _fmt(found[1])}
 
 
 def _fmt_number(x: float | None) -> str:
@@ -367,20 +419,34 @@ def counties_page(
     year: YearQ = None,
     sort: Annotated[str | None, Query(max_length=64)] = None,
     desc: bool = True,
+    zsort: Annotated[str | None, Query(max_length=64)] = None,
+    zdesc: bool = True,
 ) -> Response:
-    """County comparison: the main indicators for each county, sortable, with a chart."""
+    """County comparison: the main indicators for each county, sortable, with a chart of the
+    column sorted by; the zones' table below, sortable on its own."""
     chosen = _year(session, year)
     on = service.year_end(chosen)
-    board = service.scoreboard(session, actor, [on], None, list(COMPARISON))
+    board = service.scoreboard(session, actor, [on], None, list(dict.fromkeys(COMPARISON + ZONE_COMPARISON)))
     counties = [a for a in board.areas if a.kind != "zone"]
     key = sort if sort in COMPARISON else COMPARISON[0]
+    zone_key = zsort if zsort in ZONE_COMPARISON else ZONE_COMPARISON[0]
 
-    def sort_value(area: Any) -> float:
-        v = board.value(on, area.code, key)
-        return float(v.value) if v and v.value is not None else float("-inf")
+    def sorter(ident: str) -> Any:
+        def sort_value(area: Any) -> float:
+            v = board.value(on, area.code, ident)
+            return float(v.value) if v and v.value is not None else float("-inf")
 
-    city, rest = counties[0], sorted(counties[1:], key=sort_value, reverse=desc)
-    chart_values = [(lambda v: v.value if v else None)(board.value(on, a.code, key)) for a in rest]
+        return sort_value
+
+    city, rest = counties[0], sorted(counties[1:], key=sorter(key), reverse=desc)
+    zones = sorted((a for a in board.areas if a.kind == "zone"), key=sorter(zone_key), reverse=zdesc)
+    shown = [board.value(on, a.code, key) for a in rest]
+    chart_values = [v.value if v else None for v in shown]
+    chosen_indicator = definitions.BY_ID[key]
+    # Nothing to draw (per 10,000 residents without population figures): say why instead of
+    # an empty plot — the first county's reason; the table's cells give each one's.
+    nothing = all(x is None for x in chart_values)
+    why = next((v for v in shown if v is not None), None) if nothing else None
     return render(
         request,
         "indicators/counties.html",
@@ -388,15 +454,21 @@ def counties_page(
             "year": chosen,
             "years": service.data_years(session),
             "columns": [definitions.BY_ID[i] for i in COMPARISON],
+            "zone_columns": [definitions.BY_ID[i] for i in ZONE_COMPARISON],
             "rows": [city, *rest],
-            "zones": [a for a in board.areas if a.kind == "zone"],
+            "zones": zones,
             "board": board,
             "on": on,
             "fmt": _fmt,
             "sort": key,
             "desc": desc,
+            "zsort": zone_key,
+            "zdesc": zdesc,
+            "chart_indicator": chosen_indicator,
+            "chart_empty": nothing,
+            "chart_reason": why.reason_text(locale) if why else None,
             "chart": _bar_chart(
-                [place_name(a.name, locale) for a in rest], chart_values, definitions.BY_ID[key].name(locale)
+                [place_name(a.name, locale) for a in rest], chart_values, chosen_indicator.name(locale)
             ),
         },
     )
@@ -406,7 +478,8 @@ def counties_page(
 def assessment_page(
     request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None
 ) -> Response:
-    """The county assessment table with the reasons behind each point."""
+    """The county assessment table with the reasons behind each point, and what could not be
+    assessed (left out, the rest re-weighted)."""
     result = service.county_assessment(session, actor, _year(session, year))
     return render(
         request,
@@ -416,6 +489,8 @@ def assessment_page(
             "years": service.data_years(session),
             "indicators": definitions.BY_ID,
             "year": result.year,
+            "fmt_points": fmt_points,
+            "sep": exports.separator(locale),
         },
     )
 
@@ -432,9 +507,7 @@ def assessment_export(
     result = service.county_assessment(session, actor, _year(session, year))
     if fmt == "docx":
         return _download(exports.assessment_docx(result, locale), DOCX, f"assessment-{result.year}.docx")
-    header, rows = exports.assessment_rows(result, locale)
-    data = exports.table_bytes(header, rows, "xlsx", gettext("县区考核", locale))
-    return _download(data, XLSX, f"assessment-{result.year}.xlsx")
+    return _download(exports.assessment_xlsx(result, locale), XLSX, f"assessment-{result.year}.xlsx")
 
 
 @router.get("/indicators/{indicator_id}/records.{fmt}", include_in_schema=False)
@@ -471,8 +544,10 @@ def indicator_page(
 ) -> Response:
     """One indicator: definition, series over years, breakdown by county and zone, records."""
     chosen = _year(session, year)
-    years = [y for y in service.data_years(session) if y <= chosen] or [chosen]
-    indicator, board = service.series(session, actor, indicator_id, years)
+    all_years = service.data_years(session)
+    years = [y for y in all_years if y <= chosen] or [chosen]
+    # Every data year: where the chosen one cannot be assessed, the page offers the latest that can.
+    indicator, board = service.series(session, actor, indicator_id, sorted({*all_years, chosen}))
     on = service.year_end(chosen)
     area_code = area or service.DEFAULT_CITY
     current = service.find_area(session, area_code)
@@ -508,9 +583,11 @@ def indicator_page(
             "years": service.data_years(session),
             "series_years": years,
             "board": board,
+            "year_ends": {y: service.year_end(y) for y in years},
             "on": on,
             "fmt": _fmt,
             "area": current,
+            "latest": _latest(board, current.code, indicator.id, board.value(on, current.code, indicator.id)),
             "chart": _line_chart(years, lines),
             "records": found,
             "record_links": RECORD_LINKS,
@@ -522,7 +599,8 @@ def indicator_page(
                 "tier": TIER_LABELS,
             },
             "notes_text": exports.notes_text,
+            "sep": exports.separator(locale),
             "pager": pager,
-            "today": date.today(),
+            "today": clock.today(),
         },
     )

@@ -12,12 +12,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ipcity import clock
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.i18n import gettext
 from ipcity.indicators import definitions, queries
 from ipcity.indicators import records as record_lists
-from ipcity.indicators.assessment import CountyScore, Scheme, load_scheme, score
+from ipcity.indicators.assessment import (
+    CountyScore,
+    Note,
+    Scheme,
+    load_scheme,
+    scheme_notes,
+    score,
+    weights_after,
+)
 from ipcity.indicators.definitions import INDICATORS, Indicator, Value
 from ipcity.indicators.facts import Area, RegistryFacts
 from ipcity.indicators.targets import Progress, TargetSet, load_targets, progress
@@ -33,11 +42,19 @@ FIRST_YEAR = 1985
 LAST_YEAR = 2100
 
 
-def year_end(year: int) -> date:
-    """31 December of ``year``, after checking the year is one the platform knows."""
+def year_end(year: int, today: date | None = None) -> date:
+    """31 December of ``year``, after checking the year is one the platform knows and has
+    ended (in the city's calendar): every figure is a year-end value, and a page labelled
+    "end of 2030" — or end of the current year — would show today's registry as if it were
+    a date to come."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationFailed("年份应在1985到2100之间，收到：{value}", value=year)
-    return date(year, 12, 31)
+    end, now = date(year, 12, 31), today or clock.today()
+    if end > now:
+        raise ValidationFailed(
+            "{value}年尚未结束，没有年末数据；最近的完整年度为{last}年", value=year, last=now.year - 1
+        )
+    return end
 
 
 def city_areas(session: Session, city_code: str = DEFAULT_CITY) -> list[Area]:
@@ -58,8 +75,8 @@ def find_area(session: Session, code: str) -> Area:
 
 
 def latest_complete_year(session: Session, today: date | None = None) -> int:
-    """The last full calendar year (the default year of every page)."""
-    return (today or date.today()).year - 1
+    """The last full calendar year (the default year of every page), in the city's calendar."""
+    return (today or clock.today()).year - 1
 
 
 def data_years(session: Session, today: date | None = None) -> list[int]:
@@ -91,6 +108,17 @@ class Scoreboard:
     def area(self, code: str) -> Area | None:
         """The area with this code."""
         return next((a for a in self.areas if a.code == code), None)
+
+    def latest_assessable(self, area_code: str, indicator_id: str) -> tuple[int, Value] | None:
+        """The last year-end of the board at which the indicator has a value for the area,
+        with that value (None when it has none at any): what a page offers when the year
+        asked for is not assessable (per 10,000 residents where only a census year has a
+        population figure)."""
+        for on in sorted(self.dates, reverse=True):
+            found = self.value(on, area_code, indicator_id)
+            if found is not None and found.value is not None:
+                return on.year, found
+        return None
 
 
 def scoreboard(
@@ -279,11 +307,15 @@ def target_progress(
 
 @dataclass
 class Assessment:
-    """The county assessment of a year."""
+    """The county assessment of a year: each county's score, the notes on what no county
+    could be assessed on and how the rest was re-weighted (P4.2; shown on the page, in the
+    workbook and in the report), and each indicator's full points after re-weighting."""
 
     year: int
     scheme: Scheme
     counties: list[CountyScore]
+    notes: list[Note] = field(default_factory=list)
+    weights: dict[str, float | None] = field(default_factory=dict)
 
 
 def county_assessment(session: Session, actor: Actor, year: int, scheme: Scheme | None = None) -> Assessment:
@@ -296,4 +328,4 @@ def county_assessment(session: Session, actor: Actor, year: int, scheme: Scheme 
     ids = sorted({r.indicator for r in chosen.rules})
     board = scoreboard(session, actor, [before, on], [a.code for a in counties], ids)
     scores = score(chosen, [(a.code, a.name) for a in counties], board.values[on], board.values[before])
-    return Assessment(year, chosen, scores)
+    return Assessment(year, chosen, scores, scheme_notes(chosen, scores, year), weights_after(chosen, scores))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -265,6 +266,27 @@ class Progress:
     status: Status
 
 
+def half_up_pct(pct: float | None) -> float | None:
+    """A progress rounded half up to one decimal, as a number (the API's).
+
+    >>> half_up_pct(38.25), half_up_pct(None)
+    (38.3, None)
+    """
+    if pct is None:
+        return None
+    return float(Decimal(str(pct)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def fmt_pct(pct: float | None) -> str:
+    """A progress or a rate as pages show it: one decimal, half up.
+
+    >>> fmt_pct((294 - 101) * 100 / (3000 - 101)), fmt_pct(7 * 100 / 18), fmt_pct(32), fmt_pct(None)
+    ('6.7%', '38.9%', '32.0%', '—')
+    """
+    rounded = half_up_pct(pct)
+    return "—" if rounded is None else f"{rounded:.1f}%"
+
+
 def progress(
     target: Target,
     area_code: str,
@@ -290,15 +312,20 @@ def progress(
     if current is None:
         return result(None, None, "not_assessable")
     goal = target.target
+    # Progress is exact here; pages round it half up to one decimal (fmt_pct).
     if target.kind == "rate":
-        pct = round(current * 100 / goal, 1) if goal else None
+        pct = current * 100 / goal if goal else None
         return result(
             pct, current, "achieved" if current >= goal else ("behind" if on < target_date else "missed")
         )
-    if baseline is not None and goal != baseline:
-        pct = round((current - baseline) * 100 / (goal - baseline), 1)
+    if baseline is not None and goal > baseline:
+        pct = (current - baseline) * 100 / (goal - baseline)
+    elif goal:
+        # No baseline, or the target was reached before the baseline date (GI marks: 2 held
+        # at the baseline, "a breakthrough" = 1): the share of the target held now, at most all.
+        pct = min(current * 100 / goal, 100.0)
     else:
-        pct = 100.0 if current >= goal else round(current * 100 / goal, 1) if goal else None
+        pct = 100.0 if current >= goal else None
     if current >= goal:
         return result(pct, current, "achieved")
     if on >= target_date:

@@ -8,6 +8,11 @@ Known values at the end of 2018 (city 410600):
   浚县, one of a holder in the development zone (co-owned with the big enterprise). Not counted: the same-day grant+lapse, a utility model, a
   foreign patent, a patent whose first holder has no address, one whose term ended (filed
   1997), a patent of a holder outside Hebi, one granted in 2019.
+
+IP-pledge loans (P2.7), by start date: 2017 one of 浚县大企业 (1,000万元); 2018 two of
+淇滨甲公司 (500 + 300万元) and one of 浚县大企业 without a recorded amount; 2019 one of the
+zone's holder (200万元). End of 2018, city: 3 loans, 2 enterprises, amount not assessable;
+淇滨区: 2 loans, 1 enterprise, 800万元.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ipcity.places.models import Population, Zone
+from ipcity.policy.models import PledgeLoan
 from ipcity.registry.models import (
     Copyright,
     GeographicalIndication,
@@ -196,6 +202,24 @@ def build(session: Session) -> dict[str, Holder]:
         (in_zone, "市知识产权示范企业", 2018),
     ):
         session.add(HolderTier(holder_id=h.id, tier=tier, year=year))
+    for h, number, principal, start in (
+        (xun_big, "ZY2017-01", 10_000_000, date(2017, 5, 1)),
+        (qibin, "ZY2018-01", 5_000_000, date(2018, 3, 1)),
+        (qibin, "ZY2018-02", 3_000_000, date(2018, 9, 1)),
+        (xun_big, "ZY2018-03", 0, date(2018, 6, 1)),  # no amount given: stored as 0
+        (in_zone, "ZY2019-01", 2_000_000, date(2019, 2, 1)),
+    ):
+        session.add(
+            PledgeLoan(
+                holder_id=h.id,
+                contract_number=number,
+                pledge_registration=f"Y{number}",
+                lender="鹤壁测试银行",
+                principal_yuan=principal,
+                start_date=start,
+                end_date=date(start.year + 1, start.month, 1),
+            )
+        )
     session.add(Population(area_code="410611", year=2018, residents=200_000, source="测试"))
     session.add(Population(area_code="hebi_etdz", year=2018, residents=10_000, source="测试"))
     session.commit()

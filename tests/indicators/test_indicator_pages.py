@@ -64,3 +64,53 @@ def test_assessment_for_officers_with_exports(
 
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "2018年度县区知识产权工作目标考核结果" in text and "淇滨区" in text
+
+
+def test_assessment_page_workbook_and_report_say_what_was_left_out(
+    client: Any, session: Session, make_user: Callable[..., str]
+) -> None:
+    import re
+
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from openpyxl import load_workbook
+
+    build(session)  # 2019: no county has a population figure, so per 10k is left out for all
+    login(client, make_user("city_officer"))
+    page = client.get("/indicators/assessment?year=2019").text
+    left_out = (
+        "“每万人口发明专利拥有量”（权重 25）对所有县区均无法评估（各县区2019年均无常住人口数据），不计分"
+    )
+    assert left_out in page and "其余 75 分的考核内容按 100/75 折算，满分仍为 100 分" in page
+    assert "权重 25 · 不计分" in page and "修改本文件" not in page and "待市知识产权局确定" in page
+    totals = re.findall(r'<td class="num"><strong>([^<]+)</strong></td>', page)
+    assert totals and all(re.fullmatch(r"\d+\.\d\d", t) for t in totals)  # 82.83, 100.00, 0.00
+
+    sheet = load_workbook(io.BytesIO(client.get("/indicators/assessment.xlsx?year=2019").content)).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    assert header[3] == "每万人口发明专利拥有量（25）" and sheet.cell(2, 4).value == "—"
+    assert sheet.cell(2, 3).number_format == "0.00" and isinstance(sheet.cell(2, 3).value, float)
+    column_a = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)]
+    assert left_out in column_a and not any("修改本文件" in str(v) for v in column_a)
+    english_sheet = load_workbook(
+        io.BytesIO(client.get("/indicators/assessment.xlsx?year=2019&lang=en").content)
+    ).active
+    assert english_sheet is not None
+    assert english_sheet.cell(1, 4).value == "Invention patents in force per 10,000 residents (25)"
+
+    report = Document(io.BytesIO(client.get("/indicators/assessment.docx?year=2019").content))
+    upright, lying = report.sections[0], report.sections[1]
+    size = [
+        round(x.cm, 1) for x in (upright.page_width, upright.page_height, lying.page_width, lying.page_height)
+    ]
+    assert size == [21.0, 29.7, 29.7, 21.0]  # A4 (Word keeps twentieths of a point), not US Letter
+    assert lying.orientation == WD_ORIENT.LANDSCAPE and upright.orientation == WD_ORIENT.PORTRAIT
+    text = "\n".join(p.text for p in report.paragraphs)
+    assert left_out in text and "修改本文件" not in text
+    english = Document(io.BytesIO(client.get("/indicators/assessment.docx?year=2019&lang=en").content))
+    paragraphs = [p.text for p in english.paragraphs]
+    assert "Basis: Hebi annual county assessment of IP work (P4.2)." in paragraphs
+    assert not any(re.search("[：（），；]|[\u4e00-\u9fff]{4}", p) for p in paragraphs[:8]), paragraphs[:8]
+    cells = [c.text for row in english.tables[0].rows for c in row.cells]
+    assert "Invention patents in force per 10,000 residents (25)" in cells and "—" in cells

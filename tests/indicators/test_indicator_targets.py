@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Any
 
 import pytest
 from indicators_registry import build
@@ -10,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from ipcity.auth.roles import PUBLIC
 from ipcity.errors import ValidationFailed
-from ipcity.indicators import service
-from ipcity.indicators.targets import Target, load_targets, parse_targets, progress
+from ipcity.indicators import definitions, service
+from ipcity.indicators.targets import Target, fmt_pct, load_targets, parse_targets, progress
 
 GOOD = """\
 city: "410600"
@@ -35,7 +37,9 @@ def test_shipped_file_loads_with_every_target_of_provisions() -> None:
     assert by_id["trademarks_in_force"].target == 3000
     assert by_id["zone_invention_patents_per_10k_residents"].area == "zones"
     assert by_id["gbt29490_enterprises"].target == 50 and by_id["gbt29490_enterprises"].clause == "P2.3"
-    assert by_id["pledge_financing_amount"].target == 1_500_000_000
+    # 融资额达15亿元, in the indicator's unit (万元).
+    amount = by_id["pledge_financing_amount"]
+    assert amount.target == 150_000 and definitions.BY_ID[amount.indicator].unit_zh == "万元"
     assert by_id["pct_growth"].kind == "rate"
     assert len(targets.zones) == 5
 
@@ -91,4 +95,44 @@ def test_target_progress_from_the_registry(session: Session) -> None:
     assert by_key[("invention_patents_per_10k_residents", "410600")].status == "not_assessable"
     zone = by_key[("zone_invention_patents_per_10k_residents", "hebi_etdz")]
     assert zone.current == 1.0 and zone.status == "behind"
-    assert by_key[("pledge_financed_enterprises", "410600")].status == "not_assessable"
+    # Pledge financing from the loans registered for the interest subsidy (P2.7).
+    pledged = by_key[("pledge_financed_enterprises", "410600")]
+    assert pledged.current == 2 and pledged.status == "behind"
+    assert by_key[("pledge_financing_amount", "410600")].status == "not_assessable"  # a loan without amount
+
+
+def test_progress_is_exact_and_a_target_met_before_the_baseline_is_complete() -> None:
+    start, now, end = date(2016, 12, 31), date(2018, 12, 31), date(2020, 12, 31)
+    # GI marks: 2 at the baseline, 2 now, target 1 ("a breakthrough"): met, so 100 %, not 0 %.
+    gi = progress(Target("gi_certification_marks", 1.0, "P1.2", 1), "x", 2.0, start, 2.0, now, end)
+    assert gi.status == "achieved" and gi.progress_pct == 100.0
+    below = progress(Target("gi_certification_marks", 3.0, "P1.2", 1), "x", 3.0, start, 2.0, now, end)
+    assert below.progress_pct == pytest.approx(200 / 3)  # a target equal to the baseline: share held
+    # Trademarks: (294 − 101) / (3000 − 101) = 6.657… %, shown 6.7 % (not 6.70 % from 6.7 rounded first).
+    marks = progress(Target("trademarks_in_force", 3000.0, "P1.2", 1), "x", 101.0, start, 294.0, now, end)
+    assert marks.progress_pct == pytest.approx(6.6575, abs=1e-4) and fmt_pct(marks.progress_pct) == "6.7%"
+    strong = progress(
+        Target("provincial_ip_strong_enterprises", 20.0, "P2.3", 1), "x", 2.0, start, 9.0, now, end
+    )
+    assert fmt_pct(strong.progress_pct) == "38.9%"
+    assert [fmt_pct(x) for x in (32, 0.05, 14.249, None)] == ["32.0%", "0.1%", "14.2%", "—"]  # half up
+
+
+def test_target_table_shows_units_and_one_decimal_progress(client: Any, session: Session) -> None:
+    build(session)
+    page = client.get("/indicators?year=2018").text
+    rows = {
+        re.sub(r"<[^>]+>", "", r.split("</td>")[0]).strip(): [
+            re.sub(r"<[^>]+>", "", c).strip() for c in r.split("</td>")[:-1]
+        ]
+        for r in page.split("2020年目标进度")[1].split("<tr>")[2:]
+    }
+    gi = rows["地理标志证明商标数"]
+    assert gi[3] == "件" and gi[7] == "100.0%" and gi[9] == "已完成"
+    growth = rows["PCT国际专利申请量年增长率"]
+    assert growth[3] == "%" and growth[6] == "≥ 30"
+    amount = rows["知识产权质押融资额"]
+    assert amount[3] == "万元" and amount[6] == "150,000"  # 15亿元, in the indicator's unit
+    assert all(re.fullmatch(r"-?[\d,]+\.\d%|—", r[7]) for r in rows.values()), [r[7] for r in rows.values()]
+    english = client.get("/indicators?year=2018&lang=en").text
+    assert "10,000 yuan" in english and "Unit" in english

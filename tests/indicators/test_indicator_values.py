@@ -129,9 +129,9 @@ def test_high_value_counts_what_the_registry_can_tell(board: Any) -> None:
     assert "无法评估" in (value.note_text("zh_CN") or "") and value.note_text("en")
 
 
-def test_not_assessable_finance_and_holders_without_address(board: Any) -> None:
-    value = board.value(END_2018, CITY, "pledge_financed_enterprises")
-    assert value.value is None and value.as_json() == "not assessable: finance area not built"
+def test_not_assessable_industries_and_holders_without_address(board: Any) -> None:
+    value = board.value(END_2018, CITY, "ip_intensive_industries_value_added_share")
+    assert value.value is None and value.as_json() == "not assessable: industries area not built"
     total = sum(
         v(board, END_2018, a.code, "invention_patents_in_force") for a in board.areas if a.kind == "county"
     )

@@ -10,8 +10,9 @@ Declarations by subject, in the order of the scoreboard:
 * :mod:`.other_assets` — trademarks, GI marks, plant-variety rights, copyrights (P1.2);
 * :mod:`.enterprises` — enterprises by invention patents in force (P2.1) and by
   recognition (P2.3);
-* :mod:`.pending` — declared, not yet filled: pledge financing (P2.7), IP-intensive
-  industries (P1.2).
+* :mod:`.finance` — IP pledge loans, the enterprises they financed and the amount (P2.7),
+  from the loans the policy area records for the interest subsidy;
+* :mod:`.pending` — declared, not yet filled: IP-intensive industries (P1.2).
 
 :mod:`.base` holds what they are made of. Pure: the functions read
 :class:`ipcity.indicators.facts.RegistryFacts`, never the database. A value that cannot be
@@ -27,15 +28,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from ipcity.indicators.definitions import enterprises, other_assets, patents, pending
+from ipcity.indicators.definitions import enterprises, finance, other_assets, patents, pending
 from ipcity.indicators.definitions.base import (
     ATTRIBUTION,
     EVERYWHERE,
     JSON_REASONS,
-    MSG_FINANCE_NOT_BUILT,
     MSG_HIGH_VALUE_PARTIAL,
     MSG_INDUSTRIES_NOT_BUILT,
     MSG_NO_BASE_YEAR,
+    MSG_NO_LOAN_AMOUNT,
+    MSG_NO_LOANS_REGISTERED,
     MSG_NO_POPULATION,
     MSG_NOT_FOR_AREA,
     NOT_ASSESSABLE_PREFIX,
@@ -62,11 +64,12 @@ __all__ = [
     "GROUP_LABELS",
     "INDICATORS",
     "JSON_REASONS",
-    "MSG_FINANCE_NOT_BUILT",
     "MSG_HIGH_VALUE_PARTIAL",
     "MSG_INDUSTRIES_NOT_BUILT",
     "MSG_NOT_FOR_AREA",
     "MSG_NO_BASE_YEAR",
+    "MSG_NO_LOANS_REGISTERED",
+    "MSG_NO_LOAN_AMOUNT",
     "MSG_NO_POPULATION",
     "NOT_ASSESSABLE_PREFIX",
     "RECORD_DATE_LABELS",
@@ -91,6 +94,7 @@ INDICATORS: tuple[Indicator, ...] = (
     *patents.INDICATORS,
     *other_assets.INDICATORS,
     *enterprises.INDICATORS,
+    *finance.INDICATORS,
     *pending.INDICATORS,
 )
 BY_ID: dict[str, Indicator] = {i.id: i for i in INDICATORS}

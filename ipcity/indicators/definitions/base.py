@@ -19,7 +19,11 @@ ATTRIBUTION = "first_holder"
 
 # Reasons a value is not assessable (message ids; English in en.po).
 MSG_NO_POPULATION = "{area}（{code}）{year}年常住人口数据缺失"
-MSG_FINANCE_NOT_BUILT = "知识产权金融模块尚未建设，无质押融资数据"
+MSG_NO_LOAN_AMOUNT = "当年 {total} 笔质押贷款中有 {n} 笔未登记贷款金额（合同号：{contracts}），融资额无法评估"
+MSG_NO_LOANS_REGISTERED = "平台尚未登记任何知识产权质押贷款（由质押贷款贴息申请或出借机构清单导入）"
+MSG_PLEDGE_COVERAGE = (
+    "仅计入平台登记的知识产权质押贷款（质押贷款贴息申请与出借机构清单导入，P2.7）；未在平台登记的贷款不在其中"
+)
 MSG_INDUSTRIES_NOT_BUILT = "知识产权密集型产业统计模块尚未建设"
 MSG_NO_BASE_YEAR = "上年同期PCT申请量为0，无法计算增长率"
 MSG_NOT_FOR_AREA = "不适用于该地区"
@@ -32,7 +36,8 @@ NOT_ASSESSABLE_PREFIX = "not assessable"
 # The reason as machine output gives it (JSON, CSV): fixed English, whatever the catalogue says.
 JSON_REASONS = {
     MSG_NO_POPULATION: "no population for region/year ({code}/{year})",
-    MSG_FINANCE_NOT_BUILT: "finance area not built",
+    MSG_NO_LOAN_AMOUNT: "no loan amount recorded for {n} of {total} pledge loans ({contracts})",
+    MSG_NO_LOANS_REGISTERED: "no pledge loan registered on the platform",
     MSG_INDUSTRIES_NOT_BUILT: "industries area not built",
     MSG_NO_BASE_YEAR: "no PCT applications in the same period of the year before",
     MSG_NOT_FOR_AREA: "not applicable to this area",
@@ -44,6 +49,7 @@ RECORD_DATE_LABELS = {
     "registration": "登记日",
     "granted": "授权日",
     "pct_filed": "PCT申请日",
+    "loan_start": "放款日期",
 }
 
 
@@ -132,19 +138,21 @@ class FactList:
 
     ``needs``: the parts of :class:`RegistryFacts` ``select`` reads (its field names);
     ``shows``: ``assets`` (trademarks, GIs, copyrights, plant varieties, PCT applications),
-    ``enterprises`` (holders with their invention patents in force) or ``tiers`` (holders
-    with their recognition); ``date_label``: a key of :data:`RECORD_DATE_LABELS`.
+    ``enterprises`` (holders with their invention patents in force), ``tiers`` (holders
+    with their recognition) or ``loans`` (IP-pledge loans); ``date_label``: a key of
+    :data:`RECORD_DATE_LABELS`.
     """
 
     needs: tuple[str, ...]
     select: Select
-    shows: Literal["assets", "enterprises", "tiers"] = "assets"
+    shows: Literal["assets", "enterprises", "tiers", "loans"] = "assets"
     date_label: str = "registration"
 
 
 @dataclass(frozen=True)
 class Numerator:
-    """A ratio or a growth rate lists the records of the count it is computed from."""
+    """A value computed from a count's records — a ratio, a growth rate, the enterprises or
+    the amount of the pledge loans — lists the records of that count."""
 
     indicator: str
 
