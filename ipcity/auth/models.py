@@ -12,7 +12,11 @@ from ipcity.db import Base
 
 class User(Base):
     """A person who logs in. ``role`` is one of :data:`ipcity.auth.roles.ROLES`; a county
-    officer has a ``region_code``; an enterprise user is bound to one ``holder_id``."""
+    officer has a ``region_code``; an enterprise user is bound to one ``holder_id``.
+
+    ``username`` is stored in lower case (unique case-insensitively). A session cookie
+    started before ``sessions_valid_after`` no longer counts (set when the account is
+    disabled or its password is reset)."""
 
     __tablename__ = "users"
 
@@ -25,6 +29,8 @@ class User(Base):
     holder_id: Mapped[int | None] = mapped_column(ForeignKey("holders.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sessions_valid_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class LoginAttempt(Base):

@@ -1,7 +1,10 @@
-"""Use-cases of the auth area: create users, log in with rate limiting, list users."""
+"""Use-cases of the auth area: create and change users (admin), log in with rate limiting,
+list users, resolve a session's user."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -10,10 +13,37 @@ from sqlalchemy.orm import Session
 
 from ipcity import audit
 from ipcity.auth.models import LoginAttempt, User
-from ipcity.auth.passwords import hash_password, verify_password
+from ipcity.auth.passwords import generate_password, hash_password, verify_password
 from ipcity.auth.roles import ROLES, Actor, require
-from ipcity.errors import Conflict, NotAuthenticated, RateLimited, ValidationFailed
-from ipcity.places.divisions import get_division
+from ipcity.errors import Conflict, NotAuthenticated, NotFound, RateLimited, ValidationFailed
+from ipcity.places.divisions import counties_of, get_division
+
+# The platform's city when a caller gives none (the CLI, the demo); the web passes
+# ``Settings.city_code``. The same default as ``ipcity.config.Settings.city_code``.
+DEFAULT_CITY = "410600"
+
+# Roles a person's account can have, least powerful first: the order of the role menus, so
+# that the first (default) choice is never the most powerful one.
+ASSIGNABLE_ROLES = ("enterprise", "county_officer", "city_officer", "admin")
+
+USERNAME_MIN, USERNAME_MAX = 3, 64  # 64: the width of users.username and audit_log.actor
+PASSWORD_MIN = 8
+DISPLAY_NAME_MAX = 100
+# ASCII letters and digits, "." "_" "-", and Chinese characters (an officer may log in as
+# 张伟): nothing that markup, URLs or a shell would read specially.
+_USERNAME = re.compile(r"[A-Za-z0-9._\-\u3400-\u4dbf\u4e00-\u9fff]+")
+# Names the audit log uses for actors that are not people (the setup, the anonymous public):
+# an account of that name would make its entries indistinguishable from theirs.
+RESERVED_USERNAMES = frozenset({"system", "public"})
+
+MSG_USERNAME = "用户名应为3到64个字符，只能包含字母、数字、汉字和 . _ -，收到：{value}"
+MSG_PASSWORD = "密码至少需要8个字符"
+
+# Why a login failed, as the audit entry records it (the visitor is told the same sentence
+# whatever the reason, so that usernames cannot be probed).
+FAILED_UNKNOWN_USER = "unknown_user"
+FAILED_WRONG_PASSWORD = "wrong_password"
+FAILED_DISABLED = "disabled"
 
 
 @cache
@@ -35,6 +65,91 @@ def actor_for(user: User) -> Actor:
     )
 
 
+def normalize_username(username: str) -> str:
+    """``username`` as stored: trimmed and in lower case; raises :class:`ValidationFailed`
+    when it breaks the rules (3 to 64 letters, digits, Chinese characters, ``.``, ``_``,
+    ``-``; not a reserved name).
+
+    >>> normalize_username("  Qibin.Officer ")
+    'qibin.officer'
+    >>> normalize_username("<b>x</b>")
+    Traceback (most recent call last):
+    ...
+    ipcity.errors.ValidationFailed: 用户名应为3到64个字符，只能包含字母、数字、汉字和 . _ -，收到：<b>x</b>
+    """
+    name = username.strip()
+    if not USERNAME_MIN <= len(name) <= USERNAME_MAX or not _USERNAME.fullmatch(name):
+        raise ValidationFailed(MSG_USERNAME, value=name[:70])
+    name = name.lower()
+    if name in RESERVED_USERNAMES:
+        raise ValidationFailed("用户名 {value} 为系统保留名称，请换一个", value=name)
+    return name
+
+
+def _username_taken(session: Session, name: str, except_id: int | None = None) -> bool:
+    # lower() on both sides: accounts created before names were stored in lower case may
+    # hold capitals, and "OFFICER" must still collide with "officer".
+    query = select(User.id).where(func.lower(User.username) == name.lower())
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    return session.scalar(query.limit(1)) is not None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise ValidationFailed(MSG_PASSWORD)
+
+
+def _display_name(text: str | None) -> str | None:
+    value = (text or "").strip()
+    if len(value) > DISPLAY_NAME_MAX:
+        raise ValidationFailed("显示名称不能超过100个字符")
+    return value or None
+
+
+def city_counties(city_code: str = DEFAULT_CITY) -> list[str]:
+    """The codes a county officer may be bound to: the county-level divisions of the city.
+
+    >>> city_counties()
+    ['410602', '410603', '410611', '410621', '410622', '410671']
+    """
+    return [d.code for d in counties_of(city_code)]
+
+
+def _binding(
+    session: Session, role: str, region_code: str | None, holder_id: int | None, city_code: str
+) -> tuple[str | None, int | None]:
+    """The (region, holder) a user of ``role`` is bound to, checked: a county officer has a
+    county of the city and no holder, an enterprise user a holder that exists and no county,
+    anyone else neither. A binding the role cannot have is refused, never silently dropped."""
+    if role not in ASSIGNABLE_ROLES:
+        raise ValidationFailed("角色应为 {roles} 之一，收到：{value}", roles=", ".join(ROLES[:4]), value=role)
+    if role == "county_officer":
+        if not region_code:
+            raise ValidationFailed("县区账号必须指定所属县区的行政区划代码")
+        if get_division(region_code) is None:
+            raise ValidationFailed("行政区划代码 {value} 不在 GB/T 2260 行政区划表中", value=region_code)
+        accepted = city_counties(city_code)
+        if region_code not in accepted:
+            raise ValidationFailed(
+                "县区账号的所属县区应为本市的县级行政区划之一（{accepted}），收到：{value}",
+                accepted=", ".join(accepted),
+                value=region_code,
+            )
+    elif region_code:
+        raise ValidationFailed("只有县区账号才指定所属县区，请为该角色清空县区")
+    if role == "enterprise":
+        if not holder_id:
+            raise ValidationFailed("企业用户必须绑定一个权利人")
+        from ipcity.registry.models import Holder
+
+        if session.get(Holder, holder_id) is None:
+            raise NotFound("未找到权利人：{value}", value=holder_id)
+    elif holder_id:
+        raise ValidationFailed("只有企业用户才绑定权利人，请为该角色清空权利人ID")
+    return region_code, holder_id
+
+
 def create_user(
     session: Session,
     actor: Actor,
@@ -44,46 +159,150 @@ def create_user(
     region_code: str | None = None,
     holder_id: int | None = None,
     display_name: str | None = None,
+    *,
+    city_code: str = DEFAULT_CITY,
 ) -> User:
-    """Create a user (admin only, or the system at setup). County officers need a county,
-    enterprise users a holder."""
+    """Create a user (admin only, or the system at setup). County officers need a county of
+    ``city_code``, enterprise users a holder; the username is stored in lower case and must
+    be unique case-insensitively."""
     require(actor, "users.manage")
-    username = username.strip()
-    if not username or len(username) > 64:
-        raise ValidationFailed("用户名不能为空且不超过64个字符，收到：{value}", value=username)
-    if role not in ROLES or role == "public":
-        raise ValidationFailed("角色应为 {roles} 之一，收到：{value}", roles=", ".join(ROLES[:4]), value=role)
-    if role == "county_officer" and not region_code:
-        raise ValidationFailed("县区账号必须指定所属县区的行政区划代码")
-    if role == "enterprise" and not holder_id:
-        raise ValidationFailed("企业用户必须绑定一个权利人")
-    if role == "county_officer" and region_code and get_division(region_code) is None:
-        raise ValidationFailed("行政区划代码 {value} 不在 GB/T 2260 行政区划表中", value=region_code)
-    if role == "enterprise" and holder_id:
-        # Raises NotFound for a holder that does not exist (rather than a foreign-key error).
-        from ipcity.registry.service import get_holder
-
-        get_holder(session, actor, holder_id)
-    if len(password) < 8:
-        raise ValidationFailed("密码至少需要8个字符")
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict("用户名 {value} 已存在", value=username)
+    # The binding and the password are checked before the name: the form's most common
+    # slip (a county officer without a county) is named first.
+    region, holder = _binding(session, role, region_code, holder_id, city_code)
+    _check_password(password)
+    name = normalize_username(username)
+    shown = _display_name(display_name)
+    if _username_taken(session, name):
+        raise Conflict("用户名 {value} 已存在", value=name)
     user = User(
-        username=username,
-        display_name=display_name,
+        username=name,
+        display_name=shown,
         password_hash=hash_password(password),
         role=role,
-        region_code=region_code if role == "county_officer" else None,
-        holder_id=holder_id if role == "enterprise" else None,
+        region_code=region,
+        holder_id=holder,
         active=True,
         created_at=datetime.now(UTC),
     )
     session.add(user)
     session.flush()
+    audit.record(session, actor.username, "user.create", "user", user.id, {"username": name, "role": role})
+    return user
+
+
+def _get(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("未找到用户：{value}", value=user_id)
+    return user
+
+
+def get_user_for_admin(session: Session, actor: Actor, user_id: int) -> User:
+    """One user, for the admin's edit page."""
+    require(actor, "users.manage")
+    return _get(session, user_id)
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse to take the last active admin away (disabled or given another role): nobody
+    could manage users any more. The other admins' rows are locked (PostgreSQL) so that two
+    admins demoting each other at once cannot both succeed."""
+    others = session.scalars(
+        select(User.id)
+        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+        .with_for_update()
+    ).all()
+    if not others:
+        raise Conflict("{value} 是最后一个启用中的系统管理员，不能停用或改为其他角色", value=user.username)
+
+
+def update_user(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    *,
+    username: str,
+    role: str,
+    region_code: str | None = None,
+    holder_id: int | None = None,
+    display_name: str | None = None,
+    city_code: str = DEFAULT_CITY,
+) -> User:
+    """Admin: rename a user, change its display name, role and binding (the same rules as
+    :func:`create_user`). Audited with the fields that changed; nothing changed, no entry.
+    The new role applies from the user's next request."""
+    require(actor, "users.manage")
+    user = _get(session, user_id)
+    region, holder = _binding(session, role, region_code, holder_id, city_code)
+    name = normalize_username(username)
+    shown = _display_name(display_name)
+    if name != user.username and _username_taken(session, name, except_id=user.id):
+        raise Conflict("用户名 {value} 已存在", value=name)
+    if user.role == "admin" and role != "admin" and user.active:
+        _keep_an_admin(session, user)
+    after = {
+        "username": name,
+        "display_name": shown,
+        "role": role,
+        "region_code": region,
+        "holder_id": holder,
+    }
+    changes = {
+        field: [getattr(user, field), value]
+        for field, value in after.items()
+        if getattr(user, field) != value
+    }
+    if not changes:
+        return user
+    for field, value in after.items():
+        setattr(user, field, value)
+    session.flush()
     audit.record(
-        session, actor.username, "user.create", "user", user.id, {"username": username, "role": role}
+        session, actor.username, "user.update", "user", user.id, {"username": name, "changes": changes}
     )
     return user
+
+
+def _end_sessions(user: User) -> None:
+    # Whole seconds: a session cookie records its login time in seconds, and a login in the
+    # same second as this change (the admin's own, just after) must still count.
+    user.sessions_valid_after = datetime.now(UTC).replace(microsecond=0)
+
+
+def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> User:
+    """Admin: disable an account (it cannot log in; its sessions end on their next request,
+    and stay ended when it is enabled again) or enable it again. The last active admin
+    cannot be disabled. Audited; setting the state it already has changes nothing."""
+    require(actor, "users.manage")
+    user = _get(session, user_id)
+    if user.active == active:
+        return user
+    if not active and user.role == "admin":
+        _keep_an_admin(session, user)
+    user.active = active
+    if not active:
+        _end_sessions(user)
+    session.flush()
+    action = "user.enable" if active else "user.disable"
+    audit.record(session, actor.username, action, "user", user.id, {"username": user.username})
+    return user
+
+
+def reset_password(session: Session, actor: Actor, user_id: int, password: str | None = None) -> str | None:
+    """Admin: give a user a new password, ``password`` or (when none is given) a random one,
+    which is returned to be shown once and never stored in clear. The user's sessions end.
+    Audited without the password."""
+    require(actor, "users.manage")
+    user = _get(session, user_id)
+    generated = not password
+    secret = generate_password() if generated else str(password)
+    _check_password(secret)
+    user.password_hash = hash_password(secret)
+    _end_sessions(user)
+    session.flush()
+    detail = {"username": user.username, "generated": generated}
+    audit.record(session, actor.username, "user.password_reset", "user", user.id, detail)
+    return secret if generated else None
 
 
 def authenticate(
@@ -91,9 +310,16 @@ def authenticate(
 ) -> User:
     """Check a login. Failed attempts are counted per (username, client address); past
     ``max_attempts`` in ``window_seconds`` every attempt is refused until the window passes,
-    whether the password is right or not (so guessing cannot go on)."""
+    whether the password is right or not (so guessing cannot go on).
+
+    Each failed password check is audited (``user.login_failed``: the username tried, the
+    client address and the reason, never the password). Attempts refused by the rate limit
+    are not: they check nothing, and recording them would let anyone grow the audit chain
+    as fast as they can send requests; the limit caps the audited ones per username and
+    address. Usernames match case-insensitively."""
+    tried = username.strip()
     # Bounded to the column's 200 characters: an absurdly long username is still counted.
-    key = f"{username.strip().lower()[:120]}|{client[:70]}"
+    key = f"{tried.lower()[:120]}|{client[:70]}"
     now = datetime.now(UTC)
     since = (now - timedelta(seconds=window_seconds)).replace(tzinfo=None)
     failures = session.scalar(
@@ -103,25 +329,81 @@ def authenticate(
     )
     if (failures or 0) >= max_attempts:
         raise RateLimited("登录失败次数过多，请 {minutes} 分钟后再试", minutes=max(1, window_seconds // 60))
-    user = session.scalar(select(User).where(User.username == username.strip()))
+    # An exact match first: accounts from before lower-case names may differ only in case.
+    user = session.scalar(
+        select(User)
+        .where(func.lower(User.username) == tried.lower())
+        .order_by((User.username == tried).desc(), User.id)
+        .limit(1)
+    )
+    # The hash is verified in every case (a dummy one for an unknown user): the time taken
+    # must not tell which usernames exist or are disabled.
+    password_ok = verify_password(user.password_hash if user is not None else _dummy_hash(), password)
+    reason: str | None = None
     if user is None:
-        verify_password(_dummy_hash(), password)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+        reason = FAILED_UNKNOWN_USER
+    elif not user.active:
+        reason = FAILED_DISABLED
+    elif not password_ok:
+        reason = FAILED_WRONG_PASSWORD
+    if user is None or reason is not None:
         session.add(LoginAttempt(key=key, at=now.replace(tzinfo=None)))
+        detail = {"username": tried[:64], "reason": reason, "client": client[:70]}
+        audit.record(session, "public", "user.login_failed", "user", user.id if user else None, detail)
         session.commit()
         raise NotAuthenticated("用户名或密码不正确")
     session.execute(delete(LoginAttempt).where(LoginAttempt.key == key))
+    user.last_login_at = now
     audit.record(session, user.username, "user.login", "user", user.id)
     return user
 
 
-def list_users(session: Session, actor: Actor) -> list[User]:
-    """All users (admin only)."""
+@dataclass(frozen=True)
+class UserRow:
+    """A user as the admin's list shows it: the account with its holder's name and its
+    county's (Chinese) name."""
+
+    user: User
+    holder_name: str | None
+    region_name: str | None
+
+
+def list_users(session: Session, actor: Actor) -> list[UserRow]:
+    """All users (admin only), with the names of their holders and counties."""
     require(actor, "users.manage")
-    return list(session.scalars(select(User).order_by(User.id)))
+    from ipcity.registry.models import Holder
+
+    rows = session.execute(
+        select(User, Holder.name).outerjoin(Holder, Holder.id == User.holder_id).order_by(User.id)
+    ).all()
+    return [UserRow(user, holder_name, _region_name(user.region_code)) for user, holder_name in rows]
 
 
-def get_user(session: Session, user_id: int) -> User | None:
-    """The active user with ``user_id`` or None (used to resolve a session cookie)."""
+def _region_name(code: str | None) -> str | None:
+    division = get_division(code) if code else None
+    return division.name if division is not None else None
+
+
+def holder_name(session: Session, holder_id: int | None) -> str | None:
+    """The name of the holder an enterprise user is bound to (None when none)."""
+    if holder_id is None:
+        return None
+    from ipcity.registry.models import Holder
+
+    return session.scalar(select(Holder.name).where(Holder.id == holder_id))
+
+
+def get_user(session: Session, user_id: int, logged_in_at: int | None = None) -> User | None:
+    """The active user with ``user_id`` or None (used to resolve a session cookie). A
+    session that began (``logged_in_at``, seconds since the epoch) before the user's
+    sessions were ended (disabled, password reset) resolves to None too."""
     user = session.get(User, user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    cutoff = user.sessions_valid_after
+    if cutoff is not None:
+        if cutoff.tzinfo is None:  # SQLite gives back the UTC wall-clock time, naive
+            cutoff = cutoff.replace(tzinfo=UTC)
+        if not isinstance(logged_in_at, int) or logged_in_at < int(cutoff.timestamp()):
+            return None
+    return user

@@ -137,6 +137,17 @@ def _new_user(world: World, role: str) -> dict[str, Any]:
     }
 
 
+def _user_edit(world: World, role: str) -> dict[str, Any]:
+    # The city officer's account, its role kept: the walk goes on acting as that officer.
+    return {
+        "data": {
+            "username": world.users["city_officer"],
+            "role": "city_officer",
+            "display_name": f"市级{role}",
+        }
+    }
+
+
 def _holder_json(world: World, role: str) -> dict[str, Any]:
     return {"json": {"address": f"淇滨区测试路{ROLES.index(role)}号"}}
 
@@ -223,6 +234,11 @@ def _year_form(world: World, role: str) -> dict[str, Any]:
 REQUEST_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/login"): _login,
     ("POST", "/users"): _new_user,
+    ("POST", "/users/{user_id}"): _user_edit,
+    # Enabling an account that is enabled, and setting the password it has: allowed, and
+    # the walk's later logins still work.
+    ("POST", "/users/{user_id}/active"): lambda world, role: {"data": {"active": "true"}},
+    ("POST", "/users/{user_id}/password"): lambda world, role: {"data": {"password": PASSWORD}},
     ("PATCH", "/api/v1/holders/{holder_id}"): _holder_json,
     ("POST", "/holders/{holder_id}"): _holder_form,
     ("POST", "/import/preview"): _upload,
@@ -257,6 +273,7 @@ def request_for(method: str, template: str, world: World, role: str) -> tuple[st
         year=2019,
         rule="P2.1-a",
         file_id=1,
+        user_id=world.user_ids["city_officer"],
     )
     if template.endswith("/policy/explain"):
         path += "?" + urlencode({"id": world.entitlement_a})

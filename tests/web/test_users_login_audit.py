@@ -1,0 +1,161 @@
+"""Logins in the audit log: each failed password check is recorded (the username tried, the
+reason, the address; never the password), attempts the rate limit refuses are not; a
+successful login sets the last-login time; sessions end when an admin resets a password
+(but the admin's own session goes on)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from lxml import html
+from sqlalchemy import select
+from web_support import PASSWORD, csrf_of, login
+
+from ipcity.audit import AuditEntry
+from ipcity.auth import service
+from ipcity.auth.models import User
+from ipcity.config import Settings
+from ipcity.web.security import SESSION_COOKIE, new_session
+
+
+def _post_login(client: Any, username: str, password: str) -> Any:
+    data = {"username": username, "password": password, "csrf_token": csrf_of(client)}
+    return client.post("/login", data=data, follow_redirects=False)
+
+
+def _failed_logins(session_factory: Any) -> list[tuple[str, str | None, dict[str, Any]]]:
+    with session_factory() as session:
+        query = select(AuditEntry).where(AuditEntry.action == "user.login_failed").order_by(AuditEntry.id)
+        return [(e.actor, e.object_id, e.detail) for e in session.scalars(query)]
+
+
+def _user_id(session_factory: Any, username: str) -> int:
+    with session_factory() as session:
+        uid = session.scalar(select(User.id).where(User.username == username))
+        assert uid is not None
+        return uid
+
+
+def test_each_failed_login_is_audited_with_its_reason_and_never_the_password(
+    client: Any, make_user: Any, session_factory: Any
+) -> None:
+    name = make_user("city_officer", "city-tried")
+    gone = make_user("city_officer", "city-gone")
+    with session_factory() as session:
+        user = session.get(User, _user_id(session_factory, gone))
+        assert user is not None
+        user.active = False
+        session.commit()
+
+    assert _post_login(client, "CITY-Tried", "guess-number-one").status_code == 401
+    assert _post_login(client, "nobody-at-all", "guess-number-two").status_code == 401
+    assert _post_login(client, gone, PASSWORD).status_code == 401
+    assert _post_login(client, "x" * 150, "guess-number-three").status_code == 401
+
+    assert _failed_logins(session_factory) == [
+        (
+            "public",
+            str(_user_id(session_factory, name)),
+            {"username": "CITY-Tried", "reason": "wrong_password", "client": "testclient"},
+        ),
+        ("public", None, {"username": "nobody-at-all", "reason": "unknown_user", "client": "testclient"}),
+        (
+            "public",
+            str(_user_id(session_factory, gone)),
+            {"username": gone, "reason": "disabled", "client": "testclient"},
+        ),
+        ("public", None, {"username": "x" * 64, "reason": "unknown_user", "client": "testclient"}),
+    ]
+    with session_factory() as session:
+        stored = " ".join(str(e.detail) for e in session.scalars(select(AuditEntry)))
+    assert "guess-number" not in stored and PASSWORD not in stored
+    assert client.get("/api/v1/audit/verify").status_code == 401  # (the public may not read it)
+
+
+def test_attempts_refused_by_the_rate_limit_add_nothing_to_the_log(
+    client: Any, make_user: Any, session_factory: Any, settings: Settings
+) -> None:
+    name = make_user("city_officer", "city-hammered")
+    for _ in range(settings.login_max_attempts):
+        assert _post_login(client, name, "wrong-password").status_code == 401
+    for _ in range(20):
+        assert _post_login(client, name, "wrong-password").status_code == 429
+    assert len(_failed_logins(session_factory)) == settings.login_max_attempts
+
+
+def test_the_audit_page_names_failed_logins_and_shows_chinese_as_it_is(
+    client: Any, make_user: Any, session_factory: Any
+) -> None:
+    make_user("admin", "admin-reads")
+    assert _post_login(TestClient(client.app), "张晓伟", "whatever-it-was").status_code == 401
+    login(client, "admin-reads")
+    page = html.fromstring(client.get("/audit", params={"action": "user.login_failed"}).text)
+    rows = [
+        [" ".join(td.text_content().split()) for td in tr]
+        for tr in page.get_element_by_id("audit").find("tbody")
+    ]
+    assert len(rows) == 1
+    assert rows[0][2:4] == ["public", "登录失败 user.login_failed"]
+    assert '"username": "张晓伟"' in rows[0][5] and '"reason": "unknown_user"' in rows[0][5]
+
+
+def test_a_login_sets_the_last_login_time(client: Any, make_user: Any, session_factory: Any) -> None:
+    name = make_user("city_officer", "city-returns")
+    with session_factory() as session:
+        assert session.scalar(select(User.last_login_at).where(User.username == name)) is None
+    started = datetime.now(UTC)
+    login(client, name)
+    with session_factory() as session:
+        last = session.scalar(select(User.last_login_at).where(User.username == name))
+    assert last is not None
+    assert (last if last.tzinfo else last.replace(tzinfo=UTC)) >= started.replace(microsecond=0)
+
+
+def test_an_admin_resetting_its_own_password_stays_logged_in(
+    make_user: Any, session_factory: Any, app: Any
+) -> None:
+    name = make_user("admin", "admin-self")
+    uid = _user_id(session_factory, name)
+
+    def session_begun_a_minute_ago() -> TestClient:
+        # Minted: a session begun in the same second as the reset would count anyway
+        # (see service._end_sessions).
+        earlier = new_session(uid)
+        earlier["at"] -= 60
+        tab = TestClient(app)
+        tab.cookies.set(SESSION_COOKIE, app.state.session_codec.dump(earlier), domain="testserver.local")
+        return tab
+
+    this_tab, other_tab = session_begun_a_minute_ago(), session_begun_a_minute_ago()
+    assert other_tab.get("/api/v1/me").json()["username"] == name
+    token = csrf_of(this_tab)
+    for password in ("my-own-new-one", "and-another-one"):
+        # The second post carries the token of the page before the first: it still holds.
+        response = this_tab.post(
+            f"/users/{uid}/password", data={"password": password, "csrf_token": token}, follow_redirects=False
+        )
+        assert response.status_code == 303
+        assert this_tab.get("/api/v1/me").json()["username"] == name
+    assert other_tab.get("/api/v1/me").json()["role"] == "public"
+    assert login(TestClient(app), name, "and-another-one").status_code == 303
+
+
+def test_a_session_begun_before_the_cut_off_no_longer_resolves(make_user: Any, session_factory: Any) -> None:
+    """service.get_user, which the session middleware calls on every request."""
+    name = make_user("city_officer", "city-cut")
+    uid = _user_id(session_factory, name)
+    cutoff = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=30)
+    with session_factory() as session:
+        user = session.get(User, uid)
+        assert user is not None
+        user.sessions_valid_after = cutoff
+        session.commit()
+    at = int(cutoff.timestamp())
+    with session_factory() as session:
+        assert service.get_user(session, uid, at - 1) is None
+        assert service.get_user(session, uid, None) is None
+        found = service.get_user(session, uid, at)
+        assert found is not None and found.username == name
+        assert service.get_user(session, uid, at + 60) is not None
