@@ -377,15 +377,25 @@ def bulk_insert(
         note_registry_change(connection)  # COPY is not a statement the engine sees
     raw = connection.connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-        write_row = copy.write_row
-        if not json_columns:
+    statement = f"COPY {table.name} ({names}) FROM STDIN"
+    import psycopg
+
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            write_row = copy.write_row
+            if not json_columns:
+                for values in data:
+                    write_row(values)
+                return
             for values in data:
-                write_row(values)
-            return
-        for values in data:
-            listed = list(values)
-            for i in json_columns:
-                if listed[i] is not None:
-                    listed[i] = json.dumps(listed[i], ensure_ascii=False)
-            write_row(listed)
+                listed = list(values)
+                for i in json_columns:
+                    if listed[i] is not None:
+                        listed[i] = json.dumps(listed[i], ensure_ascii=False)
+                write_row(listed)
+    except psycopg.Error as exc:
+        # COPY runs on the driver's cursor, outside the engine: raise its error as the
+        # engine would (IntegrityError for a unique violation…), so callers catch one family.
+        from sqlalchemy.exc import DBAPIError
+
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc

@@ -33,7 +33,8 @@ def load_sample(session: Session, patents: int = 5000, seed: int = 2017) -> dict
         locate,
         is_sample=True,
     )
-    write_patents(session, plan_patents(session, data.patents), holder_ids, None, now, is_sample=True)
+    plan = plan_patents(session, data.patents, replace_samples=False)
+    write_patents(session, plan, holder_ids, None, now, is_sample=True)
     if data.annuities_paid:
         patents_table = Patent.__table__
         session.connection().execute(

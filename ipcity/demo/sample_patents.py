@@ -6,7 +6,9 @@ What makes them realistic, and why it matters to the platform:
 * filings grow from 2010 to a peak in 2021 and ease afterwards (the national crackdown on
   abnormal filings), with ~35 % inventions, ~55 % utility models and ~10 % designs;
 * application numbers are CNIPA's 12-digit form with the mod-11 check digit, serials rising
-  through the year; publication numbers rise with the publication date;
+  through the year; publication numbers rise with the publication date. Both lie in ranges
+  CNIPA has not used (see :data:`SAMPLE_SERIAL_BASE` and :data:`_PUBLICATION_ANCHORS`), so a
+  real export imported into the demo never meets a sample number: valid, yet never real;
 * an invention is published (A) about 18 months after filing and decided 2–4 years after
   filing: ~55 % granted (B), the rest rejected or withdrawn; utility models and designs are
   granted (U / S) 5–12 months after filing;
@@ -51,26 +53,29 @@ _SERIAL_VOLUME: dict[PatentType, int] = {
     "utility_model": 2_800_000,
     "design": 800_000,
 }
+SAMPLE_SERIAL_BASE = 9_000_000
+"""Sample application serials (the 7 digits after year and type) run from here to 9,999,999.
+CNIPA numbers each year's applications of a type from 0000001 up; the largest serial in the
+real exports of ``shared/data/patents_cn`` is 3,506,869 (utility models filed in 2022,
+about 3.5 million that year), inventions stay under 1.8 million and designs under 0.9
+million. No year or type has come near 9 million, so a sample number is never a real one."""
+_SERIAL_SPREAD = 3  # the 2.8 million utility-model serials of a year fit in 1 million
 
 # First publication number of each year (9 digits after CN): numbers rise with the date.
+# Real CN publication numbers start with 1 (inventions), 2 (utility models) or 3 (designs)
+# and had reached about 121, 224 and 310 million by 2025 (the real exports go up to
+# CN116595400A, CN219085011U, CN308054501S), rising by 2–3 million a year: the samples use
+# 190–199, 290–299 and 390–399 million, decades ahead of any real number.
+_PUBLICATION_STEP = 600_000
+_PUBLICATION_STARTS: dict[PatentType, int] = {
+    "invention": 190_000_000,
+    "utility_model": 290_000_000,
+    "design": 390_000_000,
+}
 _PUBLICATION_ANCHORS: dict[PatentType, tuple[int, ...]] = {
-    # 2010 … 2026
-    "invention": (
-        101_600_000, 101_950_000, 102_300_000, 102_850_000, 103_480_000, 104_250_000,
-        105_200_000, 106_300_000, 107_500_000, 109_100_000, 110_600_000, 112_200_000,
-        113_900_000, 115_600_000, 117_400_000, 119_200_000, 121_000_000,
-    ),
-    "utility_model": (
-        201_400_000, 201_750_000, 202_300_000, 202_900_000, 203_450_000, 204_150_000,
-        204_900_000, 205_950_000, 207_100_000, 208_500_000, 210_300_000, 212_200_000,
-        215_400_000, 218_000_000, 220_200_000, 222_300_000, 224_000_000,
-    ),
-    "design": (
-        301_100_000, 301_450_000, 301_800_000, 302_250_000, 302_700_000, 303_050_000,
-        303_500_000, 304_000_000, 304_450_000, 305_000_000, 305_550_000, 306_200_000,
-        306_950_000, 307_650_000, 308_350_000, 309_000_000, 309_700_000,
-    ),
-}  # fmt: skip
+    patent_type: tuple(start + year * _PUBLICATION_STEP for year in range(17))  # 2010 … 2026
+    for patent_type, start in _PUBLICATION_STARTS.items()
+}
 
 # Official annuity fees in yuan by annuity year (CNIPA fee schedule): (last year, fee).
 _ANNUITY_FEES: dict[PatentType, tuple[tuple[int, int], ...]] = {
@@ -149,7 +154,8 @@ class _Numbering:
     def application(self, patent_type: PatentType, filed: date) -> str:
         volume = _SERIAL_VOLUME[patent_type]
         day_of_year = filed.timetuple().tm_yday
-        serial = volume * (day_of_year - 1) // 366 + self.rng.randrange(volume // 366) + 1
+        offset = volume * (day_of_year - 1) // 366 + self.rng.randrange(volume // 366)
+        serial = SAMPLE_SERIAL_BASE + offset // _SERIAL_SPREAD + 1
         while True:
             body = f"{filed.year}{_TYPE_DIGIT[patent_type]}{serial:07d}"
             if body not in self.applications:
@@ -169,15 +175,17 @@ class _Numbering:
         return number
 
     def pct_application(self, filed: date) -> str:
-        # The CN receiving office numbers under 100,000 PCT applications a year.
-        serial = 90_000 * (filed.timetuple().tm_yday - 1) // 366 + self.rng.randrange(240)
+        # The CN receiving office numbers under 100,000 PCT applications a year: samples
+        # take serials from 900,000 up, which it never reaches.
+        serial = 900_000 + 90_000 * (filed.timetuple().tm_yday - 1) // 366 + self.rng.randrange(240)
         while f"{filed.year}/{serial:06d}" in self.pct:
             serial += 1
         self.pct.add(f"{filed.year}/{serial:06d}")
         return f"PCT/CN{filed.year}/{serial:06d}"
 
     def wo_publication(self, published: date) -> str:
-        serial = 270_000 * (published.timetuple().tm_yday - 1) // 366 + self.rng.randrange(700) + 1
+        # WIPO publishes under 300,000 applications a year: sample serials start at 900,000.
+        serial = 900_000 + 90_000 * (published.timetuple().tm_yday - 1) // 366 + self.rng.randrange(700) + 1
         while f"{published.year}{serial:06d}" in self.wo:
             serial += 1
         self.wo.add(f"{published.year}{serial:06d}")

@@ -99,12 +99,18 @@ def _layout_for(
     mapping_name: str | None,
     mapping: dict[str, str] | None,
     header: list[str],
-) -> Layout | None:
+) -> tuple[Layout | None, str | None, dict[str, str] | None]:
+    """The layout to read the file with, and the mapping (name, fields) it came from, which
+    the preview hands on to the confirmation: the columns as given on the mapping form,
+    else a saved mapping (its kind known to it, so 自动识别 works too), else recognition."""
     if mapping and kind:
-        return layout_from_mapping(kind, mapping, mapping_name or "临时映射", header)
-    if mapping_name and kind:
-        return importing.saved_mapping_layout(session, kind, mapping_name)
-    return detect_layout(header, kind or None)
+        name = mapping_name or "临时映射"
+        return layout_from_mapping(kind, mapping, name, header), name, mapping
+    if mapping_name:
+        saved = importing.saved_mapping(session, kind, mapping_name)
+        layout = layout_from_mapping(saved.kind, saved.mapping, saved.name, header)
+        return layout, saved.name, dict(saved.mapping)
+    return detect_layout(header, kind or None), None, None
 
 
 def _preview_context(
@@ -121,7 +127,7 @@ def _preview_context(
 ) -> tuple[str, dict[str, Any], int]:
     path = _staged_file(settings.upload_dir, token)
     header = importing.file_header(path, path.name)
-    layout = _layout_for(session, kind, mapping_name, mapping, header)
+    layout, mapping_name, mapping = _layout_for(session, kind, mapping_name, mapping, header)
     if layout is None:
         # Unknown layout: ask the officer which column holds which field.
         chosen_kind = kind or "patents"
@@ -137,6 +143,7 @@ def _preview_context(
                 "fields": importing.canonical_fields(chosen_kind),
                 "strict": strict,
                 "mappings": importing.list_mappings(session, chosen_kind),
+                "colon": _colon(locale),
             },
             200,
         )
@@ -160,13 +167,19 @@ def _preview_context(
         "mapping": mapping or {},
         "render_error": lambda e: importing.render_row_error(e, locale),
         "kind_names": KIND_NAMES,
+        "colon": _colon(locale),
     }
     return "registry/import_preview.html", context, 200
 
 
+def _colon(locale: str) -> str:
+    # A label's colon: full-width in Chinese, ASCII and a space in English.
+    return ": " if locale == "en" else "："
+
+
 @router.get("/import", include_in_schema=False)
-def import_page(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    """The upload form, the templates to download and the latest imports."""
+def import_page(request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep) -> Response:
+    """The upload form, the templates to download and the latest imports (failed ones too)."""
     require(actor, "registry.import_scoped")
     return render(
         request,
@@ -174,8 +187,12 @@ def import_page(request: Request, session: SessionDep, actor: CurrentActor) -> R
         {
             "kinds": KINDS,
             "kind_names": KIND_NAMES,
-            "batches": importing.recent_batches(session, actor),
+            "history": importing.import_history(session, actor),
             "mappings": importing.list_mappings(session),
+            "mapping_key": importing.mapping_key,
+            "layout_label": lambda layout_id: importing.layout_label(layout_id, locale),
+            "kind_label": lambda kind: importing.kind_label(kind, locale),
+            "failure_reason": lambda entry: importing.failure_reason(entry, locale),
         },
     )
 
@@ -301,7 +318,9 @@ def _run_job(
     except IPCityError as exc:
         jobs.update(token, finished=True, error=exc.render(locale))
     except Exception as exc:  # reported on the page; the transaction was rolled back
-        jobs.update(token, finished=True, error=f"{type(exc).__name__}: {exc}")
+        # One line: a driver's message carries its SQL on the lines after the first.
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        jobs.update(token, finished=True, error=f"{type(exc).__name__}: {first}")
 
 
 @router.post("/import/{token}/confirm", include_in_schema=False)
@@ -324,7 +343,7 @@ async def import_confirm(
     mapping_name = str(form.get("mapping_name") or "") or None
     path = _staged_file(settings.upload_dir, token)
     header = importing.file_header(path, path.name)
-    layout = _layout_for(session, kind, mapping_name, mapping or None, header)
+    layout, _, _ = _layout_for(session, kind, mapping_name, mapping or None, header)
     if layout is None:
         raise InvalidFile("无法识别文件「{filename}」的格式；请先指定各列对应的字段", filename=path.name)
     # Refused here, not only in the worker: a county officer must not get a progress page
@@ -335,7 +354,11 @@ async def import_confirm(
     )
     jobs = _jobs(request)
     if (jobs.get(token) or {}).get("started"):
-        return render(request, "registry/import_progress.html", {"token": token, "job": jobs.get(token)})
+        return render(
+            request,
+            "registry/import_progress.html",
+            _progress_context(token, jobs.get(token), settings, locale),
+        )
     jobs.update(token, started=True, stage="读取/read", done=0, total=0, finished=False)
     thread = threading.Thread(
         target=_run_job,
@@ -354,20 +377,34 @@ async def import_confirm(
         daemon=True,
     )
     thread.start()
-    return render(request, "registry/import_progress.html", {"token": token, "job": jobs.get(token)})
+    return render(
+        request, "registry/import_progress.html", _progress_context(token, jobs.get(token), settings, locale)
+    )
+
+
+def _progress_context(token: str, job: dict[str, Any] | None, settings: Any, locale: str) -> dict[str, Any]:
+    result = (job or {}).get("result")
+    return {
+        "token": token,
+        "job": job,
+        "render_error": lambda e: importing.render_row_error(e, locale),
+        # Where the imported records are seen: the register of their kind.
+        "browse_url": importing.browse_url(result.kind, settings.city_code) if result else "/patents",
+        "colon": _colon(locale),
+    }
 
 
 @router.get("/import/{token}/progress", include_in_schema=False)
-def import_progress(token: str, request: Request, actor: CurrentActor, locale: LocaleDep) -> Response:
+def import_progress(
+    token: str, request: Request, actor: CurrentActor, settings: SettingsDep, locale: LocaleDep
+) -> Response:
     """The progress block (htmx polls it until the import finished)."""
     require(actor, "registry.import_scoped")
     job = _jobs(request).get(token)
     if job is None:
         raise NotFound("未找到该导入任务")
     return render(
-        request,
-        "registry/import_progress_block.html",
-        {"token": token, "job": job, "render_error": lambda e: importing.render_row_error(e, locale)},
+        request, "registry/import_progress_block.html", _progress_context(token, job, settings, locale)
     )
 
 
@@ -417,7 +454,7 @@ async def api_import(
             "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
         )
     token, path = await _stage(settings.upload_dir, file)
-    layout = importing.saved_mapping_layout(session, kind, mapping_name) if (mapping_name and kind) else None
+    layout = importing.saved_mapping_layout(session, kind or None, mapping_name) if mapping_name else None
     result = importing.run_import(
         session,
         actor,

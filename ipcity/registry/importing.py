@@ -10,7 +10,16 @@ The steps are the same for the CLI (``ipcity import``), the web page and the API
    database exactly as before the file; importing the same file again changes nothing.
 
 Rejected rows go to a CSV (UTF-8 with BOM, opens in Excel) with row, column, value and
-reason in the user's language. ``strict`` refuses the whole file when any row is bad.
+reason in the user's language; values dropped from a kept row (warnings: a malformed
+secondary IPC code) are listed in the same file, their reason starting with 已忽略.
+``strict`` refuses the whole file when any row is bad.
+
+A publication number belongs to one application: a row whose publication the registry (or
+an earlier row of the file) already gives to another application is rejected in the
+preview, never left to the database's unique index. Any database error while writing is
+one sentence (the transaction rolled back, nothing written), and the failed attempt is
+kept in the audit log (``import.failed``), which the import history lists beside the
+confirmed batches.
 """
 
 from __future__ import annotations
@@ -26,11 +35,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, require
-from ipcity.errors import IPCityError, NotFound
+from ipcity.errors import IPCityError, NotFound, ValidationFailed
 from ipcity.i18n import gettext
 from ipcity.places.divisions import get_division
 from ipcity.places.models import Population, Zone
@@ -39,6 +49,7 @@ from ipcity.registry.importers import (
     CANONICAL_FIELDS,
     Layout,
     detect_layout,
+    get_layout,
     layout_from_mapping,
     merge_patent_records,
     parse_file,
@@ -46,7 +57,7 @@ from ipcity.registry.importers import (
     read_jsonl,
     read_table,
 )
-from ipcity.registry.importers.fields import EVIDENCE_KINDS
+from ipcity.registry.importers.fields import EVIDENCE_KINDS, KIND_NAMES
 from ipcity.registry.importers.fields import KINDS as IMPORT_KINDS
 from ipcity.registry.importers.reader import is_jsonl
 from ipcity.registry.models import ColumnMapping, ImportBatch
@@ -56,7 +67,14 @@ from ipcity.registry.records import (
     PopulationRecord,
     RowError,
 )
-from ipcity.registry.store import HolderSeed, ensure_holders, lock_for_import, plan_patents, write_patents
+from ipcity.registry.store import (
+    HolderSeed,
+    ensure_holders,
+    lock_for_import,
+    plan_patents,
+    publication_owners,
+    write_patents,
+)
 from ipcity.registry.store_assets import ASSET_SPECS, plan_assets, plan_holders, write_assets, write_holders
 
 Progress = Callable[[str, int, int], None]
@@ -68,6 +86,17 @@ ERROR_PREVIEW = 200
 # The writers' English stage names, shown as this module names its own stages (one progress
 # bar per stage: "compare" must not open a second bar beside "比对/compare").
 STAGE_LABELS = {"compare": "比对/compare"}
+
+MSG_PUBLICATION_TAKEN = "公开号 {value} 已属于另一件申请 {other}，不能再归入申请 {application}；该行未导入。"
+MSG_PUBLICATION_TAKEN_IN_FILE = (
+    "公开号 {value} 在本文件第 {first_row} 行已归入申请 {other}，不能再归入申请 {application}；该行未导入。"
+)
+MSG_DATABASE_FAILED = "写入时数据库报错（{reason}），整个文件未导入；请把文件和这条信息交给系统管理员。"
+MSG_MAPPING_LABEL = "列映射「{name}」"
+MSG_HISTORY_FAILED = "导入失败，未写入任何数据（{reason}）"
+MSG_NOTHING_ALL_REJECTED = "全部 {rejected} 行均有误，没有可导入的行"
+MSG_NOTHING_STRICT = "严格模式：{rejected} 行有误，整个文件未导入，数据库未做任何修改"
+MSG_NOTHING_EMPTY = "文件中没有数据行"
 
 
 def _noop(_stage: str, _done: int, _total: int) -> None:
@@ -88,6 +117,8 @@ class ImportResult:
     unchanged: int = 0
     rejected: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warned: int = 0  # kept rows that lost a value (see ``warnings``)
+    warnings: list[RowError] = field(default_factory=list)
     errors_file: str | None = None
     confirmed: bool = False
     aborted_strict: bool = False
@@ -99,24 +130,34 @@ class ImportResult:
         return self.aborted_strict or (self.inserted + self.updated + self.unchanged == 0)
 
     @property
+    def all_rejected(self) -> bool:
+        """Every data row of the file was rejected (not a re-import that changes nothing)."""
+        return self.rows_read > 0 and self.rejected > 0 and self.inserted + self.updated + self.unchanged == 0
+
+    @property
     def nothing_reason(self) -> str | None:
-        """One sentence on why nothing was imported."""
+        """One sentence on why nothing was imported (Chinese, as the CLI prints it)."""
+        return self.nothing_reason_in("zh_CN")
+
+    def nothing_reason_in(self, locale: str) -> str | None:
+        """One sentence on why nothing was imported, in ``locale``."""
         if not self.imported_nothing:
             return None
         if self.aborted_strict:
-            return f"严格模式：{self.rejected} 行有误，整个文件未导入，数据库未做任何修改"
+            return gettext(MSG_NOTHING_STRICT, locale).format(rejected=self.rejected)
         if self.rows_read == 0:
-            return "文件中没有数据行"
-        return f"全部 {self.rejected} 行均有误，没有可导入的行"
+            return gettext(MSG_NOTHING_EMPTY, locale)
+        return gettext(MSG_NOTHING_ALL_REJECTED, locale).format(rejected=self.rejected)
 
     def summary(self) -> dict[str, Any]:
-        """The counts as the CLI's ``--json`` prints them."""
+        """The counts as the CLI's ``--json`` prints them (``errors_file`` an absolute path)."""
         return {
             "read": self.rows_read,
             "inserted": self.inserted,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "warnings": self.warned,
             "errors_file": self.errors_file,
         }
 
@@ -130,13 +171,16 @@ def render_row_error(error: RowError, locale: str) -> str:
         return text
 
 
-def write_errors_file(errors: list[RowError], path: Path, locale: str = "zh_CN") -> Path:
-    """The rejected rows as CSV: row, column, value, reason (UTF-8 with BOM for Excel)."""
+def write_errors_file(
+    errors: list[RowError], path: Path, locale: str = "zh_CN", warnings: list[RowError] | None = None
+) -> Path:
+    """The rejected rows as CSV: row, column, value, reason (UTF-8 with BOM for Excel), with
+    the warnings of kept rows among them (their reason says the value was ignored)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["行号", "列", "值", "原因"] if locale != "en" else ["Row", "Column", "Value", "Reason"])
-    for error in sorted(errors, key=lambda e: e.row):
+    for error in sorted([*errors, *(warnings or [])], key=lambda e: e.row):
         writer.writerow([error.row, error.column, error.value, render_row_error(error, locale)])
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
     return path
@@ -151,12 +195,29 @@ def file_header(source: Path, filename: str) -> list[str]:
     return read_table(source, filename).header
 
 
-def saved_mapping_layout(session: Session, kind: str, name: str) -> Layout:
-    """A layout from a column mapping saved earlier."""
-    row = session.scalar(select(ColumnMapping).where(ColumnMapping.kind == kind, ColumnMapping.name == name))
-    if row is None:
-        raise NotFound("未找到名为 {name} 的{kind}列映射", name=name, kind=kind)
-    return layout_from_mapping(kind, row.mapping, name)
+def saved_mapping(session: Session, kind: str | None, name: str) -> ColumnMapping:
+    """A column mapping saved earlier, by kind and name; without a kind, by its name when
+    one kind alone has a mapping of that name (the mapping knows its kind)."""
+    kind, name = split_mapping_key(name, kind)
+    query = select(ColumnMapping).where(ColumnMapping.name == name)
+    if kind:
+        query = query.where(ColumnMapping.kind == kind)
+    rows = list(session.scalars(query.limit(2)))
+    if not rows:
+        raise NotFound("未找到名为 {name} 的{kind}列映射", name=name, kind=kind_label(kind) if kind else "")
+    if len(rows) > 1:
+        raise ValidationFailed(
+            "有多种数据类型的列映射都叫 {name}；请同时指定数据类型（{kinds}）",
+            name=name,
+            kinds="、".join(sorted(kind_label(r.kind) for r in rows)),
+        )
+    return rows[0]
+
+
+def saved_mapping_layout(session: Session, kind: str | None, name: str) -> Layout:
+    """A layout from a column mapping saved earlier (see :func:`saved_mapping`)."""
+    row = saved_mapping(session, kind, name)
+    return layout_from_mapping(row.kind, row.mapping, row.name)
 
 
 def save_mapping(session: Session, actor: Actor, kind: str, name: str, mapping: dict[str, str]) -> Layout:
@@ -262,6 +323,94 @@ def _check_places(
     return kept
 
 
+def _check_publications(
+    session: Session, records: list[Any], errors: list[RowError], columns: dict[str, str]
+) -> list[Any]:
+    """A publication number names one document of one application: a row whose publication
+    the registry already gives to another application, or an earlier row of this file
+    does, is rejected (the other rows import). The rows of one application may repeat
+    its publications (incoPat lists the A and B rows of one application)."""
+    patents = [r for r in records if isinstance(r, PatentRecord)]
+    owners = publication_owners(session, list({p.number for r in patents for p in r.publications}))
+    claimed: dict[str, tuple[str, int]] = {}  # publication -> (application, first row) in this file
+    kept: list[Any] = []
+    for record in records:
+        if not isinstance(record, PatentRecord):
+            kept.append(record)
+            continue
+        clash: RowError | None = None
+        for index, publication in enumerate(record.publications):
+            # The first publication comes from the publication column, a second from the
+            # grant-number column (62-column export).
+            column = columns.get("publication_number" if index == 0 else "grant_number", "公开号")
+            owner = owners.get(publication.number)
+            if owner is not None and owner != record.application_number:
+                clash = _row_error(
+                    record.source_row,
+                    column,
+                    publication.number,
+                    MSG_PUBLICATION_TAKEN,
+                    value=publication.number,
+                    other=owner,
+                    application=record.application_number,
+                )
+                break
+            first = claimed.get(publication.number)
+            if first is not None and first[0] != record.application_number:
+                clash = _row_error(
+                    record.source_row,
+                    column,
+                    publication.number,
+                    MSG_PUBLICATION_TAKEN_IN_FILE,
+                    value=publication.number,
+                    first_row=str(first[1]),
+                    other=first[0],
+                    application=record.application_number,
+                )
+                break
+        if clash is not None:
+            errors.append(clash)
+            continue
+        for publication in record.publications:
+            claimed.setdefault(publication.number, (record.application_number, record.source_row))
+        kept.append(record)
+    return kept
+
+
+def _database_reason(exc: SQLAlchemyError) -> str:
+    """The driver's own words of a database error, first line only: never its SQL."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line[:200]
+
+
+def _record_failure(session: Session, actor: Actor, result: ImportResult, digest: str, reason: str) -> None:
+    """Keep a failed confirmation in the audit log (its own transaction: the import's was
+    rolled back), so the import history shows it; a database that cannot take even that
+    is left alone."""
+    try:
+        audit.record(
+            session,
+            actor.username,
+            "import.failed",
+            "import_file",
+            None,
+            {
+                "file": result.filename,
+                "sha256": digest,
+                "kind": result.kind,
+                "layout": result.layout_id,
+                "read": result.rows_read,
+                "rejected": result.rejected,
+                "reason": reason,
+            },
+        )
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+
+
 def _dedupe(records: list[Any], key: Callable[[Any], Any]) -> list[Any]:
     # A file that lists the same number twice: the later row wins (it is the later state).
     seen: dict[Any, Any] = {}
@@ -316,27 +465,55 @@ def run_import(
         progress("读取/read", rows, rows)
         result.rows_read = rows
         columns = _column_labels(chosen, parsed.header)
-        if kind in SCOPED_KINDS:
-            records = _check_scope(actor, kind, records, errors, columns)
-        if kind in ("holders", "population", "gis"):
-            records = _check_places(session, kind, records, errors, columns)
-        result.rejected = len({e.row for e in errors})
+        try:
+            if kind in SCOPED_KINDS:
+                records = _check_scope(actor, kind, records, errors, columns)
+            if kind in ("holders", "population", "gis"):
+                records = _check_places(session, kind, records, errors, columns)
+            if kind == "patents":
+                records = _check_publications(session, records, errors, columns)
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise IPCityError(MSG_DATABASE_FAILED, reason=_database_reason(exc)) from exc
+        rejected_rows = {e.row for e in errors}
+        result.rejected = len(rejected_rows)
         result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:ERROR_PREVIEW]
-        if errors and errors_dir is not None:
+        # A warning of a row rejected anyway says nothing more.
+        warnings = [w for w in parsed.warnings if w.row not in rejected_rows]
+        result.warned = len({w.row for w in warnings})
+        result.warnings = sorted(warnings, key=lambda e: (e.row, e.column))[:ERROR_PREVIEW]
+        if (errors or warnings) and errors_dir is not None:
             stem = re.sub(r"[^\w.-]+", "_", Path(filename).name)[:60]
-            path = write_errors_file(errors, errors_dir / f"{digest[:12]}-{stem}-rejected.csv", locale)
-            result.errors_file = str(path)
+            path = write_errors_file(
+                errors, errors_dir / f"{digest[:12]}-{stem}-rejected.csv", locale, warnings
+            )
+            # Absolute: the CLI prints it and the history keeps it, whatever the working
+            # directory of whoever reads it.
+            result.errors_file = str(path.resolve())
         if strict and errors:
             result.aborted_strict = True
             return result
-        if confirm:
-            lock_for_import(session)
         try:
+            if confirm:
+                lock_for_import(session)
             _plan_and_write(
                 session, actor, kind, records, result, confirm, digest, progress, observed_on or clock.today()
             )
         except IPCityError:
             session.rollback()
+            raise
+        except SQLAlchemyError as exc:
+            # A constraint or the database itself refused the write: the transaction is
+            # rolled back whole; the person gets one sentence, never the statement.
+            session.rollback()
+            reason = _database_reason(exc)
+            if confirm:
+                _record_failure(session, actor, result, digest, reason)
+            raise IPCityError(MSG_DATABASE_FAILED, reason=reason) from exc
+        except Exception as exc:
+            session.rollback()
+            if confirm:
+                _record_failure(session, actor, result, digest, f"{type(exc).__name__}: {exc}"[:200])
             raise
         except BaseException:
             session.rollback()
@@ -490,9 +667,9 @@ def import_path(
     """The CLI's import: recognise (or use a saved mapping), then write in one transaction."""
     layout = None
     if mapping_name:
-        if kind is None:
-            raise IPCityError("使用列映射时需要用 --kind 指定数据类型")
+        # The mapping knows its kind: --kind is needed only when two kinds share the name.
         layout = saved_mapping_layout(session, kind, mapping_name)
+        kind = layout.kind
     return run_import(
         session,
         actor,
@@ -521,3 +698,134 @@ def recent_batches(session: Session, actor: Actor, limit: int = 20) -> list[Impo
     """The latest confirmed imports (officers)."""
     require(actor, "registry.import_history")
     return list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of the import history: a confirmed batch, or a confirmation that failed
+    (kept in the audit log; ``batch_id`` None, ``reason`` the one sentence shown then)."""
+
+    batch_id: int | None
+    created_at: datetime
+    filename: str
+    kind: str
+    layout: str
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    created_by: str | None
+    status: str  # imported | failed
+    reason: str | None = None  # a failure: the database's (or the error's) own words
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite returns naive UTC times, PostgreSQL aware ones: compare them as aware UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def import_history(session: Session, actor: Actor, limit: int = 20) -> list[HistoryEntry]:
+    """The latest imports, newest first: confirmed batches and failed confirmations."""
+    from ipcity.audit import AuditEntry
+
+    entries = [
+        HistoryEntry(
+            b.id,
+            b.created_at,
+            b.filename,
+            b.kind,
+            b.layout,
+            b.rows_read,
+            b.inserted,
+            b.updated,
+            b.unchanged,
+            b.rejected,
+            b.created_by,
+            "imported",
+        )
+        for b in recent_batches(session, actor, limit)
+    ]
+    failures = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "import.failed")
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    for entry in failures:
+        detail = entry.detail or {}
+        entries.append(
+            HistoryEntry(
+                None,
+                entry.at,
+                str(detail.get("file", "")),
+                str(detail.get("kind", "")),
+                str(detail.get("layout", "")),
+                int(detail.get("read") or 0),
+                0,
+                0,
+                0,
+                int(detail.get("rejected") or 0),
+                entry.actor,
+                "failed",
+                str(detail.get("reason") or ""),
+            )
+        )
+    entries.sort(key=lambda e: _utc(e.created_at), reverse=True)
+    return entries[:limit]
+
+
+def failure_reason(entry: HistoryEntry, locale: str) -> str:
+    """Why an import failed, one sentence in ``locale`` (the database's own words inside)."""
+    return gettext(MSG_HISTORY_FAILED, locale).format(reason=entry.reason or "")
+
+
+def layout_label(layout_id: str, locale: str = "zh_CN") -> str:
+    """The name of a layout as the pages show it (not its code): ``incopat-24`` → "incoPat
+    导出（24 列）", ``mapping:测试导出`` → 列映射「测试导出」, a template by its kind."""
+    if layout_id.startswith("mapping:"):
+        return gettext(MSG_MAPPING_LABEL, locale).format(name=layout_id.removeprefix("mapping:"))
+    layout = get_layout(layout_id)
+    if layout is None:
+        return layout_id
+    return layout.name_en if locale == "en" else layout.name_zh
+
+
+def kind_label(kind: str, locale: str = "zh_CN") -> str:
+    """The name of a kind of record (专利, 商标 …) in ``locale``."""
+    names = KIND_NAMES.get(kind)
+    if names is None:
+        return kind
+    return names[1] if locale == "en" else names[0]
+
+
+def browse_url(kind: str, city_code: str) -> str:
+    """Where the records of an import of ``kind`` are seen: the patent search, a register,
+    the holders, the city's region page (population) or the policy's evidence."""
+    if kind == "patents":
+        return "/patents"
+    if kind in ASSET_SPECS:
+        return f"/registers/{kind}"
+    if kind == "holders":
+        return "/holders"
+    if kind == "population":
+        return f"/regions/{city_code}"
+    return "/policy/entitlements"
+
+
+MAPPING_KEY_SEPARATOR = ":"
+
+
+def mapping_key(kind: str, name: str) -> str:
+    """How the upload form names a saved mapping: its kind and name (a name alone may be
+    used by two kinds)."""
+    return f"{kind}{MAPPING_KEY_SEPARATOR}{name}"
+
+
+def split_mapping_key(value: str, kind: str | None) -> tuple[str | None, str]:
+    """``(kind, name)`` of a mapping chosen on the upload form: ``patents:测试导出``, or a
+    plain name with the kind given apart (the API's ``kind`` + ``mapping_name``)."""
+    head, separator, rest = value.partition(MAPPING_KEY_SEPARATOR)
+    if separator and head in KINDS and rest:
+        return head, rest
+    return kind, value

@@ -343,15 +343,34 @@ def _keep_what_the_file_lacks(record: PatentRecord, stored: dict[str, Any]) -> N
     record.publications.extend(p for p in stored["publications"] if p.number not in known)
 
 
+def publication_owners(session: Session, numbers: Sequence[str]) -> dict[str, str]:
+    """Publication number -> application number of the patent that holds it, for the
+    ``numbers`` the registry already has (a publication belongs to one application)."""
+    owners: dict[str, str] = {}
+    for chunk in _chunks(list(numbers), LOOKUP_CHUNK):
+        for number, application in session.execute(
+            select(PatentPublication.number, Patent.application_number)
+            .join(Patent, Patent.id == PatentPublication.patent_id)
+            .where(_member_of(session, PatentPublication.number, chunk))
+        ):
+            owners[number] = application
+    return owners
+
+
 @dataclass
 class PatentPlan:
-    """The outcome of comparing records with the registry, before anything is written."""
+    """The outcome of comparing records with the registry, before anything is written.
+
+    ``replaced`` holds the ids of sample patents (demo data) that a file describes: the
+    file's record replaces them whole (content, publications, status history) and they
+    are no longer samples, so a real patent never carries invented data."""
 
     new: list[PatentRecord] = field(default_factory=list)
     changed: list[tuple[int, PatentRecord, bool]] = field(default_factory=list)  # id, record, biblio changed
     unchanged: int = 0
     new_events: dict[str, list[tuple[str, date | None, bool]]] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)
+    replaced: set[int] = field(default_factory=set)
 
 
 def plan_patents(
@@ -359,20 +378,26 @@ def plan_patents(
     records: Sequence[PatentRecord],
     progress: Progress = _noop,
     observed_on: date | None = None,
+    replace_samples: bool = True,
 ) -> PatentPlan:
     """Compare merged records with the registry: new, changed (content or status), unchanged.
 
-    ``observed_on`` is the day the export describes (the import day by default)."""
+    ``observed_on`` is the day the export describes (the import day by default). With
+    ``replace_samples`` (a real import), a sample patent with the same application number
+    is replaced by the record rather than merged with it (see :class:`PatentPlan`)."""
     plan = PatentPlan()
     existing: dict[str, tuple[int, str]] = {}
+    samples: set[int] = set()
     numbers = [r.application_number for r in records]
     for chunk in _chunks(numbers, LOOKUP_CHUNK):
-        for pid, number, digest in session.execute(
-            select(Patent.id, Patent.application_number, Patent.content_hash).where(
+        for pid, number, digest, is_sample in session.execute(
+            select(Patent.id, Patent.application_number, Patent.content_hash, Patent.is_sample).where(
                 _member_of(session, Patent.application_number, chunk)
             )
         ):
             existing[number] = (pid, digest)
+            if is_sample and replace_samples:
+                samples.add(pid)
     events: dict[int, list[tuple[str, date | None, bool]]] = {}
     known_ids = [pid for pid, _ in existing.values()]
     stored = _stored_patents(session, known_ids)
@@ -389,6 +414,16 @@ def plan_patents(
     total = len(records)
     for i, record in enumerate(records):
         found = existing.get(record.application_number)
+        if found is not None and found[0] in samples:
+            # Invented data is not kept beside real data: the file's record replaces the
+            # sample whole, its status history included.
+            plan.digests[record.application_number] = content_hash(patent_content(record))
+            plan.replaced.add(found[0])
+            plan.changed.append((found[0], record, True))
+            plan.new_events[record.application_number] = [
+                (e.status, e.date, e.date_observed) for e in record.statuses
+            ]
+            continue
         if found is not None and found[0] in stored:
             _keep_what_the_file_lacks(record, stored[found[0]])
         digest = content_hash(patent_content(record))
@@ -649,12 +684,20 @@ def write_patents(
         else:
             session.execute(text("DELETE FROM patent_fts WHERE rowid = ANY(:ids)"), {"ids": list(chunk)})
     counts.changed_ids = changed_ids
-
-    # A publication number moved from one application to another by a corrected export:
-    # drop the stale link first (publication numbers are unique).
-    if plan.changed:
-        for chunk in _chunks(list(seen_pubs), LOOKUP_CHUNK):
-            session.execute(delete(publications).where(_member_of(session, publications.c.number, chunk)))
+    if plan.replaced:
+        # Sample patents a file describes: their invented history and annuities go, and
+        # they take the flag of this write (a real import: no longer samples).
+        replaced = sorted(plan.replaced)
+        events_table: Table = PatentStatusEvent.__table__  # type: ignore[assignment]
+        for chunk in _chunks(replaced, LOOKUP_CHUNK):
+            session.execute(delete(events_table).where(_member_of(session, events_table.c.patent_id, chunk)))
+            session.execute(
+                update(patents)  # type: ignore[arg-type]
+                .where(_member_of(session, patents.c.id, chunk))
+                .values(is_sample=is_sample, annuities_paid_yuan=None)
+            )
+    # A publication held by another application is refused before the write
+    # (importing.run_import rejects its row), so every publication written here is free.
     for table, columns, rows in (
         (PatentPublication.__table__, _PUBLICATION_COLUMNS, pub_rows),
         (PatentHolder.__table__, _LINK_COLUMNS, link_rows),

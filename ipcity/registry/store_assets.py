@@ -107,18 +107,22 @@ def _digest(spec: AssetSpec, record: Any) -> str:
 
 
 def plan_assets(session: Session, kind: str, records: Sequence[AssetRecord]) -> AssetPlan:
-    """Compare asset records with the registry by their number."""
+    """Compare asset records with the registry by their number. A sample record (demo data)
+    that a file describes counts as changed even with the same content: the write makes
+    it a real record (every column is the file's; see :func:`write_assets`)."""
     spec = ASSET_SPECS[kind]
     column = getattr(spec.model, spec.key)
     plan = AssetPlan(kind=kind)
     numbers = [getattr(r, spec.key) for r in records]
-    existing: dict[str, tuple[int, str]] = {}
+    existing: dict[str, tuple[int, str, bool]] = {}
     for start in range(0, len(numbers), 5000):
         chunk = numbers[start : start + 5000]
-        for rid, number, digest in session.execute(
-            select(spec.model.id, column, spec.model.content_hash).where(column.in_(chunk))
+        for rid, number, digest, is_sample in session.execute(
+            select(spec.model.id, column, spec.model.content_hash, spec.model.is_sample).where(
+                column.in_(chunk)
+            )
         ):
-            existing[number] = (rid, digest)
+            existing[number] = (rid, digest, bool(is_sample))
     for record in records:
         number = getattr(record, spec.key)
         digest = _digest(spec, record)
@@ -126,7 +130,7 @@ def plan_assets(session: Session, kind: str, records: Sequence[AssetRecord]) -> 
         found = existing.get(number)
         if found is None:
             plan.new.append(record)
-        elif found[1] != digest:
+        elif found[1] != digest or found[2]:
             plan.changed.append((found[0], record))
         else:
             plan.unchanged += 1
@@ -161,7 +165,10 @@ def write_assets(
     for start in range(0, len(rows), 5000):
         session.execute(insert(spec.model), rows[start : start + 5000])
     for rid, record in plan.changed:
-        session.execute(update(spec.model).where(spec.model.id == rid).values(**values(record)))
+        row = values(record)
+        if not is_sample:
+            row["is_sample"] = False  # a real file's record is no sample, whatever it replaced
+        session.execute(update(spec.model).where(spec.model.id == rid).values(**row))
 
 
 # --------------------------------------------------------------------------- holders template

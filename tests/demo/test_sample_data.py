@@ -179,6 +179,43 @@ def test_publication_numbers_have_the_right_kinds(sample: SampleData) -> None:
             assert patent.publications[-1].kind in "BUS" and patent.publications[-1].date == patent.grant_date
 
 
+def _real_cn_numbers() -> tuple[dict[tuple[str, str], int], dict[str, int], set[str]]:
+    """From the staged real CN exports: the largest application serial per (year, type
+    digit), the largest publication serial per leading digit, and every number seen."""
+    if not PATENTS_CN.exists():
+        pytest.skip(f"{PATENTS_CN} not available")
+    serials: dict[tuple[str, str], int] = {}
+    publications: dict[str, int] = {}
+    seen: set[str] = set()
+    for path in sorted(PATENTS_CN.glob("*.csv*")):
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8-sig") as handle:
+            text = handle.read()
+        for year, digit, serial, check in re.findall(r"CN(20\d\d)(\d)(\d{7})\.([\dX])", text):
+            key = (year, digit)
+            serials[key] = max(serials.get(key, 0), int(serial))
+            seen.add(f"CN{year}{digit}{serial}.{check}")
+        for number, kind in re.findall(r"CN(\d{9})([A-Z])", text):
+            publications[number[0]] = max(publications.get(number[0], 0), int(number))
+            seen.add(f"CN{number}{kind}")
+    return serials, publications, seen
+
+
+def test_sample_numbers_lie_where_real_numbers_never_were(sample: SampleData) -> None:
+    serials, publications, seen = _real_cn_numbers()
+    # The real exports: serials of every year and type stay under 3.6 million, publication
+    # serials under 117 / 220 / 309 million for inventions, utility models and designs.
+    assert max(serials.values()) < 4_000_000
+    assert publications["1"] < 190_000_000 and publications["2"] < 290_000_000
+    assert publications["3"] < 390_000_000
+    for patent in sample.patents:
+        assert int(patent.application_number[7:14]) >= 9_000_000, patent.application_number
+        assert patent.application_number not in seen
+        for pub in patent.publications:
+            assert int(pub.number[2:-1]) % 100_000_000 >= 90_000_000, pub.number
+            assert pub.number not in seen
+
+
 def test_invention_publication_comes_about_18_months_after_filing(sample: SampleData) -> None:
     delays = [
         (p.publications[0].date - p.filing_date).days  # type: ignore[operator]
@@ -195,11 +232,12 @@ def test_pct_applications_are_well_formed(sample: SampleData) -> None:
     assert pct
     for patent in pct:
         assert patent.patent_type == "invention"
-        match = re.fullmatch(r"PCT/CN(\d{4})/0\d{5}", patent.pct_application_number or "")
+        # Serials from 900,000 up: the CN receiving office numbers under 100,000 a year.
+        match = re.fullmatch(r"PCT/CN(\d{4})/9\d{5}", patent.pct_application_number or "")
         assert match, patent.pct_application_number
         assert patent.filing_date is not None and int(match.group(1)) >= patent.filing_date.year
         if patent.pct_publication_number:
-            assert re.fullmatch(r"WO20\d{8}A1", patent.pct_publication_number)
+            assert re.fullmatch(r"WO20\d{2}9\d{5}A1", patent.pct_publication_number)
             assert patent.family == [patent.pct_publication_number]
     assert any(p.pct_publication_number for p in pct)
 

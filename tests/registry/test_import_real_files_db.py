@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ipcity.auth.roles import PUBLIC
 from ipcity.errors import InvalidFile
-from ipcity.registry.importing import ImportResult, render_row_error, run_import
+from ipcity.registry.importing import ImportResult, run_import
 from ipcity.registry.legal_status import in_force_on
 from ipcity.registry.models import Patent, PatentPublication
 from ipcity.registry.numbers import check_digit, normalize_application_number
@@ -79,13 +79,11 @@ INCOPAT_OFFICES = {
     "比利时": "BE",
     "奥地利": "AT",
 }
-# The rows the import must reject, with the column and the cell: incoPat's Toyota export
-# has one IPC cell with a truncated symbol ("B60R/") on the B publication of TW094111778.
-EXPECTED_REJECTED = {
-    "incopat_toyota_cn_5048.csv.gz": {
-        4788: ("IPC", "B60R/; B60R21/00; B60R1/00; B62D15/02; G06T1/00; H04N7/18"),
-    },
-}
+# The rows the import must reject, with the column and the cell: none of the real exports.
+EXPECTED_REJECTED: dict[str, dict[int, tuple[str, str]]] = {}
+# Values dropped from kept rows: incoPat's Toyota export has one IPC list with a truncated
+# symbol ("B60R/") on the B publication of TW094111778; its main IPC (IPC主分类) is sound.
+EXPECTED_WARNINGS = {"incopat_toyota_cn_5048.csv.gz": {4788: ("IPC", "B60R/")}}
 
 
 def cn_file(name: str) -> Path:
@@ -159,21 +157,24 @@ def test_real_csv_export(name: str, session: Session, engine: Engine, tmp_path: 
 
     result = import_file(session, path, errors_dir=tmp_path)
 
-    # The rows rejected, exactly: row, column and cell, and a reason naming the bad value.
+    # The rows rejected, exactly: none; the values dropped from kept rows, exactly, listed in
+    # the rejected-rows file with a reason that says they were ignored.
     expected_rejected = EXPECTED_REJECTED.get(name, {})
+    expected_warnings = EXPECTED_WARNINGS.get(name, {})
     assert {e.row: (e.column, e.value) for e in result.errors} == expected_rejected
     assert result.rejected == len(expected_rejected)
-    for error in result.errors:
-        assert "B60R/" in render_row_error(error, "zh_CN")
-    if expected_rejected:
-        assert result.errors_file is not None
+    assert {w.row: (w.column, w.value) for w in result.warnings} == expected_warnings
+    assert result.warned == len(expected_warnings)
+    if expected_rejected or expected_warnings:
+        assert result.errors_file is not None and Path(result.errors_file).is_absolute()
         with open(result.errors_file, encoding="utf-8-sig", newline="") as handle:
             listed = list(csv.reader(handle))
         assert listed[0] == ["行号", "列", "值", "原因"]
         assert [(int(r[0]), r[1], r[2]) for r in listed[1:]] == [
-            (row, column, value) for row, (column, value) in expected_rejected.items()
+            (row, column, value)
+            for row, (column, value) in {**expected_rejected, **expected_warnings}.items()
         ]
-        assert all("B60R/" in r[3] and "G06F3/01" in r[3] for r in listed[1:])
+        assert all(r[3].startswith("已忽略") and "B60R/" in r[3] and "G06F3/01" in r[3] for r in listed[1:])
     else:
         assert result.errors_file is None
 
@@ -192,7 +193,7 @@ def test_real_csv_export(name: str, session: Session, engine: Engine, tmp_path: 
     before, audits = dump_database(engine), audit_length(engine)
     again = import_file(session, path, observed_on=date(2024, 9, 30))
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, len(offices))
-    assert again.rejected == len(expected_rejected)
+    assert again.rejected == len(expected_rejected) and again.warned == len(expected_warnings)
     assert dump_database(engine) == before
     assert audit_length(engine) == audits
 
@@ -263,8 +264,19 @@ def test_preview_writes_nothing(session: Session, engine: Engine) -> None:
     assert (done.inserted, done.updated, done.unchanged) == (preview.inserted, 0, 0)
 
 
-def test_strict_refuses_the_whole_file(session: Session, engine: Engine) -> None:
-    path = cn_file("incopat_toyota_cn_5048.csv.gz")
+def toyota_with_bad_main_ipc(tmp_path: Path) -> Path:
+    """The real Toyota export with row 4788's truncated "B60R/" moved into its main IPC
+    (IPC主分类), which rejects the row (a bad secondary code only drops that code)."""
+    rows = list(csv.reader(io.StringIO(raw_text(cn_file("incopat_toyota_cn_5048.csv.gz")), newline="")))
+    rows[4787][rows[0].index("IPC主分类")] = "B60R/"
+    out = tmp_path / "toyota_bad_main.csv"
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return out
+
+
+def test_strict_refuses_the_whole_file(session: Session, engine: Engine, tmp_path: Path) -> None:
+    path = toyota_with_bad_main_ipc(tmp_path)
     before = dump_database(engine)
     result = import_file(session, path, strict=True)
     assert result.aborted_strict and result.imported_nothing

@@ -141,14 +141,21 @@ def _patent_template_builder(
     keys = [header_key(h) for h in header]
     if ROW_LABEL_HEADER not in keys:
         return parser
-    label = keys.index(ROW_LABEL_HEADER)
+    return _SkipExample(parser, keys.index(ROW_LABEL_HEADER))
 
-    def parse(row: int, cells: list[str]) -> Any:
-        if label < len(cells) and cells[label].strip() == EXAMPLE_LABEL:
+
+class _SkipExample:
+    """A patent parser that skips the template's example row; its warnings are the parser's."""
+
+    def __init__(self, parser: PatentRowParser, label: int) -> None:
+        self.parser = parser
+        self.label = label
+        self.warnings = parser.warnings
+
+    def __call__(self, row: int, cells: list[str]) -> Any:
+        if self.label < len(cells) and cells[self.label].strip() == EXAMPLE_LABEL:
             return None
-        return parser(row, cells)
-
-    return parse
+        return self.parser(row, cells)
 
 
 def _template_builder(

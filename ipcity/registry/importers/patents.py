@@ -19,7 +19,7 @@ from ipcity.registry.importers.values import (
     BAD,
     DATES,
     FAMILIES,
-    IPC_LISTS,
+    IPC_LISTS_LENIENT,
     NAMES,
     PATENT_TYPE_TEXTS,
     PEOPLE,
@@ -38,7 +38,7 @@ from ipcity.registry.numbers import (
 )
 from ipcity.registry.records import PatentRecord, PublicationRecord, RowError, StatusEvent
 
-__all__ = ["PatentRowParser", "grant_kind", "kind_patent_type", "number_error"]
+__all__ = ["PatentRowParser", "date_order_error", "grant_kind", "kind_patent_type", "number_error"]
 
 MSG_SHORT_ROW = (
     "该行只有 {found} 列，到「{column}」列之前就结束了；应与表头一样有 {expected} 列（文件可能被截断）。"
@@ -46,6 +46,10 @@ MSG_SHORT_ROW = (
 MSG_REQUIRED = "「{column}」为空；该列必须填写。"
 MSG_BAD_DATE = "日期「{value}」无法识别；应为 20220311、2022-03-11、2022/3/11 或 2022.03.11 这样的日期。"
 MSG_BAD_IPC = "IPC 分类号「{value}」格式不正确；应为形如 G06F3/01 的分类号，多个用 | 或 ; 分隔。"
+MSG_IPC_DROPPED = (
+    "已忽略：IPC 分类号「{value}」格式不正确（应为形如 G06F3/01 的分类号），该行的其他分类号照常导入。"
+)
+MSG_DATE_ORDER = "「{column}」{value} 早于「{earlier}」{earlier_value}；{column}应不早于{earlier}。"
 MSG_BAD_STATUS = "法律状态「{value}」无法识别；可接受的值为：{accepted}。"
 MSG_BAD_TYPE = "专利类型「{value}」无法识别；应为发明申请、发明授权、实用新型或外观设计。"
 MSG_BAD_COUNTRY = (
@@ -102,6 +106,21 @@ def _error(row: int, column: str, value: str, reason: str, /, **params: str) -> 
     return RowError(row, column, value, reason, tuple(params.items()))
 
 
+def date_order_error(row: int, column: str, value: str, earlier: str, earlier_value: str) -> RowError:
+    """A date that lies before the date it must follow (a grant before the filing …), on
+    the later date's cell: e.g. ``注册日`` 2020-01-01 before ``申请日`` 2021-01-01."""
+    return _error(
+        row,
+        column,
+        value,
+        MSG_DATE_ORDER,
+        column=column,
+        value=value,
+        earlier=earlier,
+        earlier_value=earlier_value,
+    )
+
+
 def _type_of_text(text: str) -> str | None:
     s = text.strip()
     found = PATENT_TYPE_TEXTS.get(s)
@@ -149,7 +168,11 @@ class PatentRowParser:
     of each field (fields the file lacks are absent); call it with ``(row, cells)``.
 
     ``observed_on`` is the day the export is imported: a status the file reports without a
-    date (current status columns) is dated that day with ``date_observed=True``.
+    date (current status columns) is dated that day with ``date_observed=True``, unless the
+    row itself dates it (授权公告日, 申请日, 实质审查日, 失效日期).
+
+    ``warnings`` collects what a kept row lost: a malformed code in a list of secondary
+    IPC classifications is dropped (reason ``MSG_IPC_DROPPED``) and the record kept.
     """
 
     def __init__(self, header: Sequence[str], columns: dict[str, int], observed_on: dt.date) -> None:
@@ -198,28 +221,35 @@ class PatentRowParser:
         self._publications: Memo[str, Publication | InvalidNumber] = Memo(
             _parse_publication, _NUMBER_CACHE_MAX
         )
-        self._ipcs: Memo[tuple[str, str], tuple[str | None, tuple[str, ...], int]] = Memo(self._parse_ipc)
+        self._ipcs: Memo[tuple[str, str], tuple[str | None, tuple[str, ...], int, tuple[str, ...]]] = Memo(
+            self._parse_ipc
+        )
+        self.warnings: list[RowError] = []
 
-    def _parse_ipc(self, key: tuple[str, str]) -> tuple[str | None, tuple[str, ...], int]:
-        """(main, all, index of the bad column or -1) for a (main cell, list cell) pair."""
+    def _parse_ipc(self, key: tuple[str, str]) -> tuple[str | None, tuple[str, ...], int, tuple[str, ...]]:
+        """(main, all, index of the bad column or -1, dropped list parts) for a (main cell,
+        list cell) pair.
+
+        Only the main classification can reject a row: it says what the patent is about
+        (indicators and industry mapping read it). A malformed code in the list of all
+        classifications is dropped with a warning and the others are kept; without a
+        main-classification column the first valid code of the list is the main one."""
         main_text, all_text = key
         codes: tuple[str, ...] = ()
+        dropped: tuple[str, ...] = ()
         if self._ipc_all >= 0:
-            parsed = IPC_LISTS[all_text]
-            if parsed is BAD:
-                return None, (), self._ipc_all
-            codes = parsed  # type: ignore[assignment]
+            codes, dropped = IPC_LISTS_LENIENT[all_text]
         main: str | None = None
         if self._ipc_main >= 0:
             found = main_ipc(main_text, codes)
             if found is BAD:
-                return None, (), self._ipc_main
+                return None, (), self._ipc_main, ()
             main = found  # type: ignore[assignment]
         elif codes:
             main = codes[0]
         if main is not None and len(main) > 4 and main not in codes:
             codes = (main, *codes)
-        return main, codes, -1
+        return main, codes, -1, dropped
 
     def _jurisdiction(self, raw: str, cells: list[str], pub: Publication | None) -> str | None:
         """The office: the number's own prefix, else the 公开国别 column, else the
@@ -334,12 +364,26 @@ class PatentRowParser:
             patent_type = pub[4]
 
         # IPC: one memo lookup for the (main, list) pair.
-        ipc_main, ipc_all, bad = self._ipcs[
+        ipc_main, ipc_all, bad, dropped = self._ipcs[
             cells[self._ipc_main] if self._ipc_main >= 0 else "",
             cells[self._ipc_all] if self._ipc_all >= 0 else "",
         ]
         if bad >= 0:
             errors.append(_error(row, header[bad], cells[bad], MSG_BAD_IPC, value=cells[bad].strip()))
+
+        # A date cannot precede the filing (a typo in a template, a shifted column).
+        if filing_date is not None:
+            for i, when in ((self._published, publication_date), (self._granted, grant_date)):
+                if when is not None and when < filing_date:  # type: ignore[operator]
+                    errors.append(
+                        date_order_error(
+                            row,
+                            header[i],
+                            cells[i].strip(),
+                            header[self._filing],
+                            cells[self._filing].strip(),
+                        )
+                    )
 
         # Publications; a grant publication dates the grant.
         publications: list[PublicationRecord] = []
@@ -402,6 +446,11 @@ class PatentRowParser:
 
         if errors:
             return errors
+        if dropped:
+            i = self._ipc_all
+            self.warnings.extend(
+                _error(row, header[i], part, MSG_IPC_DROPPED, value=part) for part in dropped
+            )
         return PatentRecord(
             row,
             jurisdiction or "CN",
@@ -442,9 +491,13 @@ class PatentRowParser:
         file has it) and the current status, dated by the file where it can (失效日期,
         实质审查日) and by ``observed_on`` where it cannot."""
         status: str | None = None
+        unspecified = False
         for i in self._status_columns:
             found = STATUS_MEMO[cells[i]]
-            if found is UNKNOWN:
+            if found is None:
+                # "其他": a status column that says nothing definite (empty says nothing at all).
+                unspecified = unspecified or bool(cells[i].strip())
+            elif found is UNKNOWN:
                 text = cells[i].strip()
                 errors.append(
                     _error(
@@ -466,6 +519,12 @@ class PatentRowParser:
             events = [StatusEvent("granted", observed, True)]
         else:
             events = []
+        if status is None and unspecified and not events and filing_date is not None:
+            # Patentics' 其他 (in the real exports: inventions published, not granted, still
+            # in examination or ended for a reason the export does not give): only the row's
+            # dated facts are recorded, which here is the filing. The patent then reads as
+            # 公开/在审 since its filing day, until an export gives a definite status.
+            return [StatusEvent("filed", filing_date)]
         if status is None or status == "granted":
             return events
         if status == "filed":

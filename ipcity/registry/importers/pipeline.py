@@ -13,6 +13,7 @@ from ipcity.errors import InvalidFile
 from ipcity.memory import paused_gc
 from ipcity.registry.importers.layouts import LENS_JSONL, Layout, detect_layout
 from ipcity.registry.importers.reader import is_jsonl, read_jsonl, read_table
+from ipcity.registry.records import RowError
 
 __all__ = ["ParsedFile", "parse_file", "paused_gc"]
 
@@ -27,13 +28,21 @@ class ParsedFile:
 
     ``results`` yields ``(row, result)`` where result is a record, a list of row errors, or
     None (a template's example row, to be skipped). The collector is paused while
-    ``results`` is being consumed.
+    ``results`` is being consumed. ``warnings`` fills as the rows are parsed: row errors
+    of values dropped from a kept record (a malformed secondary IPC code).
     """
 
-    def __init__(self, layout: Layout, header: list[str], results: Iterator[tuple[int, Any]]) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        header: list[str],
+        results: Iterator[tuple[int, Any]],
+        warnings: list[RowError] | None = None,
+    ) -> None:
         self.layout = layout
         self.header = header
         self.results = results
+        self.warnings: list[RowError] = warnings if warnings is not None else []
 
 
 def _paused(results: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
@@ -76,7 +85,7 @@ def parse_file(
             for row, record in records:
                 yield row, parse(row, record)
 
-        return ParsedFile(chosen, header, _paused(jsonl_results()))
+        return ParsedFile(chosen, header, _paused(jsonl_results()), getattr(parse, "warnings", None))
     table = read_table(source, filename)
     chosen = layout or detect_layout(table.header, kind)
     if chosen is None or chosen is LENS_JSONL:
@@ -84,4 +93,4 @@ def parse_file(
             MSG_UNKNOWN_LAYOUT, filename=filename, columns="、".join(h for h in table.header[:12] if h)
         )
     parse = chosen.parser(table.header, observed_on)
-    return ParsedFile(chosen, table.header, _parsed_rows(parse, table.rows))
+    return ParsedFile(chosen, table.header, _parsed_rows(parse, table.rows), getattr(parse, "warnings", None))

@@ -16,7 +16,13 @@ from typing import Any
 
 from ipcity.errors import InvalidNumber, ValidationFailed
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, header_key
-from ipcity.registry.importers.patents import MSG_BAD_DATE, MSG_REQUIRED, MSG_SHORT_ROW, number_error
+from ipcity.registry.importers.patents import (
+    MSG_BAD_DATE,
+    MSG_REQUIRED,
+    MSG_SHORT_ROW,
+    date_order_error,
+    number_error,
+)
 from ipcity.registry.importers.values import BAD, parse_date_or_bad
 from ipcity.registry.normalize import normalize_name
 from ipcity.registry.numbers import parse_application_number, parse_pct_number, parse_uscc
@@ -206,6 +212,21 @@ class _Row:
             return None
         return value  # type: ignore[return-value]
 
+    def not_before(
+        self, name: str, value: dt.date | None, earlier_name: str, earlier: dt.date | None
+    ) -> None:
+        """Refuse ``name``'s date when it lies before ``earlier_name``'s (both given)."""
+        if value is not None and earlier is not None and value < earlier:
+            self.errors.append(
+                date_order_error(
+                    self.row,
+                    self.column(name),
+                    self.text(name),
+                    self.column(earlier_name),
+                    self.text(earlier_name),
+                )
+            )
+
     def choice(self, name: str, table: dict[str, str], label: str, default: str | None = None) -> str | None:
         value = self.text(name)
         if not value:
@@ -341,6 +362,12 @@ def _trademark(r: _Row) -> TrademarkRecord | None:
     classes = _nice_classes(r) if r.required("nice_classes") else []
     mark_type = r.choice("mark_type", TRADEMARK_TYPES, "商标类型", "ordinary")
     status = r.choice("status", TRADEMARK_STATUSES, "商标状态")
+    filed, registered, expires = r.date("filing_date"), r.date("registration_date"), r.date("expiry_date")
+    # A mark is registered after its filing and protected until after its registration.
+    r.not_before("registration_date", registered, "filing_date", filed)
+    r.not_before("expiry_date", expires, "registration_date", registered)
+    if registered is None:
+        r.not_before("expiry_date", expires, "filing_date", filed)
     record = TrademarkRecord(
         r.row,
         number,
@@ -348,9 +375,9 @@ def _trademark(r: _Row) -> TrademarkRecord | None:
         classes,
         mark_type,  # type: ignore[arg-type]
         r.optional("holder"),
-        r.date("filing_date"),
-        r.date("registration_date"),
-        r.date("expiry_date"),
+        filed,
+        registered,
+        expires,
         r.date("well_known_date"),
         status,
     )
@@ -468,6 +495,7 @@ def _pledge_loan(r: _Row) -> PledgeLoanRecord | None:
     holder, uscc = _evidence_holder(r)
     start = _required_date(r, "start_date")
     end = r.date("end_date")
+    r.not_before("end_date", end, "start_date", start)
     principal = _yuan(r, "principal_yuan")
     costs = {
         name: _yuan(r, name)
@@ -525,6 +553,7 @@ def _pct_application(r: _Row) -> PctApplicationRecord | None:
     holder, uscc = _evidence_holder(r)
     filed = _required_date(r, "filing_date")
     report = r.date("search_report_date")
+    r.not_before("search_report_date", report, "filing_date", filed)
     if r.errors or filed is None:
         return None
     return PctApplicationRecord(r.row, number, holder, filed, uscc, r.optional("title"), report)

@@ -20,6 +20,7 @@ __all__ = [
     "COUNTRY_CODES",
     "DATES",
     "IPC_LISTS",
+    "IPC_LISTS_LENIENT",
     "NAMES",
     "PATENT_TYPE_TEXTS",
     "PEOPLE",
@@ -186,6 +187,28 @@ def _ipc_list_or_bad(text: str) -> tuple[str, ...] | _BadValue:
 
 
 IPC_LISTS: Memo[str, tuple[str, ...] | _BadValue] = Memo(_ipc_list_or_bad)
+
+
+def _ipc_list_lenient(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    codes: list[str] = []
+    dropped: list[str] = []
+    for part in _IPC_SEPARATORS.split(text):
+        part = part.strip()
+        if not part or part[0] in "Yy":  # empty, or a CPC Y-section tag (see above)
+            continue
+        try:
+            code = normalize_ipc(part)
+        except ValueError:
+            dropped.append(part)
+            continue
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes), tuple(dropped)
+
+
+IPC_LISTS_LENIENT: Memo[str, tuple[tuple[str, ...], tuple[str, ...]]] = Memo(_ipc_list_lenient)
+"""A list cell → (the valid codes, the parts that are not IPC symbols): a list of secondary
+classifications keeps its good codes when one is malformed (incoPat's truncated "B60R/")."""
 
 
 def parse_ipc_list(text: str) -> tuple[str, ...]:

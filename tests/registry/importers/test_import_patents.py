@@ -162,8 +162,9 @@ def test_pending_and_other(patentics) -> None:  # type: ignore[no-untyped-def]
     record = patentics(2, patentics_row(公开号="CN114399933A", 授权公告日="", 法律状态="公开"))
     assert record.patent_type == "utility_model"  # the number's type digit decides
     assert record.statuses == [StatusEvent("filed", dt.date(2021, 12, 30))]
+    # 其他 says nothing definite: only the row's dated fact, the filing, is recorded.
     record = patentics(3, patentics_row(公开号="CN114399933A", 授权公告日="", 法律状态="其他"))
-    assert record.statuses == []
+    assert record.statuses == [StatusEvent("filed", dt.date(2021, 12, 30))]
 
 
 def test_unknown_status_lists_accepted_values(patentics) -> None:  # type: ignore[no-untyped-def]
@@ -174,8 +175,8 @@ def test_unknown_status_lists_accepted_values(patentics) -> None:  # type: ignor
 
 
 def test_bad_cells_are_all_reported(patentics) -> None:  # type: ignore[no-untyped-def]
-    errors = patentics(5, patentics_row(申请日="2021-13-45", 国际分类="G06F 3/01 | xyz", 权利要求数="八"))
-    assert {e.column for e in errors} == {"申请日", "国际分类", "权利要求数"}
+    errors = patentics(5, patentics_row(申请日="2021-13-45", 国际主分类="xyz", 权利要求数="八"))
+    assert {e.column for e in errors} == {"申请日", "国际主分类", "权利要求数"}
     assert all(isinstance(e, RowError) and e.row == 5 and e.reason for e in errors)
 
 
