@@ -13,6 +13,8 @@ from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 from ipcity.web.paging import Pager
 
 router = APIRouter()
+# The registers' names label the kinds a refusal of an unknown one lists (web.app).
+CHOICE_LABELS = {kind: register.name_zh for kind, register in assets.REGISTERS.items()}
 
 KindPath = Literal["trademarks", "copyrights", "plant-varieties", "gis"]
 Words = Annotated[str | None, Query(description="名称或登记号中的文字")]
@@ -52,7 +54,7 @@ def api_register(
     page: Page = 1,
     per_page: PerPage = 20,
 ) -> assets.AssetPage:
-    """A page of a register, newest first."""
+    """A page of a register, newest first (a page past the last: no items, with the total)."""
     return assets.list_assets(session, actor, kind, q, category, region, year, holder_id, page, per_page)
 
 
@@ -98,6 +100,7 @@ def register_page(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
+    locale: LocaleDep,
     q: Words = None,
     category: Category = None,
     region: Region = None,
@@ -105,10 +108,20 @@ def register_page(
     holder_id: Holder = None,
     page: Page = 1,
 ) -> Response:
-    """A register's list with its filters."""
+    """A register's list with its filters (a page past the last shows the last)."""
     register = assets.get_register(kind)
     result = assets.list_assets(
-        session, actor, kind, q, category or None, region or None, _year(year), holder_id, page, 20
+        session,
+        actor,
+        kind,
+        q,
+        category or None,
+        region or None,
+        _year(year),
+        holder_id,
+        page,
+        20,
+        clamp=True,
     )
     params = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
     from urllib.parse import urlencode
@@ -122,9 +135,9 @@ def register_page(
             "result": result,
             "params": params,
             "querystring": urlencode(params),
-            "pager": Pager(result.page, result.per_page, result.total),
+            "pager": Pager.of(result.page, total=result.total, per_page=result.per_page),
             "counties": places.list_counties(session),
             "region_names": assets.region_names(session),
-            "show": lambda key, value: assets.display_value(register, key, value),
+            "show": lambda key, value: assets.display_value(register, key, value, locale),
         },
     )

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import NotFound, ValidationFailed
+from ipcity.i18n import DEFAULT_LOCALE, gettext
 from ipcity.places.models import Region
 from ipcity.registry.models import Copyright, GeographicalIndication, Holder, PlantVariety, Trademark
-from ipcity.registry.service import MAX_PER_PAGE, region_condition
+from ipcity.registry.service import MAX_PER_PAGE, ChoiceFailed, check_region, region_condition
 
 
 @dataclass(frozen=True)
@@ -186,11 +187,11 @@ def _conditions(
         words = q.strip()
         conditions.append(or_(*(getattr(model, attr).contains(words) for attr in register.searched)))
     if category:
-        if register.category is None or category not in (register.categories or {}):
-            raise ValidationFailed(
-                "类别应为 {expected} 之一，收到：{value}",
-                expected=", ".join(register.categories or {}) or "-",
-                value=category,
+        if register.category is None or not register.categories:
+            raise ValidationFailed("该登记簿不按类别筛选，收到：{value}", value=category)
+        if category not in register.categories:
+            raise ChoiceFailed(
+                "类别应为 {expected} 之一，收到：{value}", choices=register.categories, value=category
             )
         conditions.append(getattr(model, register.category) == category)
     if year is not None:
@@ -218,13 +219,19 @@ def list_assets(
     page: int = 1,
     per_page: int = 20,
     limit: int | None = None,
+    *,
+    clamp: bool = False,
 ) -> AssetPage:
-    """A page of a register, newest first, filtered by words, category, holder region, year, holder."""
+    """A page of a register, newest first, filtered by words, category, holder region, year,
+    holder. A page past the last answers no rows with the total, or with ``clamp`` the last
+    page (the pages' rule, ``web.paging.Pager``)."""
     require(actor, "registry.read")
     register = get_register(kind)
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ValidationFailed("页码应不小于1，每页条数应在1到{max}之间", max=MAX_PER_PAGE)
     model = register.model
+    if region:
+        region = check_region(session, region)
     conditions = _conditions(register, q, category, region, year, holder_id)
     base = select(model, Holder.name, Holder.region_code).outerjoin(Holder, Holder.id == model.holder_id)
     total = (
@@ -236,6 +243,8 @@ def list_assets(
         )
         or 0
     )
+    if clamp:
+        page = min(page, max(1, -(-total // per_page)))
     order = getattr(model, register.date_attr).desc() if register.date_attr else model.id.desc()
     query = base.where(*conditions).order_by(order, model.id.desc())
     query = query.limit(limit) if limit is not None else query.limit(per_page).offset((page - 1) * per_page)
@@ -254,14 +263,22 @@ def list_assets(
     return AssetPage(kind=kind, total=total, page=page, per_page=per_page, items=items)
 
 
-def display_value(register: Register, key: str, value: Any, locale: str = "zh_CN") -> str:
-    """A cell as shown in a page or an export (labels for codes, lists joined)."""
+def display_value(register: Register, key: str, value: Any, locale: str = DEFAULT_LOCALE) -> str:
+    """A cell as shown in a page or an export: a category's label in the reader's language
+    (a value without a label as stored), lists joined.
+
+    >>> display_value(REGISTERS["trademarks"], "mark_type", "ordinary")
+    '普通商标'
+    >>> display_value(REGISTERS["trademarks"], "mark_type", "ordinary", "en")
+    'Ordinary trademark'
+    """
     if value is None:
         return ""
     if isinstance(value, list):
-        return "、".join(str(v) for v in value)
+        return ("、" if locale == DEFAULT_LOCALE else ", ").join(str(v) for v in value)
     if register.categories and key == register.category:
-        return register.categories.get(value, value) if locale != "en" else str(value)
+        label = register.categories.get(value)
+        return gettext(label, locale) if label else str(value)
     return str(value)
 
 

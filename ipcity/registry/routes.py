@@ -6,6 +6,8 @@ Pages and API call the same service functions; routes never build queries.
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -15,22 +17,25 @@ from pydantic import BaseModel, Field
 
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.places import service as places
-from ipcity.registry import ipc, service
-from ipcity.registry.legal_status import PATENT_TYPE_LABELS, STATUS_LABELS
+from ipcity.registry import ipc, search, service
+from ipcity.registry.legal_status import PATENT_TYPE_LABELS
 from ipcity.registry.schemas import HolderDetail, HolderPage, PatentDetail, PatentPage, RegionDetail
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 from ipcity.web.paging import Pager
 
-router = APIRouter()
 
-STATUS_FILTER_LABELS = {"in_force": "有效", "pending": "在审", "ended": "已失效", **STATUS_LABELS}
-SORT_LABELS = {
-    "-filing_date": "申请日（新→旧）",
-    "filing_date": "申请日（旧→新）",
-    "-grant_date": "授权日（新→旧）",
-    "relevance": "相关度",
-    "application_number": "申请号",
-}
+@asynccontextmanager
+async def _load_search_dictionary(app: Any) -> AsyncIterator[None]:
+    # jieba reads its dictionary on first use (about two seconds): at startup, not in the
+    # first person's search.
+    search.warm_up()
+    yield
+
+
+router = APIRouter(lifespan=_load_search_dictionary)
+
+# The sort box of the search page, in this order (the service names every sort).
+PAGE_SORTS = ("-filing_date", "filing_date", "-grant_date", "relevance", "application_number")
 
 
 def _query(
@@ -42,6 +47,7 @@ def _query(
     zone: str | None,
     year: int | None,
     holder_id: int | None,
+    holder: str | None,
     jurisdiction: str | None,
     sort: str | None,
     page: int,
@@ -56,6 +62,7 @@ def _query(
         zone=zone or None,
         year=year,
         holder_id=holder_id,
+        holder=(holder or "").strip() or None,
         jurisdiction=jurisdiction or None,
         sort=sort or ("relevance" if q else "-filing_date"),
         page=page,
@@ -63,7 +70,12 @@ def _query(
     )
 
 
-Q = Annotated[str | None, Query(description="全文检索词（标题、摘要；jieba分词）")]
+Q = Annotated[
+    str | None,
+    Query(
+        description="全文检索词（标题、摘要；jieba分词），或申请号、公开（公告）号（如 CN201711494364.X、CN108089334A）"
+    ),
+]
 TypeQ = Annotated[str | None, Query(description="invention | utility_model | design")]
 StatusQ = Annotated[str | None, Query(description="in_force | pending | ended | granted | rejected | …")]
 IpcQ = Annotated[str | None, Query(alias="ipc", description="IPC前缀，如 G06F 或 G06F3/01")]
@@ -74,6 +86,9 @@ YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="申请年份"
 # here instead of overflowing the database driver (a 500).
 MAX_ID = 2_147_483_647
 HolderQ = Annotated[int | None, Query(ge=1, le=MAX_ID, description="权利人ID")]
+HolderNameQ = Annotated[
+    str | None, Query(alias="holder", max_length=300, description="权利人名称中的文字（任一权利人）")
+]
 HolderIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="权利人ID")]
 JurQ = Annotated[str | None, Query(max_length=4, description="国家/地区代码，如 CN、US、WO")]
 SortQ = Annotated[
@@ -108,6 +123,7 @@ def _form_year(text: str | None) -> int | None:
 def api_search_patents(
     session: SessionDep,
     actor: CurrentActor,
+    locale: LocaleDep,
     q: Q = None,
     patent_type: TypeQ = None,
     status: StatusQ = None,
@@ -116,16 +132,31 @@ def api_search_patents(
     zone: ZoneQ = None,
     year: YearQ = None,
     holder_id: HolderQ = None,
+    holder_name: HolderNameQ = None,
     jurisdiction: JurQ = None,
     sort: SortQ = None,
     page: PageQ = 1,
     per_page: PerPageQ = 20,
 ) -> PatentPage:
-    """Full-text search and filters over the open registry."""
+    """Full-text search (or a patent's number) and filters over the open registry; labels in
+    the request's language. A page past the last gives no items with the total, so that
+    a client reading pages until an empty one stops."""
     query = _query(
-        q, patent_type, status, ipc_code, region, zone, year, holder_id, jurisdiction, sort, page, per_page
+        q,
+        patent_type,
+        status,
+        ipc_code,
+        region,
+        zone,
+        year,
+        holder_id,
+        holder_name,
+        jurisdiction,
+        sort,
+        page,
+        per_page,
     )
-    return service.search_patents(session, actor, query)
+    return service.search_patents(session, actor, query, locale=locale)
 
 
 @router.get(
@@ -134,9 +165,9 @@ def api_search_patents(
     tags=["registry"],
     summary="专利详情 / one patent",
 )
-def api_patent(number: str, session: SessionDep, actor: CurrentActor) -> PatentDetail:
-    """A patent by application number (``CN201710123456.7``) or id."""
-    return service.get_patent(session, actor, _patent_key(number))
+def api_patent(number: str, session: SessionDep, actor: CurrentActor, locale: LocaleDep) -> PatentDetail:
+    """A patent by application number (``CN201710123456.7``) or id; labels in the request's language."""
+    return service.get_patent(session, actor, _patent_key(number), locale)
 
 
 @router.get("/api/v1/holders", response_model=HolderPage, tags=["registry"], summary="权利人列表 / holders")
@@ -151,7 +182,8 @@ def api_holders(
     page: PageQ = 1,
     per_page: PerPageQ = 20,
 ) -> HolderPage:
-    """Holders by name, region and kind, those with most patents first."""
+    """Holders by name, region and kind, those with most patents first (a page past the
+    last: no items, with the total)."""
     return service.search_holders(session, actor, q=q, region=region, kind=kind, page=page, per_page=per_page)
 
 
@@ -226,11 +258,26 @@ def export_patents(
     zone: ZoneQ = None,
     year: YearQ = None,
     holder_id: HolderQ = None,
+    holder_name: HolderNameQ = None,
     jurisdiction: JurQ = None,
     sort: SortQ = None,
 ) -> Response:
     """The whole result of a search as CSV or XLSX."""
-    query = _query(q, patent_type, status, ipc_code, region, zone, year, holder_id, jurisdiction, sort, 1, 20)
+    query = _query(
+        q,
+        patent_type,
+        status,
+        ipc_code,
+        region,
+        zone,
+        year,
+        holder_id,
+        holder_name,
+        jurisdiction,
+        sort,
+        1,
+        20,
+    )
     data = service.export_patents(session, actor, query, fmt, locale=locale)
     media = (
         "text/csv; charset=utf-8"
@@ -255,26 +302,40 @@ def patents_page(
     zone: ZoneQ = None,
     year: YearFieldQ = None,
     holder_id: HolderQ = None,
+    holder_name: HolderNameQ = None,
     jurisdiction: JurQ = None,
     sort: SortQ = None,
     page: PageQ = 1,
 ) -> Response:
-    """The search page; htmx asks for the results block only."""
+    """The search page; htmx asks for the results block only. A page past the last shows
+    the last (``web.paging.Pager``)."""
     year_filed = _form_year(year)
     query = _query(
-        q, patent_type, status, ipc_code, region, zone, year_filed, holder_id, jurisdiction, sort, page, 20
+        q,
+        patent_type,
+        status,
+        ipc_code,
+        region,
+        zone,
+        year_filed,
+        holder_id,
+        holder_name,
+        jurisdiction,
+        sort,
+        page,
+        20,
     )
-    result = service.search_patents(session, actor, query)
+    result = service.search_patents(session, actor, query, clamp=True)
     params = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
     context = {
         "result": result,
         "query": query,
         "params": params,
         "querystring": urlencode(params),
-        "pager": Pager(result.page, result.per_page, result.total),
+        "pager": Pager.of(result.page, total=result.total, per_page=result.per_page),
         "type_labels": PATENT_TYPE_LABELS,
-        "status_labels": STATUS_FILTER_LABELS,
-        "sort_labels": SORT_LABELS,
+        "status_labels": service.STATUS_FILTER_LABELS,
+        "sort_labels": {key: service.SORT_LABELS[key] for key in PAGE_SORTS},
         "counties": places.list_counties(session),
         "zones": places.list_zones(session),
         "ipc_title": ipc.titles_for(session, [query.ipc]).get(query.ipc or "", "") if query.ipc else "",
@@ -302,8 +363,10 @@ def holders_page(
     kind: str | None = None,
     page: PageQ = 1,
 ) -> Response:
-    """The holder list."""
-    result = service.search_holders(session, actor, q=q, region=region or None, kind=kind or None, page=page)
+    """The holder list (a page past the last shows the last)."""
+    result = service.search_holders(
+        session, actor, q=q, region=region or None, kind=kind or None, page=page, clamp=True
+    )
     params = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
     return render(
         request,
@@ -315,7 +378,7 @@ def holders_page(
             "kind": kind or "",
             "counties": places.list_counties(session),
             "querystring": urlencode(params),
-            "pager": Pager(result.page, result.per_page, result.total),
+            "pager": Pager.of(result.page, total=result.total, per_page=result.per_page),
         },
     )
 

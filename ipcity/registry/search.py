@@ -10,11 +10,20 @@ character index, on SQLite FTS5 and on PostgreSQL's ``simple`` text search alike
 from __future__ import annotations
 
 import re
+import unicodedata
+from contextlib import suppress
+from dataclasses import dataclass
 from functools import lru_cache
+
+from ipcity.errors import InvalidNumber
+from ipcity.registry.numbers import check_digit, normalize_application_number, parse_publication_number
 
 _CJK = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
+# A CN application number written without its check digit: 8 or 12 digits, perhaps after
+# CN or ZL, with spaces or a trailing dot ("CN 2017 1 1494364", "201711494364.").
+_BARE_CN_NUMBER = re.compile(r"(?:CN|ZL)?([0-9]{8}|[0-9]{12})\.?")
 
 
 def _spacing_table() -> dict[int, str]:
@@ -54,6 +63,12 @@ def _jieba() -> object:
     return jieba
 
 
+def warm_up() -> None:
+    """Load jieba's dictionary now (about two seconds) so that no search waits for it;
+    the web app calls this at startup."""
+    _jieba()
+
+
 def query_phrases(query: str) -> list[str]:
     """Segment a query with jieba into words, each given as the phrase to match in the index.
 
@@ -76,3 +91,48 @@ def fts5_match_expression(phrases: list[str]) -> str:
     '"虚 拟" AND "vr"'
     """
     return " AND ".join('"' + p.replace('"', " ") + '"' for p in phrases)
+
+
+@dataclass(frozen=True)
+class NumberForms:
+    """What a search text names when it is a patent number: an application number and/or a
+    publication number, canonical (``CN201711494364.X``, ``CN108089334A``)."""
+
+    application: str | None = None
+    publication: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.application or self.publication)
+
+
+def number_forms(query: str) -> NumberForms:
+    """The numbers a search text reads as, however written (prefix or none, spaces, dot,
+    full-width, lower case); a CN application number without its check digit gets it.
+
+    >>> number_forms("cn 201711494364.x")
+    NumberForms(application='CN201711494364.X', publication=None)
+    >>> number_forms("201711494364").application
+    'CN201711494364.X'
+    >>> number_forms("２０１７１１４９４３６４").application
+    'CN201711494364.X'
+    >>> number_forms("CN108089334A")
+    NumberForms(application=None, publication='CN108089334A')
+    >>> bool(number_forms("虚拟现实 头盔")), bool(number_forms("VR"))
+    (False, False)
+    """
+    text = unicodedata.normalize("NFKC", query).strip()
+    # Words are not numbers: only a text with a digit and no CJK character is tried.
+    if not text or _CJK.search(text) or not any(c.isdigit() for c in text) or len(text) > 40:
+        return NumberForms()
+    application = publication = None
+    try:
+        application = normalize_application_number(text)
+    except InvalidNumber:
+        bare = _BARE_CN_NUMBER.fullmatch(_SPACES.sub("", text).upper())
+        if bare:
+            digits = bare.group(1)
+            with suppress(InvalidNumber):
+                application = f"CN{digits}.{check_digit(digits)}"
+    with suppress(InvalidNumber):
+        publication = parse_publication_number(text).canonical
+    return NumberForms(application, publication)

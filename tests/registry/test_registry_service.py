@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -311,7 +312,10 @@ def test_export_in_english(registry: Session) -> None:
     data = export_patents(registry, PUBLIC, PatentQuery(sort="application_number"), "csv", locale="en")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows[0][:3] == ["Application number", "Office", "Type"]
-    assert {r[2] for r in rows[1:]} <= {"invention", "utility_model", "design"}
+    # Labels follow the language, as in the Chinese export (codes are for the API).
+    assert {r[2] for r in rows[1:]} == {"Invention", "Utility model", "Design"}
+    statuses = {r[8] for r in rows[1:]}
+    assert "Granted" in statuses and not any(re.search(r"[\u4e00-\u9fff]", s) for s in statuses)
 
 
 # --------------------------------------------------------------------------- editing a holder

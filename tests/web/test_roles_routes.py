@@ -47,6 +47,7 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/openapi.json"): everyone(),
     ("HEAD", "/openapi.json"): everyone(),
     ("GET", "/static/{path}"): everyone(),
+    ("GET", "/favicon.ico"): everyone(),
     ("GET", "/login"): everyone(),
     ("POST", "/login"): {**everyone(303), PUBLIC: 401},
     ("POST", "/logout"): everyone(303),
@@ -54,6 +55,11 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     # Users and audit.
     ("GET", "/users"): only(ADMIN, public=303),
     ("POST", "/users"): only(ADMIN, ok=303),
+    # One user (the city officer's account: web_support keeps its role and password).
+    ("GET", "/users/{user_id}"): only(ADMIN, public=303),
+    ("POST", "/users/{user_id}"): only(ADMIN, ok=303),
+    ("POST", "/users/{user_id}/active"): only(ADMIN, ok=303),
+    ("POST", "/users/{user_id}/password"): only(ADMIN, ok=303),
     ("GET", "/audit"): only(*CITY_WIDE, public=303),
     ("GET", "/api/v1/audit/verify"): only(*CITY_WIDE),
     # The open registry (P2.8): pages and API for everyone.
