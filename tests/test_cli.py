@@ -29,9 +29,9 @@ from ipcity.auth.service import authenticate
 from ipcity.cli import main
 from ipcity.registry.service import PatentQuery, search_patents
 
-SUMMARY_KEYS = ["read", "inserted", "updated", "unchanged", "rejected", "errors_file"]
+SUMMARY_KEYS = ["read", "inserted", "updated", "unchanged", "rejected", "warnings", "errors_file"]
 TOYOTA = "incopat_toyota_cn_5048.csv.gz"
-BAD_ROW = 4788  # the Toyota row with the IPC cell "B60R/; …"
+BAD_ROW = 4788  # the Toyota row with the IPC cell "B60R/; …", made bad in its main IPC below
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -74,6 +74,9 @@ def error_line(err: str) -> str:
 def toyota_rows(tmp_path: Path, name: str, rows: range | list[int]) -> Path:
     """Rows of the real Toyota export (numbered as in the file, header = 1) as a CSV."""
     table = list(csv.reader(io.StringIO(raw_text(shared_file("patents_cn", TOYOTA)), newline="")))
+    # A malformed secondary IPC code is only dropped (with a warning): the row's truncated
+    # "B60R/" goes into its main IPC, which rejects the row.
+    table[BAD_ROW - 1][table[0].index("IPC主分类")] = "B60R/"
     out = tmp_path / name
     with out.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([table[0], *(table[r - 1] for r in rows)])
@@ -105,9 +108,12 @@ def test_init_creates_and_migrates_a_database(
 def test_a_database_never_initialised_is_one_line(cli: Run, tmp_path: Path) -> None:
     empty = tmp_path / "empty.db"
     code, _, err = cli("stats", db=f"sqlite:///{empty}")
-    assert code == 1
-    line = error_line(err)
-    assert "no such table" in line and "[SQL" not in line
+    assert code == 2
+    assert error_line(err) == f"错误：数据库尚未初始化：sqlite:///{empty}；请先运行 ipcity init"
+    assert not empty.exists()  # asking left no empty file behind
+    empty.touch()  # an empty file (another program made it): the same sentence
+    code, _, err = cli("stats", db=f"sqlite:///{empty}")
+    assert code == 2 and "请先运行 ipcity init" in error_line(err)
 
 
 # --------------------------------------------------------------------------- import
@@ -124,7 +130,7 @@ def test_import_json_summary_with_rejected_rows(cli: Run, tmp_path: Path, engine
     errors_file = Path(summary["errors_file"])
     assert errors_file.is_relative_to(tmp_path / "files")
     listed = list(csv.reader(io.StringIO(errors_file.read_text(encoding="utf-8-sig"))))
-    assert listed[0] == ["行号", "列", "值", "原因"] and listed[1][:2] == ["10", "IPC"]
+    assert listed[0] == ["行号", "列", "值", "原因"] and listed[1][:2] == ["10", "IPC主分类"]
     assert stats(cli)["patents"] == summary["inserted"]
 
     before = dump_database(engine)
@@ -240,7 +246,7 @@ def test_export_csv_and_xlsx(cli: Run, tmp_path: Path, session: Session) -> None
 
     code, _, _ = cli("export", str(tmp_path / "en.csv"), "--lang", "en", "--status", "pending")
     rows = list(csv.reader(io.StringIO((tmp_path / "en.csv").read_text(encoding="utf-8-sig"))))
-    assert rows[0][0] == "Application number" and {r[8] for r in rows[1:]} == {"examination"}
+    assert rows[0][0] == "Application number" and {r[8] for r in rows[1:]} == {"Substantive examination"}
 
     code, _, err = cli("export", str(tmp_path / "out.txt"))
     assert code == 2 and "out.txt" in error_line(err)

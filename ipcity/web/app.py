@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -87,7 +88,7 @@ class SessionMiddleware(BaseHTTPMiddleware):
             from ipcity.auth.service import actor_for, get_user
 
             with app.state.session_factory() as session:
-                user = get_user(session, uid)
+                user = get_user(session, uid, data.get("at"))
                 if user is not None:
                     request.state.actor = actor_for(user)
                 else:
@@ -141,7 +142,27 @@ VALIDATION_EXPECTED = {
 }
 
 
-def _validation_message(exc: RequestValidationError, locale: str) -> str:
+# Labels of the fixed values routes take in a path or query (Literal types), so that a
+# refusal lists them as people know them, the code in brackets (it is what goes into the
+# address). An area router module adds its own with a ``CHOICE_LABELS`` dict.
+CHOICE_LABELS = {"csv": "CSV", "xlsx": "Excel", "docx": "Word"}
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def _literal_choices(ctx: dict[str, Any], labels: dict[str, str], locale: str) -> str | None:
+    """The accepted values of a Literal parameter (pydantic gives them as ``'a', 'b' or
+    'c'``) in the reader's language, labelled where a label is known."""
+    from ipcity.registry.service import choice_list
+
+    values = _QUOTED.findall(str(ctx.get("expected", "")))
+    if not values:
+        return None
+    return choice_list({value: labels.get(value, "") for value in values}, locale)
+
+
+def _validation_message(
+    exc: RequestValidationError, locale: str, labels: dict[str, str] | None = None
+) -> str:
     first = exc.errors()[0] if exc.errors() else {}
     location = [str(p) for p in first.get("loc", ())]
     where = ".".join(p for p in location if p not in ("query", "body", "path", "form", "header", "cookie"))
@@ -152,8 +173,11 @@ def _validation_message(exc: RequestValidationError, locale: str) -> str:
     # A label not yet translated would put Chinese in an English sentence: pydantic's
     # English text is the better fallback there.
     if label and translated and (translated != label or normalize_locale(locale) == DEFAULT_LOCALE):
+        ctx = dict(first.get("ctx") or {})
+        if kind == "literal_error":
+            ctx["expected"] = _literal_choices(ctx, labels or CHOICE_LABELS, locale) or ctx.get("expected")
         try:
-            expected = translated.format(**(first.get("ctx") or {}))
+            expected = translated.format(**ctx)
         except (KeyError, IndexError, ValueError):
             expected = first.get("msg", "")
     received = "-" if kind in ("missing", "json_invalid") else repr(first.get("input"))[:80]
@@ -193,7 +217,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         locale = get_locale(request)
-        return _error_response(request, 400, BadInput.code, _validation_message(exc, locale))
+        message = _validation_message(exc, locale, request.app.state.choice_labels)
+        return _error_response(request, 400, BadInput.code, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -228,7 +253,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             swagger_favicon_url="/static/favicon.svg",
         )
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon() -> Response:
+        # Browsers ask for /favicon.ico when a page names no icon: the SVG icon answers.
+        return FileResponse(
+            PACKAGE_DIR / "web" / "static" / "favicon.svg",
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    app.state.choice_labels = dict(CHOICE_LABELS)
     for module_name in AREA_ROUTERS:
         module: Any = importlib.import_module(module_name)
         app.include_router(module.router)
+        app.state.choice_labels.update(getattr(module, "CHOICE_LABELS", {}))
     return app
