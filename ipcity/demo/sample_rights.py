@@ -4,6 +4,18 @@ indications for Hebi (P2.5, P2.8).
 Marks are named after the holder's invented trade name; collective, certification and GI
 marks, GIs and their associations carry 示例 in their names, because Hebi's real GIs
 (peanuts of Xun County, eggs of Qi County …) are exactly what a reader would confuse them with.
+
+Every number has the form of the real register's numbers but lies where the real register
+has never numbered, so that a real file imported into the demo never meets a sample record
+by accident (as :data:`ipcity.demo.sample_patents.SAMPLE_SERIAL_BASE` does for patents):
+
+* trademarks: 9 digits from :data:`SAMPLE_TRADEMARK_BASE`; CNIPA's have 7–8 digits;
+* software registrations: ``2019SR9…``, the serial from :data:`SAMPLE_SOFTWARE_SERIAL_SHARE`
+  of the serial range up (9,000,000 of seven digits, 900,000 of six before 2018); works
+  ``豫作登字-2020-F-9…``, eight digits from 90,000,000;
+* plant-variety rights: ``CNA`` + year + a serial from :data:`SAMPLE_VARIETY_SERIAL_BASE`;
+* geographical indications: ``AGI9…`` from 90,000, ``公告2015年第9…号`` from 900; GI
+  certification marks keep their trademark's number.
 """
 
 from __future__ import annotations
@@ -46,6 +58,12 @@ _TRADEMARK_ANCHORS = (
     43_000_000, 52_000_000, 61_500_000, 69_500_000, 76_000_000, 82_000_000, 88_000_000,
 )  # fmt: skip
 _TRADEMARK_FIRST_YEAR = 2005
+SAMPLE_TRADEMARK_BASE = 900_000_000
+"""Sample trademark numbers are this plus a number placed by the filing day as CNIPA's
+would be (``_TRADEMARK_ANCHORS``): nine digits, from 904,400,000. CNIPA numbers every
+application from 1 up and keeps the number at registration; real numbers have 7–8 digits
+(about 7 million applications a year took them into the 80 millions by 2025), so 900
+million lies about a century ahead."""
 # Filings per year: the trademark boom after 2015.
 _TRADEMARK_YEARS = {
     year: 10 + 3 * max(0, year - 2008) + (12 if year >= 2016 else 0) for year in range(2006, 2026)
@@ -64,6 +82,14 @@ _WELL_KNOWN_INDUSTRIES = ("food", "wiring", "magnesium")
 
 # Software registrations per year (national total), to place a serial by the day.
 _SOFTWARE_VOLUME = {year: 120_000 + 170_000 * max(0, year - 2012) for year in range(2012, 2026)}
+SAMPLE_SOFTWARE_SERIAL_SHARE = 9
+"""Sample software serials start at 9/10 of the serial's range: 9,000,000 of the seven digits
+used since 2018, 900,000 of the six before. The national register numbers each year's
+software registrations from 1 up: under 3 million in every year so far, and under 750,000
+in every year of six-digit serials (2017: about 745,000)."""
+SAMPLE_WORK_SERIAL_BASE = 90_000_000
+"""Sample serials of registered works (8 digits, ``豫作登字-2020-F-90012345``) run from here;
+a provincial register numbers its works from 1 up, far below 90 million a year."""
 
 
 def _day_in(rng: random.Random, year: int) -> date:
@@ -80,6 +106,7 @@ def _trademark_number(rng: random.Random, filed: date, used: set[int]) -> str:
     index = filed.year - _TRADEMARK_FIRST_YEAR
     start, end = _TRADEMARK_ANCHORS[index], _TRADEMARK_ANCHORS[index + 1]
     number = start + (end - start) * (filed.timetuple().tm_yday - 1) // 366 + rng.randrange(3000)
+    number += SAMPLE_TRADEMARK_BASE
     while number in used:
         number += 1
     used.add(number)
@@ -221,13 +248,19 @@ def generate_copyrights(rng: random.Random, holders: Sequence[HolderProfile]) ->
             volume = _SOFTWARE_VOLUME[year]
             serial = volume * day // 366 + rng.randrange(volume // 366)
             # Serials have seven digits since registrations passed a million a year (2018).
-            pattern = f"{year}SR{{:0{7 if year >= 2018 else 6}d}}"
+            width = 7 if year >= 2018 else 6
+            pattern = f"{year}SR{{:0{width}d}}"
+            # Placed by the day as the national serial would be, within the sample range.
+            span = 10 ** (width - 1)
+            serial = SAMPLE_SOFTWARE_SERIAL_SHARE * span + serial * (span - span // 100) // (
+                volume + volume // 366
+            )
         else:
             category = "work"
             owner = rng.choice(individuals) if rng.random() < 0.25 else rng.choice(brand_owners)
             letter, template = rng.choice(WORK_TITLES)
             title = template.format(brand=owner.brand or owner.name)
-            serial = 40_000 * day // 366 + rng.randrange(200)
+            serial = SAMPLE_WORK_SERIAL_BASE + 40_000 * day // 366 + rng.randrange(200)
             pattern = f"豫作登字-{year}-{letter}-{{:08d}}"
         while pattern.format(serial) in used:
             serial += 1
@@ -246,12 +279,23 @@ def generate_copyrights(rng: random.Random, holders: Sequence[HolderProfile]) ->
     return records
 
 
+SAMPLE_VARIETY_SERIAL_BASE = 9_000
+"""Sample plant-variety serials (the 4 digits after ``CNA`` and the year) run from here to
+9,999. The office numbered each year's applications from 0001 in this form while they were
+a few thousand a year (``CNA20080376.X``); as they grew it moved to a 7-digit serial from
+1,000,000 without check digit (``CNA20201002638``), so no real number of the 4-digit form
+came near 9,000."""
+
+
 def _variety_number(rng: random.Random, year: int, used: set[str]) -> str:
     # CNA + application year + 4-digit serial + check digit. The check digit here follows the
     # mod-11 rule of 8-digit patent numbers, an assumption (the variety office's rule is not
     # published); serials whose check would be X are skipped.
     while True:
-        body = f"{year}{rng.randint(1, 9999):04d}"
+        serial = SAMPLE_VARIETY_SERIAL_BASE + (rng.randint(1, 9999) - 1) % (
+            10_000 - SAMPLE_VARIETY_SERIAL_BASE
+        )
+        body = f"{year}{serial:04d}"
         digit = check_digit(body)
         if digit != "X" and body not in used:
             used.add(body)
@@ -289,6 +333,12 @@ def generate_plant_varieties(
     return records
 
 
+SAMPLE_GI_NUMBER_BASE = 90_000
+"""Sample agricultural-product GI numbers (``AGI`` + 5 digits) run from here."""
+SAMPLE_ANNOUNCEMENT_BASE = 900
+"""Sample numbers of a protected product's announcement (``公告2015年第910号``) run from here."""
+
+
 def generate_geographical_indications(
     rng: random.Random, trademarks: Sequence[TrademarkRecord]
 ) -> list[GIRecord]:
@@ -316,11 +366,13 @@ def generate_geographical_indications(
     )
     for name, kind, region, holder, pattern in others:
         year = rng.randint(2011, 2020)
-        # Agricultural-product GIs were numbered nationally, about 300 a year from 2008.
+        # Agricultural-product GIs were numbered nationally, about 300 a year from 2008 (fewer
+        # than 3,600 in all); the sample numbers lie from 90,000 up (AGI9…). Announcements of
+        # protected products are numbered within the year, never near 900: the samples' are.
         n = (
-            (year - 2008) * 300 + rng.randint(1, 299)
+            SAMPLE_GI_NUMBER_BASE + (year - 2008) * 300 + rng.randint(1, 299)
             if kind == "agricultural_product"
-            else rng.randint(20, 180)
+            else SAMPLE_ANNOUNCEMENT_BASE + rng.randint(20, 180) // 2
         )
         records.append(
             GIRecord(

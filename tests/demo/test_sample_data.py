@@ -428,7 +428,8 @@ def test_trademarks(sample: SampleData) -> None:
     numbers = [t.registration_number for t in sample.trademarks]
     assert len(numbers) == len(set(numbers))
     for mark in sample.trademarks:
-        assert re.fullmatch(r"\d{7,8}", mark.registration_number)
+        # Nine digits from 900 million: CNIPA's numbers have 7–8 (in the 80 millions by 2025).
+        assert re.fullmatch(r"9\d{8}", mark.registration_number), mark.registration_number
         assert mark.holder in holders and mark.mark
         assert all(1 <= c <= 45 for c in mark.nice_classes) and mark.nice_classes
         if mark.registration_date:
@@ -459,16 +460,23 @@ def test_copyrights(sample: SampleData) -> None:
         year = record.registration_date.year
         if record.category == "software":
             width = 7 if year >= 2018 else 6
-            assert re.fullmatch(rf"{year}SR\d{{{width}}}", record.registration_number)
+            match = re.fullmatch(rf"{year}SR(\d{{{width}}})", record.registration_number)
+            assert match, record.registration_number
+            # The national serial: under 3 million a year (7 digits), 750,000 before 2018.
+            assert int(match.group(1)) >= 9 * 10 ** (width - 1), record.registration_number
             assert re.search(r"V\d\.\d$", record.title)
         else:
-            assert re.fullmatch(rf"豫作登字-{year}-[A-Z]-\d{{8}}", record.registration_number)
+            match = re.fullmatch(rf"豫作登字-{year}-[A-Z]-(\d{{8}})", record.registration_number)
+            assert match and int(match.group(1)) >= 90_000_000, record.registration_number
 
 
 def test_plant_varieties(sample: SampleData) -> None:
     for record in sample.plant_varieties:
         match = re.fullmatch(r"CNA(\d{8})\.(\d)", record.right_number)
         assert match, record.right_number
+        assert match.group(2) == _mod11(match.group(1)), record.right_number
+        # The 4-digit serial of a year: real ones stayed in the low thousands.
+        assert int(match.group(1)[4:]) >= 9_000, record.right_number
         assert record.crop in ("小麦", "玉米", "花生", "大豆")
         assert record.grant_date and int(match.group(1)[:4]) < record.grant_date.year
     assert len({r.variety for r in sample.plant_varieties}) == len(sample.plant_varieties)
@@ -482,3 +490,10 @@ def test_geographical_indications(sample: SampleData) -> None:
         assert gi.region_code in HEBI_COUNTIES
         if gi.kind == "gi_certification_mark":
             assert marks[gi.registration_number].mark == gi.name
+        elif gi.kind == "agricultural_product":
+            # Fewer than 3,600 real AGI numbers were ever given.
+            match = re.fullmatch(r"AGI(\d{5})", gi.registration_number)
+            assert match and int(match.group(1)) >= 90_000, gi.registration_number
+        else:
+            match = re.fullmatch(r"公告(\d{4})年第(\d+)号", gi.registration_number)
+            assert match and 900 <= int(match.group(2)) <= 999, gi.registration_number

@@ -18,6 +18,7 @@ from ipcity.registry.importers.patents import (
     MSG_BAD_DATE,
     MSG_BAD_IPC,
     MSG_REQUIRED,
+    date_order_error,
     grant_kind,
     kind_patent_type,
     number_error,
@@ -123,6 +124,19 @@ class LensRecordParser:
         if record.get("docType") == "Granted Patent" and grant_date is None:
             grant_date = publication_date
         statuses = [StatusEvent("granted", grant_date)] if grant_date is not None else []
+
+        # A publication cannot precede its filing, nor can a grant (dated by its publication):
+        # the rule of the tabular layouts, on the later date's field.
+        if filing_date is not None and publication_date is not None and publication_date < filing_date:
+            errors.append(
+                date_order_error(
+                    row,
+                    "publicationDate",
+                    str(record.get("publicationDate") or "").strip(),
+                    "filingDate",
+                    str(record.get("filingDate") or "").strip(),
+                )
+            )
 
         ipc_all: list[str] = []
         for code in record.get("ipcrClassifications") or ():

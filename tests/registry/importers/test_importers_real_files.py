@@ -129,11 +129,17 @@ def test_lens_jsonl(observed_on: dt.date) -> None:
     path = real_file(LENS_FILE.name)
     layout_id, records, errors = parse_all(path, observed_on)
     assert layout_id == "lens-jsonl"
-    assert errors == []
     lines = [json.loads(line) for line in gzip.decompress(path.read_bytes()).decode().splitlines()]
-    assert len(records) == len(lines)
+    # Published before the filing: two lines whose filingDate is a year late in the source.
+    late = {n for n, line in enumerate(lines, start=1) if line["publicationDate"] < line["filingDate"]}
+    assert late == {604, 767}
+    assert [(e.row, e.column, e.value) for e in errors] == [
+        (n, "publicationDate", lines[n - 1]["publicationDate"]) for n in sorted(late)
+    ]
+    assert len(records) == len(lines) - len(late)
     merged = merge_patent_records(records)
-    assert len(merged) == len({line["filingNumber"] for line in lines})
+    kept = [line for n, line in enumerate(lines, start=1) if n not in late]
+    assert len(merged) == len({line["filingNumber"] for line in kept})
     by_number = {r.application_number: r for r in merged}
     # DOCDB drops the CNIPA check digit; it is computed, and the number passes every check.
     cn = [r for r in merged if r.jurisdiction == "CN"]
