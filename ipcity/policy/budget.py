@@ -274,7 +274,7 @@ def approvable(session: Session, year: int, rule: str, today: date) -> list[Poli
                 PolicyCase.rule == rule,
                 PolicyCase.status == "in_notice",
                 PolicyCase.notice_until.is_not(None),
-                PolicyCase.notice_until <= today,
+                PolicyCase.notice_until < today,  # its last day has passed (workflow._notice_over)
             )
         )
     )

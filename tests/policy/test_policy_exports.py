@@ -92,6 +92,9 @@ def test_payment_list_per_county_and_item_with_totals(
         "批准日期",
         "拨付日期",
         "支付凭证号",
+        "户名",
+        "开户银行",
+        "银行账号",
     ]
     for name, expected_total in (("淇滨区", 154000), ("浚县", 4000), ("P2.1-a 发明专利授权资助", 8000)):
         rows = _rows(book[name])
@@ -166,6 +169,9 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
         "Approved on",
         "Paid on",
         "Payment reference",
+        "Account name",
+        "Bank",
+        "Account number",
     ]
     assert {r[6] for r in rows[1:-1]} == {"paid", "approved, awaiting payment"} and rows[-1][0] == "Total"
     assert rows[-1][1] == f"payments: {len(rows) - 2}"
@@ -285,7 +291,7 @@ def test_notice_list_as_xlsx(session_factory: sessionmaker[Session], world: dict
     assert len(rows) == 2
     row = rows[1]
     assert row[0] == world["notice_b"] and row[2] == "浚县乙农业有限公司" and row[7] == "公示中"
-    assert row[3].startswith("P2.1-b ") and row[6].date() == clock.today() + timedelta(days=7)
+    assert row[3].startswith("P2.1-b ") and row[6].date() == clock.today() + timedelta(days=6)  # 7 days, today the first
 
 
 def test_pages_files_and_api_with_real_logins(

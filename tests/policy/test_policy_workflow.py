@@ -102,11 +102,16 @@ def test_the_whole_path_with_real_role_checks(
     _to_notice(session_factory, case_id, holders["a"], COUNTY_A)
     with session_factory() as s:
         view = workflow.case_view(s, CITY, case_id)
-        assert view.case.status == "in_notice" and view.case.notice_until == clock.today() + timedelta(days=7)
+        # Seven days of notice, today the first: the last is today + 6.
+        last_day = clock.today() + timedelta(days=6)
+        assert view.case.status == "in_notice" and view.case.notice_until == last_day
         assert "approve" not in view.actions  # the notice has not ended
         assert [c.id for c in workflow.notices(s)] == [case_id]
         with pytest.raises(Conflict):
             workflow.act(s, CITY, case_id, "approve")
+        # On its last day the notice still runs: no approval, while an objection is heard.
+        with pytest.raises(Conflict, match="公示期满后才能批准"):
+            workflow.act(s, CITY, case_id, "approve", today=last_day)
     # A public objection, with a reason, during the notice; dismissed by the city with one.
     with session_factory() as s, pytest.raises(ValidationFailed):
         workflow.object_to(s, PUBLIC, case_id, "  ")
@@ -424,3 +429,42 @@ def test_pages_and_api_with_real_logins(
     # The public notice is public.
     assert TestClient(app).get("/api/v1/policy/notices").json() == {"ok": True, "notices": []}
     assert TestClient(app).get("/policy/notices").status_code == 200
+
+
+def test_the_last_day_of_the_notice_hears_objections_and_approval_comes_the_day_after(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    """``notice_until`` is the notice's last day: an objection is heard on it and approval
+    is refused; the next day objections are refused and the case may be approved. With no
+    notice days the case may be approved at once."""
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        first = _case(s, "P2.1-a:CN201710123456.7").id
+        second = _case(s, "P2.1-a:CN201810000005.0").id
+    _to_notice(session_factory, first, holders["a"], COUNTY_A)
+    with session_factory() as s:
+        last_day = s.get(PolicyCase, first).notice_until  # type: ignore[union-attr]
+    assert last_day == clock.today() + timedelta(days=6)
+    with session_factory() as s, pytest.raises(Conflict):
+        workflow.act(s, CITY, first, "approve", today=last_day)
+    with session_factory() as s, pytest.raises(Conflict, match="不在公示期内"):
+        workflow.object_to(s, PUBLIC, first, "过了公示期才提出", today=last_day + timedelta(days=1))
+    with session_factory() as s:
+        assert workflow.object_to(s, PUBLIC, first, "最后一天提出异议", today=last_day).status == "objected"
+    with session_factory() as s:
+        workflow.act(s, CITY, first, "dismiss", "核实无误")
+    with session_factory() as s:
+        approved = workflow.act(s, CITY, first, "approve", today=last_day + timedelta(days=1))
+        assert approved.status == "approved"
+    # No notice days: the notice ended yesterday, approval today.
+    for actor, action in (
+        (_enterprise(holders["b"]), "confirm"),
+        (COUNTY_B, "county_review"),
+        (CITY, "city_review"),
+    ):
+        with session_factory() as s:
+            workflow.act(s, actor, second, action)
+    with session_factory() as s:
+        workflow.act(s, CITY, second, "notice", notice_days=0)
+    with session_factory() as s:
+        assert workflow.act(s, CITY, second, "approve").status == "approved"
