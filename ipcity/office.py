@@ -53,6 +53,16 @@ def sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
+# Columns of identifiers and years: whole numbers, but not quantities, so they are written
+# without a thousands separator (a year 2025 shown as "2,025" reads as a sum).
+PLAIN_NUMBER_HEADERS = frozenset({"编号", "年度", "年份", "年", "id", "#", "no.", "year", "case", "案件编号"})
+
+
+def _plain_columns(header: list[str]) -> set[int]:
+    """The columns of ``header`` that hold identifiers or years (see PLAIN_NUMBER_HEADERS)."""
+    return {i for i, h in enumerate(header) if str(h).strip().lower() in PLAIN_NUMBER_HEADERS}
+
+
 def _width(value: Any) -> int:
     text = "" if value is None else str(value)
     # A CJK character is about two Latin characters wide.
@@ -77,6 +87,7 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         for cell in ws[1]:
             cell.font = bold
         widths = [_width(h) for h in sheet.header]
+        plain = _plain_columns(sheet.header)
         for index, row in enumerate(sheet.rows):
             ws.append(row)
             for column, value in enumerate(row):
@@ -84,7 +95,7 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
                 if isinstance(value, bool):
                     pass
                 elif isinstance(value, int):
-                    cell.number_format = "#,##0"
+                    cell.number_format = "0" if column in plain else "#,##0"
                 elif isinstance(value, datetime):
                     cell.number_format = "yyyy-mm-dd hh:mm"
                 elif isinstance(value, date):
