@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registry.import_patents": frozenset({"admin", "city_officer"}),
     "registry.import_scoped": frozenset({"admin", "city_officer", "county_officer"}),
     "registry.edit_holder": frozenset({"admin", "city_officer", "county_officer"}),
+    # The receiving account of a holder (registry/payee.py): officers in scope, or the
+    # enterprise user bound to the holder.
+    "registry.edit_payee_account": frozenset({"admin", "city_officer", "county_officer", "enterprise"}),
     "registry.import_history": frozenset({"admin", "city_officer", "county_officer"}),
     "places.edit": frozenset({"admin", "city_officer"}),
     "audit.read": frozenset({"admin", "city_officer"}),
@@ -95,7 +98,11 @@ def require(actor: Actor, permission: str) -> None:
         return
     if not actor.is_authenticated:
         raise NotAuthenticated("请先登录")
-    raise PermissionDenied("当前账号（{role}）无权执行此操作", role=ROLE_LABELS.get(actor.role, actor.role))
+    from ipcity.i18n import Bilingual, gettext
+
+    label = ROLE_LABELS.get(actor.role, actor.role)
+    # The role by its name in the reader's language (an English page says "Enterprise user").
+    raise PermissionDenied("当前账号（{role}）无权执行此操作", role=Bilingual(label, gettext(label, "en")))
 
 
 def in_region_scope(actor: Actor, region_code: str | None) -> bool:

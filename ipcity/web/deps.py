@@ -6,10 +6,12 @@ import contextlib
 import json
 from collections.abc import Iterator
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
+from starlette.routing import Match
 
 from ipcity.auth.roles import PUBLIC, Actor
 from ipcity.config import Settings
@@ -121,6 +123,39 @@ def wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+def _answers_get(request: Request, path: str) -> bool:
+    scope = {"type": "http", "path": path, "root_path": "", "method": "GET"}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
+
+
+def _with_lang(address: str, lang: str) -> str:
+    parts = urlsplit(address)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return f"{parts.path}?{urlencode([*query, ('lang', lang)])}"
+
+
+def language_url(request: Request, lang: str, target: str | None = None) -> str:
+    """Where a page's link to the other language leads (``lang`` added): the page itself,
+    its query kept, when it was read with GET. A page that answers a POST (a preview, a
+    form shown again with its errors) cannot be asked for again by a link, so its link
+    leads to the GET page it names (``target``, the ``lang_url`` of its context), else to
+    its own address where that also answers GET, else to the page the form was sent from
+    (the Referer, same site), else to the home page: never to an address answering 405.
+    """
+    if request.method in ("GET", "HEAD"):
+        return _with_lang(
+            str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""), lang
+        )
+    if target:
+        return _with_lang(target, lang)
+    if _answers_get(request, request.url.path):
+        return _with_lang(request.url.path, lang)
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path and _answers_get(request, referer.path):
+        return _with_lang(referer.path + (f"?{referer.query}" if referer.query else ""), lang)
+    return _with_lang("/", lang)
+
+
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """Render a page with the layout's common context (user, locale, CSRF token, translator)."""
     locale = get_locale(request)
@@ -133,6 +168,15 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         ),
         # A region's or zone's name in the page's language (English names of the shipped tables).
         "place_name": lambda name: place_name(name, locale),
+        # The top bar's link to the other language (a page answering a POST names its target).
+        "language_url": lambda lang: language_url(request, lang, context.get("lang_url")),
+        # Punctuation around a translated phrase: full-width in Chinese, ASCII in English.
+        "lp": " (" if locale == "en" else "（",
+        "rp": ")" if locale == "en" else "）",
+        "colon": ": " if locale == "en" else "：",
+        # Who did something, as timelines and the audit log show it: the anonymous public
+        # (a reserved username, never an account) by its name in the page's language.
+        "actor_name": lambda username: gettext("公众", locale) if username == PUBLIC.username else username,
         "csrf_token": request.state.session_data.get("csrf", "")
         if hasattr(request.state, "session_data")
         else "",

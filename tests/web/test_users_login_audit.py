@@ -97,7 +97,7 @@ def test_the_audit_page_names_failed_logins_and_shows_chinese_as_it_is(
         for tr in page.get_element_by_id("audit").find("tbody")
     ]
     assert len(rows) == 1
-    assert rows[0][2:4] == ["public", "登录失败 user.login_failed"]
+    assert rows[0][2:4] == ["公众", "登录失败 user.login_failed"]  # the anonymous public, by its name
     assert '"username": "张晓伟"' in rows[0][5] and '"reason": "unknown_user"' in rows[0][5]
 
 
