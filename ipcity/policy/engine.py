@@ -213,11 +213,12 @@ def _evaluate_rule(
             param = policy.parameters[unset.name]
             ent.status = "unset"
             ent.explanation_zh = (
-                f"{prefix_zh}{c.object_label}：参数 {unset.name}（{param.description}）在{c.reference_date}未设定，"
+                f"{prefix_zh}{c.object_label}：{param.description}（参数 {unset.name}）在{c.reference_date}未设定，"
                 f"本项在设定前不支付"
             )
             ent.explanation_en = (
-                f"{prefix_en}{c.object_label_en}: parameter {unset.name} is not set on {c.reference_date}; "
+                f"{prefix_en}{c.object_label_en}: {param.describe('en')} (parameter {unset.name}) is not set on "
+                f"{c.reference_date}; "
                 f"nothing is paid until it is"
             )
             results.append(ent)

@@ -161,6 +161,10 @@ def test_entitlements_of_a_year_over_the_database(session: Session) -> None:
     assert {e.holder for e in first if e.status == "eligible"} == {"鹤壁天海电器有限公司"}
     assert {e.holder for e in first if e.status == "not_local"} == {"北京合作公司"}
     assert all(e.status == "unset" and e.amount == 0 for e in found.values() if e.clause == "P2.1-e")
+    # An unset parameter is named by what it is first, its code in brackets, in each language.
+    unset = next(e for e in found.values() if e.rule == "P2.1-e.patents")
+    assert "年度专利授权量奖励的门槛（件）；原文未规定（参数 top_grantee_min_grants）" in unset.explanation_zh
+    assert "Threshold of the award for patents granted in the year" in unset.explanation_en
 
 
 def test_what_falls_due_after_today_in_the_city_is_not_yet_owed(
