@@ -43,11 +43,11 @@ class IPCityError(Exception):
 
     def render(self, locale: str = "zh_CN") -> str:
         """Return the message in ``locale`` with its parameters filled in."""
-        from ipcity.i18n import gettext
+        from ipcity.i18n import gettext, localized_params
 
         template = gettext(self.message, locale)
         try:
-            return template.format(**self.params)
+            return template.format(**localized_params(self.params, locale))
         except (KeyError, IndexError, ValueError):
             return template
 

@@ -44,3 +44,32 @@ def gettext(message: str, locale: str | None = DEFAULT_LOCALE) -> str:
     if loc == DEFAULT_LOCALE:
         return message
     return _catalogue(loc).get(message, message)
+
+
+class Bilingual(str):
+    """A message parameter that is itself words: the Chinese text (what the ``str`` is) and
+    its English counterpart, so that a message rendered in English does not carry a Chinese
+    field name or list (:func:`localized_params`).
+
+    >>> label = Bilingual("商标类型", "trademark type")
+    >>> label, label.en, localized_params({"label": label, "value": "鹤翔"}, "en")
+    ('商标类型', 'trademark type', {'label': 'trademark type', 'value': '鹤翔'})
+    """
+
+    __slots__ = ("en",)
+    en: str
+
+    def __new__(cls, zh: str, en: str) -> Bilingual:
+        made = super().__new__(cls, zh)
+        made.en = en
+        return made
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return (str(self), self.en)
+
+
+def localized_params(params: dict[str, object], locale: str | None) -> dict[str, object]:
+    """``params`` with each :class:`Bilingual` value in ``locale``."""
+    if normalize_locale(locale) == DEFAULT_LOCALE:
+        return dict(params)
+    return {k: v.en if isinstance(v, Bilingual) else v for k, v in params.items()}

@@ -8,6 +8,7 @@ import secrets
 import threading
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, Response
@@ -101,11 +102,14 @@ def _layout_for(
     header: list[str],
 ) -> tuple[Layout | None, str | None, dict[str, str] | None]:
     """The layout to read the file with, and the mapping (name, fields) it came from, which
-    the preview hands on to the confirmation: the columns as given on the mapping form,
-    else a saved mapping (its kind known to it, so 自动识别 works too), else recognition."""
+    the preview hands on to the confirmation: the columns as given on the mapping form
+    (under the name given there, else as a temporary mapping of this file), else a saved
+    mapping (its kind known to it, so 自动识别 works too), else recognition. Only a name
+    without columns is looked up among the saved mappings."""
     if mapping and kind:
-        name = mapping_name or "临时映射"
-        return layout_from_mapping(kind, mapping, name, header), name, mapping
+        if mapping_name:
+            return layout_from_mapping(kind, mapping, mapping_name, header), mapping_name, mapping
+        return importing.temporary_mapping_layout(kind, mapping, header), None, mapping
     if mapping_name:
         saved = importing.saved_mapping(session, kind, mapping_name)
         layout = layout_from_mapping(saved.kind, saved.mapping, saved.name, header)
@@ -130,23 +134,7 @@ def _preview_context(
     layout, mapping_name, mapping = _layout_for(session, kind, mapping_name, mapping, header)
     if layout is None:
         # Unknown layout: ask the officer which column holds which field.
-        chosen_kind = kind or "patents"
-        return (
-            "registry/import_mapping.html",
-            {
-                "token": token,
-                "filename": path.name,
-                "header": header,
-                "kind": chosen_kind,
-                "kinds": KINDS,
-                "kind_names": KIND_NAMES,
-                "fields": importing.canonical_fields(chosen_kind),
-                "strict": strict,
-                "mappings": importing.list_mappings(session, chosen_kind),
-                "colon": _colon(locale),
-            },
-            200,
-        )
+        return _mapping_context(session, locale, token, path, header, kind or "patents", strict)
     result = importing.run_import(
         session,
         actor,
@@ -168,8 +156,49 @@ def _preview_context(
         "render_error": lambda e: importing.render_row_error(e, locale),
         "kind_names": KIND_NAMES,
         "colon": _colon(locale),
+        # The page was a POST's answer: its language link reads the same preview by GET.
+        "lang_url": _preview_url(token, result.kind, strict, mapping_name, mapping),
     }
     return "registry/import_preview.html", context, 200
+
+
+def _mapping_context(
+    session: Session, locale: str, token: str, path: Path, header: list[str], kind: str, strict: bool
+) -> tuple[str, dict[str, Any], int]:
+    """The mapping form of a staged file for ``kind``: one column select per field."""
+    return (
+        "registry/import_mapping.html",
+        {
+            "token": token,
+            "filename": path.name,
+            "header": header,
+            "kind": kind,
+            "kinds": KINDS,
+            "kind_names": KIND_NAMES,
+            "fields": importing.canonical_fields(kind),
+            "strict": strict,
+            "mappings": importing.list_mappings(session, kind),
+            "colon": _colon(locale),
+            "lang_url": f"/import/{token}/mapping?"
+            + urlencode({"kind": kind, **({"strict": "1"} if strict else {})}),
+        },
+        200,
+    )
+
+
+def _preview_url(
+    token: str, kind: str, strict: bool, mapping_name: str | None, mapping: dict[str, str] | None
+) -> str:
+    """The preview of a staged file as a GET address: the kind, strict mode and the mapping
+    it was read with (a saved one's name, or the columns given on the mapping form)."""
+    query: dict[str, str] = {"kind": kind}
+    if strict:
+        query["strict"] = "1"
+    if mapping_name:
+        query["mapping_name"] = mapping_name
+    for field_name, column in (mapping or {}).items():
+        query[f"field__{field_name}"] = column
+    return f"/import/{token}/preview?{urlencode(query)}"
 
 
 def _colon(locale: str) -> str:
@@ -248,14 +277,94 @@ async def import_mapping(
     if len(name) > 100:
         raise ValidationFailed("列映射名称不能超过100个字符，收到 {count} 个字符", count=len(name))
     strict = bool(form.get("strict"))
+    shown_kind = str(form.get("shown_kind") or "")
+    if shown_kind and shown_kind != kind:
+        # 数据类型 changed on the form (it submits itself): the fields of the new kind to map,
+        # for the same staged file; the columns chosen for the other kind mean nothing here.
+        path = _staged_file(settings.upload_dir, token)
+        header = importing.file_header(path, path.name)
+        template, context, status = _mapping_context(session, locale, token, path, header, kind, strict)
+        context["mapping_name"] = name
+        return render(request, template, context, status_code=status)
     if form.get("save") and name:
         # Saved only once the upload exists and the mapping fits its header: a refused
         # request leaves nothing behind.
         path = _staged_file(settings.upload_dir, token)
         layout_from_mapping(kind, mapping, name, importing.file_header(path, path.name))
         importing.save_mapping(session, actor, kind, name, mapping)
+    # The columns as given, under the name given or else as this file's temporary mapping:
+    # a mapping form never reads a saved mapping, so a form without columns is refused as
+    # incomplete here (the preview would otherwise take the name for a saved mapping's).
+    path = _staged_file(settings.upload_dir, token)
+    header = importing.file_header(path, path.name)
+    if name:
+        layout_from_mapping(kind, mapping, name, header)
+    else:
+        importing.temporary_mapping_layout(kind, mapping, header)
     template, context, status = _preview_context(
-        request, session, actor, settings, locale, token, kind, strict, name or "临时映射", mapping
+        request, session, actor, settings, locale, token, kind, strict, name or None, mapping
+    )
+    return render(request, template, context, status_code=status)
+
+
+@router.get("/import/{token}/mapping", include_in_schema=False)
+def import_mapping_form(
+    token: str,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    locale: LocaleDep,
+    kind: str = "patents",
+    strict: str = "",
+) -> Response:
+    """The mapping form of a staged file (the mapping page's language link reads it)."""
+    require(actor, "registry.import_scoped")
+    if kind not in KINDS:
+        raise ValidationFailed(
+            "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
+        )
+    path = _staged_file(settings.upload_dir, token)
+    header = importing.file_header(path, path.name)
+    template, context, status = _mapping_context(session, locale, token, path, header, kind, bool(strict))
+    return render(request, template, context, status_code=status)
+
+
+@router.get("/import/{token}/preview", include_in_schema=False)
+def import_preview_again(
+    token: str,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    locale: LocaleDep,
+    kind: str = "",
+    strict: str = "",
+    mapping_name: str = "",
+) -> Response:
+    """The preview of a staged file read again (the preview's language link): the kind,
+    strict mode and the mapping (a saved one's name, or ``field__…`` columns) it had."""
+    require(actor, "registry.import_scoped")
+    if kind and kind not in KINDS:
+        raise ValidationFailed(
+            "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
+        )
+    mapping = {
+        k[len("field__") :]: v
+        for k, v in request.query_params.items()
+        if k.startswith("field__") and v.strip()
+    }
+    template, context, status = _preview_context(
+        request,
+        session,
+        actor,
+        settings,
+        locale,
+        token,
+        kind or None,
+        bool(strict),
+        mapping_name or None,
+        mapping or None,
     )
     return render(request, template, context, status_code=status)
 
@@ -388,9 +497,12 @@ def _progress_context(token: str, job: dict[str, Any] | None, settings: Any, loc
         "token": token,
         "job": job,
         "render_error": lambda e: importing.render_row_error(e, locale),
-        # Where the imported records are seen: the register of their kind.
-        "browse_url": importing.browse_url(result.kind, settings.city_code) if result else "/patents",
+        # Where the imported records are seen: the register of their kind, named so.
+        "browse_url": importing.browse_url(result.kind, settings.city_code) if result else "/import",
+        "browse_label": importing.browse_label(result.kind, locale) if result else "",
         "colon": _colon(locale),
+        # The progress page answers a POST: its language link reads the progress by GET.
+        "lang_url": f"/import/{token}/progress",
     }
 
 
@@ -398,13 +510,17 @@ def _progress_context(token: str, job: dict[str, Any] | None, settings: Any, loc
 def import_progress(
     token: str, request: Request, actor: CurrentActor, settings: SettingsDep, locale: LocaleDep
 ) -> Response:
-    """The progress block (htmx polls it until the import finished)."""
+    """The progress block (htmx polls it until the import finished), or, asked for as a
+    page (the progress page's language link), the whole page."""
     require(actor, "registry.import_scoped")
     job = _jobs(request).get(token)
+    as_page = request.headers.get("HX-Request") != "true"
     if job is None:
         raise NotFound("未找到该导入任务")
     return render(
-        request, "registry/import_progress_block.html", _progress_context(token, job, settings, locale)
+        request,
+        "registry/import_progress.html" if as_page else "registry/import_progress_block.html",
+        _progress_context(token, job, settings, locale),
     )
 
 

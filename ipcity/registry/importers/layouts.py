@@ -30,6 +30,7 @@ from typing import Any
 
 from ipcity import clock
 from ipcity.errors import InvalidFile, ValidationFailed
+from ipcity.i18n import Bilingual
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, KINDS, header_key
 from ipcity.registry.importers.lens import LensRecordParser
 from ipcity.registry.importers.patents import MSG_MISSING_COLUMN, PatentRowParser
@@ -110,7 +111,9 @@ class Layout:
         """
         header = list(header)
         found = self.resolve(header)
-        labels = {spec.name: spec.label_zh for spec in CANONICAL_FIELDS.get(self.kind, ())}
+        labels = {
+            spec.name: Bilingual(spec.label_zh, spec.label_en) for spec in CANONICAL_FIELDS.get(self.kind, ())
+        }
         for name in self.signature:
             if name not in found:
                 accepted = self.columns.get(name, (labels.get(name, name),))
@@ -422,18 +425,25 @@ def layout_from_mapping(
             continue
         if field_name not in specs:
             raise ValidationFailed(
-                MSG_MAPPING_FIELD, field=field_name, kind_zh=KIND_NAMES[kind][0], accepted="、".join(specs)
+                MSG_MAPPING_FIELD,
+                field=field_name,
+                kind_zh=Bilingual(*KIND_NAMES[kind]),
+                accepted=Bilingual("、".join(specs), ", ".join(specs)),
             )
         columns[field_name] = (column.strip(),)
     for spec in specs.values():
         if spec.required and spec.name not in columns:
-            raise ValidationFailed(MSG_MAPPING_REQUIRED, label=spec.label_zh, field=spec.name)
+            raise ValidationFailed(
+                MSG_MAPPING_REQUIRED, label=Bilingual(spec.label_zh, spec.label_en), field=spec.name
+            )
     if header is not None:
         keys = {header_key(h) for h in header}
         for mapped in columns.values():
             if header_key(mapped[0]) not in keys:
                 raise InvalidFile(
-                    MSG_MAPPING_HEADER, column=mapped[0], columns="、".join(h for h in header if h)
+                    MSG_MAPPING_HEADER,
+                    column=mapped[0],
+                    columns=Bilingual("、".join(h for h in header if h), ", ".join(h for h in header if h)),
                 )
     layout_name = name.strip()
     return Layout(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcity.errors import InvalidFile
+from ipcity.i18n import Bilingual
 from ipcity.memory import paused_gc
 from ipcity.registry.importers.layouts import LENS_JSONL, Layout, detect_layout
 from ipcity.registry.importers.reader import is_jsonl, read_jsonl, read_table
@@ -77,7 +78,11 @@ def parse_file(
         header = list(first[1])
         chosen = layout or detect_layout(header, kind)
         if chosen is None:
-            raise InvalidFile(MSG_UNKNOWN_LAYOUT, filename=filename, columns="、".join(header[:12]))
+            raise InvalidFile(
+                MSG_UNKNOWN_LAYOUT,
+                filename=filename,
+                columns=Bilingual("、".join(header[:12]), ", ".join(header[:12])),
+            )
         parse = chosen.parser(header, observed_on)
 
         def jsonl_results() -> Iterator[tuple[int, Any]]:
@@ -90,7 +95,11 @@ def parse_file(
     chosen = layout or detect_layout(table.header, kind)
     if chosen is None or chosen is LENS_JSONL:
         raise InvalidFile(
-            MSG_UNKNOWN_LAYOUT, filename=filename, columns="、".join(h for h in table.header[:12] if h)
+            MSG_UNKNOWN_LAYOUT,
+            filename=filename,
+            columns=Bilingual(
+                "、".join(h for h in table.header[:12] if h), ", ".join(h for h in table.header[:12] if h)
+            ),
         )
     parse = chosen.parser(table.header, observed_on)
     return ParsedFile(chosen, table.header, _parsed_rows(parse, table.rows), getattr(parse, "warnings", None))

@@ -17,6 +17,7 @@ Sources and their columns:
 
 from __future__ import annotations
 
+from ipcity.i18n import Bilingual
 from ipcity.registry.importers.values import Memo
 
 __all__ = [
@@ -161,6 +162,8 @@ def lookup_status(text: str) -> str | None:
     return value  # type: ignore[return-value]
 
 
-def accepted_status_texts() -> str:
-    """The accepted Chinese status texts, for an error message."""
-    return "、".join(k for k in STATUS_TEXTS if not k.isascii())
+def accepted_status_texts() -> Bilingual:
+    """The accepted Chinese status texts, for an error message (quoted and separated by
+    commas in English)."""
+    texts = [k for k in STATUS_TEXTS if not k.isascii()]
+    return Bilingual("、".join(texts), ", ".join(f"“{t}”" for t in texts))
