@@ -4,21 +4,34 @@ audit log page; JSON under /api/v1."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ipcity import audit
+from ipcity import audit, clock
 from ipcity.audit import AuditEntry
 from ipcity.auth import service
 from ipcity.auth.models import User
 from ipcity.auth.roles import ROLE_LABELS, Actor, require
+from ipcity.auth.schemas import (
+    ActiveIn,
+    AuditEntryOut,
+    AuditPage,
+    PasswordIn,
+    PasswordReset,
+    UserChanges,
+    UserIn,
+    UserOut,
+    UserPage,
+)
 from ipcity.config import Settings
 from ipcity.errors import IPCityError, NotFound
+from ipcity.i18n import gettext
 from ipcity.places.divisions import counties_of, get_division
+from ipcity.places.names import english_name
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
 from ipcity.web.paging import Pager
 from ipcity.web.security import new_session
@@ -364,17 +377,11 @@ def audit_page(
 ) -> Response:
     """Officers: the latest audit entries (of one user or one action when asked), and the
     result of verifying the chain."""
-    require(actor, "audit.read")
-    query = select(AuditEntry)
-    if user:
-        query = query.where(AuditEntry.actor == user)
-    if action:
-        query = query.where(AuditEntry.action == action)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pager = Pager.of(page, total=total, per_page=AUDIT_PER_PAGE)
-    entries = list(
-        session.scalars(query.order_by(AuditEntry.id.desc()).limit(pager.per_page).offset(pager.offset))
+    listing = service.audit_entries(
+        session, actor, user=user, action=action, page=page, per_page=AUDIT_PER_PAGE
     )
+    entries = listing.entries
+    pager = Pager.of(listing.page, total=listing.total, per_page=listing.per_page)
     return render(
         request,
         "auth/audit.html",
@@ -404,3 +411,196 @@ def audit_verify(session: SessionDep, actor: CurrentActor) -> dict[str, Any]:
         "first_bad_id": result.first_bad_id,
         "reason": result.reason,
     }
+
+
+# JSON API: users (admin) and the audit log (officers) ---------------------------------------
+
+ApiPageQ = Annotated[int, Query(ge=1, le=100000, description="页码；超过末页时返回末页")]
+ApiPerPageQ = Annotated[int, Query(ge=1, le=200, description="每页条数")]
+
+
+def _api_time(moment: datetime | None) -> datetime | None:
+    """A stored time as the API gives it: Beijing time with its offset, to the second."""
+    local = clock.local_time(moment)
+    return None if local is None else local.replace(microsecond=0)
+
+
+def _user_out(user: User, holder_name: str | None, region_name: str | None) -> UserOut:
+    """The JSON of one account (never its password hash)."""
+    label = ROLE_LABELS.get(user.role, user.role)
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        role_label=label,
+        role_label_en=gettext(label, "en"),
+        region_code=user.region_code,
+        region_name=region_name,
+        region_name_en=english_name(user.region_code),
+        holder_id=user.holder_id,
+        holder_name=holder_name,
+        active=user.active,
+        created_at=_api_time(user.created_at),
+        last_login_at=_api_time(user.last_login_at),
+    )
+
+
+def _one_user_out(session: Session, user: User) -> UserOut:
+    division = get_division(user.region_code) if user.region_code else None
+    return _user_out(user, service.holder_name(session, user.holder_id), division.name if division else None)
+
+
+@router.get("/api/v1/users", response_model=UserPage, tags=["users"], summary="用户列表 / users")
+def api_users(
+    session: SessionDep, actor: CurrentActor, page: ApiPageQ = 1, per_page: ApiPerPageQ = 50
+) -> UserPage:
+    """Admin: every account in the order created, with its county and holder by name."""
+    rows = service.list_users(session, actor)
+    pager = Pager.of(page, total=len(rows), per_page=per_page)
+    return UserPage(
+        total=pager.total,
+        page=pager.page,
+        per_page=pager.per_page,
+        pages=pager.pages,
+        items=[_user_out(r.user, r.holder_name, r.region_name) for r in pager.slice(rows)],
+    )
+
+
+@router.post(
+    "/api/v1/users", response_model=UserOut, status_code=201, tags=["users"], summary="新建用户 / add a user"
+)
+def api_create_user(body: UserIn, session: SessionDep, actor: CurrentActor, settings: SettingsDep) -> UserOut:
+    """Admin: create an account (audited). The same rules as the users page: a unique
+    username (stored in lower case), a password of at least 8 characters, a county of the
+    city for a county officer, an existing holder for an enterprise user."""
+    user = service.create_user(
+        session,
+        actor,
+        body.username,
+        body.password,
+        body.role,
+        body.region_code or None,
+        body.holder_id,
+        body.display_name,
+        city_code=settings.city_code,
+    )
+    session.commit()
+    return _one_user_out(session, user)
+
+
+@router.get("/api/v1/users/{user_id}", response_model=UserOut, tags=["users"], summary="一个用户 / one user")
+def api_user(user_id: UserIdPath, session: SessionDep, actor: CurrentActor) -> UserOut:
+    """Admin: one account."""
+    return _one_user_out(session, service.get_user_for_admin(session, actor, user_id))
+
+
+@router.patch(
+    "/api/v1/users/{user_id}", response_model=UserOut, tags=["users"], summary="修改用户 / change a user"
+)
+def api_update_user(
+    user_id: UserIdPath, body: UserChanges, session: SessionDep, actor: CurrentActor, settings: SettingsDep
+) -> UserOut:
+    """Admin: change an account's display name, role, county or holder (or username); the
+    fields sent change, the others stay. Audited with the fields that changed."""
+    user = service.get_user_for_admin(session, actor, user_id)
+    sent = body.model_dump(exclude_unset=True)
+    updated = service.update_user(
+        session,
+        actor,
+        user_id,
+        username=sent.get("username") or user.username,
+        role=sent.get("role") or user.role,
+        region_code=sent.get("region_code", user.region_code) or None,
+        holder_id=sent.get("holder_id", user.holder_id),
+        display_name=sent.get("display_name", user.display_name),
+        city_code=settings.city_code,
+    )
+    session.commit()
+    return _one_user_out(session, updated)
+
+
+@router.post(
+    "/api/v1/users/{user_id}/active",
+    response_model=UserOut,
+    tags=["users"],
+    summary="停用或启用用户 / disable or enable a user",
+)
+def api_set_user_active(
+    user_id: UserIdPath, body: ActiveIn, session: SessionDep, actor: CurrentActor
+) -> UserOut:
+    """Admin: disable an account (its sessions end) or enable it again; the last active
+    admin cannot be disabled (409)."""
+    user = service.set_active(session, actor, user_id, body.active)
+    session.commit()
+    return _one_user_out(session, user)
+
+
+@router.post(
+    "/api/v1/users/{user_id}/password",
+    response_model=PasswordReset,
+    tags=["users"],
+    summary="重置密码 / reset a password",
+)
+def api_reset_user_password(
+    user_id: UserIdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    actor: CurrentActor,
+    body: PasswordIn | None = None,
+) -> PasswordReset:
+    """Admin: set the password sent, or (none sent) a random one, returned in this answer
+    only. The user's sessions end (the admin's own: this session goes on, renewed)."""
+    generated = service.reset_password(session, actor, user_id, (body.password if body else None) or None)
+    session.commit()
+    if user_id == actor.user_id:
+        renewed = new_session(user_id)
+        renewed["csrf"] = request.state.session_data.get("csrf", renewed["csrf"])
+        request.state.new_session_data = renewed
+    # A new password must not be kept by a cache.
+    response.headers["Cache-Control"] = "no-store"
+    user = service.get_user_for_admin(session, actor, user_id)
+    return PasswordReset(
+        user=_one_user_out(session, user), generated=generated is not None, password=generated
+    )
+
+
+def _audit_entry_out(entry: AuditEntry) -> AuditEntryOut:
+    label = audit.ACTION_LABELS.get(entry.action)
+    return AuditEntryOut(
+        id=entry.id,
+        at=_api_time(entry.at) or entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        action_label=label,
+        action_label_en=gettext(label, "en") if label else None,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        detail=entry.detail or {},
+        hash=entry.hash,
+    )
+
+
+@router.get("/api/v1/audit", response_model=AuditPage, tags=["audit"], summary="审计日志 / the audit log")
+def api_audit(
+    session: SessionDep,
+    actor: CurrentActor,
+    page: ApiPageQ = 1,
+    per_page: ApiPerPageQ = AUDIT_PER_PAGE,
+    user: Annotated[str | None, Query(max_length=150, description="操作人（用户名）")] = None,
+    action: Annotated[str | None, Query(max_length=64, description="操作，如 policy.case.approve")] = None,
+) -> AuditPage:
+    """Officers: the audit entries, latest first, of one user or one action when asked;
+    times in Beijing time with their offset (+08:00). ``/api/v1/audit/verify`` checks the chain."""
+    listing = service.audit_entries(session, actor, user=user, action=action, page=page, per_page=per_page)
+    pager = Pager.of(listing.page, total=listing.total, per_page=listing.per_page)
+    return AuditPage(
+        total=pager.total,
+        page=pager.page,
+        per_page=pager.per_page,
+        pages=pager.pages,
+        user=user or None,
+        action=action or None,
+        items=[_audit_entry_out(e) for e in listing.entries],
+    )

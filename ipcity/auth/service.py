@@ -407,3 +407,41 @@ def get_user(session: Session, user_id: int, logged_in_at: int | None = None) ->
         if not isinstance(logged_in_at, int) or logged_in_at < int(cutoff.timestamp()):
             return None
     return user
+
+
+@dataclass(frozen=True)
+class AuditListing:
+    """One page of the audit log: its entries (latest first), the number of entries that
+    match the filters, and the page shown (past the last: the last, as every list pages)."""
+
+    entries: list[audit.AuditEntry]
+    total: int
+    page: int
+    per_page: int
+
+
+def audit_entries(
+    session: Session,
+    actor: Actor,
+    *,
+    user: str | None = None,
+    action: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> AuditListing:
+    """Officers with ``audit.read``: the audit entries of one actor (``user``, a username as
+    the log records it) and/or one action code, latest first, a page at a time."""
+    require(actor, "audit.read")
+    query = select(audit.AuditEntry)
+    if user:
+        query = query.where(audit.AuditEntry.actor == user)
+    if action:
+        query = query.where(audit.AuditEntry.action == action)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    shown = min(max(page, 1), max(1, -(-total // per_page)))
+    entries = list(
+        session.scalars(
+            query.order_by(audit.AuditEntry.id.desc()).limit(per_page).offset((shown - 1) * per_page)
+        )
+    )
+    return AuditListing(entries, total, shown, per_page)

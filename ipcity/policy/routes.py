@@ -45,6 +45,7 @@ def api_rules() -> dict[str, Any]:
         "ok": True,
         "policy": policy.id,
         "title": policy.title,
+        "title_en": policy.title_en or None,
         "rules": [service.rule_json(v) for v in service.rules()],
     }
 

@@ -17,7 +17,7 @@ from ipcity.policy.clauses import CLAUSES, Clause
 from ipcity.policy.engine import Entitlement, evaluate
 from ipcity.policy.loader import Policy, Rule, shipped_policy
 from ipcity.policy.parameters import Parameter
-from ipcity.policy.scenarios import Scenario, load_scenarios, scenario_files
+from ipcity.policy.scenarios import Scenario, load_scenarios, run_scenario, scenario_files
 from ipcity.policy.sources import load_snapshot
 
 FIRST_YEAR, LAST_YEAR = 1985, 2100
@@ -159,9 +159,38 @@ def rule_json(view: RuleView) -> dict[str, Any]:
         },
         "parameters": {name: parameter_json(p) for name, p in view.parameters}
         | ({"cap": parameter_json(view.cap)} if view.cap else {}),
-        "scenarios": [
-            {"name": s.name, "file": s.file, "line": s.line, "year": s.year} for s in view.scenarios
+        "scenarios": [scenario_json(s) for s in view.scenarios],
+    }
+
+
+def scenario_json(s: Scenario) -> dict[str, Any]:
+    """A scenario as its rule page shows it, JSON-ready: name and reading in Chinese and
+    English (``null`` where the file gives no English), its input as written, and the run
+    there and then: each computed entitlement (with its explanation in both languages) and
+    the verdict against the expectations (``expected_line`` null: not expected), and the
+    problems in both languages (none: the scenario passed)."""
+    result = run_scenario(s)
+    return {
+        "name": s.name,
+        "name_en": s.name_en or None,
+        "reading": s.reading or None,
+        "reading_en": s.reading_en or None,
+        "file": s.file,
+        "line": s.line,
+        "year": s.year,
+        "inputs": s.inputs,
+        "ok": result.ok,
+        "results": [
+            e.to_json()
+            | {
+                "expected_line": None if verdict is None else verdict.line,
+                "differences": [] if verdict is None else [d.render("zh_CN") for d in verdict.differences],
+                "differences_en": [] if verdict is None else [d.render("en") for d in verdict.differences],
+            }
+            for e, verdict in result.rows()
         ],
+        "problems": [p.render("zh_CN") for p in result.problems],
+        "problems_en": [p.render("en") for p in result.problems],
     }
 
 
