@@ -92,6 +92,7 @@ ACTION_LABELS = {
     "user.enable": "启用用户",
     "user.password_reset": "重置密码",
     "holder.update": "修改权利人信息",
+    "holder.payee_account": "修改收款账户",
     "import.confirm": "确认导入",
     "import.failed": "导入失败",
     "import.mapping": "保存列映射",

@@ -132,7 +132,7 @@ def set_budget(
     if amount is not None:
         if amount < 0 or amount > MAX_BUDGET_YUAN:
             raise ValidationFailed(
-                "预算应为 0 至 {max} 之间的整数元，实际为 {value}", max=MAX_BUDGET_YUAN, value=amount
+                "预算应为 0 至 {max} 之间的整数元，实际为 {value}", max=f"{MAX_BUDGET_YUAN:,}", value=amount
             )
         if amount < approved:
             raise Conflict(

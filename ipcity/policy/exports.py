@@ -5,7 +5,11 @@
 * the public notice (公示) as a spreadsheet;
 * a holder's statement — what the policy owes it in a year and why: every entitlement with
   its amount, status and explanation (held-back and zero-amount ones with their reason),
-  the case of each and its payment.
+  the case of each and its payment, and the receiving account the money goes to.
+
+The account of a payment line (户名, 开户银行, 银行账号) is the one recorded when it was
+paid, for an approved line not yet paid the holder's account now; none on record is said
+(未登记). Accounts are never public: every reader here may see them.
 
 Each function checks role and scope (:mod:`ipcity.auth.roles`) itself: the payment list is
 for officers (a county officer sees its own county), the statement for the enterprise bound
@@ -33,8 +37,10 @@ from ipcity.policy import service, workflow
 from ipcity.policy.engine import STATUS_LABELS as ENTITLEMENT_LABELS
 from ipcity.policy.engine import Entitlement
 from ipcity.policy.models import PolicyCase, PolicyPayment
+from ipcity.registry import payee
 
 NO_REGION = "未归属地区"
+NOT_RECORDED = "未登记"
 NO_CASE = "尚未生成案件"
 NOT_PAYABLE = "不予支付"
 TOTAL = "合计"
@@ -61,6 +67,15 @@ def county_name(region_code: str | None, locale: str = "zh_CN") -> str:
 def _rule_titles(rule_id: str, fallback: str) -> tuple[str, str]:
     rule = service.current_policy().rule(rule_id)
     return (rule.title, rule.title_en) if rule is not None else (fallback, fallback)
+
+
+def rule_item(rule_id: str, locale: str) -> str:
+    """A rule as lists name it, ``P2.1-c 有效发明专利年费支持``: clause and title in
+    ``locale`` (the rule id alone for a rule the current policy no longer has)."""
+    rule = service.current_policy().rule(rule_id)
+    if rule is None:
+        return rule_id
+    return item_label(rule.clause, rule.title, rule.title_en, locale)
 
 
 def item_label(clause: str, title: str, title_en: str, locale: str) -> str:
@@ -98,6 +113,13 @@ class PaymentLine:
     reference: str | None
     # The payee's unified social credit code: what the finance office pays against.
     uscc: str | None = None
+    # The account to pay into: recorded at payment (paid) or the holder's now (approved).
+    account: payee.AccountOnRecord | None = None
+
+    @property
+    def account_recorded(self) -> bool:
+        """Whether an account is known for this line."""
+        return self.account is not None and self.account.recorded
 
     def item(self, locale: str) -> str:
         """Clause and rule title in ``locale``."""
@@ -127,6 +149,13 @@ class PaymentLine:
             "approved_on": self.approved_on.isoformat(),
             "paid_on": self.paid_on.isoformat() if self.paid_on else None,
             "reference": self.reference,
+            "payee_name": self.account.name if self.account else None,
+            "payee_bank": self.account.bank if self.account else None,
+            "payee_account": self.account.number if self.account else None,
+            "payee_recorded": self.account_recorded,
+            "payee_name_differs": self.account.differs if self.account else False,
+            # Paid: the account recorded at payment; approved: the holder's account now.
+            "payee_recorded_at_payment": self.status == "paid",
         }
 
 
@@ -213,7 +242,15 @@ def payments(session: Session, actor: Actor, year: int) -> PaymentList:
     from ipcity.registry.models import Holder
 
     query = (
-        select(PolicyPayment, PolicyCase, Holder.uscc)
+        select(
+            PolicyPayment,
+            PolicyCase,
+            Holder.uscc,
+            Holder.name,
+            Holder.payee_name,
+            Holder.payee_bank,
+            Holder.payee_account,
+        )
         .join(PolicyCase, PolicyCase.id == PolicyPayment.case_id)
         .outerjoin(Holder, Holder.id == PolicyCase.holder_id)
         .where(PolicyPayment.year == year)
@@ -224,8 +261,12 @@ def payments(session: Session, actor: Actor, year: int) -> PaymentList:
         # No county on the account: nothing (never the unassigned cases by accident).
         query = query.where(PolicyCase.region_code == (scope or "-"))
     lines = []
-    for payment, case, uscc in session.execute(query):
+    for payment, case, uscc, holder_name, account_name, bank, number in session.execute(query):
         title, title_en = _rule_titles(case.rule, case.rule)
+        if payment.paid_at is not None:
+            account = workflow.paid_into(payment, case.holder_name)
+        else:
+            account = payee.AccountOnRecord(holder_name or case.holder_name, account_name, bank, number)
         lines.append(
             PaymentLine(
                 case_id=case.id,
@@ -246,6 +287,7 @@ def payments(session: Session, actor: Actor, year: int) -> PaymentList:
                 paid_on=_day(payment.paid_at),
                 reference=payment.reference,
                 uscc=uscc,
+                account=account,
             )
         )
     order = {r.id: i for i, r in enumerate(service.current_policy().rules)}
@@ -273,6 +315,9 @@ def _payment_header(locale: str) -> list[str]:
         _("批准日期", locale),
         _("拨付日期", locale),
         _("支付凭证号", locale),
+        _("户名", locale),
+        _("开户银行", locale),
+        _("银行账号", locale),
     ]
 
 
@@ -293,10 +338,16 @@ def payment_rows(lines: list[PaymentLine], locale: str) -> list[list[Any]]:
             x.approved_on,
             x.paid_on,
             x.reference,
+            # Text, never a number: Excel keeps only 15 digits of a number.
+            *(
+                (x.account.name, x.account.bank, x.account.number)
+                if x.account is not None and x.account.recorded
+                else (None, None, _(NOT_RECORDED, locale))
+            ),
         ]
         for x in lines
     ]
-    total: list[Any] = [None] * 10
+    total: list[Any] = [None] * 13
     total[0], total[AMOUNT_COLUMN] = _(TOTAL, locale), sum(x.amount for x in lines)
     total[1] = _("{n} 笔", locale, n=len(lines))
     return [*rows, total]
@@ -317,16 +368,16 @@ def summary_rows(plist: PaymentList, locale: str) -> tuple[list[str], list[list[
     return header, rows
 
 
-def _sheet_name(label: str, limit: int = 31) -> str:
-    """``label`` cut to Excel's 31 characters at a word's end, not in a word's middle.
+def _sheet_name(label: str, rule: str, limit: int = 31) -> str:
+    """An item's sheet name: its label where it fits Excel's 31 characters, else the rule
+    id alone (a title cut in the middle reads as another item; the sheet's rows name it).
 
-    >>> _sheet_name("P2.2-a Award for the China Patent Award")
-    'P2.2-a Award for the China'
+    >>> _sheet_name("P2.1-a 发明专利授权资助", "P2.1-a")
+    'P2.1-a 发明专利授权资助'
+    >>> _sheet_name("P2.1-c Annuity support for invention patents in force", "P2.1-c")
+    'P2.1-c'
     """
-    if len(label) <= limit:
-        return label
-    cut = label[: limit + 1]
-    return cut.rsplit(" ", 1)[0].rstrip(" ,;:-") if " " in cut else label[:limit]
+    return label if len(label) <= limit else rule[:limit]
 
 
 def payments_xlsx(plist: PaymentList, locale: str) -> bytes:
@@ -341,7 +392,7 @@ def payments_xlsx(plist: PaymentList, locale: str) -> bytes:
     labels = plist.item_labels(locale)
     for r in plist.items():
         rows = payment_rows(plist.of_item(r), locale)
-        sheets.append(Sheet(_sheet_name(labels[r]), header, rows, totals=frozenset({len(rows) - 1})))
+        sheets.append(Sheet(_sheet_name(labels[r], r), header, rows, totals=frozenset({len(rows) - 1})))
     return workbook_bytes(sheets)
 
 
@@ -381,7 +432,8 @@ def notice_rows(cases: list[PolicyCase], locale: str) -> tuple[list[str], list[l
 def notices_xlsx(session: Session, locale: str) -> bytes:
     """The cases in public notice (公示) as XLSX; public, like the notice page."""
     header, rows = notice_rows(workflow.notices(session), locale)
-    return workbook_bytes([Sheet(_("资助奖励公示", locale), header, rows)])
+    title = _sheet_name(_("资助奖励公示", locale), _("公示", locale))
+    return workbook_bytes([Sheet(title, header, rows)])
 
 
 # A holder's statement -----------------------------------------------------------------------
@@ -445,6 +497,9 @@ class StatementItem:
         """The entitlement's status in words."""
         if self.status is None:
             return _("评估结果中已无此项", locale)
+        if self.status == "eligible" and self.case is not None and self.case.status == "rejected":
+            # The data says eligible, the office said no: what the holder is owed is the latter.
+            return _("审核未通过，不予支付", locale)
         return _(ENTITLEMENT_LABELS[self.status], locale)
 
     def case_label(self, locale: str) -> str:
@@ -459,7 +514,17 @@ class StatementItem:
         if p is None:
             return ""
         text = _("{date} 批准", locale, date=p.approved_at.date().isoformat())
-        if p.paid_at is not None:
+        if p.paid_at is not None and p.payee_account:
+            # The account recorded at payment, by bank and last four digits.
+            text += _(
+                "；{date} 拨付至{bank}尾号 {tail} 的账户（凭证号 {ref}）",
+                locale,
+                date=p.paid_at.date().isoformat(),
+                bank=p.payee_bank or "",
+                tail=p.payee_account[-4:],
+                ref=p.reference or "",
+            )
+        elif p.paid_at is not None:
             text += _(
                 "；{date} 拨付（凭证号 {ref}）",
                 locale,
@@ -484,6 +549,26 @@ class Statement:
     holder: str
     region_code: str | None
     items: list[StatementItem]
+    # The receiving account on record now: where the money not yet paid goes.
+    account: payee.AccountOnRecord | None = None
+
+    def account_sentence(self, locale: str) -> str:
+        """Where the money goes: the account on record, or that none is (with what to do)."""
+        a = self.account
+        if a is None or not a.recorded:
+            return _(
+                "尚未登记收款账户：请企业在“本企业的资助项目”页面登记，或联系经办人登记，以便拨付。", locale
+            )
+        text = _(
+            "资助奖励拨付至收款账户：户名 {name}，开户银行 {bank}，银行账号 {number}。",
+            locale,
+            name=a.name or "",
+            bank=a.bank or "",
+            number=payee.group_digits(a.number),
+        )
+        if a.differs:
+            text += _(payee.MSG_NAME_DIFFERS, locale) + ("." if locale == "en" else "。")
+        return text
 
     @property
     def owed(self) -> int:
@@ -545,6 +630,7 @@ class Statement:
             "withheld": self.withheld,
             "approved": self.approved,
             "paid": self.paid,
+            "payee_account": self.account.to_json() if self.account else None,
             "items": [
                 {
                     "entitlement_id": i.entitlement.id if i.entitlement else None,
@@ -560,6 +646,9 @@ class Statement:
                     "approved_on": i.payment.approved_at.date().isoformat() if i.payment else None,
                     "paid_on": _iso(_day(i.payment.paid_at)) if i.payment else None,
                     "payment_reference": i.payment.reference if i.payment else None,
+                    "paid_into": workflow.paid_into(i.payment, self.holder).to_json()
+                    if i.payment is not None and i.payment.paid_at is not None
+                    else None,
                 }
                 for i in self.items
             ],
@@ -614,7 +703,10 @@ def statement(session: Session, actor: Actor, holder_id: int, year: int) -> Stat
         items.append(StatementItem(e, case, paid.get(case.id) if case else None))
     for case in by_entitlement.values():
         items.append(StatementItem(None, case, paid.get(case.id)))
-    return Statement(year, holder_id, name, region, items)
+    from ipcity.registry import service as registry
+
+    account = registry.holder_accounts(session, {holder_id}).get(holder_id, payee.AccountOnRecord(name))
+    return Statement(year, holder_id, name, region, items, account)
 
 
 def statement_docx(st: Statement, locale: str, today: date | None = None) -> bytes:
@@ -623,6 +715,7 @@ def statement_docx(st: Statement, locale: str, today: date | None = None) -> byt
     doc = new_document()
     doc.add_heading(_("{holder}{year}年度资助奖励对账单", locale, holder=st.holder, year=st.year), level=1)
     doc.add_paragraph(st.introduction(locale))
+    doc.add_paragraph(st.account_sentence(locale))
     header = [
         _("项目", locale),
         _("对象", locale),

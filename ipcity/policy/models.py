@@ -184,6 +184,12 @@ class PolicyPayment(Base):
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     paid_by: Mapped[str | None] = mapped_column(String(64))
     reference: Mapped[str | None] = mapped_column(String(100))
+    # The account paid into, copied from the holder at payment (migration 0012): a later
+    # change of the holder's account does not rewrite what was paid where. All null: the
+    # holder had no account on record when it was paid.
+    payee_name: Mapped[str | None] = mapped_column(String(300))
+    payee_bank: Mapped[str | None] = mapped_column(String(200))
+    payee_account: Mapped[str | None] = mapped_column(String(32))
 
 
 class PolicyBudget(Base):

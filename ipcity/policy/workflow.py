@@ -12,7 +12,8 @@ then::
     objected --dismiss (city officer, with a reason)--> in_notice
     in_notice --approve (city officer, once the notice has ended, within the item's budget
                 in the order of P2.1-f: :mod:`ipcity.policy.budget`)--> approved
-    approved --pay (city officer, with the payment reference)--> paid
+    approved --pay (city officer, with the payment reference; the holder's receiving
+                account is copied onto the payment row)--> paid
     any open status --reject (officer in scope, with a reason)--> rejected
 
 Every step checks role and region scope (:mod:`ipcity.auth.roles`), writes the case's
@@ -38,6 +39,7 @@ from ipcity.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipcity.policy import budget, service
 from ipcity.policy.engine import Entitlement
 from ipcity.policy.models import PolicyCase, PolicyCaseStep, PolicyPayment
+from ipcity.registry import payee
 
 STATUSES = (
     "proposed",
@@ -103,6 +105,14 @@ class CaseView:
     steps: list[PolicyCaseStep]
     payment: PolicyPayment | None
     actions: list[str]
+    # The account the money went to (paid: the payment's snapshot) or goes to (otherwise:
+    # the holder's account now); ``recorded`` is false where there is none.
+    account: payee.AccountOnRecord | None = None
+
+    @property
+    def account_is_snapshot(self) -> bool:
+        """Whether :attr:`account` is the one recorded at payment (not the holder's current)."""
+        return self.payment is not None and self.payment.paid_at is not None
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready: the case, its steps, its payment and the allowed actions."""
@@ -128,6 +138,9 @@ class CaseView:
                 "paid_at": self.payment.paid_at.isoformat() if self.payment.paid_at else None,
                 "reference": self.payment.reference,
             },
+            "payee_account": None
+            if self.account is None
+            else {**self.account.to_json(), "recorded_at_payment": self.account_is_snapshot},
             "actions": self.actions,
         }
 
@@ -330,7 +343,10 @@ def _in_scope(actor: Actor, action: str, case: PolicyCase) -> bool:
 
 
 def _notice_over(case: PolicyCase, today: date | None) -> bool:
-    return case.notice_until is not None and (today or clock.today()) >= case.notice_until
+    """Whether the public notice has ended: ``notice_until`` is its last day, on which
+    anyone may still object, so approval comes the day after (never on the same day as an
+    objection)."""
+    return case.notice_until is not None and (today or clock.today()) > case.notice_until
 
 
 def act(
@@ -375,12 +391,20 @@ def act(
     if action == "confirm":
         case.confirmed_at = _now()
     elif action == "notice":
-        case.notice_until = (today or clock.today()) + timedelta(days=notice_days)
+        # ``notice_days`` days counted from today: the last of them is ``notice_until``
+        # (0 days: no notice, the case may be approved at once).
+        case.notice_until = (today or clock.today()) + timedelta(days=notice_days - 1)
     elif action == "approve":
         _approve(session, actor, case, today, queue_checked)
     elif action == "pay":
-        _pay(session, actor, case, payment_reference)
+        paid_into = _pay(session, actor, case, payment_reference)
         text = text or f"支付凭证号 {(payment_reference or '').strip()}"
+        # The timeline names the account (masked: the case page shows it whole).
+        text += (
+            f"；收款账户 {paid_into.name} {paid_into.bank} {payee.mask_number(paid_into.number)}"
+            if paid_into.recorded
+            else "；未登记收款账户"
+        )
     _step(session, actor, case, action, target, text)
     try:
         session.commit()
@@ -493,14 +517,30 @@ def approve_in_order(
     return run
 
 
-def _pay(session: Session, actor: Actor, case: PolicyCase, reference: str | None) -> None:
+def _pay(session: Session, actor: Actor, case: PolicyCase, reference: str | None) -> payee.AccountOnRecord:
+    """Record the payment: when, by whom, its reference, and the holder's receiving
+    account copied onto the payment row (a later change of the holder's account does not
+    rewrite it). A holder without an account on record can be paid (the money may have
+    gone another way); the case page and the payment list say so. Returns the account."""
     ref = (reference or "").strip()
     if not ref or len(ref) > 100:
         raise ValidationFailed("拨付需要填写支付凭证号（不超过100个字符）")
     payment = session.scalar(select(PolicyPayment).where(PolicyPayment.case_id == case.id))
     if payment is None or payment.paid_at is not None:
         raise Conflict("项目“{key}”没有待拨付的批准记录", key=case.payment_key)
+    from ipcity.registry import service as registry
+
+    account = registry.holder_accounts(session, {case.holder_id}).get(
+        case.holder_id, payee.AccountOnRecord(case.holder_name)
+    )
     payment.paid_at, payment.paid_by, payment.reference = _now(), actor.username, ref
+    payment.payee_name, payment.payee_bank, payment.payee_account = account.name, account.bank, account.number
+    return account
+
+
+def paid_into(payment: PolicyPayment, holder_name: str) -> payee.AccountOnRecord:
+    """The account a paid case's money went to, as recorded at payment."""
+    return payee.AccountOnRecord(holder_name, payment.payee_name, payment.payee_bank, payment.payee_account)
 
 
 def object_to(
@@ -553,7 +593,15 @@ def case_view(session: Session, actor: Actor, case_id: int, today: date | None =
         )
     )
     payment = session.scalar(select(PolicyPayment).where(PolicyPayment.case_id == case.id))
-    return CaseView(case, steps, payment, allowed_actions(actor, case, today))
+    if payment is not None and payment.paid_at is not None:
+        account = paid_into(payment, case.holder_name)
+    else:
+        from ipcity.registry import service as registry
+
+        account = registry.holder_accounts(session, {case.holder_id}).get(
+            case.holder_id, payee.AccountOnRecord(case.holder_name)
+        )
+    return CaseView(case, steps, payment, allowed_actions(actor, case, today), account)
 
 
 def notices(session: Session, today: date | None = None) -> list[PolicyCase]:

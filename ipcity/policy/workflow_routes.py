@@ -15,6 +15,7 @@ from ipcity import clock
 from ipcity.auth.roles import require
 from ipcity.errors import PermissionDenied, ValidationFailed
 from ipcity.policy import applications, budget, exports, service, workflow
+from ipcity.registry import service as registry
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
 from ipcity.web.paging import Pager
 
@@ -198,6 +199,7 @@ def cases_page(
             "counts": counts,
             "statuses": workflow.STATUSES,
             "labels": workflow.STATUS_LABELS,
+            "item_of": exports.rule_item,
             "default_year": service.default_year(),
         },
     )
@@ -281,7 +283,9 @@ def budget_form(
     text = (amount or "").replace(",", "").strip()
     if text and not text.isdigit():
         raise ValidationFailed(
-            "预算应为 0 至 {max} 之间的整数元，实际为 {value}", max=budget.MAX_BUDGET_YUAN, value=amount
+            "预算应为 0 至 {max} 之间的整数元，实际为 {value}",
+            max=f"{budget.MAX_BUDGET_YUAN:,}",
+            value=amount,
         )
     budget.set_budget(session, actor, year, rule, int(text) if text else None)
     return RedirectResponse(f"/policy/budgets?year={year}", status_code=303)
@@ -308,7 +312,12 @@ def notices_page(request: Request, session: SessionDep) -> Response:
     return render(
         request,
         "policy/notices.html",
-        {"cases": workflow.notices(session), "labels": workflow.STATUS_LABELS, "today": clock.today()},
+        {
+            "cases": workflow.notices(session),
+            "labels": workflow.STATUS_LABELS,
+            "today": clock.today(),
+            "item_of": exports.rule_item,
+        },
     )
 
 
@@ -332,9 +341,11 @@ def mine_page(request: Request, session: SessionDep, actor: CurrentActor, year: 
     found = workflow.cases(session, actor)
     chosen = year or service.default_year()
     waiting = []
+    account = None
     if actor.holder_id is not None:
         st = exports.statement(session, actor, actor.holder_id, chosen)
         waiting = [i for i in st.items if i.case is None]
+        account = st.account
     policy = service.current_policy()
     return render(
         request,
@@ -347,5 +358,23 @@ def mine_page(request: Request, session: SessionDep, actor: CurrentActor, year: 
             "apply_kinds": {k.id: k for k in applications.KINDS.values()},
             "rule_kind": {rule: k.id for k in applications.KINDS.values() for rule in k.rules},
             "rules": {r.id: r for r in policy.rules},
+            "account": account,
         },
     )
+
+
+@router.post("/policy/mine/account", include_in_schema=False)
+def mine_account_form(
+    session: SessionDep,
+    actor: CurrentActor,
+    payee_name: Annotated[str | None, Form(max_length=300)] = None,
+    payee_bank: Annotated[str | None, Form(max_length=200)] = None,
+    payee_account: Annotated[str | None, Form(max_length=60)] = None,
+) -> Response:
+    """The enterprise records its own receiving account (收款账户), the account the policy's
+    money is paid into (audited; officers set it from the holder's page)."""
+    require(actor, "registry.edit_payee_account")
+    if actor.role != "enterprise" or actor.holder_id is None:
+        raise PermissionDenied("企业账号只能登记本企业的收款账户")
+    registry.set_payee_account(session, actor, actor.holder_id, payee_name, payee_bank, payee_account)
+    return RedirectResponse("/policy/mine#payee-account", status_code=303)

@@ -29,7 +29,7 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Sized
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import IPCityError, NotFound, ValidationFailed
-from ipcity.i18n import gettext
+from ipcity.i18n import gettext, localized_params
 from ipcity.places.divisions import get_division
 from ipcity.places.models import Population, Zone
 from ipcity.places.service import address_locator, upsert_population
@@ -93,6 +93,9 @@ MSG_PUBLICATION_TAKEN_IN_FILE = (
 )
 MSG_DATABASE_FAILED = "写入时数据库报错（{reason}），整个文件未导入；请把文件和这条信息交给系统管理员。"
 MSG_MAPPING_LABEL = "列映射「{name}」"
+# A mapping given on the mapping form without a name (used for this file only, not saved).
+MSG_TEMPORARY_MAPPING = "临时列映射（仅用于本文件）"
+TEMPORARY_MAPPING_ID = "mapping"
 MSG_HISTORY_FAILED = "导入失败，未写入任何数据（{reason}）"
 MSG_NOTHING_ALL_REJECTED = "全部 {rejected} 行均有误，没有可导入的行"
 MSG_NOTHING_STRICT = "严格模式：{rejected} 行有误，整个文件未导入，数据库未做任何修改"
@@ -166,7 +169,7 @@ def render_row_error(error: RowError, locale: str) -> str:
     """A row error's reason in ``locale``."""
     text = gettext(error.reason, locale)
     try:
-        return text.format(**dict(error.params))
+        return text.format(**localized_params(dict(error.params), locale))
     except (KeyError, IndexError, ValueError):
         return text
 
@@ -212,6 +215,19 @@ def saved_mapping(session: Session, kind: str | None, name: str) -> ColumnMappin
             kinds="、".join(sorted(kind_label(r.kind) for r in rows)),
         )
     return rows[0]
+
+
+def temporary_mapping_layout(kind: str, mapping: dict[str, str], header: list[str] | None = None) -> Layout:
+    """The layout of a column mapping given for one file without a name: checked like a
+    saved one (:func:`layout_from_mapping`), named in each language as a mapping given for
+    this file, never looked up among the saved mappings."""
+    layout = layout_from_mapping(kind, mapping, MSG_TEMPORARY_MAPPING, header)
+    return replace(
+        layout,
+        id=TEMPORARY_MAPPING_ID,
+        name_zh=MSG_TEMPORARY_MAPPING,
+        name_en=gettext(MSG_TEMPORARY_MAPPING, "en"),
+    )
 
 
 def saved_mapping_layout(session: Session, kind: str | None, name: str) -> Layout:
@@ -598,7 +614,7 @@ def _plan_and_write(
         unique = _dedupe([r for r in records if isinstance(r, HolderRecord)], lambda r: r.uscc or r.name)
         holder_plan = plan_holders(session, unique, zone_ids)
         if writes(holder_plan.new, holder_plan.changed, holder_plan.unchanged):
-            write_holders(session, holder_plan, zone_ids, locate)
+            write_holders(session, holder_plan, zone_ids, locate, actor_name=actor.username)
     elif kind == "population":
         unique = _dedupe(
             [r for r in records if isinstance(r, PopulationRecord)], lambda r: (r.region_code, r.year)
@@ -783,6 +799,8 @@ def failure_reason(entry: HistoryEntry, locale: str) -> str:
 def layout_label(layout_id: str, locale: str = "zh_CN") -> str:
     """The name of a layout as the pages show it (not its code): ``incopat-24`` → "incoPat
     导出（24 列）", ``mapping:测试导出`` → 列映射「测试导出」, a template by its kind."""
+    if layout_id == TEMPORARY_MAPPING_ID:
+        return gettext(MSG_TEMPORARY_MAPPING, locale)
     if layout_id.startswith("mapping:"):
         return gettext(MSG_MAPPING_LABEL, locale).format(name=layout_id.removeprefix("mapping:"))
     layout = get_layout(layout_id)
@@ -797,6 +815,31 @@ def kind_label(kind: str, locale: str = "zh_CN") -> str:
     if names is None:
         return kind
     return names[1] if locale == "en" else names[0]
+
+
+MSG_BROWSE_PATENTS = "检索专利"
+MSG_BROWSE_REGISTER = "查看{kind}"
+MSG_BROWSE_HOLDERS = "查看权利人"
+MSG_BROWSE_POPULATION = "查看全市各地区（常住人口）"
+MSG_BROWSE_EVIDENCE = "查看资助奖励（依据{kind}）"
+
+
+def browse_label(kind: str, locale: str = "zh_CN") -> str:
+    """The words of the link to :func:`browse_url` after an import of ``kind``: what that
+    page is, naming the register imported.
+
+    >>> browse_label("trademarks"), browse_label("trademarks", "en"), browse_label("awards", "en")
+    ('查看商标', 'Open the register: Trademarks', 'Open the entitlements (evidence: Patent awards)')
+    """
+    if kind == "patents":
+        return gettext(MSG_BROWSE_PATENTS, locale)
+    if kind in ASSET_SPECS:
+        return gettext(MSG_BROWSE_REGISTER, locale).format(kind=kind_label(kind, locale))
+    if kind == "holders":
+        return gettext(MSG_BROWSE_HOLDERS, locale)
+    if kind == "population":
+        return gettext(MSG_BROWSE_POPULATION, locale)
+    return gettext(MSG_BROWSE_EVIDENCE, locale).format(kind=kind_label(kind, locale))
 
 
 def browse_url(kind: str, city_code: str) -> str:

@@ -39,6 +39,11 @@ class Holder(Base):
     zone_explicit: Mapped[bool] = mapped_column(Boolean, default=False)
     address: Mapped[str | None] = mapped_column(String(500))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The receiving account the policy's money is paid into (收款账户; registry/payee.py):
+    # all three or none (migration 0012). Never public.
+    payee_name: Mapped[str | None] = mapped_column(String(300))
+    payee_bank: Mapped[str | None] = mapped_column(String(200))
+    payee_account: Mapped[str | None] = mapped_column(String(32))
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

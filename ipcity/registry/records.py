@@ -111,6 +111,10 @@ class HolderRecord:
     zone_code: str | None = None
     tags: list[str] = field(default_factory=list)
     tiers: list[tuple[str, int]] = field(default_factory=list)  # (tier id, year)
+    # The receiving account (registry/payee.py), checked: all three or none.
+    payee_name: str | None = None
+    payee_bank: str | None = None
+    payee_account: str | None = None  # digits only
 
 
 @dataclass(slots=True)

@@ -208,6 +208,14 @@ class HolderChanges(BaseModel):
     tags: list[Annotated[str, Field(max_length=64)]] | None = Field(None, max_length=50)
 
 
+class PayeeAccountIn(BaseModel):
+    """A holder's receiving account (收款账户); all three empty or null clears it."""
+
+    name: str | None = Field(None, max_length=300, description="户名 / account name")
+    bank: str | None = Field(None, max_length=200, description="开户银行 / bank")
+    number: str | None = Field(None, max_length=60, description="银行账号 / account number")
+
+
 def _patent_key(number: str) -> str:
     """The application number or id of a patent path; an id past the id range is not found
     (the database driver would overflow on it)."""
@@ -228,6 +236,28 @@ def api_update_holder(
 ) -> HolderDetail:
     """Officers correct a holder (recorded in the audit log); county officers within their county."""
     return service.update_holder(session, actor, holder_id, changes.model_dump(exclude_unset=True))
+
+
+@router.put(
+    "/api/v1/holders/{holder_id}/account",
+    tags=["registry"],
+    summary="登记收款账户 / set a holder's receiving account",
+)
+def api_set_payee_account(
+    holder_id: HolderIdPath, body: PayeeAccountIn, session: SessionDep, actor: CurrentActor
+) -> dict[str, Any]:
+    """The enterprise bound to the holder or an officer in scope records the account the
+    policy's money is paid into (audited, the number masked in the log)."""
+    account = service.set_payee_account(session, actor, holder_id, body.name, body.bank, body.number)
+    holder = service.get_holder(session, actor, holder_id)
+    return {
+        "ok": True,
+        "holder_id": holder_id,
+        "payee_name": account.name if account else None,
+        "payee_bank": account.bank if account else None,
+        "payee_account": account.number if account else None,
+        "payee_name_differs": holder.payee_name_differs,
+    }
 
 
 @router.get(
@@ -422,6 +452,9 @@ def holder_page(
     can_edit = actor.is_officer and (
         actor.role != "county_officer" or actor.region_code == holder.region_code
     )
+    # The receiving account: those who may see it may set it (officers in scope, the holder's
+    # own enterprise user).
+    can_edit_account = holder.private_visible and actor.role != "public"
     return render(
         request,
         "registry/holder.html",
@@ -431,6 +464,7 @@ def holder_page(
             "chart": _holder_chart(holder, locale),
             "type_labels": PATENT_TYPE_LABELS,
             "can_edit": can_edit,
+            "can_edit_account": can_edit_account,
             "counties": places.list_counties(session),
             "zones": places.list_zones(session),
         },
@@ -456,6 +490,20 @@ def holder_edit(
         changes["tags"] = [t for t in tags.replace("；", ";").split(";")]
     service.update_holder(session, actor, holder_id, changes)
     return RedirectResponse(f"/holders/{holder_id}", status_code=303)
+
+
+@router.post("/holders/{holder_id}/account", include_in_schema=False)
+def holder_account_edit(
+    holder_id: HolderIdPath,
+    session: SessionDep,
+    actor: CurrentActor,
+    payee_name: Annotated[str | None, Form(max_length=300)] = None,
+    payee_bank: Annotated[str | None, Form(max_length=200)] = None,
+    payee_account: Annotated[str | None, Form(max_length=60)] = None,
+) -> Response:
+    """The receiving account from the holder's page (officers in scope, the holder's enterprise)."""
+    service.set_payee_account(session, actor, holder_id, payee_name, payee_bank, payee_account)
+    return RedirectResponse(f"/holders/{holder_id}#payee-account", status_code=303)
 
 
 @router.get("/regions/{code}", include_in_schema=False)

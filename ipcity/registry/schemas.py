@@ -114,6 +114,16 @@ class HolderDetail(HolderSummary):
     geographical_indications: int = 0
     invention_patents_in_force: int = 0
     private_visible: bool = False
+    payee_name: str | None = Field(
+        None, description="收款账户户名；仅对本企业与辖区内管理人员可见 / account name, never public"
+    )
+    payee_bank: str | None = Field(None, description="开户银行；同上 / bank, never public")
+    payee_account: str | None = Field(
+        None, description="银行账号（仅数字）；同上 / account number, never public"
+    )
+    payee_name_differs: bool = Field(
+        False, description="户名与权利人名称不一致 / the account is held in another name"
+    )
 
 
 class HolderPage(BaseModel):

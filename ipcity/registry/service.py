@@ -23,6 +23,7 @@ from ipcity.i18n import DEFAULT_LOCALE, gettext, normalize_locale
 from ipcity.places.models import Population, Region, Zone
 from ipcity.places.names import english_name
 from ipcity.registry import ipc as ipc_titles
+from ipcity.registry import payee
 from ipcity.registry.legal_status import (
     IN_FORCE_STATUSES,
     PATENT_TYPE_LABELS,
@@ -662,6 +663,11 @@ def get_holder(session: Session, actor: Actor, holder_id: int) -> HolderDetail:
         geographical_indications=count(GeographicalIndication),
         invention_patents_in_force=in_force,
         private_visible=private,
+        # The receiving account: never public; the enterprise sees its own only.
+        payee_name=holder.payee_name if private else None,
+        payee_bank=holder.payee_bank if private else None,
+        payee_account=holder.payee_account if private else None,
+        payee_name_differs=private and payee.name_differs(holder.payee_name, holder.name),
     )
 
 
@@ -700,6 +706,67 @@ def update_holder(session: Session, actor: Actor, holder_id: int, changes: dict[
     )
     session.commit()
     return get_holder(session, actor, holder_id)
+
+
+def holder_accounts(session: Session, holder_ids: set[int]) -> dict[int, payee.AccountOnRecord]:
+    """The receiving account on record for each holder of ``holder_ids`` (the policy's
+    payment step and payment list; the caller has checked who may see them)."""
+    out: dict[int, payee.AccountOnRecord] = {}
+    ids = sorted(holder_ids)
+    for start in range(0, len(ids), 500):  # databases limit the bound parameters
+        for hid, name, account_name, bank, number in session.execute(
+            select(Holder.id, Holder.name, Holder.payee_name, Holder.payee_bank, Holder.payee_account).where(
+                Holder.id.in_(ids[start : start + 500])
+            )
+        ):
+            out[hid] = payee.AccountOnRecord(name, account_name, bank, number)
+    return out
+
+
+def set_payee_account(
+    session: Session,
+    actor: Actor,
+    holder_id: int,
+    name: str | None,
+    bank: str | None,
+    number: str | None,
+) -> payee.PayeeAccount | None:
+    """Record (or, all three blank, clear) the holder's receiving account (收款账户), the
+    account the policy's money is paid into (P2.1–P2.7).
+
+    The enterprise user bound to the holder, or an officer in scope (a county officer: its
+    county's holders). Checked by :func:`payee.check_account`; a name other than the
+    holder's is accepted (pages warn). Audited as ``holder.payee_account`` with the old and
+    new account, numbers masked but for their last four digits. Commits; returns the
+    account now on record."""
+    require(actor, "registry.edit_payee_account")
+    holder = session.get(Holder, holder_id)
+    if holder is None:
+        raise NotFound("未找到权利人：{value}", value=holder_id)
+    if actor.role == "enterprise" and actor.holder_id != holder_id:
+        raise PermissionDenied("企业账号只能登记本企业的收款账户")
+    require_region(actor, holder.region_code)
+    account = payee.check_account(name, bank, number)
+    old = (holder.payee_name, holder.payee_bank, holder.payee_account)
+    new = (account.name, account.bank, account.number) if account else (None, None, None)
+    if old != new:
+        before, after = payee.audit_state(*old), payee.audit_state(*new)
+        holder.payee_name, holder.payee_bank, holder.payee_account = new
+        holder.updated_at = datetime.now(UTC)
+        audit.record(
+            session,
+            actor.username,
+            "holder.payee_account",
+            "holder",
+            holder.id,
+            {
+                "before": before,
+                "after": after,
+                "name_differs": payee.name_differs(holder.payee_name, holder.name),
+            },
+        )
+    session.commit()
+    return account
 
 
 def _apply_holder_changes(session: Session, actor: Actor, holder: Holder, changes: dict[str, Any]) -> None:

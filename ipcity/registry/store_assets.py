@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from ipcity import audit
 from ipcity.registry.models import (
     Copyright,
     GeographicalIndication,
@@ -24,6 +25,7 @@ from ipcity.registry.models import (
     Trademark,
 )
 from ipcity.registry.normalize import display_name, infer_holder_kind, normalize_name
+from ipcity.registry.payee import audit_state, name_differs
 from ipcity.registry.records import (
     CopyrightRecord,
     GIRecord,
@@ -195,6 +197,7 @@ def _holder_state(holder: Holder | None, zone_codes: dict[int, str]) -> tuple[An
         holder.address,
         sorted(holder.tags or []),
         sorted((t.tier, t.year) for t in holder.tiers),
+        (holder.payee_name, holder.payee_bank, holder.payee_account),
     )
 
 
@@ -219,6 +222,12 @@ def _record_state(
         else sorted((t.tier, t.year) for t in current.tiers)
         if current
         else [],
+        # The receiving account: the row's three (checked together) or what is on record.
+        (record.payee_name, record.payee_bank, record.payee_account)
+        if record.payee_account
+        else (current.payee_name, current.payee_bank, current.payee_account)
+        if current
+        else (None, None, None),
     )
 
 
@@ -258,9 +267,15 @@ def write_holders(
     zone_ids: dict[str, int],
     locate_address: Callable[[str], tuple[str | None, int | None]] | None = None,
     is_sample: bool = False,
+    actor_name: str | None = None,
 ) -> None:
-    """Create and update holders from template rows, tiers included."""
+    """Create and update holders from template rows, tiers and receiving accounts included.
+
+    With ``actor_name`` (an officer's import), each account set or changed is an audit
+    entry ``holder.payee_account`` of its own, the numbers masked as the holder page's
+    edits record them."""
     now = datetime.now(UTC)
+    account_changes: list[tuple[Holder, tuple[Any, ...], tuple[Any, ...]]] = []
     for record in plan.new:
         region, zone = (None, None)
         if record.address and locate_address is not None:
@@ -276,12 +291,17 @@ def write_holders(
             zone_explicit=bool(record.zone_code),
             address=record.address,
             tags=list(record.tags),
+            payee_name=record.payee_name,
+            payee_bank=record.payee_bank,
+            payee_account=record.payee_account,
             is_sample=is_sample,
             created_at=now,
             updated_at=now,
         )
         holder.tiers = [HolderTier(tier=t, year=y) for t, y in sorted(set(record.tiers))]
         session.add(holder)
+        if record.payee_account:
+            account_changes.append((holder, (None, None, None), state[8]))
     for holder_id, record in plan.changed:
         found = session.get(Holder, holder_id)
         assert found is not None
@@ -306,5 +326,24 @@ def write_holders(
             holder.tiers.clear()
             session.flush()
             holder.tiers.extend(HolderTier(tier=t, year=y) for t, y in sorted(set(record.tiers)))
+        before = (holder.payee_name, holder.payee_bank, holder.payee_account)
+        if state[8] != before:
+            holder.payee_name, holder.payee_bank, holder.payee_account = state[8]
+            account_changes.append((holder, before, state[8]))
         holder.updated_at = now
     session.flush()
+    if actor_name is not None:
+        for holder, before, after in account_changes:
+            audit.record(
+                session,
+                actor_name,
+                "holder.payee_account",
+                "holder",
+                holder.id,
+                {
+                    "before": audit_state(*before),
+                    "after": audit_state(*after),
+                    "name_differs": name_differs(after[0], holder.name),
+                    "source": "import",
+                },
+            )

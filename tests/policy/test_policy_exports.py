@@ -153,7 +153,8 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
     book = _book(exports.payments_xlsx(plist, "en"))
     assert book.sheetnames[0] == "Summary"
     # Excel's sheet names hold 31 characters: the item is cut at the last whole word.
-    assert book.sheetnames[3:] == ["P2.1-a Subsidy per invention", "P2.7-a Subsidy of the costs of"]
+    # Item titles longer than a sheet name allows: the rule id alone, never a cut title.
+    assert book.sheetnames[3:] == ["P2.1-a", "P2.7-a"]
     # The county's sheet and column carry its English name (淇滨区).
     assert "Qibin District" in book.sheetnames and "淇滨区" not in book.sheetnames
     rows = _rows(book["Qibin District"])
@@ -262,6 +263,9 @@ def test_a_case_rejected_in_review_is_not_counted_as_owed(
         after = exports.statement(s, CITY, world["a"], YEAR)
     rejected = next(i for i in after.items if i.case is not None and i.case.id == victim.case.id)
     assert not rejected.payable and rejected.case_label("zh_CN") == "未通过"
+    # Its result says so too (the data alone would say eligible).
+    assert rejected.status_label("zh_CN") == "审核未通过，不予支付"
+    assert rejected.status_label("en") == "rejected in review: not paid"
     assert after.owed == before.owed - victim.amount
     assert after.withheld == before.withheld + victim.amount
     assert "免申即享：无需申请。" in after.introduction("zh_CN")
@@ -291,7 +295,9 @@ def test_notice_list_as_xlsx(session_factory: sessionmaker[Session], world: dict
     assert len(rows) == 2
     row = rows[1]
     assert row[0] == world["notice_b"] and row[2] == "浚县乙农业有限公司" and row[7] == "公示中"
-    assert row[3].startswith("P2.1-b ") and row[6].date() == clock.today() + timedelta(days=6)  # 7 days, today the first
+    assert row[3].startswith("P2.1-b ") and row[6].date() == clock.today() + timedelta(
+        days=6
+    )  # 7 days, today the first
 
 
 def test_pages_files_and_api_with_real_logins(

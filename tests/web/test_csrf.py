@@ -34,6 +34,7 @@ UNSAFE_ROUTES = _unsafe_routes()
 ACTING_ROLE = {
     ("POST", "/policy/apply"): "enterprise",
     ("POST", "/api/v1/policy/applications"): "enterprise",
+    ("POST", "/policy/mine/account"): "enterprise",
 }
 
 

@@ -62,6 +62,14 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/users/{user_id}/password"): only(ADMIN, ok=303),
     ("GET", "/audit"): only(*CITY_WIDE, public=303),
     ("GET", "/api/v1/audit/verify"): only(*CITY_WIDE),
+    # The same through the JSON API (web_support.REQUEST_BODIES gives the bodies).
+    ("GET", "/api/v1/users"): only(ADMIN),
+    ("POST", "/api/v1/users"): only(ADMIN, ok=201),
+    ("GET", "/api/v1/users/{user_id}"): only(ADMIN),
+    ("PATCH", "/api/v1/users/{user_id}"): only(ADMIN),
+    ("POST", "/api/v1/users/{user_id}/active"): only(ADMIN),
+    ("POST", "/api/v1/users/{user_id}/password"): only(ADMIN),
+    ("GET", "/api/v1/audit"): only(*CITY_WIDE),
     # The open registry (P2.8): pages and API for everyone.
     ("GET", "/patents"): everyone(),
     ("GET", "/patents/{number}"): everyone(),
@@ -150,10 +158,18 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     # Corrections of a holder (A, in the county officer's county).
     ("PATCH", "/api/v1/holders/{holder_id}"): only(*OFFICERS),
     ("POST", "/holders/{holder_id}"): only(*OFFICERS, ok=303),
+    # Holder A's receiving account: officers in scope and A's own enterprise; never the public.
+    ("POST", "/holders/{holder_id}/account"): only(*OFFICERS, ENTERPRISE, ok=303),
+    ("PUT", "/api/v1/holders/{holder_id}/account"): only(*OFFICERS, ENTERPRISE),
+    ("POST", "/policy/mine/account"): only(ENTERPRISE, ok=303),
     # Imports: the page for every officer; patents only for the city.
     ("GET", "/import"): only(*OFFICERS, public=303),
     ("POST", "/import/preview"): only(*CITY_WIDE),
     ("POST", "/import/{token}/mapping"): only(*CITY_WIDE),
+    # The same pages read again by GET (the language link of a POST's answer): the mapping
+    # form for every officer, the preview of the staged patents for the city.
+    ("GET", "/import/{token}/mapping"): only(*OFFICERS, public=303),
+    ("GET", "/import/{token}/preview"): only(*CITY_WIDE, public=303),
     ("POST", "/import/{token}/confirm"): only(*CITY_WIDE),
     ("GET", "/import/{token}/progress"): only(*OFFICERS, public=303),
     ("GET", "/import/{token}/rejected.csv"): only(*OFFICERS, public=303),

@@ -231,6 +231,12 @@ def _year_form(world: World, role: str) -> dict[str, Any]:
 
 # A request that does what the route is for (by role where it matters); routes not named
 # here are sent without a body.
+_ACCOUNT_FORM = {
+    "payee_name": "鹤壁甲有限公司",
+    "payee_bank": "中国工商银行鹤壁淇滨支行",
+    "payee_account": "1705-0210-0920-0123-456",
+}
+
 REQUEST_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/login"): _login,
     ("POST", "/users"): _new_user,
@@ -239,8 +245,25 @@ REQUEST_BODIES: dict[tuple[str, str], Body] = {
     # the walk's later logins still work.
     ("POST", "/users/{user_id}/active"): lambda world, role: {"data": {"active": "true"}},
     ("POST", "/users/{user_id}/password"): lambda world, role: {"data": {"password": PASSWORD}},
+    # The same through the JSON API (the city officer's account keeps its role and password).
+    ("POST", "/api/v1/users"): lambda world, role: {
+        "json": {"username": f"api-by-{role}", "password": "a-long-enough-password", "role": "city_officer"}
+    },
+    ("PATCH", "/api/v1/users/{user_id}"): lambda world, role: {"json": {"display_name": f"市级{role}"}},
+    ("POST", "/api/v1/users/{user_id}/active"): lambda world, role: {"json": {"active": True}},
+    ("POST", "/api/v1/users/{user_id}/password"): lambda world, role: {"json": {"password": PASSWORD}},
     ("PATCH", "/api/v1/holders/{holder_id}"): _holder_json,
     ("POST", "/holders/{holder_id}"): _holder_form,
+    # The receiving account of holder A (the bound enterprise or an officer in scope).
+    ("POST", "/holders/{holder_id}/account"): lambda world, role: {"data": _ACCOUNT_FORM},
+    ("POST", "/policy/mine/account"): lambda world, role: {"data": _ACCOUNT_FORM},
+    ("PUT", "/api/v1/holders/{holder_id}/account"): lambda world, role: {
+        "json": {
+            "name": "鹤壁甲有限公司",
+            "bank": "中国建设银行鹤壁淇滨支行",
+            "number": "4105 0162 3808 0000 0123",
+        }
+    },
     ("POST", "/import/preview"): _upload,
     ("POST", "/import/{token}/mapping"): _mapping,
     ("POST", "/api/v1/imports"): _api_upload,

@@ -429,6 +429,35 @@ _HOLDER_FIELDS = (
         "资质:年份，多个用 ; 分隔，如 国家知识产权优势企业:2019。",
         "国家知识产权优势企业:2019",
     ),
+    # The receiving account the policy's money is paid into (registry/payee.py): the three
+    # together or none; blank cells keep what the registry holds.
+    F(
+        "payee_name",
+        "户名",
+        "Account name",
+        False,
+        ("收款户名", "账户名称", "收款账户名称"),
+        "收款账户户名，一般与名称一致；与开户银行、银行账号一并填写。",
+        "鹤壁市示例科技有限公司",
+    ),
+    F(
+        "payee_bank",
+        "开户银行",
+        "Bank",
+        False,
+        ("开户行", "收款银行", "开户银行名称"),
+        "开户银行全称，写到支行。",
+        "中国工商银行鹤壁淇滨支行",
+    ),
+    F(
+        "payee_account",
+        "银行账号",
+        "Account number",
+        False,
+        ("收款账号", "账号", "银行帐号"),
+        "8 至 32 位数字，可用空格或连字符分隔；请将单元格设为文本，以免 Excel 截去位数。",
+        "1705 0210 0920 0123 456",
+    ),
 )
 
 _POPULATION_FIELDS = (

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ipcity.errors import InvalidNumber, ValidationFailed
+from ipcity.i18n import Bilingual, gettext
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, header_key
 from ipcity.registry.importers.patents import (
     MSG_BAD_DATE,
@@ -26,6 +27,7 @@ from ipcity.registry.importers.patents import (
 from ipcity.registry.importers.values import BAD, parse_date_or_bad
 from ipcity.registry.normalize import normalize_name
 from ipcity.registry.numbers import parse_application_number, parse_pct_number, parse_uscc
+from ipcity.registry.payee import PayeeAccount, check_account
 from ipcity.registry.records import (
     AwardRecord,
     CertificateRecord,
@@ -168,8 +170,58 @@ GI_KINDS: dict[str, str] = {
 }
 
 
-def _accepted(table: dict[str, str]) -> str:
-    return "、".join(table)
+# The English names of the choices' field labels (MSG_CHOICE's {label}).
+CHOICE_LABELS_EN: dict[str, str] = {
+    "主体类型": "holder type",
+    "标签": "holder tag",
+    "商标类型": "trademark type",
+    "商标状态": "trademark status",
+    "登记类别": "registration category",
+    "地理标志类型": "geographical-indication type",
+    "奖项": "award level",
+}
+
+
+def _label(label: str) -> Bilingual:
+    return Bilingual(label, CHOICE_LABELS_EN.get(label, label))
+
+
+def _accepted(table: dict[str, str]) -> Bilingual:
+    """The accepted values of a choice: its Chinese spellings (Chinese), or each value's
+    English name with the spellings that give it as examples (English).
+
+    >>> _accepted({"普通": "ordinary", "普通商标": "ordinary", "软件企业": "software"}).en
+    'Ordinary trademark (“普通”, “普通商标”), software enterprise (“软件企业”)'
+    """
+    spellings: dict[str, list[str]] = {}
+    for text, value in table.items():
+        spellings.setdefault(value, []).append(text)
+    english = ", ".join(
+        f"{_english_name(value, texts)} ({', '.join(f'“{t}”' for t in texts)})"
+        for value, texts in spellings.items()
+    )
+    return Bilingual("、".join(table), english)
+
+
+# English names of the holder tags, which no page names in the catalogue.
+_VALUE_NAMES_EN = {
+    "sme": "SME",
+    "tech_sme": "technology-based SME",
+    "high_tech": "high-tech enterprise",
+    "incubated": "incubated enterprise",
+    "above_scale": "industrial enterprise above designated size",
+    "software": "software enterprise",
+}
+
+
+def _english_name(value: str, texts: list[str]) -> str:
+    # The catalogue's English for the longest spelling that has one (普通商标 before 普通),
+    # else a name given here, else the identifier the importers store (a file may give it).
+    for text in sorted(texts, key=len, reverse=True):
+        english = gettext(text, "en")
+        if english != text:
+            return english
+    return _VALUE_NAMES_EN.get(value, value.replace("_", " "))
 
 
 class _Row:
@@ -235,7 +287,7 @@ class _Row:
         if found is None and value in table.values():
             found = value  # the English identifier itself
         if found is None:
-            self.fail(name, MSG_CHOICE, value=value, label=label, accepted=_accepted(table))
+            self.fail(name, MSG_CHOICE, value=value, label=_label(label), accepted=_accepted(table))
         return found
 
     def region(self, name: str) -> str | None:
@@ -305,7 +357,7 @@ def _holder(r: _Row) -> HolderRecord | None:
                     r.column("tags"),
                     tag,
                     MSG_CHOICE,
-                    (("value", tag), ("label", "标签"), ("accepted", _accepted(HOLDER_TAGS))),
+                    (("value", tag), ("label", _label("标签")), ("accepted", _accepted(HOLDER_TAGS))),
                 )
             )
         elif found not in tags:
@@ -330,6 +382,7 @@ def _holder(r: _Row) -> HolderRecord | None:
         elif (tier, year) not in tiers:
             tiers.append((tier, year))
     region = r.region("region_code")
+    account = _payee_account(r)
     if r.errors:
         return None
     return HolderRecord(
@@ -342,7 +395,29 @@ def _holder(r: _Row) -> HolderRecord | None:
         r.optional("zone_code"),
         tags,
         tiers,
+        account.name if account else None,
+        account.bank if account else None,
+        account.number if account else None,
     )
+
+
+def _payee_account(r: _Row) -> PayeeAccount | None:
+    """The row's receiving account (户名, 开户银行, 银行账号), checked by
+    :func:`~ipcity.registry.payee.check_account`; the error on the cell it concerns (a bad
+    number on 银行账号; a missing part on the first blank one of the three)."""
+    fields = ("payee_name", "payee_bank", "payee_account")
+    if not any(r.text(f) for f in fields):
+        return None
+    try:
+        return check_account(r.text("payee_name"), r.text("payee_bank"), r.text("payee_account"))
+    except InvalidNumber as exc:
+        r.errors.append(number_error(r.row, r.column("payee_account"), r.text("payee_account"), exc))
+    except ValidationFailed as exc:
+        blank = [f for f in fields if not r.text(f) and f in r.columns]
+        at = blank[0] if blank else next(f for f in fields if r.text(f))
+        params = tuple((key, str(val)) for key, val in exc.params.items())
+        r.errors.append(RowError(r.row, r.column(at), r.text(at), exc.message, params))
+    return None
 
 
 def _nice_classes(r: _Row) -> list[int]:
