@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
 from ipcity.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ipcity.i18n import gettext
 from ipcity.policy import budget, service
 from ipcity.policy.engine import Entitlement
 from ipcity.policy.models import PolicyCase, PolicyCaseStep, PolicyPayment
@@ -114,6 +115,22 @@ class CaseView:
         """Whether :attr:`account` is the one recorded at payment (not the holder's current)."""
         return self.payment is not None and self.payment.paid_at is not None
 
+    def step_note(self, step: PolicyCaseStep, locale: str) -> str:
+        """What the timeline says of ``step`` in ``locale``: the person's reason or remark as
+        written; for the payment, what was recorded (reference, account by bank and last
+        four digits) in the reader's language, then the remark."""
+        if step.action != "pay" or self.payment is None or self.payment.paid_at is None:
+            return step.reason or ""
+        p = self.payment
+        note = gettext("支付凭证号 {ref}", locale).format(ref=p.reference or "")
+        if p.payee_account:
+            note += gettext("；收款账户 {name} {bank} {number}", locale).format(
+                name=p.payee_name or "", bank=p.payee_bank or "", number=payee.mask_number(p.payee_account)
+            )
+        else:
+            note += gettext("；未登记收款账户", locale)
+        return note + (gettext("；备注：{text}", locale).format(text=step.reason) if step.reason else "")
+
     def to_json(self) -> dict[str, Any]:
         """JSON-ready: the case, its steps, its payment and the allowed actions."""
         c = self.case
@@ -127,6 +144,8 @@ class CaseView:
                     "from_status": s.from_status,
                     "to_status": s.to_status,
                     "reason": s.reason,
+                    "note": self.step_note(s, "zh_CN"),
+                    "note_en": self.step_note(s, "en"),
                 }
                 for s in self.steps
             ],
@@ -170,7 +189,13 @@ def _now() -> datetime:
 
 
 def _step(
-    session: Session, actor: Actor, case: PolicyCase, action: str, to_status: str, reason: str | None
+    session: Session,
+    actor: Actor,
+    case: PolicyCase,
+    action: str,
+    to_status: str,
+    reason: str | None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Move ``case`` to ``to_status``: timeline step and audit entry in the caller's transaction."""
     before = case.status
@@ -193,7 +218,7 @@ def _step(
         f"policy.case.{action}",
         "policy_case",
         case.id,
-        {"payment_key": case.payment_key, "from": before, "to": to_status, "reason": reason},
+        {"payment_key": case.payment_key, "from": before, "to": to_status, "reason": reason} | (extra or {}),
     )
 
 
@@ -388,6 +413,7 @@ def act(
             action=ACTION_LABELS[action],
         )
     text = _clean_reason(action, reason)
+    extra: dict[str, Any] | None = None
     if action == "confirm":
         case.confirmed_at = _now()
     elif action == "notice":
@@ -398,14 +424,16 @@ def act(
         _approve(session, actor, case, today, queue_checked)
     elif action == "pay":
         paid_into = _pay(session, actor, case, payment_reference)
-        text = text or f"支付凭证号 {(payment_reference or '').strip()}"
-        # The timeline names the account (masked: the case page shows it whole).
-        text += (
-            f"；收款账户 {paid_into.name} {paid_into.bank} {payee.mask_number(paid_into.number)}"
+        # The step keeps the officer's remark; the timeline adds what the payment row
+        # recorded in the reader's language (CaseView.step_note), the audit entry the same
+        # facts (the account masked).
+        extra = {
+            "reference": (payment_reference or "").strip(),
+            "account": f"{paid_into.name} {paid_into.bank} {payee.mask_number(paid_into.number)}"
             if paid_into.recorded
-            else "；未登记收款账户"
-        )
-    _step(session, actor, case, action, target, text)
+            else None,
+        }
+    _step(session, actor, case, action, target, text, extra)
     try:
         session.commit()
     except IntegrityError as exc:

@@ -17,6 +17,7 @@ from policy_exports_world import CITY, COUNTY_A, YEAR, build_world, enterprise
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ipcity.audit import AuditEntry
 from ipcity.auth.roles import Actor
 from ipcity.policy import exports, workflow
 from ipcity.policy.models import PolicyCase, PolicyPayment
@@ -86,9 +87,20 @@ def test_the_account_paid_into_survives_a_later_edit(
         payment = s.scalar(select(PolicyPayment).where(PolicyPayment.case_id == loan))
         assert payment is not None
         assert (payment.payee_name, payment.payee_bank, payment.payee_account) == (*FIRST[:2], FIRST_DIGITS)
-        step = workflow.case_view(s, CITY, loan).steps[-1]
-        assert step.action == "pay" and step.reason is not None
-        assert "HB-2020-LOAN" in step.reason and "0123" in step.reason and FIRST_DIGITS not in step.reason
+        view = workflow.case_view(s, CITY, loan)
+        step = view.steps[-1]
+        # The step keeps the officer's remark (none); the timeline says what the payment
+        # recorded, masked, in the reader's language.
+        assert step.action == "pay" and step.reason is None
+        note = view.step_note(step, "zh_CN")
+        assert note.startswith("支付凭证号 HB-2020-LOAN；收款账户 ") and note.endswith("0123")
+        assert FIRST_DIGITS not in note
+        english = view.step_note(step, "en")
+        assert english.startswith("Payment reference HB-2020-LOAN; paid into the account of ")
+        assert "支付凭证号" not in english and english.endswith("0123")
+        logged = s.scalars(select(AuditEntry).where(AuditEntry.action == "policy.case.pay")).all()[-1]
+        assert logged.detail["reference"] == "HB-2020-LOAN" and logged.detail["account"].endswith("0123")
+        assert FIRST_DIGITS not in str(logged.detail)
     # A city officer changes the account afterwards (another name: accepted, flagged).
     with session_factory() as s:
         registry.set_payee_account(s, CITY, a, *SECOND)

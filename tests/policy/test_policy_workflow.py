@@ -390,12 +390,12 @@ def test_pages_and_api_with_real_logins(
     # A hundred a page (one here): the second page of the proposed ones, its links keeping the filter.
     import ipcity.policy.workflow_routes as routes_module
 
-    proposed_count = listing.text.count('<tr><td><a href="/policy/cases/')
+    proposed_count = listing.text.count('<tr><td class="nowrap"><a href="/policy/cases/')
     assert proposed_count >= 2
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(routes_module, "CASES_PER_PAGE", 1)
         second = client.get("/policy/cases", params={"status": "proposed", "year": YEAR, "page": 2}).text
-    assert second.count('<tr><td><a href="/policy/cases/') == 1
+    assert second.count('<tr><td class="nowrap"><a href="/policy/cases/') == 1
     assert f"2 / {proposed_count}" in second and f"?status=proposed&amp;year={YEAR}&amp;page=3" in second
     with session_factory() as s:
         case_a = _case(s, "P2.1-a:CN201710123456.7").id
