@@ -248,3 +248,23 @@ def test_a_county_officer_sets_an_account_of_its_county_only(
         other = Actor(username="ent-x", role="enterprise", holder_id=world["b"])
         with pytest.raises(PermissionDenied):
             registry.set_payee_account(s, other, world["a"], *SECOND)
+
+
+def test_the_pay_form_warns_when_no_account_is_on_record(
+    app: Any, session_factory: sessionmaker[Session], world: dict[str, int], make_user: Any
+) -> None:
+    """Paying without an account stays possible (the money may have gone another way), but
+    the officer about to pay is told first; once an account is on record the warning goes."""
+    from fastapi.testclient import TestClient
+
+    make_user("city_officer", "city-pay-form")
+    officer = TestClient(app)
+    login(officer, "city-pay-form")
+    page = officer.get(f"/policy/cases/{world['loan_a']}").text
+    assert 'action="/policy/cases/{}/pay"'.format(world["loan_a"]) in page
+    assert 'id="pay-without-account"' in page and "尚未登记收款账户" in page
+    english = officer.get(f"/policy/cases/{world['loan_a']}?lang=en").text
+    assert "This holder has no receiving account on record" in english
+    with session_factory() as s:
+        registry.set_payee_account(s, CITY, world["a"], *FIRST)
+    assert 'id="pay-without-account"' not in officer.get(f"/policy/cases/{world['loan_a']}?lang=zh").text
