@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, defer
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import Conflict, InvalidNumber, NotFound, PermissionDenied, ValidationFailed
+from ipcity.i18n import Bilingual
 from ipcity.policy import service, workflow
 from ipcity.policy.engine import entitlement_id, evaluate
 from ipcity.policy.formulas import AWARD_LABELS
@@ -458,7 +459,9 @@ def apply(
             raise Conflict("按所填材料，{year}年度没有可享受的“{kind}”项目", year=year, kind=kind.label)
         chosen = found[0]
         if chosen.status != "eligible" or chosen.amount <= 0:
-            raise Conflict("按所填材料不能享受：{why}", why=chosen.explanation_zh)
+            raise Conflict(
+                "按所填材料不能享受：{why}", why=Bilingual(chosen.explanation_zh, chosen.explanation_en)
+            )
         if session.scalar(
             select(PolicyCase.id).where(
                 PolicyCase.payment_key == chosen.payment_key, PolicyCase.status != "rejected"
@@ -472,7 +475,9 @@ def apply(
             _holder_region(session, actor.holder_id),
             "applied",
             now,
-            f"{kind.label}：{chosen.explanation_zh}"[:2000],
+            # What was applied for, by its kind (a label the timeline shows in the reader's
+            # language); the computation itself is the entitlement's explanation, one link away.
+            kind.label,
         )
         for upload, content_type in documents:
             session.add(

@@ -119,6 +119,8 @@ class CaseView:
         """What the timeline says of ``step`` in ``locale``: the person's reason or remark as
         written; for the payment, what was recorded (reference, account by bank and last
         four digits) in the reader's language, then the remark."""
+        if step.action == "apply" and step.reason:
+            return gettext(step.reason, locale)  # the kind applied for: a label of the platform
         if step.action != "pay" or self.payment is None or self.payment.paid_at is None:
             return step.reason or ""
         p = self.payment

@@ -71,7 +71,11 @@ def test_an_award_application_computes_the_amount_and_keeps_the_documents(
         assert (case.status, case.rule, case.amount_yuan, case.year) == ("applied", "P2.2-b", 50000, 2019)
         assert case.region_code == "410611"
         step = s.scalar(select(PolicyCaseStep).where(PolicyCaseStep.case_id == case.id))
-        assert step is not None and step.action == "apply" and "省专利奖一等奖" in (step.reason or "")
+        # The step names what was applied for, shown in the reader's language; the amount's
+        # reasons are the entitlement's explanation.
+        assert step is not None and step.action == "apply" and step.reason == "专利获奖奖励（P2.2）"
+        view = workflow.case_view(s, _ent(holders["甲"]), case.id)
+        assert view.step_note(step, "en") == "Award for patent prizes (P2.2)"
         files = applications.files_of(s, case.id)
         assert [(f.filename, f.content_type, f.size) for f in files] == [
             ("获奖证书.pdf", "application/pdf", len(PDF)),
@@ -192,6 +196,8 @@ def test_evidence_that_gives_nothing_is_rolled_back_with_the_engines_reason(
                 [Upload("a.pdf", PDF)],
             )
         assert "不在本市" in outside.value.render("zh_CN")
+        english = outside.value.render("en")  # the engine's reason in English too
+        assert "is registered in the city" in english and "不在本市" not in english
         assert _counts(s) == before
         # GB/T 29490 is once per holder ever: a second certificate is refused with the reason.
         first = applications.apply(
