@@ -366,6 +366,29 @@ def reset_user_password(
 AUDIT_PER_PAGE = 50
 
 
+def audit_detail_text(detail: dict[str, Any] | None) -> str:
+    """An entry's detail as the audit page shows it: ``key: value`` pairs in the order
+    stored, Chinese as it is (escaped by the template), empty values left out; nested
+    values as compact JSON. The stored JSON (what the hash covers) is in the API.
+
+    >>> audit_detail_text({"from": None, "to": "in_notice", "reason": "核实无误"})
+    'to: in_notice · reason: 核实无误'
+    >>> audit_detail_text({})
+    ''
+    """
+    parts = []
+    for key, value in (detail or {}).items():
+        if value is None or value == "" or value == [] or value == {}:
+            continue
+        shown = (
+            value
+            if isinstance(value, str | int | float)
+            else json.dumps(value, ensure_ascii=False, default=str)
+        )
+        parts.append(f"{key}: {shown}")
+    return " · ".join(parts)
+
+
 @router.get("/audit", include_in_schema=False)
 def audit_page(
     request: Request,
@@ -387,10 +410,7 @@ def audit_page(
         "auth/audit.html",
         {
             "entries": entries,
-            # Chinese as it is (tojson would show 张伟 as \u5f20\u4f1f); escaped by the template.
-            "details": {
-                e.id: json.dumps(e.detail, ensure_ascii=False, sort_keys=True, default=str) for e in entries
-            },
+            "details": {e.id: audit_detail_text(e.detail) for e in entries},
             "check": audit.verify(session),
             "pager": pager,
             "user": user or "",
