@@ -35,6 +35,9 @@ _USERNAME = re.compile(r"[A-Za-z0-9._\-\u3400-\u4dbf\u4e00-\u9fff]+")
 # Names the audit log uses for actors that are not people (the setup, the anonymous public):
 # an account of that name would make its entries indistinguishable from theirs.
 RESERVED_USERNAMES = frozenset({"system", "public"})
+# Failed logins of one client address audited in a rate-limit window, over all usernames:
+# enough to see an attack in the log, not enough for it to grow the chain without end.
+AUDITED_FAILURES_PER_CLIENT = 20
 
 MSG_USERNAME = "用户名应为3到64个字符，只能包含字母、数字、汉字和 . _ -，收到：{value}"
 MSG_PASSWORD = "密码至少需要8个字符"
@@ -316,7 +319,8 @@ def authenticate(
     client address and the reason, never the password). Attempts refused by the rate limit
     are not: they check nothing, and recording them would let anyone grow the audit chain
     as fast as they can send requests; the limit caps the audited ones per username and
-    address. Usernames match case-insensitively."""
+    address, and :data:`AUDITED_FAILURES_PER_CLIENT` caps them per address whatever the
+    usernames tried. Usernames match case-insensitively."""
     tried = username.strip()
     # Bounded to the column's 200 characters: an absurdly long username is still counted.
     key = f"{tried.lower()[:120]}|{client[:70]}"
@@ -347,9 +351,17 @@ def authenticate(
     elif not password_ok:
         reason = FAILED_WRONG_PASSWORD
     if user is None or reason is not None:
+        # A client trying ever new usernames meets no per-username limit: its audited
+        # failures are capped per address and window (the attempts are still counted).
+        by_client = session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.key.endswith(f"|{client[:70]}", autoescape=True), LoginAttempt.at >= since)
+        )
         session.add(LoginAttempt(key=key, at=now.replace(tzinfo=None)))
-        detail = {"username": tried[:64], "reason": reason, "client": client[:70]}
-        audit.record(session, "public", "user.login_failed", "user", user.id if user else None, detail)
+        if (by_client or 0) < AUDITED_FAILURES_PER_CLIENT:
+            detail = {"username": tried[:64], "reason": reason, "client": client[:70]}
+            audit.record(session, "public", "user.login_failed", "user", user.id if user else None, detail)
         session.commit()
         raise NotAuthenticated("用户名或密码不正确")
     session.execute(delete(LoginAttempt).where(LoginAttempt.key == key))

@@ -85,6 +85,22 @@ def test_attempts_refused_by_the_rate_limit_add_nothing_to_the_log(
     assert len(_failed_logins(session_factory)) == settings.login_max_attempts
 
 
+def test_new_usernames_from_one_address_cannot_grow_the_log_without_end(
+    client: Any, session_factory: Any
+) -> None:
+    """No per-username limit stops a client that tries a new name each time: its audited
+    failures stop at AUDITED_FAILURES_PER_CLIENT in the window; every try is still refused."""
+    from ipcity.auth.service import AUDITED_FAILURES_PER_CLIENT
+
+    for n in range(AUDITED_FAILURES_PER_CLIENT + 15):
+        assert _post_login(client, f"nobody-{n}", "wrong-password").status_code == 401
+    logged = _failed_logins(session_factory)
+    assert len(logged) == AUDITED_FAILURES_PER_CLIENT
+    assert [d["username"] for _, _, d in logged] == [
+        f"nobody-{n}" for n in range(AUDITED_FAILURES_PER_CLIENT)
+    ]
+
+
 def test_the_audit_page_names_failed_logins_and_shows_chinese_as_it_is(
     client: Any, make_user: Any, session_factory: Any
 ) -> None:
