@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import IPCityError, NotFound, ValidationFailed
-from ipcity.i18n import gettext, localized_params
+from ipcity.i18n import Bilingual, gettext, localized_params
 from ipcity.places.divisions import get_division
 from ipcity.places.models import Population, Zone
 from ipcity.places.service import address_locator, upsert_population
@@ -207,12 +207,16 @@ def saved_mapping(session: Session, kind: str | None, name: str) -> ColumnMappin
         query = query.where(ColumnMapping.kind == kind)
     rows = list(session.scalars(query.limit(2)))
     if not rows:
-        raise NotFound("未找到名为 {name} 的{kind}列映射", name=name, kind=kind_label(kind) if kind else "")
+        label = Bilingual(kind_label(kind), kind_label(kind, "en")) if kind else ""
+        raise NotFound("未找到名为 {name} 的{kind}列映射", name=name, kind=label)
     if len(rows) > 1:
+        kinds = sorted(r.kind for r in rows)
         raise ValidationFailed(
             "有多种数据类型的列映射都叫 {name}；请同时指定数据类型（{kinds}）",
             name=name,
-            kinds="、".join(sorted(kind_label(r.kind) for r in rows)),
+            kinds=Bilingual(
+                "、".join(kind_label(k) for k in kinds), ", ".join(kind_label(k, "en") for k in kinds)
+            ),
         )
     return rows[0]
 

@@ -257,3 +257,14 @@ def test_every_column_select_is_named_by_its_field(officer: Any, tmp_path: Path)
             assert element == f"field-{name}"
             assert f'<label for="{element}">' in page
         assert "<label>数据类型" in page and '<select name="kind"' in page
+
+
+def test_a_missing_saved_mapping_is_named_in_the_readers_language(session: Any) -> None:
+    from ipcity.errors import NotFound
+    from ipcity.registry.importing import saved_mapping
+
+    with pytest.raises(NotFound) as missing:
+        saved_mapping(session, "trademarks", "no-such-mapping")
+    assert "商标" in missing.value.render("zh_CN")
+    english = missing.value.render("en")
+    assert "no-such-mapping" in english and "商标" not in english and "Trademarks" in english
