@@ -155,7 +155,6 @@ def _preview_context(
         "mapping": mapping or {},
         "render_error": lambda e: importing.render_row_error(e, locale),
         "kind_names": KIND_NAMES,
-        "colon": _colon(locale),
         # The page was a POST's answer: its language link reads the same preview by GET.
         "lang_url": _preview_url(token, result.kind, strict, mapping_name, mapping),
     }
@@ -178,7 +177,6 @@ def _mapping_context(
             "fields": importing.canonical_fields(kind),
             "strict": strict,
             "mappings": importing.list_mappings(session, kind),
-            "colon": _colon(locale),
             "lang_url": f"/import/{token}/mapping?"
             + urlencode({"kind": kind, **({"strict": "1"} if strict else {})}),
         },
@@ -199,11 +197,6 @@ def _preview_url(
     for field_name, column in (mapping or {}).items():
         query[f"field__{field_name}"] = column
     return f"/import/{token}/preview?{urlencode(query)}"
-
-
-def _colon(locale: str) -> str:
-    # A label's colon: full-width in Chinese, ASCII and a space in English.
-    return ": " if locale == "en" else "："
 
 
 @router.get("/import", include_in_schema=False)
@@ -500,7 +493,6 @@ def _progress_context(token: str, job: dict[str, Any] | None, settings: Any, loc
         # Where the imported records are seen: the register of their kind, named so.
         "browse_url": importing.browse_url(result.kind, settings.city_code) if result else "/import",
         "browse_label": importing.browse_label(result.kind, locale) if result else "",
-        "colon": _colon(locale),
         # The progress page answers a POST: its language link reads the progress by GET.
         "lang_url": f"/import/{token}/progress",
     }
