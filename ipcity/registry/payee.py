@@ -44,7 +44,7 @@ class PayeeAccount:
 
     def masked(self) -> str:
         """The number with all but its last four digits hidden (for the audit log)."""
-        return "*" * max(len(self.number) - 4, 0) + self.number[-4:]
+        return mask_number(self.number) or ""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.places import service as places
-from ipcity.registry import ipc, search, service
+from ipcity.registry import ipc, payee, search, service
 from ipcity.registry.legal_status import PATENT_TYPE_LABELS
 from ipcity.registry.schemas import HolderDetail, HolderPage, PatentDetail, PatentPage, RegionDetail
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
@@ -249,14 +249,14 @@ def api_set_payee_account(
     """The enterprise bound to the holder or an officer in scope records the account the
     policy's money is paid into (audited, the number masked in the log)."""
     account = service.set_payee_account(session, actor, holder_id, body.name, body.bank, body.number)
-    holder = service.get_holder(session, actor, holder_id)
+    holder_name = service.holder_name(session, holder_id)
     return {
         "ok": True,
         "holder_id": holder_id,
         "payee_name": account.name if account else None,
         "payee_bank": account.bank if account else None,
         "payee_account": account.number if account else None,
-        "payee_name_differs": holder.payee_name_differs,
+        "payee_name_differs": account is not None and payee.name_differs(account.name, holder_name),
     }
 
 

@@ -723,6 +723,14 @@ def holder_accounts(session: Session, holder_ids: set[int]) -> dict[int, payee.A
     return out
 
 
+def holder_name(session: Session, holder_id: int) -> str:
+    """A holder's name, for an answer that needs only that (not the holder's whole page)."""
+    name = session.scalar(select(Holder.name).where(Holder.id == holder_id))
+    if name is None:
+        raise NotFound("未找到权利人：{value}", value=holder_id)
+    return name
+
+
 def set_payee_account(
     session: Session,
     actor: Actor,
