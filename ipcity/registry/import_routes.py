@@ -16,12 +16,27 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import InvalidFile, IPCityError, NotFound, ValidationFailed
+from ipcity.i18n import Bilingual
 from ipcity.registry import importing
 from ipcity.registry.importers import KINDS, Layout, detect_layout, layout_from_mapping, write_template_xlsx
 from ipcity.registry.importers.fields import KIND_NAMES
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
 
 router = APIRouter()
+
+
+def _check_kind(kind: str) -> None:
+    """Refuse a kind of record the importer does not know, listing the kinds by name in
+    the reader's language (the code in brackets: it is what a form or address sends)."""
+    if kind in KINDS:
+        return
+    names = [(KIND_NAMES.get(k, (k, k)), k) for k in KINDS]
+    expected = Bilingual(
+        "、".join(f"{zh}（{k}）" for (zh, _), k in names), ", ".join(f"{en} ({k})" for (_, en), k in names)
+    )
+    raise ValidationFailed("数据类型应为 {expected} 之一，收到：{value}", expected=expected, value=kind[:40])
+
+
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 # The rejected-rows file a preview writes beside the upload (importing.run_import names it
@@ -233,10 +248,8 @@ async def import_preview(
 ) -> Response:
     """Stage the uploaded file and show what importing it would change."""
     require(actor, "registry.import_scoped")
-    if kind and kind not in KINDS:
-        raise ValidationFailed(
-            "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
-        )
+    if kind:
+        _check_kind(kind)
     token, _ = await _stage(settings.upload_dir, file)
     template, context, status = _preview_context(
         request, session, actor, settings, locale, token, kind or None, bool(strict), mapping_name or None
@@ -257,10 +270,7 @@ async def import_mapping(
     require(actor, "registry.import_scoped")
     form = await request.form()
     kind = str(form.get("kind") or "patents")
-    if kind not in KINDS:
-        raise ValidationFailed(
-            "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
-        )
+    _check_kind(kind)
     mapping = {
         str(k)[len("field__") :]: str(v)
         for k, v in form.items()
@@ -313,10 +323,7 @@ def import_mapping_form(
 ) -> Response:
     """The mapping form of a staged file (the mapping page's language link reads it)."""
     require(actor, "registry.import_scoped")
-    if kind not in KINDS:
-        raise ValidationFailed(
-            "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
-        )
+    _check_kind(kind)
     path = _staged_file(settings.upload_dir, token)
     header = importing.file_header(path, path.name)
     template, context, status = _mapping_context(session, locale, token, path, header, kind, bool(strict))
@@ -338,10 +345,8 @@ def import_preview_again(
     """The preview of a staged file read again (the preview's language link): the kind,
     strict mode and the mapping (a saved one's name, or ``field__…`` columns) it had."""
     require(actor, "registry.import_scoped")
-    if kind and kind not in KINDS:
-        raise ValidationFailed(
-            "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
-        )
+    if kind:
+        _check_kind(kind)
     mapping = {
         k[len("field__") :]: v
         for k, v in request.query_params.items()
@@ -557,10 +562,8 @@ async def api_import(
 ) -> dict[str, Any]:
     """Preview or import a file; the answer has the counts and the first rejected rows."""
     require(actor, "registry.import_scoped")
-    if kind and kind not in KINDS:
-        raise ValidationFailed(
-            "数据类型应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind
-        )
+    if kind:
+        _check_kind(kind)
     token, path = await _stage(settings.upload_dir, file)
     layout = importing.saved_mapping_layout(session, kind or None, mapping_name) if mapping_name else None
     result = importing.run_import(

@@ -268,3 +268,14 @@ def test_a_missing_saved_mapping_is_named_in_the_readers_language(session: Any) 
     assert "商标" in missing.value.render("zh_CN")
     english = missing.value.render("en")
     assert "no-such-mapping" in english and "商标" not in english and "Trademarks" in english
+
+
+def test_an_unknown_kind_is_refused_with_the_kinds_named(client: Any, make_user: Callable[..., str]) -> None:
+    make_user("city_officer", "officer-kinds")
+    login(client, "officer-kinds")
+    chinese = client.get("/import/sometoken123/mapping", params={"kind": "widgets"})
+    assert chinese.status_code == 400
+    assert "专利（patents）" in chinese.text and "widgets" in chinese.text
+    english = client.get("/import/sometoken123/mapping", params={"kind": "widgets", "lang": "en"})
+    assert english.status_code == 400
+    assert "Patents (patents)" in english.text and "专利（patents）" not in english.text
