@@ -430,7 +430,6 @@ def export(
 ) -> None:
     """Export a patent search result as CSV or XLSX."""
     from ipcity.auth.roles import PUBLIC
-    from ipcity.places.models import Region
     from ipcity.registry.service import PatentQuery, export_patents
 
     suffix = out.suffix.lower().lstrip(".")
@@ -444,10 +443,8 @@ def export(
         raise ValidationFailed(MSG_NO_FOLDER, value=str(folder))
     query = PatentQuery(q=q, patent_type=patent_type, status=status, region=region, year=year)
     with _factory()() as session:
-        # An unknown code filters everything out: refuse it as `indicators --region` does,
-        # rather than write an empty file that looks like "no patents there".
-        if region is not None and session.get(Region, region) is None:
-            raise ValidationFailed("行政区划代码 {value} 不存在", value=region)
+        # An unknown region code is refused by the search itself (PatentQuery.validate),
+        # rather than written as an empty file that looks like "no patents there".
         data = export_patents(session, PUBLIC, query, suffix, locale=lang)  # type: ignore[arg-type]
     try:
         out.write_bytes(data)
