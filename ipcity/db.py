@@ -10,7 +10,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
@@ -79,6 +79,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 # million patents does not re-read them while nothing changed. One row per transaction, not
 # a counter row: concurrent writers on PostgreSQL never wait on each other for it, and a
 # count of rows sees a transaction that commits after a later one did.
+# The largest id the database's integer columns hold (PostgreSQL's integer): ids of paths and
+# queries are checked against it, so that a larger number is a clear 422, not a database error.
+MAX_ID = 2_147_483_647
+
 CHANGE_LOGGED_TABLES = frozenset({"patents", "patent_holders", "patent_status_events", "holders", "zones"})
 _WRITE = re.compile(
     r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"
@@ -176,6 +180,95 @@ def registry_log_state(conn: Connection) -> tuple[int, str | None]:
 
 
 T = TypeVar("T")
+
+
+def rows_as_one_value(connection: Connection, query: Any) -> list[list[Any]]:
+    """The rows of ``query`` (a SELECT), each a list of its values as JSON gives them
+    (dates as ISO text), aggregated by the database into one JSON array.
+
+    For a read in a second thread (:func:`read_beside`): the driver then hands one value to
+    Python, so the thread needs the interpreter once, not once per row while the first
+    thread holds it for its own work.
+    """
+    from sqlalchemy import func, select
+
+    rows = query.subquery("rows_read")
+    if connection.dialect.name == "sqlite":
+        aggregate = func.json_group_array(func.json_array(*rows.c))
+    else:
+        aggregate = func.json_agg(func.json_build_array(*rows.c))
+    value = connection.execute(select(aggregate)).scalar()
+    if value is None:  # PostgreSQL's json_agg of no rows
+        return []
+    import json
+
+    return json.loads(value) if isinstance(value, str) else list(value)
+
+
+def _reads_beside(connection: Connection) -> bool:
+    """Whether a second connection of ``connection``'s engine sees what it sees: the
+    database is a file or a server (not one connection's memory), and ``connection``'s
+    transaction holds no registry change of its own (uncommitted, seen by it alone)."""
+    url = connection.engine.url
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database in ("", ":memory:") or url.query.get("mode") == "memory":
+            return False
+    return not registry_changed_in_transaction(connection)
+
+
+_BESIDE: list[Any] = []  # the threads of read_beside, started on first use
+_BESIDE_LOCK = threading.Lock()
+
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Pending(Protocol[T_co]):
+    """A read started by :func:`read_beside` (a thread's future, or a read already done)."""
+
+    def result(self) -> T_co:
+        """The value read (waits for it; raises the read's error)."""
+        ...
+
+
+class _Read(Generic[T]):
+    """A read already done, with the interface of a future."""
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+    def result(self) -> T:
+        """The value read."""
+        return self.value
+
+
+def read_beside(connection: Connection, read: Callable[[Connection], T]) -> Pending[T]:
+    """Start ``read`` on a second connection of ``connection``'s engine, in a thread, and
+    return its future (``.result()`` waits for the value and raises its error).
+
+    For the independent SELECTs of one large read (the policy's snapshot of a year):
+    SQLite and PostgreSQL work on them at the same time while this thread goes on, and
+    SQLite's driver lets the other thread run while a statement steps. Where a second
+    connection would not see what ``connection`` sees (an in-memory database, or registry
+    changes of this transaction not yet committed), ``read`` runs here, on ``connection``,
+    before this returns. A second connection sees the last commit when its statement
+    starts, as a second statement on ``connection`` itself would (read committed).
+    """
+    if not _reads_beside(connection):
+        return _Read(read(connection))
+    with _BESIDE_LOCK:
+        if not _BESIDE:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _BESIDE.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="ipcity-read"))
+    engine = connection.engine
+
+    def on_own_connection() -> T:
+        with engine.connect() as own:
+            return read(own)
+
+    return _BESIDE[0].submit(on_own_connection)
 
 
 class RegistryReadCache(Generic[T]):

@@ -8,7 +8,6 @@ a patent is in force on a date; the other patents carry no events.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from ipcity.db import RegistryReadCache
+from ipcity.db import RegistryReadCache, read_beside, rows_as_one_value
 from ipcity.memory import paused_gc
 from ipcity.policy.candidates import RANKED_KINDS, listed_rank
 from ipcity.policy.loader import Policy
@@ -56,7 +55,7 @@ from ipcity.policy.snapshot import (
     SoftwareRec,
 )
 from ipcity.protection.models import CreditListing
-from ipcity.registry.models import Copyright, Holder, Patent, PatentHolder
+from ipcity.registry.models import Copyright, Holder, Patent, PatentHolder, PatentStatusEvent
 
 CHUNK = 500
 
@@ -92,61 +91,68 @@ _PATENT_COLUMNS = (
     Patent.annuities_paid_yuan,
 )
 
-# For each holder of :ids (the year's invention grantees, already loaded) that was granted an
-# invention before :start, one such earlier invention patent (its holder and its columns): a
-# walk over the holder's links that stops at the first earlier grant. CROSS JOIN fixes
-# SQLite's join order and the unary + keeps the patent's columns off their indexes, so that
-# SQLite, without statistics, cannot drive the sub-query from every earlier invention
-# instead: each grantee costs a few probes. PostgreSQL plans it from its statistics.
+# For each of the year's invention grantees that was granted an invention before :start,
+# one such earlier invention patent (its holder and its columns): a walk over the holder's
+# links that stops at the first earlier grant. The grantees come from the year's range of
+# ix_patents_type_grant_date (patent_type, grant_date), so that this read needs nothing of
+# the year's grants read first and runs beside them (db.read_beside). CROSS JOIN fixes
+# SQLite's join order and the unary + keeps the earlier patent's columns off their indexes,
+# so that SQLite, without statistics, cannot drive the sub-query from every earlier
+# invention instead: each grantee costs a few probes. PostgreSQL plans it from its
+# statistics.
 _EARLIER_GRANT_SQL = """
-SELECT g.holder_id, p.id, p.application_number, p.patent_type, p.jurisdiction, p.title,
+SELECT grantee.holder_id, p.id, p.application_number, p.patent_type, p.jurisdiction, p.title,
        p.filing_date, p.grant_date, p.annuities_paid_yuan
-FROM {grantees} {join} patents p ON p.id = (
+FROM (
+  SELECT DISTINCT ph.holder_id FROM patents y {join} patent_holders ph ON ph.patent_id = y.id
+  WHERE y.patent_type = 'invention' AND y.grant_date BETWEEN :start AND :end
+) grantee {join} patents p ON p.id = (
   SELECT ph.patent_id FROM patent_holders ph {join} patents e ON e.id = ph.patent_id
-  WHERE ph.holder_id = g.holder_id AND {plus}e.patent_type = 'invention'
+  WHERE ph.holder_id = grantee.holder_id AND {plus}e.patent_type = 'invention'
     AND {plus}e.grant_date < :start LIMIT 1)
 """
-# The list of holder ids as a table: a JSON array on SQLite, an integer array on PostgreSQL.
-_GRANTEES = {
-    "sqlite": "(SELECT CAST(value AS INTEGER) AS holder_id FROM json_each(:ids)) g",
-    "postgresql": "unnest(CAST(:ids AS integer[])) AS g(holder_id)",
-}
-_EVENTS_SQL = {
-    "sqlite": "SELECT e.patent_id, e.status, e.date FROM json_each(:ids) g "
-    "CROSS JOIN patent_status_events e ON e.patent_id = g.value",
-    "postgresql": "SELECT e.patent_id, e.status, e.date FROM unnest(CAST(:ids AS integer[])) AS g(id) "
-    "JOIN patent_status_events e ON e.patent_id = g.id",
-}
 
 
-def _events_of(connection: Any, patent_ids: list[int]) -> list[Any]:
-    """The status events (patent id, status, date) of the patents ``patent_ids``."""
-    if not patent_ids:
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _events_of_inventions_granted_in(
+    connection: Any, years: Iterable[int]
+) -> list[tuple[int, str, date | None]]:
+    """The status events (patent id, status, date) of the invention patents granted in
+    ``years`` (each year a range of ix_patents_type_grant_date, then the events' (patent_id,
+    date) index), read as one value (a read beside the main one)."""
+    conditions = [_inventions_granted_in(y) for y in sorted(years)]
+    if not conditions:
         return []
+    query = (
+        select(PatentStatusEvent.patent_id, PatentStatusEvent.status, PatentStatusEvent.date)
+        .select_from(Patent)
+        .join(PatentStatusEvent, PatentStatusEvent.patent_id == Patent.id)
+        .where(or_(*conditions))
+    )
+    return [(pid, status, _day(when)) for pid, status, when in rows_as_one_value(connection, query)]
+
+
+def _earlier_grants(connection: Any, year: int) -> list[list[Any]]:
+    """Rows of [holder id, *patent columns] of :data:`_EARLIER_GRANT_SQL` for ``year``, read as
+    one value (a read beside the main one)."""
     sqlite = connection.dialect.name == "sqlite"
-    query = text(_EVENTS_SQL[connection.dialect.name]).columns(
-        column("patent_id", Integer), column("status"), column("date", Date)
-    )
-    ids: Any = json.dumps(patent_ids) if sqlite else patent_ids
-    return list(connection.execute(query, {"ids": ids}).all())
-
-
-def _earlier_grants(connection: Any, grantees: list[int], year: int) -> list[Any]:
-    """Rows of (holder id, *patent columns) of :data:`_EARLIER_GRANT_SQL` for ``grantees``."""
-    if not grantees:
-        return []
-    dialect = connection.dialect.name
-    sqlite = dialect == "sqlite"
-    sql = _EARLIER_GRANT_SQL.format(
-        grantees=_GRANTEES[dialect], join="CROSS JOIN" if sqlite else "JOIN", plus="+" if sqlite else ""
-    )
-    ids: Any = json.dumps(grantees) if sqlite else grantees
+    sql = _EARLIER_GRANT_SQL.format(join="CROSS JOIN" if sqlite else "JOIN", plus="+" if sqlite else "")
     query = (
         text(sql)
-        .bindparams(bindparam("start", type_=Date))
+        .bindparams(
+            bindparam("start", date(year, 1, 1), type_=Date), bindparam("end", date(year, 12, 31), type_=Date)
+        )
         .columns(column("holder_id", Integer), *(column(c.key, c.type) for c in _PATENT_COLUMNS))
     )
-    return list(connection.execute(query, {"start": date(year, 1, 1), "ids": ids}).all())
+    rows = rows_as_one_value(connection, query)
+    keys = [c.key for c in _PATENT_COLUMNS]
+    filed, granted = 1 + keys.index("filing_date"), 1 + keys.index("grant_date")
+    for row in rows:
+        row[filed], row[granted] = _day(row[filed]), _day(row[granted])
+    return rows
 
 
 def _top_grantees(policy: Policy, year: int) -> Any:
@@ -204,6 +210,31 @@ def _read_registry_part(
     connection: Any, year: int, policy: Policy, sources: frozenset[str], annuity_years: frozenset[int]
 ) -> _RegistryPart:
     """The :class:`_RegistryPart` of ``year`` for ``sources``, read through ``connection``."""
+    # Three reads need nothing of the year's grants read first: they run beside the main
+    # read (on a second connection, in a thread, where one sees what this one sees), which
+    # takes its Python work, while SQL does theirs.
+    # P2.1-e: the ranking's counts.
+    ranking = (
+        read_beside(connection, lambda beside: beside.execute(_top_grantees(policy, year)).all())
+        if "top_patent_grantees" in sources
+        else None
+    )
+    # P2.1-b: a holder's first invention grant (any office). The year's grants are loaded
+    # below; of the earlier history, one earlier invention grant per grantee is enough to
+    # show that the holder's first grant is not of this year (the whole history of the
+    # year's grantees is most of the registry, and no rule reads the rest of it).
+    earlier = (
+        read_beside(connection, lambda beside: _earlier_grants(beside, year))
+        if "first_invention_grants" in sources
+        else None
+    )
+    # P2.1-c: status events, only of the inventions granted N years back (in force on the
+    # N-th anniversary of the grant); the other patents are most of the rows.
+    history = (
+        read_beside(connection, lambda beside: _events_of_inventions_granted_in(beside, annuity_years))
+        if annuity_years
+        else None
+    )
     conditions = []
     if sources & {"invention_grants", "first_invention_grants"}:
         conditions.append(_inventions_granted_in(year))
@@ -230,39 +261,16 @@ def _read_registry_part(
                 links[pid].append((row[width + 1], hid))
                 if hid not in holders:
                     holders[hid] = HolderRec(hid, row[width + 2], row[width + 3], row[width + 4])
-    # P2.1-b: a holder's first invention grant (any office). The year's grants are loaded
-    # above; of the earlier history, one earlier invention grant per grantee is enough to
-    # show that the holder's first grant is not of this year (the whole history of the
-    # year's grantees is most of the registry, and no rule reads the rest of it).
-    if "first_invention_grants" in sources:
+    if earlier is not None:
         # The earlier grant carries only the grantees it was found for (each grantee is
         # asked on its own): enough for "first", and no other rule reads these patents.
         loaded = {r[0] for r in rows}
-        grantees = {
-            hid
-            for r in rows
-            if r[2] == "invention" and r[6] is not None and r[6].year == year
-            for _, hid in links.get(r[0], ())
-        }
-        # A grantee already seen holding an earlier invention grant (one granted N years
-        # back, loaded for P2.1-c) needs no probe.
-        grantees -= {
-            hid
-            for r in rows
-            if r[2] == "invention" and r[6] is not None and r[6].year < year
-            for _, hid in links.get(r[0], ())
-        }
-        for hid, *patent in _earlier_grants(connection, sorted(grantees), year):
+        for hid, *patent in earlier.result():
             if patent[0] not in loaded:
                 if patent[0] not in links:
                     rows.append(patent)
                 links[patent[0]].append((len(links[patent[0]]), hid))
-    # Status events: only P2.1-c reads them (in force on the N-th anniversary of the grant),
-    # so only the patents granted N years back carry theirs; the others are most of the rows.
-    # The patents are known by id by now: their events are read by id, through the events'
-    # (patent_id, date) index, rather than by walking the grants of those years again.
-    due = [r[0] for r in rows if r[2] == "invention" and r[6] is not None and r[6].year in annuity_years]
-    for pid, status, when in _events_of(connection, due):
+    for pid, status, when in history.result() if history is not None else ():
         events[pid].append((status, when))
     patents = []
     for pid, number, ptype, juris, title, filed, granted, paid in rows:
@@ -282,9 +290,9 @@ def _read_registry_part(
             )
         )
     grant_counts: dict[int, int] | None = None
-    if "top_patent_grantees" in sources:
+    if ranking is not None:
         grant_counts = {}
-        for hid, name, region, kind, n in connection.execute(_top_grantees(policy, year)).all():
+        for hid, name, region, kind, n in ranking.result():
             grant_counts[hid] = n
             if hid not in holders:
                 holders[hid] = HolderRec(hid, name, region, kind)
