@@ -28,7 +28,7 @@ from rich.table import Table
 from typer.core import TyperCommand, TyperGroup
 
 from ipcity.config import Settings
-from ipcity.errors import BadInput, IPCityError, ValidationFailed
+from ipcity.errors import BadInput, IPCityError, ValidationFailed, first_line
 from ipcity.i18n import gettext
 from ipcity.indicators.cli import indicators_command
 from ipcity.policy.cli import policy_app
@@ -118,7 +118,7 @@ def say_error(message: str) -> None:
     """One line on stderr, as the user must get it: never wrapped at the terminal's width,
     never read as Rich markup (a header such as "[备注]" stays as it is), and only the first
     line of a message that has several (a database driver's error carries its SQL)."""
-    line = message.strip().splitlines()[0] if message.strip() else message
+    line = first_line(message) or message
     err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -640,10 +640,5 @@ def _unexpected(exc: Exception) -> IPCityError:
 
     if isinstance(exc, DBAPIError):
         # The driver's own words ("database is locked"), without SQLAlchemy's wrapping.
-        return IPCityError("数据库操作失败，命令未完成：{detail}", detail=_first_line(exc.orig))
-    return IPCityError("内部错误，命令未完成：{detail}", detail=_first_line(exc) or type(exc).__name__)
-
-
-def _first_line(exc: BaseException | None) -> str:
-    text = str(exc or "").strip()
-    return text.splitlines()[0] if text else ""
+        return IPCityError("数据库操作失败，命令未完成：{detail}", detail=first_line(exc.orig))
+    return IPCityError("内部错误，命令未完成：{detail}", detail=first_line(exc) or type(exc).__name__)

@@ -110,3 +110,15 @@ class RateLimited(IPCityError):
 
     status = 429
     code = "rate_limited"
+
+
+def first_line(value: object) -> str:
+    """The first line of ``value``'s text, stripped: what a one-line message may show of an
+    error whose text has several (a database driver's error carries its SQL, a YAML error
+    its excerpt). '' for None or a blank text.
+
+    >>> first_line(ValueError("duplicate key\\nDETAIL: Key (number)=(CN1) exists.")), first_line(None)
+    ('duplicate key', '')
+    """
+    text = str(value if value is not None else "").strip()
+    return text.splitlines()[0] if text else ""

@@ -28,6 +28,7 @@ from ipcity.auth.schemas import (
     UserPage,
 )
 from ipcity.config import Settings
+from ipcity.db import MAX_ID
 from ipcity.errors import IPCityError, NotFound
 from ipcity.i18n import gettext
 from ipcity.places.divisions import counties_of, get_division
@@ -37,8 +38,6 @@ from ipcity.web.paging import Pager
 from ipcity.web.security import new_session
 
 router = APIRouter()
-
-MAX_ID = 2_147_483_647  # the largest id the database's integer columns hold
 
 
 def _safe_next(target: str | None) -> str:

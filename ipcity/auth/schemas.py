@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-MAX_ID = 2_147_483_647  # the largest id the database's integer columns hold
+from ipcity.db import MAX_ID
 
 
 class UserOut(BaseModel):

@@ -17,6 +17,7 @@ from ipcity.auth.passwords import generate_password, hash_password, verify_passw
 from ipcity.auth.roles import ROLES, Actor, require
 from ipcity.errors import Conflict, NotAuthenticated, NotFound, RateLimited, ValidationFailed
 from ipcity.places.divisions import counties_of, get_division
+from ipcity.web.paging import Pager
 
 # The platform's city when a caller gives none (the CLI, the demo); the web passes
 # ``Settings.city_code``. The same default as ``ipcity.config.Settings.city_code``.
@@ -450,7 +451,7 @@ def audit_entries(
     if action:
         query = query.where(audit.AuditEntry.action == action)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    shown = min(max(page, 1), max(1, -(-total // per_page)))
+    shown = Pager.of(page, total=total, per_page=per_page).page
     entries = list(
         session.scalars(
             query.order_by(audit.AuditEntry.id.desc()).limit(per_page).offset((shown - 1) * per_page)

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from ipcity.errors import ValidationFailed
+from ipcity.errors import ValidationFailed, first_line
 from ipcity.indicators.definitions import BY_ID, MSG_NO_POPULATION, Indicator, Value
 
 MSG_ASSESSMENT_FILE = "考核文件 {file}：{reason}"
@@ -127,7 +127,7 @@ def parse_scheme(text: str, file: str) -> Scheme:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise refuse(MSG_BAD_ITEM, index=0, problem=str(exc).splitlines()[0]) from None
+        raise refuse(MSG_BAD_ITEM, index=0, problem=first_line(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise refuse(MSG_BAD_ITEM, index=0, problem="items")
     unknown_top = set(data) - set(SCHEME_FIELDS)

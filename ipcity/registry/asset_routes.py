@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from ipcity.db import MAX_ID
 from ipcity.places import service as places
 from ipcity.registry import assets
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
@@ -20,7 +21,7 @@ KindPath = Literal["trademarks", "copyrights", "plant-varieties", "gis"]
 Words = Annotated[str | None, Query(description="名称或登记号中的文字")]
 Category = Annotated[str | None, Query(description="类别（商标类型、著作权类别、地理标志类型）")]
 Region = Annotated[str | None, Query(description="权利人所在行政区划代码")]
-Holder = Annotated[int | None, Query(ge=1, le=2_147_483_647, description="权利人ID")]
+Holder = Annotated[int | None, Query(ge=1, le=MAX_ID, description="权利人ID")]
 Page = Annotated[int, Query(ge=1, le=100000)]
 PerPage = Annotated[int, Query(ge=1, le=200)]
 

@@ -24,6 +24,7 @@ from ipcity.i18n import DEFAULT_LOCALE, gettext
 from ipcity.places.models import Region
 from ipcity.registry.models import Copyright, GeographicalIndication, Holder, PlantVariety, Trademark
 from ipcity.registry.service import MAX_PER_PAGE, ChoiceFailed, check_region, region_condition
+from ipcity.web.paging import Pager
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,7 @@ def list_assets(
         or 0
     )
     if clamp:
-        page = min(page, max(1, -(-total // per_page)))
+        page = Pager.of(page, total=total, per_page=per_page).page
     order = getattr(model, register.date_attr).desc() if register.date_attr else model.id.desc()
     query = base.where(*conditions).order_by(order, model.id.desc())
     query = query.limit(limit) if limit is not None else query.limit(per_page).offset((page - 1) * per_page)

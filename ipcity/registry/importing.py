@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, require
-from ipcity.errors import IPCityError, NotFound, ValidationFailed
+from ipcity.errors import IPCityError, NotFound, ValidationFailed, first_line
 from ipcity.i18n import Bilingual, gettext, localized_params
 from ipcity.places.divisions import get_division
 from ipcity.places.models import Population, Zone
@@ -400,8 +400,7 @@ def _check_publications(
 def _database_reason(exc: SQLAlchemyError) -> str:
     """The driver's own words of a database error, first line only: never its SQL."""
     orig = getattr(exc, "orig", None)
-    text = str(orig if orig is not None else exc).strip()
-    line = text.splitlines()[0] if text else type(exc).__name__
+    line = first_line(orig if orig is not None else exc) or type(exc).__name__
     return line[:200]
 
 

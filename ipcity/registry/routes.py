@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from ipcity.db import MAX_ID
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.places import service as places
 from ipcity.registry import ipc, payee, search, service
@@ -84,7 +85,6 @@ ZoneQ = Annotated[str | None, Query(description="园区代码")]
 YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="申请年份")]
 # Record ids are 32-bit integers in every database: a larger number is refused as bad input
 # here instead of overflowing the database driver (a 500).
-MAX_ID = 2_147_483_647
 HolderQ = Annotated[int | None, Query(ge=1, le=MAX_ID, description="权利人ID")]
 HolderNameQ = Annotated[
     str | None, Query(alias="holder", max_length=300, description="权利人名称中的文字（任一权利人）")

@@ -61,6 +61,7 @@ from ipcity.registry.schemas import (
     StatusEventOut,
 )
 from ipcity.registry.search import NumberForms, fts5_match_expression, number_forms, query_phrases
+from ipcity.web.paging import Pager
 
 # Patents without the date sort last either way, on both databases (SQLite puts NULL first
 # when ascending, PostgreSQL when descending): "newest grants" must not open on applications.
@@ -595,7 +596,7 @@ def search_holders(
         conditions.append(Holder.kind == kind)
     total = session.scalar(select(func.count()).select_from(Holder).where(*conditions)) or 0
     if clamp:
-        page = min(page, max(1, -(-total // per_page)))
+        page = Pager.of(page, total=total, per_page=per_page).page
     counts = (
         select(PatentHolder.holder_id, func.count().label("n")).group_by(PatentHolder.holder_id).subquery()
     )
