@@ -11,7 +11,8 @@ Chinese is the source language: a message id is the Chinese text itself. An id i
 * in templates (``ipcity/**/templates/**/*.html``): the string literal that opens a
   ``_("…")`` or ``_('…')`` call, and every Chinese string literal inside a ``{% … %}``
   statement other than a dict key (``{% for key, label in [("enterprise", "企业"), …] %}…
-  {{ _(label) }}``, ``{% set labels = {"read": "读取文件"} %}``);
+  {{ _(label) }}``, ``{% set labels = {"read": "读取文件"} %}``); and ``_p("复数", "权利人")``,
+  an id in a context, which needs its own entry with that ``msgctxt``;
 * in Python (``ipcity/**/*.py``, read with :mod:`ast`):
 
   - the first argument of any :class:`ipcity.errors.IPCityError` subclass (the classes of
@@ -64,6 +65,8 @@ GETTEXT_NAMES = frozenset({"gettext", "_"})
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _STRING = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
 _JINJA_CALL = re.compile(r"(?<![\w.])_\(\s*(" + _STRING + ")", re.S)
+# _p("复数", "权利人"): an id read in a context (msgctxt), kept as gettext joins them.
+_JINJA_CONTEXT_CALL = re.compile(r"(?<![\w.])_p\(\s*(" + _STRING + r")\s*,\s*(" + _STRING + ")", re.S)
 _JINJA_STATEMENT = re.compile(r"\{%-?(.*?)-?%\}", re.S)
 _JINJA_LITERAL = re.compile(_STRING, re.S)
 
@@ -116,6 +119,10 @@ def extract_template(path: Path, root: Path = REPO) -> Messages:
         text = _literal(match.group(1))
         if text is not None:
             _add(found, text, f"{name}:{line_of(match.start())}")
+    for match in _JINJA_CONTEXT_CALL.finditer(source):
+        context, text = _literal(match.group(1)), _literal(match.group(2))
+        if context is not None and text is not None and is_chinese(text):
+            found.setdefault(f"{context}\x04{text}", set()).add(f"{name}:{line_of(match.start())}")
     for statement in _JINJA_STATEMENT.finditer(source):
         for literal in _JINJA_LITERAL.finditer(statement.group(1)):
             if statement.group(1)[literal.end() :].lstrip().startswith(":"):
@@ -324,7 +331,11 @@ def translations(catalogue: Path = CATALOGUE) -> dict[str, str]:
 
     with catalogue.open("rb") as fh:
         catalog = read_po(fh, locale="en")
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+    return {
+        f"{m.context}\x04{m.id}" if m.context else str(m.id): str(m.string)
+        for m in catalog
+        if m.id and m.string
+    }
 
 
 def missing(root: Path = REPO, catalogue: Path | None = None) -> Messages:
@@ -349,9 +360,11 @@ def main(argv: list[str] | None = None) -> int:
     ordered = sorted(absent.items(), key=lambda item: sorted(item[1])[0])
     for text, places in ordered:
         if args.po:
-            print(f'#: {" ".join(sorted(places))}\nmsgid {_po_string(text)}\nmsgstr ""\n')
+            context, _, message = text.rpartition("\x04")
+            line = f"msgctxt {_po_string(context)}\n" if context else ""
+            print(f'#: {" ".join(sorted(places))}\n{line}msgid {_po_string(message)}\nmsgstr ""\n')
         else:
-            print(text)
+            print(text.replace("\x04", " | "))
     catalogue = _rel(args.root / "ipcity" / "i18n" / "en.po", args.root)
     if absent:
         print(f"{len(absent)} message id(s) missing from {catalogue}", file=sys.stderr)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from babel.messages.pofile import denormalize, read_po
 
-from ipcity.i18n import gettext
+from ipcity.i18n import gettext, pgettext
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = REPO / "ipcity" / "i18n" / "en.po"
@@ -43,25 +43,37 @@ def extractor() -> ModuleType:
 def catalogue() -> dict[str, str]:
     with CATALOGUE.open("rb") as fh:
         catalog = read_po(fh, locale="en")
-    return {str(m.id): str(m.string) for m in catalog if m.id}
+    return {f"{m.context}\x04{m.id}" if m.context else str(m.id): str(m.string) for m in catalog if m.id}
 
 
 def _msgids(path: Path) -> list[str]:
-    """Every msgid of a .po file as written (multi-line ids joined), obsolete ones left out."""
+    """Every msgid of a .po file as written (multi-line ids joined), obsolete ones left out;
+    an id with a ``msgctxt`` as gettext joins them (context, EOT, id)."""
     ids: list[str] = []
+    context = ""
     current: list[str] | None = None
+
+    def close() -> None:
+        nonlocal context
+        if current is not None:
+            text = denormalize("\n".join(current))
+            ids.append(f"{context}\x04{text}" if context else text)
+            context = ""
+
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
-        if line.startswith("msgid "):
+        if line.startswith("msgctxt "):
+            close()
+            current = None
+            context = denormalize(line[len("msgctxt ") :])
+        elif line.startswith("msgid "):
             current = [line[len("msgid ") :]]
         elif current is not None and line.startswith('"'):
             current.append(line)
         else:
-            if current is not None:
-                ids.append(denormalize("\n".join(current)))
+            close()
             current = None
-    if current is not None:
-        ids.append(denormalize("\n".join(current)))
+    close()
     return [i for i in ids if i]
 
 
@@ -111,6 +123,16 @@ def test_gettext_english_and_fallback() -> None:
     assert gettext("申请号", "en-US") == "Application number"
     assert gettext("专利检索", "zh_CN") == "专利检索"
     assert gettext("这句话没有翻译", "en") == "这句话没有翻译"
+
+
+def test_one_chinese_word_with_two_english_ones_is_told_by_its_context(client: Any) -> None:
+    """权利人 heads a column of one holder per row ("Holder") and names the list of them
+    ("Holders", context 复数): the menu says the one, a register's column the other."""
+    assert (pgettext("复数", "权利人", "en"), gettext("权利人", "en")) == ("Holders", "Holder")
+    assert pgettext("没有这个语境", "专利检索", "en") == "Patent search"  # no entry: as gettext
+    html = client.get("/holders?lang=en").text
+    assert '<a href="/holders">Holders</a>' in html and "<h1>Holders</h1>" in html
+    assert "<th>Holder</th>" in client.get("/registers/trademarks?lang=en").text
 
 
 def test_home_page_in_english(client: Any) -> None:

@@ -24,7 +24,12 @@ def _catalogue(locale: str) -> dict[str, str]:
         return {}
     with path.open("rb") as fh:
         catalog = read_po(fh, locale=locale)
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+    return {_key(m.context, str(m.id)): str(m.string) for m in catalog if m.id and m.string}
+
+
+def _key(context: str | None, message: str) -> str:
+    # gettext's own joining of a context and an id (EOT between them).
+    return f"{context}\x04{message}" if context else message
 
 
 def normalize_locale(locale: str | None) -> str:
@@ -44,6 +49,22 @@ def gettext(message: str, locale: str | None = DEFAULT_LOCALE) -> str:
     if loc == DEFAULT_LOCALE:
         return message
     return _catalogue(loc).get(message, message)
+
+
+def pgettext(context: str, message: str, locale: str | None = DEFAULT_LOCALE) -> str:
+    """Translate ``message`` as ``context`` reads it (``msgctxt`` in ``en.po``): one Chinese
+    word with two English ones, such as 权利人, "Holder" heading a column of one holder per
+    row and "Holders" naming the list of them (context ``复数``). Without an entry for the
+    context, as :func:`gettext`.
+
+    >>> pgettext("复数", "权利人", "en"), gettext("权利人", "en"), pgettext("复数", "权利人", "zh_CN")
+    ('Holders', 'Holder', '权利人')
+    """
+    loc = normalize_locale(locale)
+    if loc == DEFAULT_LOCALE:
+        return message
+    catalogue = _catalogue(loc)
+    return catalogue.get(_key(context, message)) or catalogue.get(message, message)
 
 
 class Bilingual(str):

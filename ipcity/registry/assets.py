@@ -294,9 +294,7 @@ def export_assets(
     """A whole filtered register (up to 100,000 entries) as CSV (UTF-8 with BOM) or XLSX."""
     register = get_register(kind)
     result = list_assets(session, actor, kind, limit=100_000, **filters)
-    header = [c.en if locale == "en" else c.zh for c in register.columns] + (
-        ["Holder"] if locale == "en" else ["权利人"]
-    )
+    header = [c.en if locale == "en" else c.zh for c in register.columns] + [gettext("权利人", locale)]
     rows = [
         [display_value(register, c.key, item.values[c.key], locale) for c in register.columns]
         + [item.holder or ""]

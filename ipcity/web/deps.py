@@ -16,7 +16,7 @@ from starlette.routing import Match
 from ipcity.auth.roles import PUBLIC, Actor
 from ipcity.config import Settings
 from ipcity.errors import BadInput, PermissionDenied
-from ipcity.i18n import gettext, normalize_locale
+from ipcity.i18n import gettext, normalize_locale, pgettext
 from ipcity.places.names import place_name
 from ipcity.web.security import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS, tokens_match
 
@@ -166,6 +166,8 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "_": lambda message, **params: (
             gettext(message, locale).format(**params) if params else gettext(message, locale)
         ),
+        # The same with a context (``msgctxt``): _p("复数", "权利人") is "Holders" in English.
+        "_p": lambda context, message: pgettext(context, message, locale),
         # A region's or zone's name in the page's language (English names of the shipped tables).
         "place_name": lambda name: place_name(name, locale),
         # The top bar's link to the other language (a page answering a POST names its target).

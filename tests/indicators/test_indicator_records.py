@@ -226,7 +226,7 @@ def test_downloads_in_chinese_and_english(client: Any, session: Session) -> None
     assert rows[0][:4] == ["号码", "名称", "类别", "权利人"] and "注册日" in rows[0]
     assert [r[0] for r in rows[1:]] == ["TM甲", "TM丙"] and rows[1][2] == "普通商标" and "有效" in rows[1]
     english = _csv(client.get("/indicators/trademarks_in_force/records.csv?year=2018&lang=en"))
-    assert english[0][:4] == ["Number", "Name", "Category", "Holders"] and "Registered" in english[0]
+    assert english[0][:4] == ["Number", "Name", "Category", "Holder"] and "Registered" in english[0]
     assert english[1][2] == "Ordinary trademark" and "In force" in english[1]
     assert any("valid until 2019-12-31" in cell for cell in english[1])
     response = client.get("/indicators/gi_certification_marks/records.xlsx?year=2018&area=410621")
@@ -236,7 +236,7 @@ def test_downloads_in_chinese_and_english(client: Any, session: Session) -> None
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None and sheet.max_row == 2 and sheet.cell(2, 1).value == "GI001"
     tiers = _csv(client.get("/indicators/national_ip_advantage_enterprises/records.csv?year=2018&lang=en"))
-    assert tiers[0][:3] == ["Holders", "Recognitions", "Year recognised"]
+    assert tiers[0][:3] == ["Holder", "Recognitions", "Year recognised"]
     assert tiers[1][:3] == ["浚县大企业", "National IP-advantage enterprise", "2017"]
     # Places in English in every kind of list: the patents' too (浚县 is Xun County).
     assert tiers[1][3] == "Xun County"

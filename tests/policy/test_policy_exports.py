@@ -161,7 +161,7 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
     assert {r[0] for r in rows[1:-1]} == {"Qibin District"}
     assert rows[0] == [
         "County/district",
-        "Holders",
+        "Holder",
         "Unified social credit code",
         "Item",
         "Object",
