@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from ipcity.auth.roles import Actor, require
-from ipcity.errors import InvalidFile, IPCityError, NotFound, ValidationFailed
+from ipcity.errors import InvalidFile, IPCityError, NotFound, ValidationFailed, first_line
 from ipcity.i18n import Bilingual
 from ipcity.registry import importing
 from ipcity.registry.importers import KINDS, Layout, detect_layout, layout_from_mapping, write_template_xlsx
@@ -426,8 +426,7 @@ def _run_job(
         jobs.update(token, finished=True, error=exc.render(locale))
     except Exception as exc:  # reported on the page; the transaction was rolled back
         # One line: a driver's message carries its SQL on the lines after the first.
-        first = (str(exc).strip().splitlines() or [""])[0][:200]
-        jobs.update(token, finished=True, error=f"{type(exc).__name__}: {first}")
+        jobs.update(token, finished=True, error=f"{type(exc).__name__}: {first_line(exc)[:200]}")
 
 
 @router.post("/import/{token}/confirm", include_in_schema=False)
@@ -512,8 +511,11 @@ def import_progress(
     require(actor, "registry.import_scoped")
     job = _jobs(request).get(token)
     as_page = request.headers.get("HX-Request") != "true"
-    if job is None:
+    if job is None and not _staging(settings.upload_dir, token).is_dir():
         raise NotFound("未找到该导入任务")
+    # A staged file without a job: the server was restarted since its import began (jobs
+    # live in the running server). The block says so, and where the outcome is recorded, in
+    # place of the poll's last "importing…" (an error answer would leave that on the page).
     return render(
         request,
         "registry/import_progress.html" if as_page else "registry/import_progress_block.html",

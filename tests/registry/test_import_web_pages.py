@@ -193,3 +193,25 @@ def test_english_pages_and_the_register_link(officer: Any, tmp_path: Path) -> No
     assert 'href="/registers/trademarks" id="browse-imported"' in done
     history = officer.get("/import").text.split('id="import-history"')[1]
     assert "商标导入模板" in history and ">trademarks<" not in history and ">商标<" in history
+
+
+def test_progress_after_a_restart_says_where_the_outcome_is(
+    officer: Any, session: Session, tmp_path: Path
+) -> None:
+    """Jobs live in the running server: after a restart a staged file's progress is not
+    known. The poll gets a block that says so and ends the polling (an error answer would
+    leave "importing…" on the page), in the page's language; an unknown token stays 404."""
+    save_mapping(session, OFFICER, "patents", "测试导出", MAPPING)
+    page = upload(
+        officer, unknown_file(tmp_path / "unknown.csv", range(2, 6)), kind="", mapping_name="patents:测试导出"
+    )
+    token, _ = confirm_form(page.text)
+    officer.app.state.import_jobs = None  # what a restart leaves: no job for any token
+    block = officer.get(f"/import/{token}/progress", headers={"HX-Request": "true"})
+    assert block.status_code == 200 and 'id="import-progress-lost"' in block.text
+    assert "hx-get" not in block.text and "服务在导入开始后重启过" in block.text
+    english = officer.get(f"/import/{token}/progress?lang=en")
+    assert english.status_code == 200 and "<html" in english.text
+    assert "the server was restarted after the import began" in english.text
+    assert 'href="/import#import-history"' in english.text
+    assert officer.get("/import/0123456789abcdef0123456789abcdef/progress").status_code == 404
