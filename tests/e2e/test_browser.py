@@ -172,6 +172,9 @@ def test_officer_imports_searches_and_browses(
     statuses = set(page.locator("#patent-table tbody tr td:nth-child(8)").all_inner_texts())
     assert statuses == {"授权"}
     screenshot(page, "10-search-filtered")
+    # The list changed in place: the link to English leads to the same list in English.
+    english = page.locator("a.lang").get_attribute("href") or ""
+    assert "patent_type=invention" in english and "status=granted" in english and "lang=en" in english
 
     # --- a patent: its status history as a timeline ---
     page.locator("#patent-table tbody tr td:first-child a").first.click()

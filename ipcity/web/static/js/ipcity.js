@@ -30,3 +30,14 @@ function ipcityCharts(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { ipcityCharts(document); });
 document.addEventListener("htmx:afterSwap", function (event) { ipcityCharts(event.target); });
+// A filter form that updates the list in place also updates the address (hx-push-url): the
+// link to the other language follows it, so that the list in the other language is the
+// same list, not the one the page was first opened with.
+document.addEventListener("htmx:pushedIntoHistory", function () {
+  var link = document.querySelector("a.lang");
+  if (!link) { return; }
+  var target = new URL(link.href, window.location.href).searchParams.get("lang");
+  var url = new URL(window.location.href);
+  url.searchParams.set("lang", target);
+  link.setAttribute("href", url.pathname + url.search);
+});
