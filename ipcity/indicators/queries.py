@@ -53,6 +53,7 @@ from ipcity.registry.models import (
     PlantVariety,
     Trademark,
 )
+from ipcity.registry.service import asset_region
 
 PATENT_TYPES = ("invention", "utility_model", "design")
 ENTERPRISE_MINIMUM = 10
@@ -306,7 +307,7 @@ def _plant_varieties(session: Session, facts: RegistryFacts) -> None:
 
 def _gi_marks(session: Session, facts: RegistryFacts) -> None:
     # A GI without a holder counts for the region it names.
-    gi_region = func.coalesce(Holder.region_code, GeographicalIndication.region_code)
+    gi_region = asset_region(GeographicalIndication)
     facts.gi_marks = [
         DatedRow(number, region, zone, on, "", "gi", row_id)
         for row_id, number, on, region, zone in session.execute(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ipcity.indicators import queries
@@ -33,6 +33,7 @@ from ipcity.registry.models import (
     PlantVariety,
     Trademark,
 )
+from ipcity.registry.service import asset_region
 
 CHUNK = 1000
 
@@ -444,7 +445,7 @@ def _trademarks(session: Session, ids: Sequence[int]) -> Iterator[tuple[int, Ass
 
 
 def _gis(session: Session, ids: Sequence[int]) -> Iterator[tuple[int, AssetRecord]]:
-    region = func.coalesce(Holder.region_code, GeographicalIndication.region_code)
+    region = asset_region(GeographicalIndication)
     for row in _owned(
         session,
         GeographicalIndication,

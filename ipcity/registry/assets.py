@@ -23,7 +23,13 @@ from ipcity.errors import NotFound, ValidationFailed
 from ipcity.i18n import DEFAULT_LOCALE, gettext
 from ipcity.places.models import Region
 from ipcity.registry.models import Copyright, GeographicalIndication, Holder, PlantVariety, Trademark
-from ipcity.registry.service import MAX_PER_PAGE, ChoiceFailed, check_region, region_condition
+from ipcity.registry.service import (
+    MAX_PER_PAGE,
+    ChoiceFailed,
+    asset_region,
+    check_region,
+    region_condition,
+)
 from ipcity.web.paging import Pager
 
 
@@ -202,7 +208,7 @@ def _conditions(
         conditions.append(column >= date(year, 1, 1))
         conditions.append(column <= date(year, 12, 31))
     if region:
-        conditions.append(region_condition(Holder.region_code, region))
+        conditions.append(region_condition(asset_region(model), region))
     if holder_id is not None:
         conditions.append(model.holder_id == holder_id)
     return conditions

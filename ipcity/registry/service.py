@@ -245,6 +245,15 @@ def check_region(session: Session, code: str) -> str:
     return canonical
 
 
+def asset_region(model: Any) -> Any:
+    """SQL: the region an asset of ``model`` belongs to, with :class:`Holder` joined (outer)
+    on its ``holder_id``: its holder's; a geographical indication, which may have no holder,
+    also names its own place (where the product comes from), counted where it has none. One
+    definition for the register's filter, the region page and the indicators."""
+    own = getattr(model, "region_code", None)
+    return Holder.region_code if own is None else func.coalesce(Holder.region_code, own)
+
+
 def region_condition(column: Any, code: str) -> Any:
     """SQL: ``column`` lies in region ``code`` (a province or city takes all its counties)."""
     if len(code) != 6 or not code.isdigit():
@@ -833,7 +842,12 @@ def get_region(session: Session, actor: Actor, code: str) -> RegionDetail:
         or 0
     )
     counts = {
-        kind: session.scalar(select(func.count()).select_from(model).where(model.holder_id.in_(holder_ids)))
+        kind: session.scalar(
+            select(func.count())
+            .select_from(model)
+            .outerjoin(Holder, Holder.id == model.holder_id)
+            .where(region_condition(asset_region(model), code))
+        )
         or 0
         for kind, model in (
             ("trademarks", Trademark),
