@@ -519,7 +519,7 @@ def import_progress(
     return render(
         request,
         "registry/import_progress.html" if as_page else "registry/import_progress_block.html",
-        _progress_context(token, job, settings, locale),
+        {**_progress_context(token, job, settings, locale), "fragment": not as_page},
     )
 
 

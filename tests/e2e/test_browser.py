@@ -75,6 +75,8 @@ def _confirm_and_wait(page: Any, shot: Shot, name: str) -> None:
     page.wait_for_selector("#import-progress")
     shot(page, f"{name}-progress")
     page.wait_for_selector("#import-done", timeout=60_000)
+    # The tab's title follows (it said "importing" on a finished import).
+    assert page.title().startswith("导入完成"), page.title()
     shot(page, f"{name}-done")
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcity.errors import InvalidFile
+from ipcity.i18n import Bilingual
 
 __all__ = ["Table", "is_jsonl", "read_jsonl", "read_table"]
 
@@ -37,6 +38,11 @@ csv.field_size_limit(16 * 1024 * 1024)
 MSG_EMPTY = "收到的文件「{filename}」是空的；应为带表头行的 CSV、Excel（.xlsx）或 JSON Lines 文件。"
 MSG_TRUNCATED_GZIP = "收到的压缩文件「{filename}」不完整或已损坏（gzip 数据在结尾前中断）；应为完整的 .gz 文件，请重新下载后再导入。"
 MSG_BAD_XLSX = "收到的文件「{filename}」无法作为 Excel 工作簿读取（{detail}）；应为完整的 .xlsx 文件。"
+XLSX_NOT_ZIP = Bilingual(
+    "不是 .xlsx 格式：可能是旧版 .xls 文件、改了扩展名的其他文件，或下载不完整",
+    "not in the .xlsx format: an old .xls file, another file renamed, or an incomplete download",
+)
+XLSX_DAMAGED = Bilingual("文件内容已损坏或不完整", "its content is damaged or incomplete")
 MSG_BINARY = (
     "收到的文件「{filename}」含有二进制数据，不是文本表格；应为 CSV、Excel（.xlsx）或 JSON Lines 文件。"
 )
@@ -211,7 +217,11 @@ def _read_xlsx(data: bytes, filename: str) -> Table:
         values: list[list[Any]] = [list(row) for row in sheet.iter_rows(values_only=True)]
         workbook.close()
     except Exception as exc:  # zipfile, zlib, XML and openpyxl errors all mean "damaged"
-        raise InvalidFile(MSG_BAD_XLSX, filename=filename, detail=type(exc).__name__) from exc
+        import zipfile
+
+        # Said in the officer's words, not the library's exception name.
+        detail = XLSX_NOT_ZIP if isinstance(exc, zipfile.BadZipFile) else XLSX_DAMAGED
+        raise InvalidFile(MSG_BAD_XLSX, filename=filename, detail=detail) from exc
     if not values or not any(v not in (None, "") for v in values[0]):
         raise InvalidFile(MSG_NO_HEADER if values else MSG_EMPTY, filename=filename)
     header = _clean_header([render_cell(v) for v in values[0]])

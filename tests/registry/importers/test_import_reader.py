@@ -133,13 +133,17 @@ def test_xlsx_cells_rendered_as_strings() -> None:
 
 def test_corrupted_xlsx(tmp_path: Path) -> None:
     data = _workbook_bytes([["申请号"], ["CN201910593937.7"]])
-    with pytest.raises(InvalidFile, match="Excel"):
+    # Said in the officer's words, in the reader's language, never the library's exception name.
+    with pytest.raises(InvalidFile, match="Excel") as cut:
         read_table(data[: len(data) - 200], "cut.xlsx")
+    assert "不是 .xlsx 格式" in cut.value.render("zh_CN") and "BadZipFile" not in cut.value.render("zh_CN")
+    assert "not in the .xlsx format" in cut.value.render("en")
     damaged = bytearray(data)
     for index in range(200, len(damaged) - 400, 7):
         damaged[index] ^= 0x5A
-    with pytest.raises(InvalidFile):
+    with pytest.raises(InvalidFile) as broken:
         list(read_table(bytes(damaged), "damaged.xlsx").rows)
+    assert "Error" not in broken.value.render("en")
 
 
 def test_jsonl_records_and_line_numbers() -> None:
