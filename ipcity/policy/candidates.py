@@ -110,6 +110,18 @@ class _IsoDates(dict[date, str]):
         return text
 
 
+def invention_label(number: str, title: str) -> tuple[str, str]:
+    """What an invention patent is called in an entitlement (Chinese, English): its number
+    and title, or its number alone where the registry has no title (no empty 《》).
+
+    >>> invention_label("CN201710123456.7", "一种镁合金")[0], invention_label("CN201710123456.7", "")[1]
+    ('发明专利CN201710123456.7《一种镁合金》', 'invention patent CN201710123456.7')
+    """
+    if not title:
+        return f"发明专利{number}", f"invention patent {number}"
+    return f"发明专利{number}《{title}》", f"invention patent {number} “{title}”"
+
+
 def build(
     snapshot: Snapshot, year: int, policy: Policy, sources: set[str] | None = None
 ) -> dict[str, list[Candidate]]:
@@ -135,12 +147,13 @@ def build(
             ):
                 continue
             number, title = p.number, p.title
+            label_zh, label_en = invention_label(number, title)
             year_grants.append(
                 Candidate(
                     "patent",
                     number,
-                    f"发明专利{number}《{title}》",
-                    f"invention patent {number} “{title}”",
+                    label_zh,
+                    label_en,
                     p.holder_ids,
                     granted,
                     {
@@ -192,8 +205,7 @@ def build(
                 Candidate(
                     "patent",
                     p.number,
-                    f"发明专利{p.number}《{p.title}》",
-                    f"invention patent {p.number} “{p.title}”",
+                    *invention_label(p.number, p.title),
                     p.holder_ids,
                     due,
                     {
