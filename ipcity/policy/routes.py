@@ -10,12 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from ipcity.errors import NotFound, ValidationFailed
+from ipcity.errors import NotFound
 from ipcity.policy import service
 from ipcity.policy.candidates import DATA_LABELS
 from ipcity.policy.engine import STATUS_LABELS, Entitlement
 from ipcity.policy.loader import Rule
 from ipcity.policy.scenarios import INPUT_LABELS, run_scenario
+from ipcity.registry.service import ChoiceFailed
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 from ipcity.web.paging import Pager
 
@@ -132,9 +133,7 @@ def entitlements_page(
     items of the chosen rule and evaluation result, a page at a time."""
     chosen = year or service.default_year()
     if status and status not in STATUS_LABELS:
-        raise ValidationFailed(
-            "状态“{status}”无效，应为 {allowed} 之一", status=status, allowed="、".join(STATUS_LABELS)
-        )
+        raise ChoiceFailed("状态“{status}”无效，应为 {expected} 之一", choices=STATUS_LABELS, status=status)
     policy = service.current_policy()
     if rule and policy.rule(rule) is None and not any(r.clause == rule for r in policy.rules):
         raise NotFound("策略中没有规则“{rule}”", rule=rule)

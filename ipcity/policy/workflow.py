@@ -36,11 +36,12 @@ from sqlalchemy.orm import Session
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
 from ipcity.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from ipcity.i18n import gettext
+from ipcity.i18n import Bilingual, gettext
 from ipcity.policy import budget, service
 from ipcity.policy.engine import Entitlement
 from ipcity.policy.models import PolicyCase, PolicyCaseStep, PolicyPayment
 from ipcity.registry import payee
+from ipcity.registry.service import ChoiceFailed
 
 STATUSES = (
     "proposed",
@@ -227,7 +228,8 @@ def _step(
 def _clean_reason(action: str, reason: str | None) -> str | None:
     text = (reason or "").strip()
     if action in NEEDS_REASON and not text:
-        raise ValidationFailed("“{action}”需要填写理由", action=ACTION_LABELS[action])
+        label = ACTION_LABELS[action]
+        raise ValidationFailed("“{action}”需要填写理由", action=Bilingual(label, gettext(label, "en")))
     if len(text) > MAX_REASON:
         raise ValidationFailed("理由不能超过 {max} 个字符，实际为 {n}", max=MAX_REASON, n=len(text))
     return text or None
@@ -392,9 +394,7 @@ def act(
     role and scope, 409 for the wrong status or a key already approved, 400 without reason.
     ``queue_checked``: see :func:`budget.check_before_approval` (the queue's own run)."""
     if action not in TRANSITIONS:
-        raise ValidationFailed(
-            "未知操作“{action}”，应为 {allowed} 之一", action=action, allowed="、".join(ACTIONS)
-        )
+        raise ChoiceFailed("未知操作“{action}”，应为 {expected} 之一", choices=ACTION_LABELS, action=action)
     permission, sources, target = TRANSITIONS[action]
     require(actor, permission)
     case = _get(session, case_id, lock=True)
@@ -596,9 +596,7 @@ def cases(
     """The cases the actor may see (officers: their scope; an enterprise: its own), newest first."""
     require(actor, "policy.case_read")
     if status is not None and status not in STATUSES:
-        raise ValidationFailed(
-            "状态“{status}”无效，应为 {allowed} 之一", status=status, allowed="、".join(STATUSES)
-        )
+        raise ChoiceFailed("状态“{status}”无效，应为 {expected} 之一", choices=STATUS_LABELS, status=status)
     query = select(PolicyCase).order_by(PolicyCase.year.desc(), PolicyCase.id)
     if status:
         query = query.where(PolicyCase.status == status)

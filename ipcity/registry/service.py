@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, in_region_scope, may_see_private, require, require_region
 from ipcity.errors import InvalidNumber, NotFound, PermissionDenied, ValidationFailed
-from ipcity.i18n import DEFAULT_LOCALE, gettext, normalize_locale
+from ipcity.i18n import DEFAULT_LOCALE, gettext, localized_params, normalize_locale
 from ipcity.places.models import Population, Region, Zone
 from ipcity.places.names import english_name
 from ipcity.registry import ipc as ipc_titles
@@ -134,7 +134,8 @@ class ChoiceFailed(ValidationFailed):
         """The message in ``locale``, its choices listed in that language."""
         template = gettext(self.message, locale)
         try:
-            return template.format(**{**self.params, "expected": choice_list(self.choices, locale)})
+            params = localized_params(self.params, locale)
+            return template.format(**{**params, "expected": choice_list(self.choices, locale)})
         except (KeyError, IndexError, ValueError):
             return template
 

@@ -1,0 +1,47 @@
+"""The policy's refusals read in English on an English page: the field, the action and the
+accepted values named in English, no Chinese word left in the sentence."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from ipcity.errors import ValidationFailed
+from ipcity.policy import applications, workflow
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_a_form_field_and_its_choices_are_named_in_english() -> None:
+    insurance = applications.KINDS["insurance_policy"]
+    premium = next(f for f in insurance.fields if f.kind == "yuan")
+    values = {f.name: "2019-05-07" if f.kind == "date" else "x" for f in insurance.fields}
+    with pytest.raises(ValidationFailed) as refused:
+        applications._clean(insurance, {**values, premium.name: "8,000.50"})
+    english = refused.value.render("en")
+    assert "8,000.50" in english and not CJK.search(english), english
+    assert premium.label in refused.value.render("zh_CN")
+
+    award = applications.KINDS["award"]
+    level = next(f for f in award.fields if f.kind == "choice")
+    values = {f.name: "2019-05-07" if f.kind == "date" else "x" for f in award.fields}
+    with pytest.raises(ValidationFailed) as refused:
+        applications._clean(award, {**values, level.name: "gold"})
+    english = refused.value.render("en")
+    assert "gold" in english and " or " in english and not CJK.search(english), english
+
+
+def test_an_action_without_its_reason_and_an_unknown_status_are_said_in_english(session: Any) -> None:
+    from ipcity.auth.roles import SYSTEM
+
+    with pytest.raises(ValidationFailed) as refused:
+        workflow._clean_reason("object", "  ")
+    assert refused.value.render("en") == "“Raise an objection” needs a reason"
+    assert refused.value.render("zh_CN") == "“提出异议”需要填写理由"
+    with pytest.raises(ValidationFailed) as refused:
+        workflow.cases(session, SYSTEM, status="bogus")
+    english = refused.value.render("en")
+    assert "bogus" in english and "(in_notice)" in english and not CJK.search(english), english
+    assert "（in_notice）" in refused.value.render("zh_CN")
