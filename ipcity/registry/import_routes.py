@@ -222,7 +222,8 @@ def import_page(request: Request, session: SessionDep, actor: CurrentActor, loca
         request,
         "registry/import.html",
         {
-            "kinds": KINDS,
+            # The kinds this officer may import (a county officer: its holders and population).
+            "kinds": [k for k in KINDS if importing.may_import(actor, k)],
             "kind_names": KIND_NAMES,
             "history": importing.import_history(session, actor),
             "mappings": importing.list_mappings(session),
@@ -454,10 +455,7 @@ async def import_confirm(
         raise InvalidFile("无法识别文件「{filename}」的格式；请先指定各列对应的字段", filename=path.name)
     # Refused here, not only in the worker: a county officer must not get a progress page
     # for an import of patents it may not make.
-    require(
-        actor,
-        "registry.import_scoped" if layout.kind in importing.SCOPED_KINDS else "registry.import_patents",
-    )
+    importing.require_import_of(actor, layout.kind)
     jobs = _jobs(request)
     if (jobs.get(token) or {}).get("started"):
         return render(

@@ -39,8 +39,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ipcity import audit, clock
-from ipcity.auth.roles import Actor, require
-from ipcity.errors import IPCityError, NotFound, ValidationFailed, first_line
+from ipcity.auth.roles import Actor, can, require
+from ipcity.errors import IPCityError, NotFound, PermissionDenied, ValidationFailed, first_line
 from ipcity.i18n import Bilingual, gettext, localized_params
 from ipcity.places.divisions import get_division
 from ipcity.places.models import Population, Zone
@@ -464,7 +464,7 @@ def run_import(
         )
         chosen = parsed.layout
         kind = chosen.kind
-        require(actor, "registry.import_scoped" if kind in SCOPED_KINDS else "registry.import_patents")
+        require_import_of(actor, kind)
         result = ImportResult(filename=filename, kind=kind, layout_id=chosen.id, layout_name=chosen.name_zh)
         if locale == "en":
             result.layout_name = chosen.name_en
@@ -810,6 +810,29 @@ def layout_label(layout_id: str, locale: str = "zh_CN") -> str:
     if layout is None:
         return layout_id
     return layout.name_en if locale == "en" else layout.name_zh
+
+
+MSG_KIND_NOT_IN_SCOPE = (
+    "县区账号只能导入本县区的权利人和人口数据；该文件是{kind}数据，请由市级知识产权管理部门导入。"
+)
+
+
+def may_import(actor: Actor, kind: str) -> bool:
+    """Whether ``actor`` may import records of ``kind`` (a county officer: holders and
+    population of its own county, which the rows are checked against; officers of the city:
+    every kind)."""
+    return can(actor, "registry.import_scoped" if kind in SCOPED_KINDS else "registry.import_patents")
+
+
+def require_import_of(actor: Actor, kind: str) -> None:
+    """Raise unless ``actor`` may import records of ``kind``; one who may import some kinds
+    is told which, not only that the role may not."""
+    if may_import(actor, kind):
+        return
+    if can(actor, "registry.import_scoped"):
+        label = Bilingual(kind_label(kind), kind_label(kind, "en").lower())
+        raise PermissionDenied(MSG_KIND_NOT_IN_SCOPE, kind=label)
+    require(actor, "registry.import_patents")
 
 
 def kind_label(kind: str, locale: str = "zh_CN") -> str:

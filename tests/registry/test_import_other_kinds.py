@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from ipcity.auth.roles import Actor
+from ipcity.errors import PermissionDenied
 from ipcity.places.models import Population, Zone
 from ipcity.registry.importers import write_template_xlsx
 from ipcity.registry.importing import ImportResult, render_row_error, run_import
@@ -359,6 +360,18 @@ def test_county_officer_imports_holders_of_its_own_county_only(session: Session,
     assert rejected(result) == [(5, "行政区划代码", ""), (6, "行政区划代码", "410621")]
     assert "410611" in render_row_error(result.errors[1], "zh_CN")
     assert {h.region_code for h in session.scalars(select(Holder))} == {"410611"}
+
+
+def test_a_county_officer_is_told_which_kinds_it_may_import(session: Session, tmp_path: Path) -> None:
+    """A trademark list is the city's to import: the county officer hears so, by kind, in
+    either language (not only that its role may not), and nothing is written."""
+    county = Actor(username="qibin-officer", role="county_officer", region_code="410611")
+    path = fill_template("trademarks", [], tmp_path / "商标.xlsx")
+    with pytest.raises(PermissionDenied) as refused:
+        run(session, path, actor=county, kind="trademarks")
+    assert "该文件是商标数据" in refused.value.render("zh_CN")
+    assert "this file holds trademarks" in refused.value.render("en")
+    assert session.scalars(select(Holder)).first() is None
 
 
 # --------------------------------------------------------------------------- population

@@ -215,3 +215,14 @@ def test_progress_after_a_restart_says_where_the_outcome_is(
     assert "the server was restarted after the import began" in english.text
     assert 'href="/import#import-history"' in english.text
     assert officer.get("/import/0123456789abcdef0123456789abcdef/progress").status_code == 404
+
+
+def test_a_county_officer_is_offered_the_kinds_it_may_import(
+    client: Any, make_user: Callable[..., str]
+) -> None:
+    login(client, make_user("county_officer", username="xun-officer", region_code="410621"))
+    page = client.get("/import").text
+    offered = set(re.findall(r'<option value="([a-z-]+)">', page))
+    assert offered == {"holders", "population"}
+    assert set(re.findall(r'href="/import/templates/([a-z-]+)\.xlsx"', page)) == {"holders", "population"}
+    assert 'id="import-scope"' in page and "县区账号可导入本县区的权利人和人口数据" in page
