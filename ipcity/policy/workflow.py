@@ -167,6 +167,21 @@ class CaseView:
         }
 
 
+def rejection_reasons(session: Session, cases: list[PolicyCase]) -> dict[int, str]:
+    """Why each rejected case of ``cases`` was rejected: the reason of its latest rejection
+    (the list shows it beside the status; the case page shows the whole timeline)."""
+    rejected = [c.id for c in cases if c.status == "rejected"]
+    reasons: dict[int, str] = {}
+    for chunk in (rejected[i : i + 500] for i in range(0, len(rejected), 500)):
+        steps = session.execute(
+            select(PolicyCaseStep.case_id, PolicyCaseStep.reason)
+            .where(PolicyCaseStep.case_id.in_(chunk), PolicyCaseStep.to_status == "rejected")
+            .order_by(PolicyCaseStep.at, PolicyCaseStep.id)
+        )
+        reasons.update({case_id: reason for case_id, reason in steps if reason})
+    return reasons
+
+
 def case_json(c: PolicyCase) -> dict[str, Any]:
     """One case's fields, JSON-ready."""
     return {

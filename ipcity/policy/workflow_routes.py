@@ -353,6 +353,7 @@ def mine_page(request: Request, session: SessionDep, actor: CurrentActor, year: 
         {
             "cases": found,
             "labels": workflow.STATUS_LABELS,
+            "reasons": workflow.rejection_reasons(session, found),
             "year": chosen,
             "waiting": waiting,
             "apply_kinds": {k.id: k for k in applications.KINDS.values()},

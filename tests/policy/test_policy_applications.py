@@ -306,3 +306,17 @@ def test_the_form_through_the_browser_route_and_who_reads_the_documents(
         case = s.scalar(select(PolicyCase).where(PolicyCase.payment_key == "P2.1-d:PCT/CN2019/123456"))
         assert case is not None and case.status == "applied" and case.amount_yuan == 30000
         assert date(2019, 7, 15).year == case.year
+
+
+def test_the_enterprise_sees_why_its_case_was_rejected_in_its_list(
+    client: Any, session_factory: sessionmaker[Session], holders: dict[str, int], make_user: Any
+) -> None:
+    with session_factory() as s:
+        case = applications.apply(s, _ent(holders["甲"]), "award", AWARD, [Upload("获奖证书.pdf", PDF)])
+        workflow.act(s, _ent(holders["甲"]), case.id, "confirm")
+        workflow.act(s, COUNTY_A, case.id, "reject", reason="获奖证书与专利号不符")
+        assert workflow.rejection_reasons(s, [case]) == {case.id: "获奖证书与专利号不符"}
+    make_user("enterprise", "ent-rejected", holder_id=holders["甲"])
+    login(client, "ent-rejected")
+    page = client.get("/policy/mine").text
+    assert '<div class="muted reason">获奖证书与专利号不符</div>' in page
