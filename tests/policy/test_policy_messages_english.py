@@ -14,22 +14,22 @@ from ipcity.policy import applications, workflow
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def test_a_form_field_and_its_choices_are_named_in_english() -> None:
-    insurance = applications.KINDS["insurance_policy"]
-    premium = next(f for f in insurance.fields if f.kind == "yuan")
-    values = {f.name: "2019-05-07" if f.kind == "date" else "x" for f in insurance.fields}
+def _refused(kind_id: str, field_kind: str, value: str) -> ValidationFailed:
+    """The refusal of an application of ``kind_id`` whose field of ``field_kind`` is ``value``
+    (every other field filled)."""
+    kind = applications.KINDS[kind_id]
+    field = next(f for f in kind.fields if f.kind == field_kind)
+    values = {f.name: "2019-05-07" if f.kind == "date" else "x" for f in kind.fields}
     with pytest.raises(ValidationFailed) as refused:
-        applications._clean(insurance, {**values, premium.name: "8,000.50"})
-    english = refused.value.render("en")
-    assert "8,000.50" in english and not CJK.search(english), english
-    assert premium.label in refused.value.render("zh_CN")
+        applications._clean(kind, {**values, field.name: value})
+    assert field.label in refused.value.render("zh_CN")
+    return refused.value
 
-    award = applications.KINDS["award"]
-    level = next(f for f in award.fields if f.kind == "choice")
-    values = {f.name: "2019-05-07" if f.kind == "date" else "x" for f in award.fields}
-    with pytest.raises(ValidationFailed) as refused:
-        applications._clean(award, {**values, level.name: "gold"})
-    english = refused.value.render("en")
+
+def test_a_form_field_and_its_choices_are_named_in_english() -> None:
+    english = _refused("insurance_policy", "yuan", "8,000.50").render("en")
+    assert "8,000.50" in english and not CJK.search(english), english
+    english = _refused("award", "choice", "gold").render("en")
     assert "gold" in english and " or " in english and not CJK.search(english), english
 
 
