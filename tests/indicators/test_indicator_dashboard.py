@@ -125,3 +125,17 @@ def test_a_year_that_has_not_ended_is_refused(client: Any, session: Session) -> 
         raise AssertionError("2030 accepted")
     assert service.year_end(2025, today=date(2026, 11, 27)) == date(2025, 12, 31)
     assert service.year_end(2026, today=date(2026, 12, 31)) == date(2026, 12, 31)  # its last day has come
+
+
+def test_the_year_shown_is_the_year_selected_in_the_year_list(client: Any, session: Session) -> None:
+    """A year the registry holds no data of is still the one the list shows as chosen (it
+    showed the latest data year above a page of another)."""
+    build(session)
+    page = client.get("/indicators?year=1990").text
+    chosen = re.findall(r'<option value="(\d{4})" selected>', page)
+    assert chosen == ["1990"]
+    years = [int(y) for y in re.findall(r'<option value="(\d{4})"', page)]
+    assert years == sorted(years, reverse=True) and len(years) == len(set(years))
+    assert re.findall(r'<option value="(\d{4})" selected>', client.get("/indicators?year=2020").text) == [
+        "2020"
+    ]
