@@ -139,3 +139,19 @@ def test_the_year_shown_is_the_year_selected_in_the_year_list(client: Any, sessi
     assert re.findall(r'<option value="(\d{4})" selected>', client.get("/indicators?year=2020").text) == [
         "2020"
     ]
+
+
+def test_the_targets_table_says_the_date_its_values_are_of(client: Any, session: Session) -> None:
+    """After the target date a target is judged on its value at that date: the table says
+    so, and leaves out the projection, which would only repeat the value."""
+    build(session)
+    later = client.get("/indicators?year=2023").text.split('id="targets-table"')
+    assert "数值（2020-12-31）" in later[1].split("</thead>")[0]
+    assert "线性预测" not in later[1].split("</table>")[0]
+    assert 'id="targets-judged-on"' in later[0]
+    before = client.get("/indicators?year=2019").text.split('id="targets-table"')
+    head = before[1].split("</thead>")[0]
+    assert "数值（2019-12-31）" in head and "线性预测（2020-12-31）" in head
+    assert 'id="targets-judged-on"' not in before[0]
+    english = client.get("/indicators?year=2023&lang=en").text
+    assert "Value (2020-12-31)" in english and "whatever the year chosen" in english
