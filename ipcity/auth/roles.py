@@ -98,11 +98,11 @@ def require(actor: Actor, permission: str) -> None:
         return
     if not actor.is_authenticated:
         raise NotAuthenticated("请先登录")
-    from ipcity.i18n import Bilingual, gettext
+    from ipcity.i18n import Bilingual
 
-    label = ROLE_LABELS.get(actor.role, actor.role)
     # The role by its name in the reader's language (an English page says "Enterprise user").
-    raise PermissionDenied("当前账号（{role}）无权执行此操作", role=Bilingual(label, gettext(label, "en")))
+    role = Bilingual.of(ROLE_LABELS.get(actor.role, actor.role))
+    raise PermissionDenied("当前账号（{role}）无权执行此操作", role=role)
 
 
 def in_region_scope(actor: Actor, region_code: str | None) -> bool:

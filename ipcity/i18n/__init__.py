@@ -88,6 +88,16 @@ class Bilingual(str):
     def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
         return (str(self), self.en)
 
+    @classmethod
+    def of(cls, message: str) -> Bilingual:
+        """A message id of ``en.po`` (a role, a field, an action) as a parameter: the Chinese
+        text and its translation.
+
+        >>> Bilingual.of("提出异议").en
+        'Raise an objection'
+        """
+        return cls(message, gettext(message, "en"))
+
 
 def localized_params(params: dict[str, object], locale: str | None) -> dict[str, object]:
     """``params`` with each :class:`Bilingual` value in ``locale``."""

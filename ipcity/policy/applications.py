@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, defer
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import Conflict, InvalidNumber, NotFound, PermissionDenied, ValidationFailed
-from ipcity.i18n import Bilingual, gettext
+from ipcity.i18n import Bilingual
 from ipcity.policy import service, workflow
 from ipcity.policy.engine import entitlement_id, evaluate
 from ipcity.policy.formulas import AWARD_LABELS
@@ -73,12 +73,6 @@ class Field:
     required: bool = True
     choices: Mapping[str, str] | None = None
     hint: str = ""
-
-
-def _named(label: str) -> Bilingual:
-    """A form field's label as a message parameter: the English page's message names the
-    field in English (the label is a message id of en.po)."""
-    return Bilingual(label, gettext(label, "en"))
 
 
 @dataclass(frozen=True)
@@ -223,23 +217,25 @@ def _clean(kind: ApplicationKind, raw: Mapping[str, Any]) -> dict[str, Any]:
         text = str(raw.get(f.name) or "").strip()
         if not text:
             if f.required:
-                raise ValidationFailed("请填写“{field}”", field=_named(f.label))
+                raise ValidationFailed("请填写“{field}”", field=Bilingual.of(f.label))
             out[f.name] = None
             continue
         if len(text) > 200:
-            raise ValidationFailed("“{field}”不能超过200个字符", field=_named(f.label))
+            raise ValidationFailed("“{field}”不能超过200个字符", field=Bilingual.of(f.label))
         if f.kind == "date":
             try:
                 out[f.name] = date.fromisoformat(text)
             except ValueError:
                 raise ValidationFailed(
-                    "“{field}”应为日期（如 2019-05-07），实际为“{value}”", field=_named(f.label), value=text
+                    "“{field}”应为日期（如 2019-05-07），实际为“{value}”",
+                    field=Bilingual.of(f.label),
+                    value=text,
                 ) from None
         elif f.kind in ("yuan", "year"):
             digits = text.replace(",", "")
             if not digits.isdigit() or int(digits) > 2**31 - 1:
                 raise ValidationFailed(
-                    "“{field}”应为不小于0的整数，实际为“{value}”", field=_named(f.label), value=text
+                    "“{field}”应为不小于0的整数，实际为“{value}”", field=Bilingual.of(f.label), value=text
                 )
             out[f.name] = int(digits)
         elif f.kind == "choice":
@@ -248,7 +244,7 @@ def _clean(kind: ApplicationKind, raw: Mapping[str, Any]) -> dict[str, Any]:
                 raise ChoiceFailed(
                     "“{field}”应为 {expected} 之一，实际为“{value}”",
                     choices=dict(f.choices),
-                    field=_named(f.label),
+                    field=Bilingual.of(f.label),
                     value=text,
                 )
             out[f.name] = text
@@ -260,7 +256,7 @@ def _clean(kind: ApplicationKind, raw: Mapping[str, Any]) -> dict[str, Any]:
         except InvalidNumber:
             raise ValidationFailed(
                 "“{field}”应形如 PCT/CN2019/123456，实际为“{value}”",
-                field=_named(FIELD_LABELS["pct_number"]),
+                field=Bilingual.of(FIELD_LABELS["pct_number"]),
                 value=out["pct_number"],
             ) from None
     if out.get("patent_number"):
@@ -275,7 +271,9 @@ def _clean(kind: ApplicationKind, raw: Mapping[str, Any]) -> dict[str, Any]:
     today = clock.today()
     for f in kind.fields:
         if f.kind == "date" and out[f.name] is not None and out[f.name] > today:
-            raise ValidationFailed("“{field}”不能晚于今天（{today}）", field=_named(f.label), today=today)
+            raise ValidationFailed(
+                "“{field}”不能晚于今天（{today}）", field=Bilingual.of(f.label), today=today
+            )
     return out
 
 

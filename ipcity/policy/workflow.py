@@ -243,8 +243,7 @@ def _step(
 def _clean_reason(action: str, reason: str | None) -> str | None:
     text = (reason or "").strip()
     if action in NEEDS_REASON and not text:
-        label = ACTION_LABELS[action]
-        raise ValidationFailed("“{action}”需要填写理由", action=Bilingual(label, gettext(label, "en")))
+        raise ValidationFailed("“{action}”需要填写理由", action=Bilingual.of(ACTION_LABELS[action]))
     if len(text) > MAX_REASON:
         raise ValidationFailed("理由不能超过 {max} 个字符，实际为 {n}", max=MAX_REASON, n=len(text))
     return text or None
