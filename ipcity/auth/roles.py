@@ -125,9 +125,15 @@ def require_region(actor: Actor, region_code: str | None) -> None:
         )
 
 
+def sees_every_holder(actor: Actor) -> bool:
+    """Whether the actor may see the non-public data of every holder (admin, city officer):
+    a list of many holders' data need not be filtered for it."""
+    return actor.role in {"admin", "city_officer"}
+
+
 def may_see_private(actor: Actor, holder_id: int | None, region_code: str | None) -> bool:
     """Non-public data of a holder: officers in scope, or the enterprise user bound to it."""
-    if actor.role in {"admin", "city_officer"}:
+    if sees_every_holder(actor):
         return True
     if actor.role == "county_officer":
         return in_region_scope(actor, region_code)

@@ -165,21 +165,29 @@ def build(
                 )
             )
 
-    # P2.1-b: the earliest invention grant of every holder, whatever office granted it.
-    first: dict[int, tuple[date, str]] = {}  # holder -> (grant date, number) of its first
-    for p in snapshot.patents if "first_invention_grants" in wanted else ():
-        granted = p.grant_date
-        if granted is None or granted > end or p.patent_type != "invention":
-            continue
-        key = (granted, p.number)
-        for h in p.holder_ids:
-            known = first.get(h)
-            if known is None or key < known:
-                first[h] = key
-    for h, (granted, number) in sorted(first.items()):
-        if granted.year == year:
+    # P2.1-b: a holder's first invention grant ever (any office) is of this year when it has
+    # an invention granted this year and none before: the earliest of this year's is the one.
+    if "first_invention_grants" in wanted:
+        start = date(year, 1, 1)
+        first: dict[int, tuple[date, str]] = {}  # holder -> (grant date, number) of its first
+        earlier: set[int] = set()  # holders with an invention granted before this year
+        for p in snapshot.patents:
+            granted = p.grant_date
+            if granted is None or granted > end or p.patent_type != "invention":
+                continue
+            if granted < start:
+                earlier.update(p.holder_ids)
+                continue
+            key = (granted, p.number)
+            for h in p.holder_ids:
+                known = first.get(h)
+                if known is None or key < known:
+                    first[h] = key
+        year_firsts = out["first_invention_grants"]
+        for h in sorted(first.keys() - earlier):
+            granted, number = first[h]
             name = names.get(h, str(h))
-            out["first_invention_grants"].append(
+            year_firsts.append(
                 Candidate(
                     "holder",
                     f"H{h}",

@@ -16,15 +16,16 @@ Pure: no database or web import. The steps for each rule and candidate, in order
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from ipcity.memory import paused_gc
 from ipcity.policy import candidates as cand
-from ipcity.policy.candidates import Candidate, is_local
+from ipcity.policy.candidates import Candidate
 from ipcity.policy.formulas import en_yuan, zh_yuan
 from ipcity.policy.loader import Policy, Rule
 from ipcity.policy.parameters import Unset, Values
@@ -93,8 +94,8 @@ def entitlement_id(year: int, rule_id: str, object_key: str) -> str:
     return f"{year}:{rule_id}:{object_key}"
 
 
-def _by_date_and_key(c: Candidate) -> tuple[date, str]:
-    return (c.reference_date, c.object_key)
+# A candidate's place in a rule's order: by reference date, then object key.
+_by_date_and_key = attrgetter("reference_date", "object_key")
 
 
 def _payee(c: Candidate, local: set[int]) -> int | None:
@@ -125,13 +126,18 @@ def _evaluate(
     wanted = set(rules) if rules is not None else None
     by_source = cand.build(snapshot, year, policy, policy.sources(rules))
     # The holders in the city: the only ones a rule pays (the first local holder of an object).
-    local = {h for h, rec in snapshot.holders.items() if is_local(rec.region_code, policy.city)}
+    # (is_local, written out: a year's snapshot holds tens of thousands of holders)
+    city = policy.city[:4]
+    local = {h for h, rec in snapshot.holders.items() if rec.region_code and rec.region_code.startswith(city)}
+    chosen = [rule for rule in policy.rules if wanted is None or rule.id in wanted or rule.clause in wanted]
+    readers = Counter(rule.formula.source for rule in chosen)
     out: list[Entitlement] = []
-    for rule in policy.rules:
-        if wanted is not None and rule.id not in wanted and rule.clause not in wanted:
-            continue
+    for rule in chosen:
+        source = rule.formula.source
         out.extend(
-            _evaluate_rule(policy, rule, by_source.get(rule.formula.source, []), snapshot, year, local, as_of)
+            _evaluate_rule(
+                policy, rule, by_source.get(source, []), snapshot, year, local, as_of, readers[source] > 1
+            )
         )
     return out
 
@@ -149,6 +155,7 @@ def _evaluate_rule(
     year: int,
     local: set[int],
     as_of: date | None = None,
+    shared_data: bool = True,
 ) -> list[Entitlement]:
     holders = snapshot.holders
     # The parameter values in force on a reference date, computed once per date.
@@ -169,35 +176,44 @@ def _evaluate_rule(
             first_for.setdefault(c.pays_once_for, c)
     # Only the holders on the dishonesty list need looking up in it.
     listed = {x.holder_id for x in snapshot.credit}
+    # A candidate's data dict goes to its entitlement as it is where no other rule of this
+    # evaluation reads the same candidates; the parameter values of one date are one dict for
+    # the rule's entitlements of that date. Neither is changed in place afterwards (a cap or
+    # a due date puts a new dict in its place).
+    id_head, key_head = f"{year}:{rule.id}:", f"{rule.id}:"
     results: list[Entitlement] = []
     for c in ordered:
-        if c.reference_date.year != year:
+        reference_date = c.reference_date
+        if reference_date.year != year:
             continue  # an earlier object, listed only to judge "once per holder"
-        payee = _payee(c, local)
-        if c.reference_date not in values_on:
-            values_on[c.reference_date] = _values(policy, rule, c.reference_date)
-        values, by_param = values_on[c.reference_date]
+        holder_ids = c.holder_ids
+        payee = holder_ids[0] if len(holder_ids) == 1 and holder_ids[0] in local else _payee(c, local)
+        found_values = values_on.get(reference_date)
+        if found_values is None:
+            found_values = values_on[reference_date] = _values(policy, rule, reference_date)
+        values, by_param = found_values
+        # Positional: a year makes tens of thousands, and keywords cost three times as much.
         ent = Entitlement(
-            id=entitlement_id(year, rule.id, c.object_key),
-            year=year,
-            rule=rule.id,
-            clause=rule.clause,
-            object_type=c.object_type,
-            object=c.object_key,
-            object_label=c.object_label,
-            object_label_en=c.object_label_en,
-            holder_id=payee,
-            holder=holders[payee].name
+            id_head + c.object_key,  # entitlement_id(year, rule.id, c.object_key)
+            year,
+            rule.id,
+            rule.clause,
+            c.object_type,
+            c.object_key,
+            c.object_label,
+            c.object_label_en,
+            payee,  # holder_id
+            holders[payee].name
             if payee is not None
             else "、".join(holders[h].name for h in c.holder_ids if h in holders),
-            amount=0,
-            status="eligible",
-            reference_date=c.reference_date,
-            parameters=dict(by_param),
-            data=dict(c.data),
-            explanation_zh="",
-            explanation_en="",
-            payment_key=f"{rule.id}:{c.pays_once_for or c.object_key}",
+            0,  # amount
+            "eligible",
+            reference_date,
+            by_param,  # parameters
+            dict(c.data) if shared_data else c.data,
+            "",  # explanation_zh
+            "",  # explanation_en
+            key_head + (c.pays_once_for or c.object_key),  # payment_key
         )
         if payee is None:
             ent.status = "not_local"

@@ -206,6 +206,26 @@ def _grants_with_holders(conditions: list[Any]) -> Any:
     )
 
 
+def _patent(
+    row: Any, links: dict[int, list[tuple[int, int]]], events: tuple[tuple[str, date | None], ...]
+) -> PatentRec:
+    """The :class:`PatentRec` of a row of :data:`_PATENT_COLUMNS` (a longer row: its first
+    columns), its holders in order of position from ``links``."""
+    held = links.get(row[0], ())
+    return PatentRec(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4] or "",
+        row[5],
+        row[6],
+        (held[0][1],) if len(held) == 1 else tuple(h for _, h in sorted(held)),
+        events,
+        row[7],
+    )
+
+
 def _read_registry_part(
     connection: Any, year: int, policy: Policy, sources: frozenset[str], annuity_years: frozenset[int]
 ) -> _RegistryPart:
@@ -213,12 +233,6 @@ def _read_registry_part(
     # Three reads need nothing of the year's grants read first: they run beside the main
     # read (on a second connection, in a thread, where one sees what this one sees), which
     # takes its Python work, while SQL does theirs.
-    # P2.1-e: the ranking's counts.
-    ranking = (
-        read_beside(connection, lambda beside: beside.execute(_top_grantees(policy, year)).all())
-        if "top_patent_grantees" in sources
-        else None
-    )
     # P2.1-b: a holder's first invention grant (any office). The year's grants are loaded
     # below; of the earlier history, one earlier invention grant per grantee is enough to
     # show that the holder's first grant is not of this year (the whole history of the
@@ -235,6 +249,13 @@ def _read_registry_part(
         if annuity_years
         else None
     )
+    # P2.1-e: the ranking's counts, needed last (the two worker threads take the reads in
+    # the order they are asked for).
+    ranking = (
+        read_beside(connection, lambda beside: beside.execute(_top_grantees(policy, year)).all())
+        if "top_patent_grantees" in sources
+        else None
+    )
     conditions = []
     if sources & {"invention_grants", "first_invention_grants"}:
         conditions.append(_inventions_granted_in(year))
@@ -242,53 +263,50 @@ def _read_registry_part(
         conditions.append(_inventions_granted_in(past))
     holders: dict[int, HolderRec] = {}
     links: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    events: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
+    first_row: dict[int, Any] = {}  # patent id -> its first row of the main read
     # Plain column rows (no ORM row processing for tens of thousands of patents and their
-    # links and events).
-    rows: list[Any] = []
+    # links and events). The patents in the order read: the main read's, then the earlier grants'. Only the
+    # grants of the years N back carry status events (the events are read only for them):
+    # every other patent is made while the reads beside this one are still going on.
+    patents: list[PatentRec | None] = []
+    awaiting_events: list[tuple[int, Any]] = []  # (place in patents, row)
     if conditions:
         # The year's invention grants (and those N years back) by their condition, each a
         # range of ix_patents_type_grant_date (patent_type, grant_date), with their holders
         # in the same pass (one row per link): no list of ids sent back and forth.
-        seen: set[int] = set()
         width = len(_PATENT_COLUMNS)
         for row in connection.execute(_grants_with_holders(conditions)).all():
             pid, hid = row[0], row[width]
-            if pid not in seen:
-                seen.add(pid)
-                rows.append(row[:width])
+            if pid not in first_row:
+                first_row[pid] = row
             if hid is not None:
                 links[pid].append((row[width + 1], hid))
                 if hid not in holders:
                     holders[hid] = HolderRec(hid, row[width + 2], row[width + 3], row[width + 4])
+        for row in first_row.values():
+            granted = row[6]
+            if granted is not None and granted.year in annuity_years:
+                awaiting_events.append((len(patents), row))
+                patents.append(None)
+            else:
+                patents.append(_patent(row, links, ()))
     if earlier is not None:
         # The earlier grant carries only the grantees it was found for (each grantee is
         # asked on its own): enough for "first", and no other rule reads these patents.
-        loaded = {r[0] for r in rows}
+        # None is of a year N back: those are all in the main read.
+        earlier_rows: dict[int, list[Any]] = {}
         for hid, *patent in earlier.result():
-            if patent[0] not in loaded:
-                if patent[0] not in links:
-                    rows.append(patent)
-                links[patent[0]].append((len(links[patent[0]]), hid))
-    for pid, status, when in history.result() if history is not None else ():
-        events[pid].append((status, when))
-    patents = []
-    for pid, number, ptype, juris, title, filed, granted, paid in rows:
-        held = links.get(pid, ())
-        patents.append(
-            PatentRec(
-                pid,
-                number,
-                ptype,
-                juris,
-                title or "",
-                filed,
-                granted,
-                (held[0][1],) if len(held) == 1 else tuple(h for _, h in sorted(held)),
-                tuple(events.get(pid, ())),
-                paid,
-            )
-        )
+            pid = patent[0]
+            if pid not in first_row:
+                earlier_rows.setdefault(pid, patent)
+                links[pid].append((len(links[pid]), hid))
+        patents.extend(_patent(row, links, ()) for row in earlier_rows.values())
+    if awaiting_events:
+        events: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
+        for pid, status, when in history.result() if history is not None else ():
+            events[pid].append((status, when))
+        for place, row in awaiting_events:
+            patents[place] = _patent(row, links, tuple(events.get(row[0], ())))
     grant_counts: dict[int, int] | None = None
     if ranking is not None:
         grant_counts = {}
@@ -296,7 +314,7 @@ def _read_registry_part(
             grant_counts[hid] = n
             if hid not in holders:
                 holders[hid] = HolderRec(hid, name, region, kind)
-    return _RegistryPart(tuple(patents), holders, grant_counts)
+    return _RegistryPart(tuple(p for p in patents if p is not None), holders, grant_counts)
 
 
 def load_snapshot(

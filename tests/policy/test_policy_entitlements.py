@@ -589,3 +589,36 @@ def _table_rows(html: str, table_id: str) -> list[list[str]]:
 
     table = lxml_html.fromstring(html).get_element_by_id(table_id)
     return [[" ".join(td.text_content().split()) for td in tr.findall("td")] for tr in table.find("tbody")]
+
+
+def test_two_rules_reading_the_same_candidates_get_data_of_their_own(tmp_path: Path) -> None:
+    """A city may pay twice for one kind of object (a second rule on the same formula, a
+    district top-up, say): each rule's entitlement keeps its own copy of the object's data,
+    so that a caller changing one changes nothing of the other."""
+    from ipcity.policy.engine import evaluate
+    from ipcity.policy.loader import load_policy
+    from ipcity.policy.snapshot import HolderRec, PatentRec, Snapshot
+
+    shipped = Path(load_policy.__globals__["DEFAULT_POLICY"]).read_text(encoding="utf-8")
+    rule_a = shipped.index("  - id: P2.1-a\n")
+    top_up = shipped[rule_a : shipped.index("  - id: P2.1-b\n")].replace("id: P2.1-a", "id: P2.1-a.top-up")
+    (tmp_path / "two.yaml").write_text(shipped + "\n" + top_up, encoding="utf-8")
+    policy = load_policy(tmp_path / "two.yaml")
+    snapshot = Snapshot()
+    snapshot.holders = {1: HolderRec(1, "鹤壁甲公司", "410611")}
+    snapshot.patents = [
+        PatentRec(1, "CN201710000001.6", "invention", "CN", "一种镁合金", date(2017, 1, 3), date(2019, 5, 7), (1,))
+    ]
+    found = evaluate(policy, snapshot, 2019, ["P2.1-a", "P2.1-a.top-up"])
+    assert [(e.rule, e.amount) for e in found] == [("P2.1-a", 4000), ("P2.1-a.top-up", 4000)]
+    first, second = found
+    first.data["number"] = "changed"
+    assert second.data["number"] == "CN201710000001.6"
+    # One rule alone: its entitlement carries the data the formula read.
+    (alone,) = evaluate(policy, snapshot, 2019, ["P2.1-a.top-up"])
+    assert alone.data == {
+        "number": "CN201710000001.6",
+        "title": "一种镁合金",
+        "grant_date": "2019-05-07",
+        "holders": ["鹤壁甲公司"],
+    }

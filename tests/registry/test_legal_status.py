@@ -7,11 +7,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from registry_testkit import OFFICER
 from sqlalchemy.orm import Session
 
 from ipcity import clock
 from ipcity.registry.legal_status import (
+    SAME_DAY_LAST,
+    SAME_DAY_ORDER,
     current_status,
     in_force_at_year_end,
     in_force_on,
@@ -154,6 +158,30 @@ def test_invalidated_and_ceased() -> None:
 def test_undated_events_are_ignored() -> None:
     assert status_at([("granted", None)], date(2024, 1, 1)) is None
     assert not in_force_on("invention", date(2010, 1, 1), [("granted", None)], date(2024, 1, 1))
+
+
+_STATUSES = [*SAME_DAY_ORDER, "lapsed_unpaid_annuity", "invalidated", "withdrawn", "rejected", "ceased"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_STATUSES),
+            st.one_of(st.none(), st.dates(min_value=date(2015, 1, 1), max_value=date(2015, 1, 20))),
+        ),
+        max_size=8,
+    ),
+    st.dates(min_value=date(2014, 12, 25), max_value=date(2015, 1, 25)),
+)
+def test_status_on_a_day_is_the_last_of_the_history_sorted_by_date_then_same_day_rank(
+    events: Events, on: date
+) -> None:
+    # The reading status_at makes in one pass, written as its definition: the events dated
+    # by then, in order of date and same-day rank (a stable sort: equals keep their order),
+    # the last one. Few dates and statuses, so that ties are common.
+    dated = [(s, d) for s, d in events if d is not None and d <= on]
+    ordered = sorted(dated, key=lambda e: (e[1], SAME_DAY_ORDER.get(e[0], SAME_DAY_LAST)))
+    assert status_at(events, on) == (ordered[-1][0] if ordered else None)
 
 
 def test_unknown_type_or_filing_date_has_no_term() -> None:
