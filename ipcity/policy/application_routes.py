@@ -12,8 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from ipcity.auth.roles import require
+from ipcity.errors import BadInput, Conflict
 from ipcity.policy import applications, workflow
-from ipcity.web.deps import CurrentActor, SessionDep, render
+from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 
 router = APIRouter()
 
@@ -96,19 +97,48 @@ def api_kinds() -> dict[str, Any]:
 def apply_page(request: Request, actor: CurrentActor, kind: KindQ = None) -> Response:
     """The enterprise's application form: choose what to apply for, fill in, upload."""
     require(actor, "policy.apply")
+    return _apply_form_page(request, kind)
+
+
+def _apply_form_page(
+    request: Request,
+    kind: str | None,
+    *,
+    error: str | None = None,
+    typed: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The form of ``kind``; after a refusal, with the reason above it and what was typed
+    filled in again (the files must be chosen again: a browser lets no page choose them)."""
     chosen = applications.KINDS.get(kind or "")
     return render(
         request,
         "policy/apply.html",
-        {"kinds": applications.KINDS, "kind": chosen, "max_mb": applications.MAX_FILE_BYTES // 2**20},
+        {
+            "kinds": applications.KINDS,
+            "kind": chosen,
+            "max_mb": applications.MAX_FILE_BYTES // 2**20,
+            "error": error,
+            "typed": typed or {},
+        },
+        status_code=status_code,
     )
 
 
 @router.post("/policy/apply", include_in_schema=False)
-async def apply_form(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    """Submit the form; on success show the new case (status 已申请待确认)."""
+async def apply_form(
+    request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep
+) -> Response:
+    """Submit the form; on success show the new case (status 已申请待确认). A refused
+    application (bad input, nothing to pay, a duplicate) changes nothing and comes back as
+    the form with its reason and the values typed."""
     kind, fields, uploads = await _read(request)
-    case = applications.apply(session, actor, kind, fields, uploads)
+    try:
+        case = applications.apply(session, actor, kind, fields, uploads)
+    except (BadInput, Conflict) as exc:
+        if applications.KINDS.get(kind) is None:
+            raise  # no form to show it on
+        return _apply_form_page(request, kind, error=exc.render(locale), typed=fields, status_code=exc.status)
     return RedirectResponse(f"/policy/cases/{case.id}", status_code=303)
 
 

@@ -10,10 +10,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from ipcity import clock
-from ipcity.auth.roles import require
-from ipcity.errors import PermissionDenied, ValidationFailed
+from ipcity.auth.roles import Actor, require
+from ipcity.errors import BadInput, PermissionDenied, ValidationFailed
 from ipcity.policy import applications, budget, exports, service, workflow
 from ipcity.registry import service as registry
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
@@ -263,31 +264,64 @@ def act_form(
 @router.get("/policy/budgets", include_in_schema=False)
 def budgets_page(request: Request, session: SessionDep, actor: CurrentActor, year: YearQ = None) -> Response:
     """The budgets of a year with their approval queues (P2.1-f order)."""
-    chosen = year or service.default_year()
+    return _budgets_page(request, session, actor, year or service.default_year())
+
+
+def _budgets_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    year: int,
+    *,
+    refused: tuple[str, str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The budgets page of ``year``; after a refused budget, ``refused`` is (the rule, what
+    was typed, the reason): shown above the table and in that rule's field."""
     return render(
         request,
         "policy/budgets.html",
-        {"year": chosen, "items": budget.lines(session, actor, chosen), "labels": workflow.STATUS_LABELS},
+        {
+            "year": year,
+            "items": budget.lines(session, actor, year),
+            "labels": workflow.STATUS_LABELS,
+            "refused": refused,
+        },
+        status_code=status_code,
     )
 
 
 @router.post("/policy/budgets", include_in_schema=False)
 def budget_form(
+    request: Request,
     session: SessionDep,
     actor: CurrentActor,
+    locale: LocaleDep,
     year: Annotated[int, Form(ge=1985, le=2100)],
     rule: Annotated[str, Form(max_length=32)],
     amount: Annotated[str | None, Form(max_length=12)] = None,
 ) -> Response:
-    """Set or clear (empty amount) a budget."""
+    """Set or clear (empty amount) a budget. A refused amount changes nothing and comes back
+    as the page with the reason and the amount typed."""
     text = (amount or "").replace(",", "").strip()
-    if text and not text.isdigit():
-        raise ValidationFailed(
-            "预算应为 0 至 {max} 之间的整数元，实际为 {value}",
-            max=f"{budget.MAX_BUDGET_YUAN:,}",
-            value=amount,
+    try:
+        if text and not text.isdigit():
+            raise ValidationFailed(
+                "预算应为 0 至 {max} 之间的整数元，实际为 {value}",
+                max=f"{budget.MAX_BUDGET_YUAN:,}",
+                value=amount,
+            )
+        budget.set_budget(session, actor, year, rule, int(text) if text else None)
+    except BadInput as exc:
+        session.rollback()
+        return _budgets_page(
+            request,
+            session,
+            actor,
+            year,
+            refused=(rule, amount or "", exc.render(locale)),
+            status_code=exc.status,
         )
-    budget.set_budget(session, actor, year, rule, int(text) if text else None)
     return RedirectResponse(f"/policy/budgets?year={year}", status_code=303)
 
 
@@ -335,6 +369,20 @@ def mine_page(request: Request, session: SessionDep, actor: CurrentActor, year: 
     """The enterprise's own cases, with the confirm button where one waits for it; then the
     year's items that have no case yet, each with why (held back, documents needed, not yet
     due …) and what the enterprise can do."""
+    return _mine_page(request, session, actor, year)
+
+
+def _mine_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    year: int | None,
+    *,
+    account_refused: tuple[str, dict[str, str]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The enterprise's page; after a refused account, ``account_refused`` is (the reason,
+    the fields as typed), shown in the account's form."""
     require(actor, "policy.case_read")
     if actor.role != "enterprise":
         raise PermissionDenied("该页面只对企业账号开放：官员请使用“资助案件”列表")
@@ -360,22 +408,34 @@ def mine_page(request: Request, session: SessionDep, actor: CurrentActor, year: 
             "rule_kind": {rule: k.id for k in applications.KINDS.values() for rule in k.rules},
             "rules": {r.id: r for r in policy.rules},
             "account": account,
+            "account_refused": account_refused,
         },
+        status_code=status_code,
     )
 
 
 @router.post("/policy/mine/account", include_in_schema=False)
 def mine_account_form(
+    request: Request,
     session: SessionDep,
     actor: CurrentActor,
+    locale: LocaleDep,
     payee_name: Annotated[str | None, Form(max_length=300)] = None,
     payee_bank: Annotated[str | None, Form(max_length=200)] = None,
     payee_account: Annotated[str | None, Form(max_length=60)] = None,
 ) -> Response:
     """The enterprise records its own receiving account (收款账户), the account the policy's
-    money is paid into (audited; officers set it from the holder's page)."""
+    money is paid into (audited; officers set it from the holder's page). A refused account
+    changes nothing and comes back in the form, with the reason, as typed."""
     require(actor, "registry.edit_payee_account")
     if actor.role != "enterprise" or actor.holder_id is None:
         raise PermissionDenied("企业账号只能登记本企业的收款账户")
-    registry.set_payee_account(session, actor, actor.holder_id, payee_name, payee_bank, payee_account)
+    try:
+        registry.set_payee_account(session, actor, actor.holder_id, payee_name, payee_bank, payee_account)
+    except BadInput as exc:
+        session.rollback()
+        typed = {"name": payee_name or "", "bank": payee_bank or "", "number": payee_account or ""}
+        return _mine_page(
+            request, session, actor, None, account_refused=(exc.render(locale), typed), status_code=exc.status
+        )
     return RedirectResponse("/policy/mine#payee-account", status_code=303)

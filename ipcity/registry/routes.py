@@ -14,9 +14,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
+from ipcity.auth.roles import Actor
 from ipcity.db import MAX_ID
-from ipcity.errors import NotFound, ValidationFailed
+from ipcity.errors import BadInput, NotFound, ValidationFailed
 from ipcity.places import service as places
 from ipcity.registry import ipc, payee, search, service
 from ipcity.registry.legal_status import PATENT_TYPE_LABELS
@@ -447,6 +449,21 @@ def holder_page(
     holder_id: HolderIdPath, request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep
 ) -> Response:
     """A holder: portfolio counts by type and year (ECharts), its patents, other assets."""
+    return _holder_page(request, session, actor, locale, holder_id)
+
+
+def _holder_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    locale: str,
+    holder_id: int,
+    *,
+    account_refused: tuple[str, dict[str, str]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The holder's page; after a refused receiving account, ``account_refused`` is (the
+    reason, the fields as typed), shown in the account's form."""
     holder = service.get_holder(session, actor, holder_id)
     patents = service.search_patents(session, actor, service.PatentQuery(holder_id=holder_id, per_page=50))
     can_edit = actor.is_officer and (
@@ -465,9 +482,11 @@ def holder_page(
             "type_labels": PATENT_TYPE_LABELS,
             "can_edit": can_edit,
             "can_edit_account": can_edit_account,
+            "account_refused": account_refused,
             "counties": places.list_counties(session),
             "zones": places.list_zones(session),
         },
+        status_code=status_code,
     )
 
 
@@ -495,14 +514,31 @@ def holder_edit(
 @router.post("/holders/{holder_id}/account", include_in_schema=False)
 def holder_account_edit(
     holder_id: HolderIdPath,
+    request: Request,
     session: SessionDep,
     actor: CurrentActor,
+    locale: LocaleDep,
     payee_name: Annotated[str | None, Form(max_length=300)] = None,
     payee_bank: Annotated[str | None, Form(max_length=200)] = None,
     payee_account: Annotated[str | None, Form(max_length=60)] = None,
 ) -> Response:
-    """The receiving account from the holder's page (officers in scope, the holder's enterprise)."""
-    service.set_payee_account(session, actor, holder_id, payee_name, payee_bank, payee_account)
+    """The receiving account from the holder's page (officers in scope, the holder's
+    enterprise). A refused account changes nothing and comes back in the form, with the
+    reason, as typed."""
+    try:
+        service.set_payee_account(session, actor, holder_id, payee_name, payee_bank, payee_account)
+    except BadInput as exc:
+        session.rollback()
+        typed = {"name": payee_name or "", "bank": payee_bank or "", "number": payee_account or ""}
+        return _holder_page(
+            request,
+            session,
+            actor,
+            locale,
+            holder_id,
+            account_refused=(exc.render(locale), typed),
+            status_code=exc.status,
+        )
     return RedirectResponse(f"/holders/{holder_id}#payee-account", status_code=303)
 
 

@@ -320,3 +320,56 @@ def test_the_enterprise_sees_why_its_case_was_rejected_in_its_list(
     login(client, "ent-rejected")
     page = client.get("/policy/mine").text
     assert '<div class="muted reason">获奖证书与专利号不符</div>' in page
+
+
+def test_a_refused_form_comes_back_with_its_reason_and_what_was_typed(
+    client: Any, session_factory: sessionmaker[Session], holders: dict[str, int], make_user: Any
+) -> None:
+    """The browser form, refused (no document; then a PCT application applied for twice):
+    the same form again, the reason above it in the page's language, every value typed
+    still in its field, and nothing saved."""
+    make_user("enterprise", "ent-typed", holder_id=holders["甲"])
+    login(client, "ent-typed")
+    with session_factory() as s:
+        before = _counts(s)
+    award = client.post(
+        "/policy/apply",
+        data={"csrf_token": csrf_of(client), "kind": "award", **AWARD},
+        follow_redirects=False,
+    )
+    assert award.status_code == 400
+    page = award.text
+    assert 'id="apply-error"' in page and "证明材料" in page.split('id="apply-error"')[1].split("</p>")[0]
+    assert 'value="ZL201710123456.0"' in page and 'value="2019-11-20"' in page
+    assert '<option value="provincial_first" selected>' in page
+    assert "证明材料请重新选择" in page
+    pct = {
+        "csrf_token": csrf_of(client),
+        "kind": "pct_application",
+        "pct_number": "PCT/CN2019/654321",
+        "title": "一种镁合金压铸方法",
+        "filing_date": "2019-03-01",
+        "search_report_date": "2019-07-15",
+    }
+    first = client.post(
+        "/policy/apply",
+        data=pct,
+        files=[("files", ("检索报告.pdf", PDF, "application/pdf"))],
+        follow_redirects=False,
+    )
+    assert first.status_code == 303
+    with session_factory() as s:
+        before = _counts(s)
+    again = client.post(
+        "/policy/apply?lang=en",
+        data=pct,
+        files=[("files", ("检索报告.pdf", PDF, "application/pdf"))],
+        follow_redirects=False,
+    )
+    assert again.status_code == 409
+    reason = again.text.split('id="apply-error"')[1].split("</p>")[0]
+    assert "PCT/CN2019/654321” is already registered" in reason
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in reason)
+    assert 'value="PCT/CN2019/654321"' in again.text and 'value="2019-07-15"' in again.text
+    with session_factory() as s:
+        assert _counts(s) == before

@@ -273,7 +273,15 @@ def test_budget_page_and_api_with_real_logins(
     bad = client.post(
         "/policy/budgets", data={"year": str(YEAR), "rule": "P2.1-a", "amount": "四千", "csrf_token": token}
     )
-    assert bad.status_code == 400 and "整数元" in bad.text
+    assert bad.status_code == 400 and "整数元" in bad.text.split('id="budget-error"')[1].split("</p>")[0]
+    # The page again, the amount typed in its rule's field (marked), the budget unchanged.
+    assert _marked_amount(bad.text) == "四千" and "预算与批准顺序" in bad.text
+    too_big = client.post(
+        "/policy/budgets?lang=en",
+        data={"year": str(YEAR), "rule": "P2.1-b", "amount": "9" * 12, "csrf_token": token},
+    )
+    assert too_big.status_code == 400 and _marked_amount(too_big.text) == "9" * 12
+    assert "P2.1-b" in too_big.text.split('id="budget-error"')[1].split("</p>")[0]
     items = client.get(f"/api/v1/policy/budgets?year={YEAR}").json()["items"]
     line = next(i for i in items if i["rule"] == "P2.1-a")
     assert line["budget"] == 4000 and line["queue"][0]["holder"] == "鹤壁丙智能有限公司"
@@ -288,6 +296,12 @@ def test_budget_page_and_api_with_real_logins(
     # The waiting case's page shows why it waits.
     assert "预算不足" in client.get(f"/policy/cases/{ids['甲']}").text
     assert "Budget short" in client.get(f"/policy/cases/{ids['甲']}?lang=en").text
+
+
+def _marked_amount(page: str) -> str:
+    """The value of the one budget field a refused page marks invalid."""
+    (field,) = [tag for tag in page.split("<input")[1:] if 'aria-invalid="true"' in tag.split(">")[0]]
+    return field.split('value="')[1].split('"')[0]
 
 
 def _queue_of(factory: sessionmaker[Session], holders: int, start: int) -> None:

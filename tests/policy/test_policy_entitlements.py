@@ -607,7 +607,9 @@ def test_two_rules_reading_the_same_candidates_get_data_of_their_own(tmp_path: P
     snapshot = Snapshot()
     snapshot.holders = {1: HolderRec(1, "鹤壁甲公司", "410611")}
     snapshot.patents = [
-        PatentRec(1, "CN201710000001.6", "invention", "CN", "一种镁合金", date(2017, 1, 3), date(2019, 5, 7), (1,))
+        PatentRec(
+            1, "CN201710000001.6", "invention", "CN", "一种镁合金", date(2017, 1, 3), date(2019, 5, 7), (1,)
+        )
     ]
     found = evaluate(policy, snapshot, 2019, ["P2.1-a", "P2.1-a.top-up"])
     assert [(e.rule, e.amount) for e in found] == [("P2.1-a", 4000), ("P2.1-a.top-up", 4000)]

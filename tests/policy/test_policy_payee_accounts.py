@@ -192,7 +192,13 @@ def test_pages_and_json_by_role(
         data={**form, "payee_account": "6222 0212 3456 7890 12X", "csrf_token": csrf_of(firm)},
         follow_redirects=False,
     )
-    assert bad.status_code == 400 and "银行账号「6222 0212 3456 7890 12X」应为 8 至 32 位数字" in bad.text
+    assert bad.status_code == 400
+    # The enterprise's page again: the reason above the account's form, the number as typed
+    # (not regrouped), the account on record unchanged.
+    reason = bad.text.split('id="payee-account-error">')[1].split("</p>")[0]
+    assert "银行账号「6222 0212 3456 7890 12X」应为 8 至 32 位数字" in reason
+    assert 'name="payee_account" value="6222 0212 3456 7890 12X"' in bad.text
+    assert f'name="payee_bank" value="{FIRST[1]}"' in bad.text and "本企业" in bad.text
     assert "6222 0212 3456 7890 123" in firm.get("/policy/mine").text
     officer = county_a.post(
         "/policy/mine/account", data={**form, "csrf_token": csrf_of(county_a)}, follow_redirects=False

@@ -238,7 +238,8 @@ def test_pages_and_api_by_role(
         data={**form, "payee_account": "6222-021", "csrf_token": csrf_of(firm)},
         follow_redirects=False,
     )
-    assert bad.status_code == 400 and "8 至 32 位数字" in bad.text
+    assert bad.status_code == 400 and "8 至 32 位数字" in bad.text.split('id="payee-account-error">')[1]
+    assert 'name="payee_account" value="6222-021"' in bad.text and "<h1>鹤壁甲科技有限公司" in bad.text
     other = firm.post(
         f"/holders/{b}/account", data={**form, "csrf_token": csrf_of(firm)}, follow_redirects=False
     )
