@@ -14,9 +14,11 @@ from ipcity.errors import NotFound
 from ipcity.policy import service
 from ipcity.policy.candidates import DATA_LABELS
 from ipcity.policy.engine import STATUS_LABELS, Entitlement
+from ipcity.policy.formulas import AWARD_LABELS
 from ipcity.policy.loader import Rule
-from ipcity.policy.scenarios import INPUT_LABELS, run_scenario
-from ipcity.registry.service import ChoiceFailed
+from ipcity.policy.scenarios import INPUT_FIELD_LABELS, INPUT_LABELS, run_scenario
+from ipcity.registry.legal_status import PATENT_TYPE_LABELS
+from ipcity.registry.service import HOLDER_KIND_LABELS, ChoiceFailed
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 from ipcity.web.paging import Pager
 
@@ -101,6 +103,13 @@ def rule_page(request: Request, rule_id: RulePath) -> Response:
             "view": view,
             "results": [run_scenario(s) for s in view.scenarios],
             "input_labels": INPUT_LABELS,
+            "input_field_labels": INPUT_FIELD_LABELS,
+            # Coded values of the input shown in words (the code stays in the title).
+            "input_value_labels": {
+                "patents.type": PATENT_TYPE_LABELS,
+                "awards.level": AWARD_LABELS,
+                "holders.kind": HOLDER_KIND_LABELS,
+            },
             "status_labels": STATUS_LABELS,
         },
     )

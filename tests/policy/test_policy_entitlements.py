@@ -257,6 +257,18 @@ def test_rule_pages_and_api(client: Any) -> None:
     # Each scenario is run on the page: its input as written (the patent that lapsed before
     # its sixth anniversary among them) and the three results it expects, each marked so.
     assert "2018-05-01" in rule.text and rule.text.count("符合预期") == 5 and "未预期" not in rule.text
+    # The input's columns are named in the page's language beside the file's own field
+    # names, and coded values are in words (the code kept in the title).
+    heads = rule.text.split('class="data compact scenario-input"')[2].split("</thead>")[0]
+    assert "授权日 <code" in heads and ">granted</code>" in heads and "实际缴纳年费（元）" in heads
+    grants = client.get("/policy/rules/P2.1-a").text
+    assert (
+        '<span title="invention">发明</span>' in grants
+        and '<span title="utility_model">实用新型</span>' in grants
+    )
+    english_heads = english.split('class="data compact scenario-input"')[2].split("</thead>")[0]
+    assert "Grant date <code" in english_heads and not re.search("[\u4e00-\u9fff]", english_heads)
+    assert '<span title="invention">Invention</span>' in client.get("/policy/rules/P2.1-a?lang=en").text
     assert client.get("/policy/rules/P9").status_code == 404
     api = client.get("/api/v1/policy/rules/P2.1-a").json()
     assert (
