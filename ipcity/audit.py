@@ -112,6 +112,59 @@ ACTION_LABELS = {
     "policy.case.reject": "不予通过",
 }
 
+# What an entry's object is (``object_type``), as the audit page names it.
+OBJECT_LABELS = {
+    "user": "用户账号",
+    "holder": "权利人",
+    "policy_case": "案件",
+    "policy_year": "政策年度",
+    "policy_budget": "预算",
+    "import_batch": "导入批次",
+    "import_file": "导入文件",
+    "column_mapping": "列映射",
+    "sample_data": "示例数据",
+}
+# What the keys of an entry's detail are, as the audit page names them (the stored JSON,
+# which the hash covers, keeps the keys; the API gives it as it is).
+DETAIL_LABELS = {
+    "username": "用户名",
+    "role": "角色",
+    "changes": "修改内容",
+    "generated": "随机生成",
+    "reason": "理由",
+    "client": "客户端地址",
+    "before": "修改前",
+    "after": "修改后",
+    "name_differs": "户名与权利人名称不一致",
+    "payment_key": "支付项目",
+    "from": "原值",
+    "to": "新值",
+    "kind": "类别",
+    "amount": "金额（元）",
+    "fields": "填写内容",
+    "files": "材料（SHA-256）",
+    "created": "生成案件数",
+    "rule": "规则",
+    "year": "年度",
+    "approved": "批准数",
+    "waiting": "等待数",
+    "reference": "拨付凭证号",
+    "account": "收款账户",
+    "file": "文件",
+    "sha256": "SHA-256",
+    "layout": "格式",
+    "read": "读取行数",
+    "inserted": "新增",
+    "updated": "更新",
+    "unchanged": "未变",
+    "rejected": "拒绝",
+    "warnings": "警告",
+    "errors_file": "错误明细文件",
+    "mapping": "列映射",
+    "seed": "随机种子",
+    "counts": "数量",
+}
+
 
 def record(
     session: Session,

@@ -288,3 +288,64 @@ def test_the_audit_page_names_actions_and_filters_by_user_and_action(
     assert {user for user, _ in actions({"user": "audit-admin"})} == {"audit-admin"}
     budgets = actions({"action": "policy.budget.set", "lang": "en"})
     assert budgets == [("city-x", "Set the budget policy.budget.set")]
+
+
+def test_the_audit_page_names_objects_and_details_in_the_readers_language(
+    client: Any, make_user: Any, session_factory: sessionmaker[Session]
+) -> None:
+    """An entry's object by its kind, linked to its page where it has one; its detail as
+    named fields, a case's statuses and a role in words; the stored keys in the API."""
+    from ipcity_testing import login
+    from lxml import html
+
+    login(client, make_user("admin", "audit-reader"))
+    with session_factory() as s:
+        record(
+            s,
+            "city-y",
+            "policy.case.notice",
+            "policy_case",
+            7,
+            {
+                "payment_key": "P2.1-a:CN201710123456.7",
+                "from": "city_reviewed",
+                "to": "in_notice",
+                "reason": None,
+            },
+        )
+        record(s, "audit-reader", "user.create", "user", 42, {"username": "li", "role": "county_officer"})
+        s.commit()
+
+    def rows(lang: str) -> dict[tuple[str, str], tuple[str, str, str]]:
+        page = client.get("/audit", params={"lang": lang})
+        table = html.fromstring(page.text).get_element_by_id("audit")
+        return {
+            (tr[2].text_content(), tr[3].text_content().split()[-1]): (
+                " ".join(tr[4].text_content().split()),
+                tr[4].xpath("string(.//a/@href)"),
+                " ".join(tr[5].text_content().split()),
+            )
+            for tr in table.find("tbody")
+        }
+
+    chinese = rows("zh")
+    assert chinese["city-y", "policy.case.notice"] == (
+        "案件 7",
+        "/policy/cases/7",
+        "支付项目：P2.1-a:CN201710123456.7 · 原值：待公示 · 新值：公示中",
+    )
+    assert chinese["audit-reader", "user.create"] == (
+        "用户账号 42",
+        "/users/42",
+        "用户名：li · 角色：县区知识产权管理人员",
+    )
+    english = rows("en")
+    assert english["city-y", "policy.case.notice"][2] == (
+        "Payment item: P2.1-a:CN201710123456.7 · From: awaiting public notice · To: in public notice"
+    )
+    assert english["audit-reader", "user.create"][0] == "User account 42"
+    assert english["audit-reader", "user.create"][2] == "Username: li · Role: County IP officer"
+    items = client.get("/api/v1/audit", params={"action": "policy.case.notice"}).json()["items"]
+    assert [i["detail"] for i in items] == [
+        {"payment_key": "P2.1-a:CN201710123456.7", "from": "city_reviewed", "to": "in_notice", "reason": None}
+    ]

@@ -365,27 +365,41 @@ def reset_user_password(
 AUDIT_PER_PAGE = 50
 
 
-def audit_detail_text(detail: dict[str, Any] | None) -> str:
-    """An entry's detail as the audit page shows it: ``key: value`` pairs in the order
-    stored, Chinese as it is (escaped by the template), empty values left out; nested
-    values as compact JSON. The stored JSON (what the hash covers) is in the API.
+def audit_detail_parts(
+    action: str, detail: dict[str, Any] | None, locale: str = "zh_CN"
+) -> list[tuple[str, str]]:
+    """An entry's detail as the audit page shows it: (name, value) pairs in the order
+    stored, each key named in ``locale``'s words (:data:`audit.DETAIL_LABELS`; an unknown
+    key as it is), a role or a case's status in words, empty values left out, nested values
+    as compact JSON. The stored JSON (what the hash covers) is in the API.
 
-    >>> audit_detail_text({"from": None, "to": "in_notice", "reason": "核实无误"})
-    'to: in_notice · reason: 核实无误'
-    >>> audit_detail_text({})
-    ''
+    >>> audit_detail_parts("policy.case.notice", {"from": "city_reviewed", "to": "in_notice", "reason": "核实无误"})
+    [('原值', '待公示'), ('新值', '公示中'), ('理由', '核实无误')]
+    >>> audit_detail_parts("user.create", {"username": "li", "role": "county_officer"}, "en")
+    [('Username', 'li'), ('Role', 'County IP officer')]
+    >>> audit_detail_parts("user.login", {})
+    []
     """
+    from ipcity.policy.workflow import STATUS_LABELS as CASE_STATUS_LABELS  # the web layer joins areas
+
+    words: dict[str, dict[str, str]] = {"role": ROLE_LABELS}
+    if action.startswith("policy.case."):
+        words |= {"from": CASE_STATUS_LABELS, "to": CASE_STATUS_LABELS}
     parts = []
     for key, value in (detail or {}).items():
         if value is None or value == "" or value == [] or value == {}:
             continue
-        shown = (
-            value
-            if isinstance(value, str | int | float)
-            else json.dumps(value, ensure_ascii=False, default=str)
-        )
-        parts.append(f"{key}: {shown}")
-    return " · ".join(parts)
+        if isinstance(value, str) and value in words.get(key, {}):
+            shown = gettext(words[key][value], locale)
+        elif isinstance(value, bool):
+            shown = gettext("是" if value else "否", locale)
+        elif isinstance(value, str | int | float):
+            shown = str(value)
+        else:
+            shown = json.dumps(value, ensure_ascii=False, default=str)
+        label = audit.DETAIL_LABELS.get(key)
+        parts.append((gettext(label, locale) if label else key, shown))
+    return parts
 
 
 @router.get("/audit", include_in_schema=False)
@@ -393,6 +407,7 @@ def audit_page(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
+    locale: LocaleDep,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     user: Annotated[str | None, Query(max_length=150, description="操作人（用户名）")] = None,
     action: Annotated[str | None, Query(max_length=64, description="操作，如 policy.case.approve")] = None,
@@ -409,7 +424,8 @@ def audit_page(
         "auth/audit.html",
         {
             "entries": entries,
-            "details": {e.id: audit_detail_text(e.detail) for e in entries},
+            "details": {e.id: audit_detail_parts(e.action, e.detail, locale) for e in entries},
+            "object_labels": audit.OBJECT_LABELS,
             "check": audit.verify(session),
             "pager": pager,
             "user": user or "",
