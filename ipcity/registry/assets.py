@@ -22,6 +22,7 @@ from ipcity.auth.roles import Actor, require
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.i18n import DEFAULT_LOCALE, gettext
 from ipcity.places.models import Region
+from ipcity.places.names import place_name
 from ipcity.registry.models import Copyright, GeographicalIndication, Holder, PlantVariety, Trademark
 from ipcity.registry.service import (
     MAX_PER_PAGE,
@@ -301,9 +302,19 @@ def export_assets(
     register = get_register(kind)
     result = list_assets(session, actor, kind, limit=100_000, **filters)
     header = [c.en if locale == "en" else c.zh for c in register.columns] + [gettext("权利人", locale)]
+    names = region_names(session) if any(c.key == "region_code" for c in register.columns) else {}
+
+    def cell(key: str, value: Any) -> Any:
+        # A date stays a date in a workbook (Excel sorts and filters it as one; a CSV writes
+        # it as ISO text); a region is named, as the page names it.
+        if isinstance(value, date) and fmt == "xlsx":
+            return value
+        if key == "region_code" and value:
+            return place_name(names.get(value), locale) or value
+        return display_value(register, key, value, locale)
+
     rows = [
-        [display_value(register, c.key, item.values[c.key], locale) for c in register.columns]
-        + [item.holder or ""]
+        [cell(c.key, item.values[c.key]) for c in register.columns] + [item.holder or ""]
         for item in result.items
     ]
     if fmt == "csv":

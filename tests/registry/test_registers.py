@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import datetime
 from typing import Any, get_args
 
 import pytest
@@ -108,6 +110,22 @@ def test_export_holds_the_whole_filtered_register(session: Session, sample: dict
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert header[0] == "Registration number" and header[-1] == "Holder"
     assert sheet.max_row - 1 == session.scalar(select(func.count()).select_from(GeographicalIndication))
+    # Dates are dates in a workbook (Excel sorts and filters them), ISO text in a CSV; a GI's
+    # region is named in the reader's language, as the page names it.
+    stored = {gi.registration_number: gi for gi in session.scalars(select(GeographicalIndication))}
+    named: dict[str | None, Any] = {}
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        record = dict(zip(header, row, strict=True))
+        gi = stored[str(record["Registration number"])]
+        registered = record["Registered"]
+        assert isinstance(registered, datetime) and registered.date() == gi.registration_date
+        named[gi.region_code] = record["Region"]
+    assert named["410622"] == "Qi County, Hebi" and named["410611"] == "Qibin District"
+    chinese = list(
+        csv.reader(io.StringIO(assets.export_assets(session, PUBLIC, "gis", "csv").decode("utf-8-sig")))
+    )
+    assert {r[3] for r in chinese[1:] if r[3]} <= {"淇滨区", "山城区", "鹤山区", "浚县", "淇县", "鹤壁市"}
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[4]) for r in chinese[1:] if r[4])
 
 
 def test_pages_and_api(client: Any, sample: dict[str, int]) -> None:
