@@ -341,7 +341,7 @@ def test_the_audit_page_names_objects_and_details_in_the_readers_language(
     )
     english = rows("en")
     assert english["city-y", "policy.case.notice"][2] == (
-        "Payment item: P2.1-a:CN201710123456.7 · From: awaiting public notice · To: in public notice"
+        "Payment item: P2.1-a:CN201710123456.7 · From: Awaiting public notice · To: In public notice"
     )
     assert english["audit-reader", "user.create"][0] == "User account 42"
     assert english["audit-reader", "user.create"][2] == "Username: li · Role: County IP officer"

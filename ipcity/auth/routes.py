@@ -385,6 +385,8 @@ def audit_detail_parts(
     words: dict[str, dict[str, str]] = {"role": ROLE_LABELS}
     if action.startswith("policy.case."):
         words |= {"from": CASE_STATUS_LABELS, "to": CASE_STATUS_LABELS}
+    elif action == "user.login_failed":
+        words |= {"reason": service.LOGIN_FAILURE_LABELS}
     parts = []
     for key, value in (detail or {}).items():
         if value is None or value == "" or value == [] or value == {}:

@@ -48,6 +48,12 @@ MSG_PASSWORD = "密码至少需要8个字符"
 FAILED_UNKNOWN_USER = "unknown_user"
 FAILED_WRONG_PASSWORD = "wrong_password"
 FAILED_DISABLED = "disabled"
+# The reasons of a failed login as the audit page names them.
+LOGIN_FAILURE_LABELS = {
+    FAILED_UNKNOWN_USER: "用户名不存在",
+    FAILED_WRONG_PASSWORD: "密码错误",
+    FAILED_DISABLED: "账号已停用",
+}
 
 
 @cache

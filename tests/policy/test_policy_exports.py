@@ -174,7 +174,7 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
         "Bank",
         "Account number",
     ]
-    assert {r[6] for r in rows[1:-1]} == {"paid", "approved, awaiting payment"} and rows[-1][0] == "Total"
+    assert {r[6] for r in rows[1:-1]} == {"Paid", "Approved, awaiting payment"} and rows[-1][0] == "Total"
     assert rows[-1][1] == f"payments: {len(rows) - 2}"
     # The objects in English too: the patent with its (Chinese) title, the loan with its year.
     assert {r[4] for r in rows[1:-1]} == {

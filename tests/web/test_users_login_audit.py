@@ -114,7 +114,10 @@ def test_the_audit_page_names_failed_logins_and_shows_chinese_as_it_is(
     ]
     assert len(rows) == 1
     assert rows[0][2:4] == ["公众", "登录失败 user.login_failed"]  # the anonymous public, by its name
-    assert "username: 张晓伟" in rows[0][5] and "reason: unknown_user" in rows[0][5]
+    assert rows[0][5] == "用户名：张晓伟 · 理由：用户名不存在 · 客户端地址：testclient"
+    english = html.fromstring(client.get("/audit", params={"action": "user.login_failed", "lang": "en"}).text)
+    detail = " ".join(english.get_element_by_id("audit").find("tbody")[0][5].text_content().split())
+    assert detail == "Username: 张晓伟 · Reason: No such username · Client address: testclient"
 
 
 def test_a_login_sets_the_last_login_time(client: Any, make_user: Any, session_factory: Any) -> None:
