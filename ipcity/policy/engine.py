@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -74,7 +74,6 @@ class Entitlement:
     explanation_zh: str
     explanation_en: str
     payment_key: str = ""
-    notes: list[str] = field(default_factory=list)
 
     def object_text(self, locale: str = "zh_CN") -> str:
         """What the entitlement is for, in ``locale``'s words."""
@@ -85,7 +84,6 @@ class Entitlement:
         out = asdict(self)
         out["reference_date"] = self.reference_date.isoformat()
         out["explanation"] = self.explanation_zh
-        out.pop("notes")
         return out
 
 
