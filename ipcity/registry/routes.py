@@ -326,6 +326,7 @@ def patents_page(
     request: Request,
     session: SessionDep,
     actor: CurrentActor,
+    locale: LocaleDep,
     q: Q = None,
     patent_type: TypeQ = None,
     status: StatusQ = None,
@@ -370,7 +371,9 @@ def patents_page(
         "sort_labels": {key: service.SORT_LABELS[key] for key in PAGE_SORTS},
         "counties": places.list_counties(session),
         "zones": places.list_zones(session),
-        "ipc_title": ipc.titles_for(session, [query.ipc]).get(query.ipc or "", "") if query.ipc else "",
+        "ipc_title": ipc.titles_for(session, [query.ipc], locale).get(query.ipc or "", "")
+        if query.ipc
+        else "",
     }
     template = (
         "registry/patent_results.html" if request.headers.get("hx-request") else "registry/patents.html"
@@ -379,9 +382,11 @@ def patents_page(
 
 
 @router.get("/patents/{number}", include_in_schema=False)
-def patent_page(number: str, request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+def patent_page(
+    number: str, request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep
+) -> Response:
     """One patent: bibliographic data and its status history as a timeline."""
-    patent = service.get_patent(session, actor, _patent_key(number))
+    patent = service.get_patent(session, actor, _patent_key(number), locale)
     return render(request, "registry/patent.html", {"patent": patent, "type_labels": PATENT_TYPE_LABELS})
 
 

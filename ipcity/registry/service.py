@@ -524,7 +524,9 @@ def get_patent(
         abstract=patent.abstract,
         publication_date=patent.publication_date,
         ipc_all=ipc_all,
-        ipc_titles=ipc_titles.titles_for(session, ipc_all or ([patent.ipc_main] if patent.ipc_main else [])),
+        ipc_titles=ipc_titles.titles_for(
+            session, ipc_all or ([patent.ipc_main] if patent.ipc_main else []), locale
+        ),
         inventors=[n for n in (patent.inventors or "").split("|") if n],
         holders=holders,
         publications=[PublicationOut(number=p.number, kind=p.kind, date=p.date) for p in patent.publications],
