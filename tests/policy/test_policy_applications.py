@@ -351,21 +351,15 @@ def test_a_refused_form_comes_back_with_its_reason_and_what_was_typed(
         "filing_date": "2019-03-01",
         "search_report_date": "2019-07-15",
     }
-    first = client.post(
-        "/policy/apply",
-        data=pct,
-        files=[("files", ("检索报告.pdf", PDF, "application/pdf"))],
-        follow_redirects=False,
-    )
-    assert first.status_code == 303
+
+    def send(query: str = "") -> Any:
+        report = ("files", ("检索报告.pdf", PDF, "application/pdf"))
+        return client.post(f"/policy/apply{query}", data=pct, files=[report], follow_redirects=False)
+
+    assert send().status_code == 303
     with session_factory() as s:
         before = _counts(s)
-    again = client.post(
-        "/policy/apply?lang=en",
-        data=pct,
-        files=[("files", ("检索报告.pdf", PDF, "application/pdf"))],
-        follow_redirects=False,
-    )
+    again = send("?lang=en")
     assert again.status_code == 409
     reason = again.text.split('id="apply-error"')[1].split("</p>")[0]
     assert "PCT/CN2019/654321” is already registered" in reason
