@@ -16,7 +16,7 @@ from ipcity import clock
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import BadInput, PermissionDenied, ValidationFailed
 from ipcity.policy import applications, budget, exports, service, workflow
-from ipcity.registry import service as registry
+from ipcity.registry.routes import AccountRefused, PayeeFormDep, save_payee_account
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
 from ipcity.web.paging import Pager
 
@@ -378,7 +378,7 @@ def _mine_page(
     actor: Actor,
     year: int | None,
     *,
-    account_refused: tuple[str, dict[str, str]] | None = None,
+    account_refused: AccountRefused | None = None,
     status_code: int = 200,
 ) -> Response:
     """The enterprise's page; after a refused account, ``account_refused`` is (the reason,
@@ -416,13 +416,7 @@ def _mine_page(
 
 @router.post("/policy/mine/account", include_in_schema=False)
 def mine_account_form(
-    request: Request,
-    session: SessionDep,
-    actor: CurrentActor,
-    locale: LocaleDep,
-    payee_name: Annotated[str | None, Form(max_length=300)] = None,
-    payee_bank: Annotated[str | None, Form(max_length=200)] = None,
-    payee_account: Annotated[str | None, Form(max_length=60)] = None,
+    request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep, form: PayeeFormDep
 ) -> Response:
     """The enterprise records its own receiving account (收款账户), the account the policy's
     money is paid into (audited; officers set it from the holder's page). A refused account
@@ -430,12 +424,7 @@ def mine_account_form(
     require(actor, "registry.edit_payee_account")
     if actor.role != "enterprise" or actor.holder_id is None:
         raise PermissionDenied("企业账号只能登记本企业的收款账户")
-    try:
-        registry.set_payee_account(session, actor, actor.holder_id, payee_name, payee_bank, payee_account)
-    except BadInput as exc:
-        session.rollback()
-        typed = {"name": payee_name or "", "bank": payee_bank or "", "number": payee_account or ""}
-        return _mine_page(
-            request, session, actor, None, account_refused=(exc.render(locale), typed), status_code=exc.status
-        )
+    refused = save_payee_account(session, actor, actor.holder_id, form, locale)
+    if refused is not None:
+        return _mine_page(request, session, actor, None, account_refused=refused, status_code=refused.status)
     return RedirectResponse("/policy/mine#payee-account", status_code=303)

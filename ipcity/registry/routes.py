@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -464,7 +464,7 @@ def _holder_page(
     locale: str,
     holder_id: int,
     *,
-    account_refused: tuple[str, dict[str, str]] | None = None,
+    account_refused: AccountRefused | None = None,
     status_code: int = 200,
 ) -> Response:
     """The holder's page; after a refused receiving account, ``account_refused`` is (the
@@ -516,6 +516,48 @@ def holder_edit(
     return RedirectResponse(f"/holders/{holder_id}", status_code=303)
 
 
+class PayeeForm(NamedTuple):
+    """The three fields of the receiving-account form (``registry/_payee.html``), as typed."""
+
+    name: str | None
+    bank: str | None
+    number: str | None
+
+
+def _payee_form(
+    payee_name: Annotated[str | None, Form(max_length=300)] = None,
+    payee_bank: Annotated[str | None, Form(max_length=200)] = None,
+    payee_account: Annotated[str | None, Form(max_length=60)] = None,
+) -> PayeeForm:
+    return PayeeForm(payee_name, payee_bank, payee_account)
+
+
+PayeeFormDep = Annotated[PayeeForm, Depends(_payee_form)]
+
+
+class AccountRefused(NamedTuple):
+    """A refused receiving account, for its form: the reason, the fields as typed (what
+    ``payee_form``'s ``refused`` shows) and the HTTP status."""
+
+    reason: str
+    typed: dict[str, str]
+    status: int
+
+
+def save_payee_account(
+    session: Session, actor: Actor, holder_id: int, form: PayeeForm, locale: str
+) -> AccountRefused | None:
+    """Record the account from its form (:func:`service.set_payee_account`): None when
+    saved; refused for its input, nothing changed and the refusal to show in the form."""
+    try:
+        service.set_payee_account(session, actor, holder_id, form.name, form.bank, form.number)
+    except BadInput as exc:
+        session.rollback()
+        typed = {"name": form.name or "", "bank": form.bank or "", "number": form.number or ""}
+        return AccountRefused(exc.render(locale), typed, exc.status)
+    return None
+
+
 @router.post("/holders/{holder_id}/account", include_in_schema=False)
 def holder_account_edit(
     holder_id: HolderIdPath,
@@ -523,26 +565,15 @@ def holder_account_edit(
     session: SessionDep,
     actor: CurrentActor,
     locale: LocaleDep,
-    payee_name: Annotated[str | None, Form(max_length=300)] = None,
-    payee_bank: Annotated[str | None, Form(max_length=200)] = None,
-    payee_account: Annotated[str | None, Form(max_length=60)] = None,
+    form: PayeeFormDep,
 ) -> Response:
     """The receiving account from the holder's page (officers in scope, the holder's
     enterprise). A refused account changes nothing and comes back in the form, with the
     reason, as typed."""
-    try:
-        service.set_payee_account(session, actor, holder_id, payee_name, payee_bank, payee_account)
-    except BadInput as exc:
-        session.rollback()
-        typed = {"name": payee_name or "", "bank": payee_bank or "", "number": payee_account or ""}
+    refused = save_payee_account(session, actor, holder_id, form, locale)
+    if refused is not None:
         return _holder_page(
-            request,
-            session,
-            actor,
-            locale,
-            holder_id,
-            account_refused=(exc.render(locale), typed),
-            status_code=exc.status,
+            request, session, actor, locale, holder_id, account_refused=refused, status_code=refused.status
         )
     return RedirectResponse(f"/holders/{holder_id}#payee-account", status_code=303)
 
