@@ -41,33 +41,36 @@ router = APIRouter(lifespan=_load_search_dictionary)
 PAGE_SORTS = ("-filing_date", "filing_date", "-grant_date", "relevance", "application_number")
 
 
-def _query(
-    q: str | None,
-    patent_type: str | None,
-    status: str | None,
-    ipc_code: str | None,
-    region: str | None,
-    zone: str | None,
-    year: int | None,
-    holder_id: int | None,
-    holder: str | None,
-    jurisdiction: str | None,
-    sort: str | None,
-    page: int,
-    per_page: int,
-) -> service.PatentQuery:
+class SearchFilters(NamedTuple):
+    """The filters of a patent search as a request gives them: the API, the search page
+    and the export take the same ones (the year and the page apart: the page's year box
+    is text)."""
+
+    q: str | None
+    patent_type: str | None
+    status: str | None
+    ipc_code: str | None
+    region: str | None
+    zone: str | None
+    holder_id: int | None
+    holder_name: str | None
+    jurisdiction: str | None
+    sort: str | None
+
+
+def _query(f: SearchFilters, year: int | None, page: int, per_page: int) -> service.PatentQuery:
     return service.PatentQuery(
-        q=q or None,
-        patent_type=patent_type or None,
-        status=status or None,
-        ipc=ipc_code or None,
-        region=region or None,
-        zone=zone or None,
+        q=f.q or None,
+        patent_type=f.patent_type or None,
+        status=f.status or None,
+        ipc=f.ipc_code or None,
+        region=f.region or None,
+        zone=f.zone or None,
         year=year,
-        holder_id=holder_id,
-        holder=(holder or "").strip() or None,
-        jurisdiction=jurisdiction or None,
-        sort=sort or ("relevance" if q else "-filing_date"),
+        holder_id=f.holder_id,
+        holder=(f.holder_name or "").strip() or None,
+        jurisdiction=f.jurisdiction or None,
+        sort=f.sort or ("relevance" if f.q else "-filing_date"),
         page=page,
         per_page=per_page,
     )
@@ -105,6 +108,26 @@ PerPageQ = Annotated[int, Query(ge=1, le=200)]
 YearFieldQ = Annotated[str | None, Query(max_length=8, description="申请年份；空表示不限")]
 
 
+def _search_filters(
+    q: Q = None,
+    patent_type: TypeQ = None,
+    status: StatusQ = None,
+    ipc_code: IpcQ = None,
+    region: RegionQ = None,
+    zone: ZoneQ = None,
+    holder_id: HolderQ = None,
+    holder_name: HolderNameQ = None,
+    jurisdiction: JurQ = None,
+    sort: SortQ = None,
+) -> SearchFilters:
+    return SearchFilters(
+        q, patent_type, status, ipc_code, region, zone, holder_id, holder_name, jurisdiction, sort
+    )
+
+
+FiltersDep = Annotated[SearchFilters, Depends(_search_filters)]
+
+
 def _form_year(text: str | None) -> int | None:
     """The year box of the search form: empty means any year.
 
@@ -126,38 +149,15 @@ def api_search_patents(
     session: SessionDep,
     actor: CurrentActor,
     locale: LocaleDep,
-    q: Q = None,
-    patent_type: TypeQ = None,
-    status: StatusQ = None,
-    ipc_code: IpcQ = None,
-    region: RegionQ = None,
-    zone: ZoneQ = None,
+    filters: FiltersDep,
     year: YearQ = None,
-    holder_id: HolderQ = None,
-    holder_name: HolderNameQ = None,
-    jurisdiction: JurQ = None,
-    sort: SortQ = None,
     page: PageQ = 1,
     per_page: PerPageQ = 20,
 ) -> PatentPage:
     """Full-text search (or a patent's number) and filters over the open registry; labels in
     the request's language. A page past the last gives no items with the total, so that
     a client reading pages until an empty one stops."""
-    query = _query(
-        q,
-        patent_type,
-        status,
-        ipc_code,
-        region,
-        zone,
-        year,
-        holder_id,
-        holder_name,
-        jurisdiction,
-        sort,
-        page,
-        per_page,
-    )
+    query = _query(filters, year, page, per_page)
     return service.search_patents(session, actor, query, locale=locale)
 
 
@@ -282,34 +282,11 @@ def export_patents(
     session: SessionDep,
     actor: CurrentActor,
     locale: LocaleDep,
-    q: Q = None,
-    patent_type: TypeQ = None,
-    status: StatusQ = None,
-    ipc_code: IpcQ = None,
-    region: RegionQ = None,
-    zone: ZoneQ = None,
+    filters: FiltersDep,
     year: YearQ = None,
-    holder_id: HolderQ = None,
-    holder_name: HolderNameQ = None,
-    jurisdiction: JurQ = None,
-    sort: SortQ = None,
 ) -> Response:
     """The whole result of a search as CSV or XLSX."""
-    query = _query(
-        q,
-        patent_type,
-        status,
-        ipc_code,
-        region,
-        zone,
-        year,
-        holder_id,
-        holder_name,
-        jurisdiction,
-        sort,
-        1,
-        20,
-    )
+    query = _query(filters, year, 1, 20)
     data = service.export_patents(session, actor, query, fmt, locale=locale)
     media = (
         "text/csv; charset=utf-8"
@@ -327,37 +304,14 @@ def patents_page(
     session: SessionDep,
     actor: CurrentActor,
     locale: LocaleDep,
-    q: Q = None,
-    patent_type: TypeQ = None,
-    status: StatusQ = None,
-    ipc_code: IpcQ = None,
-    region: RegionQ = None,
-    zone: ZoneQ = None,
+    filters: FiltersDep,
     year: YearFieldQ = None,
-    holder_id: HolderQ = None,
-    holder_name: HolderNameQ = None,
-    jurisdiction: JurQ = None,
-    sort: SortQ = None,
     page: PageQ = 1,
 ) -> Response:
     """The search page; htmx asks for the results block only. A page past the last shows
     the last (``web.paging.Pager``)."""
     year_filed = _form_year(year)
-    query = _query(
-        q,
-        patent_type,
-        status,
-        ipc_code,
-        region,
-        zone,
-        year_filed,
-        holder_id,
-        holder_name,
-        jurisdiction,
-        sort,
-        page,
-        20,
-    )
+    query = _query(filters, year_filed, page, 20)
     result = service.search_patents(session, actor, query, clamp=True)
     params = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
     context = {
