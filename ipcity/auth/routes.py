@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -135,6 +135,39 @@ def _holder_id(text: str | None) -> int | None:
     return int(value)
 
 
+class UserForm(NamedTuple):
+    """The fields of the add and edit forms of a user (the password apart), as typed."""
+
+    username: str
+    role: str
+    region_code: str | None
+    holder_id: str | None
+    display_name: str | None
+
+    def typed(self) -> dict[str, str]:
+        """What the form shows again after a refusal."""
+        return {
+            "username": self.username,
+            "display_name": self.display_name or "",
+            "role": self.role,
+            "region_code": self.region_code or "",
+            "holder_id": self.holder_id or "",
+        }
+
+
+def _user_form(
+    username: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=32)],
+    region_code: Annotated[str | None, Form(max_length=12)] = None,
+    holder_id: Annotated[str | None, Form(max_length=40)] = None,
+    display_name: Annotated[str | None, Form(max_length=200)] = None,
+) -> UserForm:
+    return UserForm(username, role, region_code, holder_id, display_name)
+
+
+UserFormDep = Annotated[UserForm, Depends(_user_form)]
+
+
 @router.post("/users", include_in_schema=False)
 def add_user(
     request: Request,
@@ -142,27 +175,23 @@ def add_user(
     actor: CurrentActor,
     locale: LocaleDep,
     settings: SettingsDep,
-    username: Annotated[str, Form(max_length=200)],
+    form: UserFormDep,
     password: Annotated[str, Form(max_length=1024)],
-    role: Annotated[str, Form(max_length=32)],
-    region_code: Annotated[str | None, Form(max_length=12)] = None,
-    holder_id: Annotated[str | None, Form(max_length=40)] = None,
-    display_name: Annotated[str | None, Form(max_length=200)] = None,
 ) -> Response:
     """Admin: create a user (one-sentence error on bad input, nothing created; the form
     keeps what was typed, except the password)."""
     require(actor, "users.manage")
     try:
-        holder = _holder_id(holder_id)
+        holder = _holder_id(form.holder_id)
         service.create_user(
             session,
             actor,
-            username,
+            form.username,
             password,
-            role,
-            region_code or None,
+            form.role,
+            form.region_code or None,
             holder,
-            display_name,
+            form.display_name,
             city_code=settings.city_code,
         )
         session.commit()
@@ -170,13 +199,7 @@ def add_user(
         session.rollback()
         context = _users_context(session, actor, settings)
         context["error"] = exc.render(locale)
-        context["form"] = {
-            "username": username,
-            "display_name": display_name or "",
-            "role": role,
-            "region_code": region_code or "",
-            "holder_id": holder_id or "",
-        }
+        context["form"] = form.typed()
         return render(request, "auth/users.html", context, status_code=exc.status)
     return RedirectResponse("/users", status_code=303)
 
@@ -280,11 +303,7 @@ def edit_user(
     actor: CurrentActor,
     locale: LocaleDep,
     settings: SettingsDep,
-    username: Annotated[str, Form(max_length=200)],
-    role: Annotated[str, Form(max_length=32)],
-    region_code: Annotated[str | None, Form(max_length=12)] = None,
-    holder_id: Annotated[str | None, Form(max_length=40)] = None,
-    display_name: Annotated[str | None, Form(max_length=200)] = None,
+    form: UserFormDep,
 ) -> Response:
     """Admin: rename a user, change its display name, role and binding."""
     require(actor, "users.manage")
@@ -293,23 +312,16 @@ def edit_user(
             session,
             actor,
             user_id,
-            username=username,
-            role=role,
-            region_code=region_code or None,
-            holder_id=_holder_id(holder_id),
-            display_name=display_name,
+            username=form.username,
+            role=form.role,
+            region_code=form.region_code or None,
+            holder_id=_holder_id(form.holder_id),
+            display_name=form.display_name,
             city_code=settings.city_code,
         )
         session.commit()
     except IPCityError as exc:
-        typed = {
-            "username": username,
-            "display_name": display_name or "",
-            "role": role,
-            "region_code": region_code or "",
-            "holder_id": holder_id or "",
-        }
-        return _failed(request, session, actor, settings, locale, user_id, exc, typed)
+        return _failed(request, session, actor, settings, locale, user_id, exc, form.typed())
     return RedirectResponse(f"/users/{user_id}?done=saved", status_code=303)
 
 
