@@ -206,11 +206,16 @@ def _grants_with_holders(conditions: list[Any]) -> Any:
     )
 
 
+_GRANT_DATE = [c.key for c in _PATENT_COLUMNS].index("grant_date")
+
+
 def _patent(
     row: Any, links: dict[int, list[tuple[int, int]]], events: tuple[tuple[str, date | None], ...]
 ) -> PatentRec:
     """The :class:`PatentRec` of a row of :data:`_PATENT_COLUMNS` (a longer row: its first
-    columns), its holders in order of position from ``links``."""
+    columns), its holders in order of position from ``links``. The columns are taken by
+    place, in the order of :data:`_PATENT_COLUMNS` (id, number, type, office, title, filing,
+    grant, annuities paid)."""
     held = links.get(row[0], ())
     return PatentRec(
         row[0],
@@ -265,9 +270,9 @@ def _read_registry_part(
     links: dict[int, list[tuple[int, int]]] = defaultdict(list)
     first_row: dict[int, Any] = {}  # patent id -> its first row of the main read
     # Plain column rows (no ORM row processing for tens of thousands of patents and their
-    # links and events). The patents in the order read: the main read's, then the earlier grants'. Only the
-    # grants of the years N back carry status events (the events are read only for them):
-    # every other patent is made while the reads beside this one are still going on.
+    # links and events). The patents in the order read: the main read's, then the earlier
+    # grants'. Only the grants of the years N back carry status events (the events are read
+    # only for them): every other patent is made while the reads beside are still going on.
     patents: list[PatentRec | None] = []
     awaiting_events: list[tuple[int, Any]] = []  # (place in patents, row)
     if conditions:
@@ -284,7 +289,7 @@ def _read_registry_part(
                 if hid not in holders:
                     holders[hid] = HolderRec(hid, row[width + 2], row[width + 3], row[width + 4])
         for row in first_row.values():
-            granted = row[6]
+            granted = row[_GRANT_DATE]
             if granted is not None and granted.year in annuity_years:
                 awaiting_events.append((len(patents), row))
                 patents.append(None)
