@@ -163,6 +163,15 @@ DETAIL_LABELS = {
     "mapping": "列映射",
     "seed": "随机种子",
     "counts": "数量",
+    # Inside a nested record: a receiving account, a holder's fields.
+    "name": "户名",
+    "bank": "开户银行",
+    "number": "银行账号",
+    "region_code": "地区",
+    "zone_id": "园区",
+    "address": "地址",
+    "tags": "标签",
+    "tiers": "资质",
 }
 
 

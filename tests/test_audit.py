@@ -314,6 +314,15 @@ def test_the_audit_page_names_objects_and_details_in_the_readers_language(
             },
         )
         record(s, "audit-reader", "user.create", "user", 42, {"username": "li", "role": "county_officer"})
+        account = {"name": "鹤壁甲科技有限公司", "bank": "中国工商银行鹤壁淇滨支行", "number": "****7890"}
+        record(
+            s,
+            "city-y",
+            "holder.payee_account",
+            "holder",
+            3,
+            {"before": {"name": None, "bank": None, "number": None}, "after": account, "name_differs": False},
+        )
         s.commit()
 
     def rows(lang: str) -> dict[tuple[str, str], tuple[str, str, str]]:
@@ -338,6 +347,13 @@ def test_the_audit_page_names_objects_and_details_in_the_readers_language(
         "用户账号 42",
         "/users/42",
         "用户名：li · 角色：县区知识产权管理人员",
+    )
+    # A nested record by its named fields; an account that was not there before is left out.
+    assert chinese["city-y", "holder.payee_account"] == (
+        "权利人 3",
+        "/holders/3",
+        "修改后：户名：鹤壁甲科技有限公司，开户银行：中国工商银行鹤壁淇滨支行，银行账号：****7890"
+        " · 户名与权利人名称不一致：否",
     )
     english = rows("en")
     assert english["city-y", "policy.case.notice"][2] == (

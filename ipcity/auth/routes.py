@@ -3,7 +3,6 @@ audit log page; JSON under /api/v1."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Annotated, Any, NamedTuple
 
@@ -382,13 +381,16 @@ def audit_detail_parts(
 ) -> list[tuple[str, str]]:
     """An entry's detail as the audit page shows it: (name, value) pairs in the order
     stored, each key named in ``locale``'s words (:data:`audit.DETAIL_LABELS`; an unknown
-    key as it is), a role or a case's status in words, empty values left out, nested values
-    as compact JSON. The stored JSON (what the hash covers) is in the API.
+    key as it is), a role or a case's status in words, empty values left out; a nested
+    record (an account before and after, a holder's fields, an import's counts) as its
+    named fields, a list joined. The stored JSON (what the hash covers) is in the API.
 
     >>> audit_detail_parts("policy.case.notice", {"from": "city_reviewed", "to": "in_notice", "reason": "核实无误"})
     [('原值', '待公示'), ('新值', '公示中'), ('理由', '核实无误')]
     >>> audit_detail_parts("user.create", {"username": "li", "role": "county_officer"}, "en")
     [('Username', 'li'), ('Role', 'County IP officer')]
+    >>> audit_detail_parts("holder.payee_account", {"before": {"name": None}, "after": {"name": "甲", "number": "****1234"}})
+    [('修改后', '户名：甲，银行账号：****1234')]
     >>> audit_detail_parts("user.login", {})
     []
     """
@@ -399,20 +401,34 @@ def audit_detail_parts(
         words |= {"from": CASE_STATUS_LABELS, "to": CASE_STATUS_LABELS}
     elif action == "user.login_failed":
         words |= {"reason": service.LOGIN_FAILURE_LABELS}
+    english = locale.startswith("en")
+
+    def empty(value: Any) -> bool:
+        return value is None or value == "" or value == [] or value == {}
+
+    def name(key: str) -> str:
+        label = audit.DETAIL_LABELS.get(key)
+        return gettext(label, locale) if label else key
+
+    def shown(key: str, value: Any) -> str:
+        if isinstance(value, str) and value in words.get(key, {}):
+            return gettext(words[key][value], locale)
+        if isinstance(value, bool):
+            return gettext("是" if value else "否", locale)
+        if isinstance(value, dict):
+            fields = [
+                f"{name(k)}{': ' if english else '：'}{shown(k, v)}" for k, v in value.items() if not empty(v)
+            ]
+            return ("; " if english else "，").join(fields)
+        if isinstance(value, list):
+            return (", " if english else "、").join(shown(key, v) for v in value)
+        return str(value)
+
     parts = []
     for key, value in (detail or {}).items():
-        if value is None or value == "" or value == [] or value == {}:
+        if empty(value) or (isinstance(value, dict) and all(empty(v) for v in value.values())):
             continue
-        if isinstance(value, str) and value in words.get(key, {}):
-            shown = gettext(words[key][value], locale)
-        elif isinstance(value, bool):
-            shown = gettext("是" if value else "否", locale)
-        elif isinstance(value, str | int | float):
-            shown = str(value)
-        else:
-            shown = json.dumps(value, ensure_ascii=False, default=str)
-        label = audit.DETAIL_LABELS.get(key)
-        parts.append((gettext(label, locale) if label else key, shown))
+        parts.append((name(key), shown(key, value)))
     return parts
 
 
