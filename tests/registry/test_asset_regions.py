@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from policy_exports_world import make_holder
 from sqlalchemy.orm import Session
 
 from ipcity.auth.roles import PUBLIC
 from ipcity.registry import service
 from ipcity.registry.assets import list_assets
-from ipcity.registry.models import GeographicalIndication, Holder
+from ipcity.registry.models import GeographicalIndication
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -29,15 +30,8 @@ def _gi(number: str, region: str | None, holder_id: int | None) -> GeographicalI
 
 
 def test_a_gi_without_a_holder_is_in_its_own_place_everywhere(session: Session) -> None:
-    association = Holder(
-        name="浚县示例协会",
-        normalized_name="浚县示例协会",
-        kind="other",
-        region_code="410621",
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(association)
+    association = make_holder(session, "浚县示例协会", "410621")
+    association.kind = "other"
     session.flush()
     session.add_all(
         [

@@ -5,34 +5,24 @@ password hash in an answer."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from ipcity_testing import PASSWORD, csrf_of, login
+from policy_exports_world import make_holder
 from sqlalchemy import select
 
 from ipcity.audit import AuditEntry
 from ipcity.auth.models import User
-from ipcity.registry.models import Holder
 from ipcity.web.security import SESSION_COOKIE, new_session
 
 HIDDEN_KEYS = {"password_hash", "sessions_valid_after"}
 
 
 def _holder(session_factory: Any, name: str = "鹤壁市接口测试科技有限公司") -> int:
-    now = datetime.now()
     with session_factory() as session:
-        holder = Holder(
-            name=name,
-            normalized_name=name,
-            kind="enterprise",
-            region_code="410611",
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(holder)
+        holder = make_holder(session, name, "410611")
         session.commit()
         return holder.id
 

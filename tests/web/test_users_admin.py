@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from lxml import html
+from policy_exports_world import make_holder
 from sqlalchemy import select
 from web_support import PASSWORD, csrf_of, login
 
@@ -20,7 +21,6 @@ from ipcity.auth import service
 from ipcity.auth.models import User
 from ipcity.auth.roles import SYSTEM, Actor
 from ipcity.errors import Conflict, PermissionDenied, ValidationFailed
-from ipcity.registry.models import Holder
 from ipcity.web.security import SESSION_COOKIE, new_session
 
 ACCEPTED = "410602, 410603, 410611, 410621, 410622, 410671"
@@ -32,17 +32,8 @@ def _alerts(page: str) -> list[str]:
 
 
 def _holder(session_factory: Any, name: str = "鹤壁市测试科技有限公司") -> int:
-    now = datetime.now(UTC)
     with session_factory() as session:
-        holder = Holder(
-            name=name,
-            normalized_name=name,
-            kind="enterprise",
-            region_code="410611",
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(holder)
+        holder = make_holder(session, name, "410611")
         session.commit()
         return holder.id
 
