@@ -1,8 +1,8 @@
 """Browser tests of the layout every page shares (base.html, ipcity.css), on the demo's
 sample data: on a phone (390×844) the top bar stays two short rows (the menu is a row of
 its own that scrolls sideways), the account link stays on the screen and no page is wider
-than the screen, logged out and logged in; a wide table scrolls in its own box with its
-title column readable. At 1366 px an officer's menu is one line in English and Chinese,
+than the screen, logged out and logged in; a list shows each row as a card of labelled lines
+(on a tablet it scrolls in its own box, its title column readable). At 1366 px an officer's menu is one line in English and Chinese,
 and the tab's title ends with the platform's name as the header shows it. Screenshots
 under ``test-artifacts/screenshots/``."""
 
@@ -23,6 +23,7 @@ from ipcity.demo.loader import load_sample
 
 Shot = Callable[[Any, str], Path]
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 800, "height": 1000}
 PAGES = {"home": "/", "patents-vr": "/patents?q=虚拟现实", "indicators": "/indicators"}
 OFFICER = "city-layout"
 # The demo officer's display name: the longest thing in the account corner.
@@ -70,29 +71,65 @@ def _phone_checks(page: Any, screenshot: Shot, state: str) -> None:
         screenshot(page, f"90-phone-{state}-{name}")
 
 
-def _wide_table_scrolls_in_its_box(page: Any, screenshot: Shot, state: str) -> None:
+def _list_rows_are_cards_on_a_phone(page: Any, screenshot: Shot, state: str) -> None:
+    page.set_viewport_size(PHONE)
     page.goto("/patents")
     table = page.locator("#patent-table")
-    assert table.locator("tbody tr").count() > 0
+    rows = table.locator("tbody tr")
+    assert rows.count() > 0
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    # The table is wider than the screen and scrolls inside its own box ...
+    # Nothing scrolls sideways: the table is no wider than its box, its header row is not shown
+    # (it stays for screen readers) and each row is a card as wide as the screen allows.
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+    assert table.locator("thead").bounding_box()["height"] <= 1  # type: ignore[index]
+    first = rows.first
+    card = first.bounding_box()
+    assert card is not None and card["width"] >= PHONE["width"] - 60, card
+    # Every cell is a line of its own, named by its column (the header's text) ...
+    cells = first.locator("td")
+    boxes = [cells.nth(i).bounding_box() for i in range(cells.count())]
+    lines = [b for b in boxes if b is not None and b["height"] > 0]
+    tops = [b["y"] for b in lines]
+    assert tops == sorted(tops) and len(set(tops)) == len(tops), tops
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    labels = [cells.nth(i).get_attribute("data-label") for i in range(cells.count())]
+    assert labels == headers and headers[:2] == ["申请号", "名称"], (labels, headers)
+    label = cells.nth(0).evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"申请号"', label
+    # ... and a screen reader still reads a table of rows and cells.
+    assert table.get_attribute("role") == "table" and first.get_attribute("role") == "row"
+    assert cells.nth(1).get_attribute("role") == "cell"
+    screenshot(page, f"90-phone-{state}-patents")
+    # A search replaces the list in place (htmx): the new list is made of cards too.
+    table.evaluate("t => { t.dataset.before = 'search'; }")
+    page.fill("input[name=q]", "镁合金")
+    page.locator("form.filters button").first.click()
+    page.wait_for_selector("#patent-table.stacked:not([data-before])")
+    found = table.locator("tbody tr")
+    assert found.count() > 0 and "镁合金" in found.first.inner_text()
+    assert found.first.locator("td").first.get_attribute("data-label") == "申请号"
+    page.goto("/patents")
+    # On a tablet the same list keeps its columns, scrolling in its own box, its title
+    # column readable (not one character per line).
+    page.set_viewport_size(TABLET)
+    assert table.locator("thead").bounding_box()["height"] > 10  # type: ignore[index]
     assert table.evaluate("t => t.scrollWidth > t.clientWidth && getComputedStyle(t).overflowX == 'auto'")
-    # ... and its title column keeps a readable width (not one character per line).
     title = table.locator("tbody tr td:nth-child(2)").first.bounding_box()
     assert title is not None and title["width"] >= 120, title
-    screenshot(page, f"90-phone-{state}-patents")
+    screenshot(page, f"90-tablet-{state}-patents")
+    page.set_viewport_size(PHONE)
 
 
 def test_pages_fit_a_phone_logged_out_and_in(page: Any, screenshot: Shot, sample: None) -> None:
     page.set_viewport_size(PHONE)
     _phone_checks(page, screenshot, "public")
     assert page.locator(".account a[href='/login']").is_visible()
-    _wide_table_scrolls_in_its_box(page, screenshot, "public")
+    _list_rows_are_cards_on_a_phone(page, screenshot, "public")
 
     _log_in(page, OFFICER)
     _phone_checks(page, screenshot, "officer")
     assert page.locator(".account button", has_text="退出").is_visible()
-    _wide_table_scrolls_in_its_box(page, screenshot, "officer")
+    _list_rows_are_cards_on_a_phone(page, screenshot, "officer")
     # The officer's menu is longer than the screen: its last links are reached by scrolling it.
     nav = page.locator("nav.mainnav")
     assert nav.evaluate("n => n.scrollWidth > n.clientWidth")

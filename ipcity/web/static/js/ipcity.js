@@ -41,3 +41,48 @@ document.addEventListener("htmx:pushedIntoHistory", function () {
   url.searchParams.set("lang", target);
   link.setAttribute("href", url.pathname + url.search);
 });
+// Lists on a phone: a table of several columns (a header row in <thead>) is marked "stacked",
+// and each cell gets its column's name (data-label), so that the 640 px query of ipcity.css
+// can show every row as a card of "name: value" lines instead of a table scrolled sideways.
+// Without this script the table keeps its scrolling box. A table marked data-stack="no" (a
+// matrix read across its rows and sorted by its column headers) keeps its columns. The roles keep the table a table for screen readers once its CSS display is
+// changed (browsers drop the table semantics of a table shown as blocks).
+function ipcityStackTables(root) {
+  var scope = root || document;
+  var tables = scope.matches && scope.matches("table.data") ? [scope] : scope.querySelectorAll("table.data");
+  tables.forEach(function (table) {
+    if (table.getAttribute("data-stack") === "no") { return; }
+    var head = table.tHead && table.tHead.rows.length === 1 ? table.tHead.rows[0] : null;
+    if (!head || head.cells.length < 3) { return; }
+    var labels = [];
+    for (var i = 0; i < head.cells.length; i++) {
+      var cell = head.cells[i];
+      for (var span = 0; span < (cell.colSpan || 1); span++) { labels.push((cell.innerText || cell.textContent).replace(/\s+/g, " ").trim()); }
+    }
+    table.classList.add("stacked");
+    table.setAttribute("role", "table");
+    head.parentNode.setAttribute("role", "rowgroup");
+    head.setAttribute("role", "row");
+    for (var h = 0; h < head.cells.length; h++) { head.cells[h].setAttribute("role", "columnheader"); }
+    for (var b = 0; b < table.tBodies.length; b++) {
+      var body = table.tBodies[b];
+      body.setAttribute("role", "rowgroup");
+      for (var r = 0; r < body.rows.length; r++) {
+        var row = body.rows[r];
+        row.setAttribute("role", "row");
+        var column = 0;
+        for (var c = 0; c < row.cells.length; c++) {
+          var td = row.cells[c];
+          td.setAttribute("role", td.tagName === "TH" ? "rowheader" : "cell");
+          // A cell across several columns (a total's caption, "nothing found") is its own line.
+          td.setAttribute("data-label", td.colSpan > 1 ? "" : labels[column] || "");
+          column += td.colSpan || 1;
+        }
+      }
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { ipcityStackTables(document); });
+// After the settle, not the swap: htmx settles an element that kept its id (the list's table)
+// by putting back the attributes the server sent, which would drop the class set here.
+document.addEventListener("htmx:afterSettle", function (event) { ipcityStackTables(event.target); });
