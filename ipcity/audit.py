@@ -172,6 +172,24 @@ DETAIL_LABELS = {
     "address": "地址",
     "tags": "标签",
     "tiers": "资质",
+    # Inside the sample data's counts (demo.load).
+    "holders": "权利人数",
+    "patents": "专利件数",
+    "trademarks": "商标件数",
+    "copyrights": "著作权件数",
+    "plant_varieties": "植物新品种件数",
+    "geographical_indications": "地理标志件数",
+    "population": "常住人口记录数",
+    "annuities_paid": "已缴年费记录数",
+    "patents.invention": "发明专利件数",
+    "patents.utility_model": "实用新型专利件数",
+    "patents.design": "外观设计专利件数",
+    "holders.enterprise": "企业数",
+    "holders.university": "高校数",
+    "holders.institute": "科研院所数",
+    "holders.individual": "个人数",
+    "holders.other": "其他权利人数",
+    "pct": "PCT申请件数",
 }
 
 

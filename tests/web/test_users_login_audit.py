@@ -178,3 +178,31 @@ def test_a_session_begun_before_the_cut_off_no_longer_resolves(make_user: Any, s
         found = service.get_user(session, uid, at)
         assert found is not None and found.username == name
         assert service.get_user(session, uid, at + 60) is not None
+
+
+def test_the_sample_datas_counts_are_named_in_the_readers_language(
+    client: Any, make_user: Any, session_factory: Any
+) -> None:
+    from ipcity.demo.loader import load_sample
+
+    with session_factory() as s:
+        summary = load_sample(s, patents=300)
+        s.commit()
+    make_user("admin", "admin-reads")
+    login(client, "admin-reads")
+    for lang, invention, designs, seed in (
+        ("zh_CN", "发明专利件数", "外观设计专利件数", "随机种子"),
+        ("en", "Invention patents", "Design patents", "Seed"),
+    ):
+        page = html.fromstring(client.get("/audit", params={"action": "demo.load", "lang": lang}).text)
+        detail = " ".join(page.get_element_by_id("audit").find("tbody")[0][5].text_content().split())
+        separator = ": " if lang == "en" else "："
+        assert detail.startswith(f"{seed}{separator}"), detail
+        assert f"{invention}{separator}{summary['patents.invention']}" in detail, detail
+        assert f"{designs}{separator}{summary['patents.design']}" in detail, detail
+        # No key of the stored JSON shows through.
+        assert "patents." not in detail and "holders." not in detail and "plant_varieties" not in detail
+        # The counts are longer than a line: their start is shown, the whole opens in place.
+        more = page.get_element_by_id("audit").find("tbody")[0].find_class("audit-more")
+        assert len(more) == 1 and more[0].tag == "details"
+        assert f"{invention}{separator}{summary['patents.invention']}" in more[0].text_content()
