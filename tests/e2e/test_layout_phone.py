@@ -164,3 +164,35 @@ def test_an_officers_menu_is_one_line_at_1366_in_both_languages(
     page.goto("/?lang=en")
     assert page.title() == "Hebi Strong IP City Platform"
     assert page.js_errors == []
+
+
+def test_the_patent_filters_fold_behind_one_button_on_a_phone(page: Any, screenshot: Shot, sample: None) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto("/patents?patent_type=invention")
+    toggle = page.locator("form.filters .fold-toggle")
+    kind = page.locator("select[name=patent_type]")
+    # Folded: the search box, the button (naming how many filters are set) and the search
+    # button; the results begin on the first screen.
+    assert toggle.is_visible() and toggle.inner_text() == "筛选条件 (1)"
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.locator("input[name=q]").is_visible() and not kind.is_visible()
+    first_row = page.locator("#patent-table tbody tr").first.bounding_box()
+    assert first_row is not None and first_row["y"] < PHONE["height"], first_row
+    screenshot(page, "92-phone-patent-filters-folded")
+    # A folded filter still applies: a search keeps to inventions.
+    page.fill("input[name=q]", "镁合金")
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_url("**q=*")
+    page.wait_for_selector("#patent-table.stacked")
+    types = page.locator("#patent-table tbody td:nth-child(3)").all_inner_texts()
+    assert types and set(types) == {"发明"}, types
+    # Unfolded: every field, the count following a change.
+    toggle.click()
+    assert kind.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    page.select_option("select[name=status]", "in_force")
+    assert toggle.inner_text() == "筛选条件 (2)"
+    screenshot(page, "92-phone-patent-filters-open")
+    # On a wider screen there is nothing to fold.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not toggle.is_visible() and kind.is_visible()
+    assert page.js_errors == []

@@ -86,3 +86,38 @@ document.addEventListener("DOMContentLoaded", function () { ipcityStackTables(do
 // After the settle, not the swap: htmx settles an element that kept its id (the list's table)
 // by putting back the attributes the server sent, which would drop the class set here.
 document.addEventListener("htmx:afterSettle", function (event) { ipcityStackTables(event.target); });
+// A filter form marked data-fold (the patent search): on a phone, the fields after the first
+// (the search box) fold behind a button named by data-fold, with the number of filters set, so
+// that the results start on the first screen. The fields are only hidden (ipcity.css): the
+// form sends them as before. Without this script every field shows.
+function ipcityFoldFilters(root) {
+  (root || document).querySelectorAll("form.filters[data-fold]").forEach(function (form) {
+    if (form.querySelector(".fold-toggle")) { return; }
+    var fields = form.querySelectorAll(":scope > label");
+    if (fields.length < 4) { return; }
+    var rest = Array.prototype.slice.call(fields, 1);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn secondary fold-toggle";
+    button.setAttribute("aria-expanded", "false");
+    function name() {
+      var set = rest.filter(function (label) {
+        var field = label.querySelector("input, select");
+        return field && field.value !== "";
+      }).length;
+      button.textContent = form.getAttribute("data-fold") + (set ? " (" + set + ")" : "");
+    }
+    name();
+    form.addEventListener("change", name);
+    button.addEventListener("click", function () {
+      var folded = form.classList.toggle("folded");
+      button.setAttribute("aria-expanded", folded ? "false" : "true");
+    });
+    // Beside the form's search button: folded, the two sit under the search box; unfolded,
+    // below the fields, where the fields were chosen.
+    var submit = form.querySelector("button[type=submit]");
+    form.insertBefore(button, submit && submit.parentNode === form ? submit : null);
+    form.classList.add("folded");
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { ipcityFoldFilters(document); });
