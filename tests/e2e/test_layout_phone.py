@@ -166,7 +166,9 @@ def test_an_officers_menu_is_one_line_at_1366_in_both_languages(
     assert page.js_errors == []
 
 
-def test_the_patent_filters_fold_behind_one_button_on_a_phone(page: Any, screenshot: Shot, sample: None) -> None:
+def test_the_patent_filters_fold_behind_one_button_on_a_phone(
+    page: Any, screenshot: Shot, sample: None
+) -> None:
     page.set_viewport_size(PHONE)
     page.goto("/patents?patent_type=invention")
     toggle = page.locator("form.filters .fold-toggle")
