@@ -103,7 +103,7 @@ def _list_rows_are_cards_on_a_phone(page: Any, screenshot: Shot, state: str) -> 
     # A search replaces the list in place (htmx): the new list is made of cards too.
     table.evaluate("t => { t.dataset.before = 'search'; }")
     page.fill("input[name=q]", "镁合金")
-    page.locator("form.filters button").first.click()
+    page.locator("form.filters button[type=submit]").click()
     page.wait_for_selector("#patent-table.stacked:not([data-before])")
     found = table.locator("tbody tr")
     assert found.count() > 0 and "镁合金" in found.first.inner_text()

@@ -45,8 +45,9 @@ document.addEventListener("htmx:pushedIntoHistory", function () {
 // and each cell gets its column's name (data-label), so that the 640 px query of ipcity.css
 // can show every row as a card of "name: value" lines instead of a table scrolled sideways.
 // Without this script the table keeps its scrolling box. A table marked data-stack="no" (a
-// matrix read across its rows and sorted by its column headers) keeps its columns. The roles keep the table a table for screen readers once its CSS display is
-// changed (browsers drop the table semantics of a table shown as blocks).
+// matrix read across its rows and sorted by its column headers) keeps its columns. The roles
+// keep the table a table for screen readers once its CSS display is changed (browsers drop
+// the table semantics of a table shown as blocks).
 function ipcityStackTables(root) {
   var scope = root || document;
   var tables = scope.matches && scope.matches("table.data") ? [scope] : scope.querySelectorAll("table.data");
@@ -57,7 +58,8 @@ function ipcityStackTables(root) {
     var labels = [];
     for (var i = 0; i < head.cells.length; i++) {
       var cell = head.cells[i];
-      for (var span = 0; span < (cell.colSpan || 1); span++) { labels.push((cell.innerText || cell.textContent).replace(/\s+/g, " ").trim()); }
+      var label = (cell.innerText || cell.textContent).replace(/\s+/g, " ").trim();
+      for (var span = 0; span < (cell.colSpan || 1); span++) { labels.push(label); }
     }
     table.classList.add("stacked");
     table.setAttribute("role", "table");
