@@ -129,7 +129,7 @@ def _holder_id(text: str | None) -> int | None:
     value = (text or "").strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+    if not (value.isascii() and value.isdecimal()) or not 1 <= int(value) <= MAX_ID:
         raise NotFound("未找到权利人：{value}", value=value[:40])
     return int(value)
 

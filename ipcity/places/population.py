@@ -64,10 +64,10 @@ def _record(row: dict[str, str | None], row_number: int) -> PopulationRecord:
     if not is_valid_region_code(region_code):
         raise ValidationFailed(MSG_BAD_REGION, row=row_number, value=region_code)
     year_text = (row.get("year") or "").strip()
-    if not year_text.isdigit() or not 1949 <= int(year_text) <= 2100:
+    if not year_text.isdecimal() or not 1949 <= int(year_text) <= 2100:
         raise ValidationFailed(MSG_BAD_YEAR, row=row_number, value=year_text)
     residents_text = (row.get("residents") or "").strip()
-    if not residents_text.isdigit() or int(residents_text) <= 0:
+    if not residents_text.isdecimal() or int(residents_text) <= 0:
         raise ValidationFailed(MSG_BAD_RESIDENTS, row=row_number, value=residents_text)
     source = (row.get("source") or "").strip()
     if not source:

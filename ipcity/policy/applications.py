@@ -54,6 +54,10 @@ from ipcity.registry.numbers import parse_application_number, parse_pct_number
 from ipcity.registry.service import ChoiceFailed
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# The largest amount a form takes (the database's 32-bit integer columns hold it).
+MAX_YUAN = 2**31 - 1
+# No evidence of this policy is dated before 1985, the year China's patent law took effect.
+EARLIEST_DATE = date(service.FIRST_YEAR, 1, 1)
 MAX_FILES = 8
 # Accepted documents, recognised by their first bytes, not by the name the browser sends.
 SIGNATURES = {
@@ -233,9 +237,17 @@ def _clean(kind: ApplicationKind, raw: Mapping[str, Any]) -> dict[str, Any]:
                 ) from None
         elif f.kind in ("yuan", "year"):
             digits = text.replace(",", "")
-            if not digits.isdigit() or int(digits) > 2**31 - 1:
+            # isdecimal, not isdigit: ² and ① are digits to Python but not numbers int() reads.
+            if not digits.isdecimal():
                 raise ValidationFailed(
                     "“{field}”应为不小于0的整数，实际为“{value}”", field=Bilingual.of(f.label), value=text
+                )
+            if int(digits) > MAX_YUAN:
+                raise ValidationFailed(
+                    "“{field}”不能超过 {max}，实际为“{value}”",
+                    field=Bilingual.of(f.label),
+                    max=f"{MAX_YUAN:,}",
+                    value=text,
                 )
             out[f.name] = int(digits)
         elif f.kind == "choice":
@@ -266,15 +278,55 @@ def _clean(kind: ApplicationKind, raw: Mapping[str, Any]) -> dict[str, Any]:
             out["patent_number"] = parse_application_number(out["patent_number"]).canonical
         except InvalidNumber as exc:
             raise ValidationFailed(exc.message, **exc.params) from None
-    if kind.id == "loan_year":
-        service.check_year(out["year"])
     today = clock.today()
     for f in kind.fields:
-        if f.kind == "date" and out[f.name] is not None and out[f.name] > today:
+        day = out[f.name] if f.kind == "date" else None
+        if day is not None and day > today:
             raise ValidationFailed(
                 "“{field}”不能晚于今天（{today}）", field=Bilingual.of(f.label), today=today
             )
+        if day is not None and day < EARLIEST_DATE:
+            # An award, certificate or loan of this policy is not dated before 1985 (1800 is a slip).
+            raise ValidationFailed(
+                "“{field}”不能早于 {earliest}，实际为 {value}",
+                field=Bilingual.of(f.label),
+                earliest=EARLIEST_DATE,
+                value=day,
+            )
+    if kind.id == "loan_year":
+        _check_loan_dates(out, today)
     return out
+
+
+def _check_loan_dates(v: dict[str, Any], today: date) -> None:
+    """P2.7-a pays a year's costs of a loan running in that year: the loan ends after it
+    starts, and the cost year is one the loan ran in, not after this year."""
+    start, end, year = v["start_date"], v.get("end_date"), v["year"]
+    labels = FIELD_LABELS
+    if end is not None and end < start:
+        raise ValidationFailed(
+            "“{end_field}”（{end}）不能早于“{start_field}”（{start}）",
+            end_field=Bilingual.of(labels["end_date"]),
+            end=end,
+            start_field=Bilingual.of(labels["start_date"]),
+            start=start,
+        )
+    service.check_year(year)
+    if year > today.year:
+        raise ValidationFailed(
+            "“{field}”不能晚于今年（{this_year}），实际为 {year}",
+            field=Bilingual.of(labels["year"]),
+            this_year=today.year,
+            year=year,
+        )
+    if year < start.year or (end is not None and year > end.year):
+        raise ValidationFailed(
+            "“{field}”应在贷款期内（{first} 至 {last} 年），实际为 {year}",
+            field=Bilingual.of(labels["year"]),
+            first=start.year,
+            last=end.year if end is not None else today.year,
+            year=year,
+        )
 
 
 def _documents(uploads: list[Upload]) -> list[tuple[Upload, str]]:

@@ -66,7 +66,7 @@ def explain(session: Session, actor: Actor, entitlement_id: str | None) -> Entit
     entitlement_id = entitlement_id or ""
     year_text, _, rest = entitlement_id.partition(":")
     rule_id, _, _ = rest.partition(":")
-    if not year_text.isdigit() or not rule_id:
+    if not year_text.isdecimal() or not rule_id:
         raise ValidationFailed(
             "编号“{id}”格式不对，应为 年度:规则:对象，如 2019:P2.1-a:CN201710123456.7", id=entitlement_id
         )

@@ -305,7 +305,7 @@ def budget_form(
     as the page with the reason and the amount typed."""
     text = (amount or "").replace(",", "").strip()
     try:
-        if text and not text.isdigit():
+        if text and not text.isdecimal():
             raise ValidationFailed(
                 "预算应为 0 至 {max} 之间的整数元，实际为 {value}",
                 max=f"{budget.MAX_BUDGET_YUAN:,}",

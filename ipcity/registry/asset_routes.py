@@ -30,7 +30,7 @@ def _year(value: str | None) -> int | None:
     # The page's form always sends ``year=``: empty means any year.
     if value is None or not value.strip():
         return None
-    if not (value.strip().isascii() and value.strip().isdigit()):
+    if not (value.strip().isascii() and value.strip().isdecimal()):
         from ipcity.errors import ValidationFailed
 
         raise ValidationFailed("年份应为四位数字，收到：{value}", value=value)

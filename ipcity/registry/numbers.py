@@ -264,7 +264,7 @@ def canonical_application_number(text: str) -> tuple[str, PatentType] | None:
         return None
     body = text[2:-2]
     check = text[-1]
-    if not body.isdigit() or check not in _CHECK_CHARS:
+    if not body.isdecimal() or check not in _CHECK_CHARS:
         return None
     if length == 16:
         year = int(body[:4])
@@ -426,7 +426,7 @@ def canonical_cn_publication(text: str) -> tuple[str, str] | None:
         number, kind = text[2:-2], text[-2:]
     else:
         return None
-    if 7 <= len(number) <= 9 and number.isdigit():
+    if 7 <= len(number) <= 9 and number.isdecimal():
         return number, kind
     return None
 
@@ -491,7 +491,7 @@ def parse_publication_number(text: str) -> PublicationNumber:
             raise InvalidNumber(PUB_CN_KIND, value=shown, kind=kind)
         # 7 digits 1989–2007 ("CN1835075A"), 9 digits since; the first publications reused
         # the 8-digit application number.
-        if not (number.isdigit() and 7 <= len(number) <= 9):
+        if not (number.isdecimal() and 7 <= len(number) <= 9):
             raise InvalidNumber(PUB_CN_NUMBER, value=shown, number=number)
     return PublicationNumber(office, number, kind)
 
@@ -617,7 +617,7 @@ def parse_uscc(text: str) -> str:
             raise InvalidNumber(USCC_BAD_CHAR, value=shown, char=char)
     if len(code) != 18:
         raise InvalidNumber(USCC_LENGTH, value=shown, length=len(code))
-    if not code[2:8].isdigit():
+    if not code[2:8].isdecimal():
         raise InvalidNumber(USCC_REGION, value=shown, region=code[2:8])
     expected = uscc_check_character(code[:17])
     if code[17] != expected:

@@ -89,7 +89,7 @@ def clean_number(text: str) -> str:
     value = text.strip()
     for sep in (" ", "\u3000", "\t", "-", "－", "—", "–"):
         value = value.replace(sep, "")
-    if not (value.isascii() and value.isdigit()) or not (
+    if not (value.isascii() and value.isdecimal()) or not (
         ACCOUNT_DIGITS_MIN <= len(value) <= ACCOUNT_DIGITS_MAX
     ):
         raise InvalidNumber(MSG_NUMBER, value=text.strip()[:60])

@@ -137,7 +137,7 @@ def _form_year(text: str | None) -> int | None:
     value = (text or "").strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()) or not 1985 <= int(value) <= 2100:
+    if not (value.isascii() and value.isdecimal()) or not 1985 <= int(value) <= 2100:
         raise ValidationFailed("申请年份应为 1985 至 2100 之间的四位数年份，收到：{value}", value=value)
     return int(value)
 
@@ -222,7 +222,7 @@ def _patent_key(number: str) -> str:
     """The application number or id of a patent path; an id past the id range is not found
     (the database driver would overflow on it)."""
     value = number.strip()
-    if value.isdigit() and (not value.isascii() or int(value) > MAX_ID):
+    if value.isdecimal() and (not value.isascii() or int(value) > MAX_ID):
         raise NotFound("未找到专利：{value}", value=number[:40])
     return value
 

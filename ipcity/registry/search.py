@@ -122,7 +122,7 @@ def number_forms(query: str) -> NumberForms:
     """
     text = unicodedata.normalize("NFKC", query).strip()
     # Words are not numbers: only a text with a digit and no CJK character is tried.
-    if not text or _CJK.search(text) or not any(c.isdigit() for c in text) or len(text) > 40:
+    if not text or _CJK.search(text) or not any(c.isdecimal() for c in text) or len(text) > 40:
         return NumberForms()
     application = publication = None
     try:

@@ -257,7 +257,7 @@ def asset_region(model: Any) -> Any:
 
 def region_condition(column: Any, code: str) -> Any:
     """SQL: ``column`` lies in region ``code`` (a province or city takes all its counties)."""
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not code.isdecimal():
         raise ValidationFailed("行政区划代码应为6位数字，收到：{value}", value=code)
     if code.endswith("0000"):
         return column.like(code[:2] + "%")
@@ -489,7 +489,7 @@ def get_patent(
     ``locale``)."""
     require(actor, "registry.read")
     patent = None
-    if isinstance(number_or_id, int) or (str(number_or_id).isdigit() and len(str(number_or_id)) < 12):
+    if isinstance(number_or_id, int) or (str(number_or_id).isdecimal() and len(str(number_or_id)) < 12):
         patent = session.get(Patent, int(number_or_id))
     if patent is None:
         patent = session.scalar(select(Patent).where(Patent.application_number == str(number_or_id).upper()))

@@ -52,6 +52,14 @@ def _ent(holder_id: int) -> Actor:
 
 
 AWARD = {"patent_number": "ZL201710123456.0", "level": "provincial_first", "award_date": "2019-11-20"}
+LOAN = {
+    "contract_number": "ZY2019-001",
+    "principal_yuan": "5,000,000",
+    "start_date": "2019-01-10",
+    "end_date": "2020-01-09",
+    "year": "2019",
+    "interest_yuan": "280000",
+}
 
 
 def _counts(session: Session) -> tuple[int, ...]:
@@ -156,6 +164,24 @@ def test_an_award_or_insurance_names_a_patent_the_applicant_holds(
             [Upload("a.pdf", PDF)],
             "贷款本金",
         ),
+        ("award", {**AWARD, "award_date": "1800-05-01"}, [Upload("a.pdf", PDF)], "不能早于 1985-01-01"),
+        # ² and ① are digits to Python's isdigit, not numbers: refused as any other non-number.
+        (
+            "loan_year",
+            {**LOAN, "interest_yuan": "²"},
+            [Upload("a.pdf", PDF)],
+            "“当年利息（元）”应为不小于0的整数",
+        ),
+        ("loan_year", {**LOAN, "principal_yuan": "①②③"}, [Upload("a.pdf", PDF)], "“贷款本金（元）”应为"),
+        ("loan_year", {**LOAN, "interest_yuan": "9" * 12}, [Upload("a.pdf", PDF)], "不能超过 2,147,483,647"),
+        (
+            "loan_year",
+            {**LOAN, "start_date": "2019-01-10", "end_date": "2018-01-09"},
+            [Upload("a.pdf", PDF)],
+            "“到期日期”（2018-01-09）不能早于“起始日期”（2019-01-10）",
+        ),
+        ("loan_year", {**LOAN, "year": "2018"}, [Upload("a.pdf", PDF)], "应在贷款期内（2019 至 2020 年）"),
+        ("loan_year", {**LOAN, "year": "2099"}, [Upload("a.pdf", PDF)], "不能晚于今年"),
         (
             "pct_application",
             {"pct_number": "PCT/CN19/1", "filing_date": "2019-01-02", "search_report_date": "2019-06-01"},

@@ -276,6 +276,12 @@ def test_budget_page_and_api_with_real_logins(
     assert bad.status_code == 400 and "整数元" in bad.text.split('id="budget-error"')[1].split("</p>")[0]
     # The page again, the amount typed in its rule's field (marked), the budget unchanged.
     assert _marked_amount(bad.text) == "四千" and "预算与批准顺序" in bad.text
+    # ² and ① are digits to Python's isdigit, not numbers: refused the same way, not a 500.
+    for odd in ("²", "①②③"):
+        refused = client.post(
+            "/policy/budgets", data={"year": str(YEAR), "rule": "P2.1-a", "amount": odd, "csrf_token": token}
+        )
+        assert refused.status_code == 400 and _marked_amount(refused.text) == odd
     too_big = client.post(
         "/policy/budgets?lang=en",
         data={"year": str(YEAR), "rule": "P2.1-b", "amount": "9" * 12, "csrf_token": token},

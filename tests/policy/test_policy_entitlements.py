@@ -304,6 +304,10 @@ def test_entitlement_pages_need_a_login(client: Any, session: Session, make_user
         "Under P2.1-a: invention patent CN201710123456.7 granted on 2019-05-07"
     )
     assert client.get("/api/v1/policy/entitlements?year=1900").status_code == 400
+    # An id whose year is ² (a digit to Python's isdigit, not a number): the id's format is
+    # refused in one sentence, not a server error.
+    odd = client.get("/api/v1/policy/explain", params={"id": "²:P2.1-a:CN201710123456.7"})
+    assert odd.status_code == 400 and "格式不对" in odd.json()["error"]
 
 
 def test_an_earlier_grant_shared_by_two_of_the_years_grantees_counts_for_both(session: Session) -> None:

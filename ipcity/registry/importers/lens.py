@@ -57,11 +57,11 @@ def lens_application_number(filing_number: str, jurisdiction: str) -> str:
     if jurisdiction == "WO":
         digits = serial.replace("/", "")
         # DOCDB pads the PCT serial to 7 digits ("2007/0088754"); PCT/US2007/088754 has 6.
-        if len(digits) == 11 and digits.isdigit() and digits[4] == "0":
+        if len(digits) == 11 and digits.isdecimal() and digits[4] == "0":
             digits = digits[:4] + digits[5:]
         return normalize_application_number(f"PCT/{office}{digits}", "WO")
     if jurisdiction == "CN":
-        if "." not in serial and serial.isdigit() and len(serial) in (8, 12):
+        if "." not in serial and serial.isdecimal() and len(serial) in (8, 12):
             serial = f"{serial}.{check_digit(serial)}"
         return parse_application_number(serial).canonical
     return normalize_application_number(serial, jurisdiction)
@@ -112,7 +112,7 @@ class LensRecordParser:
         if key:
             # "WO_2008_060331_A9_20081120": office, number parts, kind, [correction date].
             parts = key.split("_")
-            if len(parts) >= 4 and parts[-1].isdigit() and len(parts[-1]) == 8:
+            if len(parts) >= 4 and parts[-1].isdecimal() and len(parts[-1]) == 8:
                 parts = parts[:-1]
             try:
                 number = parse_publication_number("".join(parts[:-1]) + (kind or parts[-1]))

@@ -56,6 +56,10 @@ MSG_BAD_COUNTRY = (
     "公开国别「{value}」无法识别；应为中国、美国、世界知识产权组织等国家或组织名称，或两位字母代码。"
 )
 MSG_BAD_COUNT = "「{value}」不是整数；应为不小于 0 的整数。"
+MSG_TOO_MANY_CLAIMS = "权利要求数「{value}」过大：应不超过 {max}。"
+# No patent has this many claims (the largest have a few thousand): a slip, and a number past
+# what the database column holds would fail the whole file at its write.
+MAX_CLAIMS = 100_000
 MSG_MISSING_COLUMN = "文件缺少「{column}」列（{field}）；应包含该列，或在列映射中指定对应的列。"
 
 # Kind codes of a grant publication: CN B/C (invention), U/Y (utility model), S/D (design);
@@ -436,13 +440,20 @@ class PatentRowParser:
         i = self._claims
         if i >= 0:
             text = cells[i]
-            if text.isdigit():
+            if text.isdecimal():
                 claims = int(text)
             else:
                 try:
                     claims = parse_count(text)
                 except ValueError:
                     errors.append(_error(row, header[i], text, MSG_BAD_COUNT, value=text.strip()))
+            if claims is not None and claims > MAX_CLAIMS:
+                errors.append(
+                    _error(
+                        row, header[i], text, MSG_TOO_MANY_CLAIMS, value=text.strip(), max=f"{MAX_CLAIMS:,}"
+                    )
+                )
+                claims = None
 
         if errors:
             return errors

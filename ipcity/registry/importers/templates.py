@@ -58,6 +58,9 @@ ROW_LABEL_HEADER = "序号"
 MSG_REGION = "行政区划代码「{value}」应为 6 位数字，如 410611（鹤壁市淇滨区）。"
 MSG_YEAR = "年份「{value}」应为 1949 至 2100 之间的整数。"
 MSG_RESIDENTS = "常住人口「{value}」应为正整数（单位：人）。"
+MSG_RESIDENTS_TOO_MANY = "常住人口「{value}」过大：应不超过 {max} 人。"
+# More than China's whole population (some 1.41 billion): a slip, and more than the column holds.
+MAX_RESIDENTS = 2_000_000_000
 MSG_CHOICE = "「{value}」不是可接受的{label}；应为：{accepted}。"
 MSG_NICE = "尼斯分类「{value}」应为 1 至 45 之间的类号，多个用 ; 分隔。"
 MSG_TIER = "资质「{value}」应写成 资质名称:年份，如 国家知识产权优势企业:2019；资质名称应为：{accepted}。"
@@ -294,7 +297,7 @@ class _Row:
         value = self.text(name)
         if not value:
             return None
-        if len(value) != 6 or not value.isdigit():
+        if len(value) != 6 or not value.isdecimal():
             self.fail(name, MSG_REGION, value=value)
             return None
         return value
@@ -311,7 +314,7 @@ def _whole_number(text: str) -> int | None:
     whole, dot, fraction = s.partition(".")
     if dot and fraction.strip("0") == "":
         s = whole  # 240000.00: spreadsheets write whole numbers with decimals
-    return int(s) if s.isdigit() else None
+    return int(s) if s.isdecimal() else None
 
 
 # --- one builder per kind ---------------------------------------------------------------------
@@ -327,6 +330,9 @@ def _population(r: _Row) -> PopulationRecord | None:
     residents = _whole_number(residents_text) if residents_text else None
     if residents_text and not residents:
         r.fail("residents", MSG_RESIDENTS, value=residents_text)
+    elif residents is not None and residents > MAX_RESIDENTS:
+        r.fail("residents", MSG_RESIDENTS_TOO_MANY, value=residents_text, max=f"{MAX_RESIDENTS:,}")
+        residents = None
     if r.errors or region is None or year is None or residents is None:
         return None
     return PopulationRecord(r.row, region, year, residents, r.optional("source"))

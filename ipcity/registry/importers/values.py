@@ -84,7 +84,7 @@ def _parse_date_uncached(text: str) -> dt.date | None:
     s = text.strip()
     if s in _EMPTY_DATES:
         return None
-    if s.isdigit():
+    if s.isdecimal():
         if len(s) == 8:
             year, month, day = int(s[:4]), int(s[4:6]), int(s[6:])
         elif 4 <= len(s) <= 5 and 10_000 <= int(s) <= 80_000:
@@ -97,7 +97,7 @@ def _parse_date_uncached(text: str) -> dt.date | None:
             # "2019-10-01 00:00:00" / "2019-10-01T00:00:00": the time says nothing here.
             s = s.replace("T", " ").split(" ", 1)[0]
         parts = s.translate(_DATE_SEPARATORS).split("-")
-        if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        if len(parts) != 3 or not all(p.isdecimal() for p in parts) or len(parts[0]) != 4:
             raise ValueError(text)
         year, month, day = int(parts[0]), int(parts[1]), int(parts[2])
     if not 1900 <= year <= 2100:
@@ -327,9 +327,9 @@ def parse_count(text: str) -> int | None:
     s = text.strip()
     if not s:
         return None
-    if s.isdigit():
+    if s.isdecimal():
         return int(s)
-    if s.endswith(".0") and s[:-2].isdigit():
+    if s.endswith(".0") and s[:-2].isdecimal():
         return int(s[:-2])
     raise ValueError(text)
 

@@ -18,6 +18,7 @@ from ipcity.registry.importers import (
     read_table,
     write_template_xlsx,
 )
+from ipcity.registry.importing import render_row_error
 from ipcity.registry.records import (
     AwardRecord,
     CertificateRecord,
@@ -251,6 +252,20 @@ def test_template_round_trip(kind: str, observed_on: dt.date) -> None:
         assert record == expected
 
 
+@pytest.mark.parametrize(("claims", "reason"), [("²", "不是整数"), ("9" * 20, "过大")])
+def test_a_patents_number_of_claims_is_a_whole_number_the_register_can_hold(claims: str, reason: str) -> None:
+    values = {
+        "application_number": "CN201910593937.7",
+        "title": "计算机进行通用学习的方法",
+        "filing_date": "2019-07-03",
+        "applicants": "成都天钥科技有限公司",
+        "claims_count": claims,
+    }
+    [_example, (row, errors)] = list(parse_file(filled_template("patents", values), "p.xlsx").results)
+    assert isinstance(errors, list) and [(e.row, e.column) for e in errors] == [(row, "权利要求数")]
+    assert reason in render_row_error(errors[0], "zh_CN")
+
+
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "patents"])
 def test_example_rows_are_valid(kind: str) -> None:
     """The example row is skipped on import, yet it must itself be a valid row."""
@@ -279,6 +294,11 @@ def test_english_headers_are_accepted() -> None:
         ("410611,2019,-5", "常住人口"),
         ("410611,2019,0", "常住人口"),
         ("410611,,1000", "年份"),
+        # ² and ① are digits to Python's isdigit, not numbers int() reads.
+        ("410611,²,1000", "年份"),
+        ("410611,2019,①②", "常住人口"),
+        # More than the database column holds: refused at its row, not at the write.
+        ("410611,2019,99999999999999999999999", "常住人口"),
     ],
 )
 def test_population_rules(line: str, column: str) -> None:
