@@ -42,6 +42,7 @@ AUDITED_FAILURES_PER_CLIENT = 20
 
 MSG_USERNAME = "用户名应为3到64个字符，只能包含字母、数字、汉字和 . _ -，收到：{value}"
 MSG_PASSWORD = "密码至少需要8个字符"
+MSG_PASSWORD_BLANK = "密码不能只由空格组成，请包含字母、数字或符号"
 
 # Why a login failed, as the audit entry records it (the visitor is told the same sentence
 # whatever the reason, so that usernames cannot be probed).
@@ -108,6 +109,9 @@ def _username_taken(session: Session, name: str, except_id: int | None = None) -
 def _check_password(password: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise ValidationFailed(MSG_PASSWORD)
+    if not password.strip():
+        # Eight spaces are eight characters, and the first thing anyone would try.
+        raise ValidationFailed(MSG_PASSWORD_BLANK)
 
 
 def _display_name(text: str | None) -> str | None:

@@ -108,6 +108,28 @@ class SessionMiddleware(BaseHTTPMiddleware):
         return response
 
 
+class BlankQueryMiddleware:
+    """Drops the blank parameters of a query string (``?year=&status=in_force`` reads as
+    ``?status=in_force``) before any route sees it.
+
+    A filter form sends its empty boxes too: an emptied year box meant "the default year",
+    not a year that is not a number. The htmx filter forms leave them out already
+    (ipcity.js); this does the same for a plain form submit and a typed address, for every
+    route at once. A pure ASGI middleware: it only rewrites ``scope["query_string"]``."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("query_string"):
+            query: bytes = scope["query_string"]
+            parts = query.split(b"&")
+            kept = [p for p in parts if p and not p.endswith(b"=")]
+            if len(kept) != len(parts):
+                scope = dict(scope, query_string=b"&".join(kept))
+        await self.app(scope, receive, send)
+
+
 def _error_response(request: Request, status: int, code: str, message: str) -> Response:
     if wants_json(request):
         return JSONResponse(
@@ -140,6 +162,36 @@ VALIDATION_EXPECTED = {
     "list_type": "列表",
     "string_type": "文本",
 }
+
+
+# What the parameters of routes are called on the pages, for a refusal that names the field
+# the person filled in (the parameter's own name follows it, for the API's users).
+PARAMETER_LABELS = {
+    "year": "年度",
+    "page": "页码",
+    "per_page": "每页条数",
+    "q": "检索词",
+    "holder_id": "权利人ID",
+    "user_id": "用户ID",
+    "case_id": "案件编号",
+    "address": "地址",
+    "tags": "标签",
+    "tiers": "资质",
+    "name": "名称",
+    "display_name": "显示名称",
+    "username": "用户名",
+    "password": "密码",
+    "new_password": "新密码",
+    "region": "地区",
+    "region_code": "地区",
+    "zone": "园区",
+    "rule": "规则",
+    "status": "状态",
+    "reason": "理由",
+    "amount": "金额",
+    "mapping_name": "映射名称",
+}
+_SECRET = re.compile(r"password|secret|token", re.IGNORECASE)
 
 
 # Labels of the fixed values routes take in a path or query (Literal types), so that a
@@ -180,13 +232,25 @@ def _validation_message(
             expected = translated.format(**ctx)
         except (KeyError, IndexError, ValueError):
             expected = first.get("msg", "")
-    received = "-" if kind in ("missing", "json_invalid") else repr(first.get("input"))[:80]
+    name = where or (location[0] if location else "?")
+    if kind in ("missing", "json_invalid"):
+        received = "-"
+    elif _SECRET.search(name):
+        received = gettext("（不显示）", locale)  # a password is never written back, not even in part
+    else:
+        received = repr(first.get("input"))
+        if len(received) > 80:
+            received = received[:80] + "…"
     if kind == "json_invalid":
-        where = ""  # the location is a character offset in the body, not a field
-    template = gettext("参数 {field} 的值不合规：收到 {value}，要求 {expected}", locale)
-    return template.format(
-        field=where or (location[0] if location else "?"), value=received, expected=expected
+        name = ""  # the location is a character offset in the body, not a field
+    label = PARAMETER_LABELS.get(name.rsplit(".", 1)[-1])
+    # The field as the page names it, the name the address or the API uses beside it.
+    english = normalize_locale(locale) != DEFAULT_LOCALE
+    field = (
+        (f"{gettext(label, locale)} ({name})" if english else f"{label}（{name}）") if label else name or "?"
     )
+    template = gettext("参数 {field} 的值不合规：收到 {value}，要求 {expected}", locale)
+    return template.format(field=field, value=received, expected=expected)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -208,6 +272,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_codec = SessionCodec(settings.secret_key, settings.session_max_age_seconds)
     app.state.templates = _templates()
     app.add_middleware(SessionMiddleware)
+    app.add_middleware(BlankQueryMiddleware)
     app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "web" / "static")), name="static")
 
     @app.exception_handler(IPCityError)

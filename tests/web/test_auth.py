@@ -273,7 +273,7 @@ def test_login_and_user_creation_are_audited(client: Any, make_user: Any, sessio
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"username": "", "role": "admin"}, "参数 username 的值不合规"),
+        ({"username": "", "role": "admin"}, "参数 用户名（username） 的值不合规"),
         ({"username": "   ", "role": "admin"}, "用户名应为3到64个字符"),
         ({"username": "x", "role": "public"}, "角色应为"),
         ({"username": "x", "role": "county_officer"}, "县区账号必须指定所属县区的行政区划代码"),
@@ -282,6 +282,7 @@ def test_login_and_user_creation_are_audited(client: Any, make_user: Any, sessio
         ({"username": "x", "role": "enterprise", "holder_id": "99999999999999999999"}, "未找到权利人"),
         ({"username": "x", "role": "enterprise", "holder_id": "abc"}, "未找到权利人：abc"),
         ({"username": "x", "role": "admin", "password": "short"}, "密码至少需要8个字符"),
+        ({"username": "x", "role": "admin", "password": " " * 8}, "密码不能只由空格组成"),
         ({"username": "admin-form", "role": "admin"}, "用户名 admin-form 已存在"),
     ],
 )

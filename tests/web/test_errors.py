@@ -61,19 +61,19 @@ def _state(session_factory: Any) -> tuple[Any, ...]:
 @pytest.mark.parametrize(
     ("path", "headers", "message"),
     [
-        ("/api/v1/patents?page=abc", {}, "参数 page 的值不合规：收到 'abc'，要求 整数"),
+        ("/api/v1/patents?page=abc", {}, "参数 页码（page） 的值不合规：收到 'abc'，要求 整数"),
         (
             "/api/v1/patents?page=abc&lang=en",
             {},
             gettext("参数 {field} 的值不合规：收到 {value}，要求 {expected}", "en").format(
-                field="page", value="'abc'", expected=gettext("整数", "en")
+                field="Page (page)", value="'abc'", expected=gettext("整数", "en")
             ),
         ),
         (
             "/api/v1/patents?page=abc",
             {"Accept-Language": "en-US,en;q=0.9"},
             gettext("参数 {field} 的值不合规：收到 {value}，要求 {expected}", "en").format(
-                field="page", value="'abc'", expected=gettext("整数", "en")
+                field="Page (page)", value="'abc'", expected=gettext("整数", "en")
             ),
         ),
     ],
@@ -100,10 +100,27 @@ def test_english_sentence_has_no_chinese(client: Any) -> None:
 def test_html_page_gets_the_same_sentence(client: Any) -> None:
     response = client.get("/patents?page=abc")
     assert response.status_code == 400
-    assert sentence_of(response) == "参数 page 的值不合规：收到 'abc'，要求 整数"
+    assert sentence_of(response) == "参数 页码（page） 的值不合规：收到 'abc'，要求 整数"
     english = client.get("/patents?page=abc", headers={"Accept-Language": "en"})
     assert english.status_code == 400 and '<html lang="en">' in english.text
     assert not CJK.search(sentence_of(english))
+
+
+def test_a_password_is_never_written_back_in_a_refusal(client: Any) -> None:
+    secret = "S3cret-" + "q" * 2000  # longer than a password may be
+    data = {"username": "somebody", "password": secret, "csrf_token": csrf_of(client)}
+    response = client.post("/login", data=data)
+    message = sentence_of(response)
+    assert response.status_code == 400 and "密码（password）" in message and "（不显示）" in message
+    assert "S3cret" not in response.text
+
+
+def test_a_blank_filter_reads_as_no_filter(client: Any) -> None:
+    """An emptied box of a filter form (``?year=``) is the default, not a refused value."""
+    assert client.get("/api/v1/patents?page=&per_page=&q=").status_code == 200
+    assert client.get("/indicators?year=").status_code == 200
+    # A filled one is still checked.
+    assert client.get("/indicators?year=abc").status_code == 400
 
 
 def test_a_json_client_gets_json_from_a_page(client: Any) -> None:
