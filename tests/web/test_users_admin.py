@@ -554,7 +554,9 @@ def test_a_typed_password_follows_the_length_rule(
     short = _post(client, f"/users/{uid}/password", password="short")
     assert short.status_code == 400 and _alerts(short.text) == ["密码至少需要8个字符"]
     blank = _post(client, f"/users/{uid}/password", password=" " * 8)
-    assert blank.status_code == 400 and _alerts(blank.text) == ["密码不能只由空格组成，请包含字母、数字或符号"]
+    assert blank.status_code == 400 and _alerts(blank.text) == [
+        "密码不能只由空格组成，请包含字母、数字或符号"
+    ]
     assert _user(session_factory, name).password_hash == hash_before
     typed = _post(client, f"/users/{uid}/password", password="typed-by-admin")
     assert typed.status_code == 303 and typed.headers["location"] == f"/users/{uid}?done=password"
