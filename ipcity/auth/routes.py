@@ -28,7 +28,7 @@ from ipcity.auth.schemas import (
 )
 from ipcity.config import Settings
 from ipcity.db import MAX_ID
-from ipcity.errors import IPCityError, NotFound
+from ipcity.errors import IPCityError, NotFound, ValidationFailed
 from ipcity.i18n import gettext
 from ipcity.places.divisions import counties_of, get_division
 from ipcity.places.names import english_name
@@ -129,7 +129,11 @@ def _holder_id(text: str | None) -> int | None:
     value = (text or "").strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdecimal()) or not 1 <= int(value) <= MAX_ID:
+    if not (value.isascii() and value.isdecimal()):
+        raise ValidationFailed(
+            "权利人ID应为数字（权利人页面地址中 /holders/ 后的数字），收到：{value}", value=value[:40]
+        )
+    if not 1 <= int(value) <= MAX_ID:
         raise NotFound("未找到权利人：{value}", value=value[:40])
     return int(value)
 

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from ipcity.auth.roles import require
-from ipcity.errors import BadInput, Conflict
+from ipcity.auth.roles import can, require
+from ipcity.errors import BadInput, Conflict, PermissionDenied
 from ipcity.policy import applications, workflow
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 
@@ -131,13 +131,17 @@ async def apply_form(
 ) -> Response:
     """Submit the form; on success show the new case (status 已申请待确认). A refused
     application (bad input, nothing to pay, a duplicate) changes nothing and comes back as
-    the form with its reason and the values typed."""
+    the form with its reason and the values typed; so does a patent the enterprise does not
+    hold (403)."""
     kind, fields, uploads = await _read(request)
     try:
         case = applications.apply(session, actor, kind, fields, uploads)
-    except (BadInput, Conflict) as exc:
+    except (BadInput, Conflict, PermissionDenied) as exc:
         if applications.KINDS.get(kind) is None:
             raise  # no form to show it on
+        if isinstance(exc, PermissionDenied) and not can(actor, "policy.apply"):
+            raise  # not the form's input refused, the person: no form for them
+        # An enterprise refused for what it typed (a patent it does not hold) keeps its form.
         return _apply_form_page(request, kind, error=exc.render(locale), typed=fields, status_code=exc.status)
     return RedirectResponse(f"/policy/cases/{case.id}", status_code=303)
 

@@ -78,6 +78,9 @@ class AccountOnRecord:
         }
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def clean_number(text: str) -> str:
     """The account number's digits, spaces and hyphens (ASCII or full-width) taken out.
 
@@ -85,8 +88,10 @@ def clean_number(text: str) -> str:
     '6222021234567890123'
     >>> clean_number("41050162380800000123")
     '41050162380800000123'
+    >>> clean_number("６２２２ ０２１２ ３４５６ ７８９０")  # typed with a Chinese input method
+    '6222021234567890'
     """
-    value = text.strip()
+    value = text.strip().translate(_FULL_WIDTH_DIGITS)
     for sep in (" ", "\u3000", "\t", "-", "－", "—", "–"):
         value = value.replace(sep, "")
     if not (value.isascii() and value.isdecimal()) or not (

@@ -824,7 +824,8 @@ def _apply_holder_changes(session: Session, actor: Actor, holder: Holder, change
     if "address" in changes:
         holder.address = changes["address"] or None
     if "tags" in changes:
-        holder.tags = [t.strip() for t in changes["tags"] if t and t.strip()]
+        # Each tag once, in the order first given (``a;a; a`` is one tag a).
+        holder.tags = list(dict.fromkeys(t.strip() for t in changes["tags"] if t and t.strip()))
     if "tiers" in changes:
         holder.tiers.clear()
         session.flush()

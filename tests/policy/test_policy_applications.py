@@ -393,3 +393,17 @@ def test_a_refused_form_comes_back_with_its_reason_and_what_was_typed(
     assert 'value="PCT/CN2019/654321"' in again.text and 'value="2019-07-15"' in again.text
     with session_factory() as s:
         assert _counts(s) == before
+    # An award for a patent the enterprise does not hold (乙's): refused (403) on the same
+    # form, the reason naming the patent's holder, the number and date typed kept.
+    foreign = client.post(
+        "/policy/apply",
+        data={"csrf_token": csrf_of(client), "kind": "award", **AWARD, "patent_number": "CN201710654321.7"},
+        files=[("files", ("获奖证书.pdf", PDF, "application/pdf"))],
+        follow_redirects=False,
+    )
+    assert foreign.status_code == 403
+    reason = foreign.text.split('id="apply-error"')[1].split("</p>")[0]
+    assert "郑州乙科技有限公司" in reason and "只能为本企业持有的专利申请" in reason
+    assert 'value="CN201710654321.7"' in foreign.text and 'value="2019-11-20"' in foreign.text
+    with session_factory() as s:
+        assert _counts(s) == before

@@ -57,6 +57,9 @@ def holders(session_factory: sessionmaker[Session]) -> dict[str, int]:
 def test_real_looking_numbers_are_cleaned_to_digits() -> None:
     assert payee.clean_number(CARD) == "6222021234567890123"
     assert payee.clean_number(CORPORATE) == "41050162380800000123"
+    # Typed with a Chinese input method: full-width digits and spaces, as application
+    # numbers and amounts are accepted elsewhere.
+    assert payee.clean_number("６２２２　０２１２　３４５６　７８９０") == "6222021234567890"
     account = payee.check_account(" 鹤壁甲科技有限公司 ", "中国建设银行鹤壁淇滨支行", CORPORATE)
     assert account == payee.PayeeAccount(
         "鹤壁甲科技有限公司", "中国建设银行鹤壁淇滨支行", "41050162380800000123"
@@ -73,7 +76,7 @@ def test_real_looking_numbers_are_cleaned_to_digits() -> None:
         "6222 0212 3456 7890 1234 5678 9012 3456 7",  # 33 digits
         "6222O21234567890123",  # the letter O typed for a zero
         "6222.0212.3456.7890",  # dots are not separators
-        "６２２２０２１２３４５６７８９０",  # full-width digits
+        "6222²0212345678901",  # a superscript two is no digit of an account
     ],
 )
 def test_bad_numbers_are_refused_in_one_sentence(number: str) -> None:

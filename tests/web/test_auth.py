@@ -280,7 +280,7 @@ def test_login_and_user_creation_are_audited(client: Any, make_user: Any, sessio
         ({"username": "x", "role": "county_officer", "region_code": "999999"}, "不在 GB/T 2260 行政区划表中"),
         ({"username": "x", "role": "enterprise", "holder_id": "123456"}, "未找到权利人：123456"),
         ({"username": "x", "role": "enterprise", "holder_id": "99999999999999999999"}, "未找到权利人"),
-        ({"username": "x", "role": "enterprise", "holder_id": "abc"}, "未找到权利人：abc"),
+        ({"username": "x", "role": "enterprise", "holder_id": "abc"}, "权利人ID应为数字"),
         ({"username": "x", "role": "admin", "password": "short"}, "密码至少需要8个字符"),
         ({"username": "x", "role": "admin", "password": " " * 8}, "密码不能只由空格组成"),
         ({"username": "admin-form", "role": "admin"}, "用户名 admin-form 已存在"),
