@@ -5,7 +5,7 @@ same services (:mod:`ipcity.policy.workflow`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -221,6 +221,29 @@ def propose_form(
 @router.get("/policy/cases/{case_id}", include_in_schema=False)
 def case_page(request: Request, session: SessionDep, actor: CurrentActor, case_id: CaseId) -> Response:
     """One case: its data, timeline and the buttons allowed to the user."""
+    return _case_page(request, session, actor, case_id)
+
+
+class ActionRefused(NamedTuple):
+    """An action of the case page refused for what was typed: the action, the reason for
+    the refusal (in the page's language) and the fields as typed."""
+
+    action: str
+    message: str
+    reason: str
+    payment_reference: str
+
+
+def _case_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    *,
+    refused: ActionRefused | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case page; after a refused action, that action's form shows why, with what was typed."""
     view = workflow.case_view(session, actor, case_id)
     rule = service.current_policy().rule(view.case.rule)
     return render(
@@ -234,30 +257,41 @@ def case_page(request: Request, session: SessionDep, actor: CurrentActor, case_i
             "actions": workflow.ACTION_LABELS,
             "needs_reason": workflow.NEEDS_REASON,
             "files": applications.files_of(session, case_id),
+            "refused": refused,
         },
+        status_code=status_code,
     )
 
 
 @router.post("/policy/cases/{case_id}/{action}", include_in_schema=False)
 def act_form(
+    request: Request,
     session: SessionDep,
     actor: CurrentActor,
     settings: SettingsDep,
+    locale: LocaleDep,
     case_id: CaseId,
     action: Action,
     reason: ReasonF = None,
     payment_reference: ReferenceF = None,
 ) -> Response:
-    """A button of the case page."""
-    workflow.act(
-        session,
-        actor,
-        case_id,
-        action,
-        reason,
-        payment_reference=payment_reference,
-        notice_days=settings.policy_notice_days,
-    )
+    """A button of the case page. Refused for what was typed (a reason of spaces only), the
+    case page comes back with the reason above that button's form and the text kept; the
+    case is unchanged."""
+    try:
+        workflow.act(
+            session,
+            actor,
+            case_id,
+            action,
+            reason,
+            payment_reference=payment_reference,
+            notice_days=settings.policy_notice_days,
+        )
+    except BadInput as exc:
+        session.rollback()
+        refused = ActionRefused(action, exc.render(locale), reason or "", payment_reference or "")
+        return _case_page(request, session, actor, case_id, refused=refused, status_code=exc.status)
     return RedirectResponse(f"/policy/cases/{case_id}", status_code=303)
 
 
@@ -343,6 +377,13 @@ def approve_queue_form(
 @router.get("/policy/notices", include_in_schema=False)
 def notices_page(request: Request, session: SessionDep) -> Response:
     """The public notice (公示), with a form to object while a case's notice runs."""
+    return _notices_page(request, session)
+
+
+def _notices_page(
+    request: Request, session: Session, *, refused: ObjectionRefused | None = None, status_code: int = 200
+) -> Response:
+    """The public notice; after a refused objection, its form says why and keeps the text."""
     return render(
         request,
         "policy/notices.html",
@@ -351,16 +392,37 @@ def notices_page(request: Request, session: SessionDep) -> Response:
             "labels": workflow.STATUS_LABELS,
             "today": clock.today(),
             "item_of": exports.rule_item,
+            "refused": refused,
         },
+        status_code=status_code,
     )
+
+
+class ObjectionRefused(NamedTuple):
+    """An objection refused for what was typed: the case, why (in the page's language), the text."""
+
+    case_id: int
+    message: str
+    reason: str
 
 
 @router.post("/policy/notices/{case_id}/objection", include_in_schema=False)
 def object_form(
-    session: SessionDep, actor: CurrentActor, case_id: CaseId, reason: ReasonF = None
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    case_id: CaseId,
+    reason: ReasonF = None,
 ) -> Response:
-    """Object to a case in notice."""
-    workflow.object_to(session, actor, case_id, reason)
+    """Object to a case in notice. Refused for what was typed (a reason of spaces only), the
+    notice comes back with the reason beside that case's form and the text kept."""
+    try:
+        workflow.object_to(session, actor, case_id, reason)
+    except BadInput as exc:
+        session.rollback()
+        refused = ObjectionRefused(case_id, exc.render(locale), reason or "")
+        return _notices_page(request, session, refused=refused, status_code=exc.status)
     return RedirectResponse("/policy/notices?objected=1", status_code=303)
 
 

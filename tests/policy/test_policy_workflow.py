@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from ipcity_testing import login
+from ipcity_testing import csrf_of, login
 from policy_exports_world import make_holder, make_invention
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -373,7 +373,6 @@ def test_pages_and_api_with_real_logins(
     make_user("enterprise", "ent-a-web", holder_id=holders["a"])
     make_user("enterprise", "ent-b-web", holder_id=holders["b"])
     from fastapi.testclient import TestClient
-    from ipcity_testing import csrf_of
 
     login(client, "city-web")
     token = csrf_of(client)
@@ -424,6 +423,20 @@ def test_pages_and_api_with_real_logins(
     # A reason is required to reject: one sentence, nothing changed.
     no_reason = client.post(f"/api/v1/policy/cases/{case_a}/reject", json={}, headers={"X-CSRF-Token": token})
     assert no_reason.status_code == 400 and no_reason.json()["ok"] is False
+    # Through the page, a reason of spaces only: the case page again, the reason for the
+    # refusal above the reject form and the text kept in it (English: the page's language).
+    spaces = client.post(
+        f"/policy/cases/{case_a}/reject?lang=en",
+        data={"reason": "   ", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert spaces.status_code == 400
+    form = spaces.text.split(f'action="/policy/cases/{case_a}/reject"')[1].split("</form>")[0]
+    assert (
+        'id="action-error"' in form
+        and "needs a reason" in form.split('id="action-error"')[1].split("</p>")[0]
+    )
+    assert 'aria-invalid="true"' in form and ">   </textarea>" in form
     api = client.get(f"/api/v1/policy/cases/{case_a}").json()
     assert api["status"] == "confirmed" and api["actions"] == ["reject"]
     # The public notice is public.
@@ -468,3 +481,37 @@ def test_the_last_day_of_the_notice_hears_objections_and_approval_comes_the_day_
         workflow.act(s, CITY, second, "notice", notice_days=0)
     with session_factory() as s:
         assert workflow.act(s, CITY, second, "approve").status == "approved"
+
+
+def test_an_objection_of_spaces_comes_back_on_the_notice_with_its_reason(
+    app: Any, session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    """The public's objection form: a reason of spaces only is refused beside that case's
+    form, the text kept, and the case stays in notice."""
+    from fastapi.testclient import TestClient
+
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        case_id = _case(s, "P2.1-a:CN201710123456.7").id
+    _to_notice(session_factory, case_id, holders["a"], COUNTY_A)
+    public = TestClient(app)
+    token = csrf_of(public)
+    refused = public.post(
+        f"/policy/notices/{case_id}/objection",
+        data={"reason": "   ", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 400
+    form = refused.text.split(f'action="/policy/notices/{case_id}/objection"')[1].split("</form>")[0]
+    assert "需要填写理由" in form.split('id="objection-error"')[1].split("</p>")[0]
+    assert 'value="   "' in form and 'aria-invalid="true"' in form
+    with session_factory() as s:
+        assert s.get(PolicyCase, case_id).status == "in_notice"  # type: ignore[union-attr]
+    heard = public.post(
+        f"/policy/notices/{case_id}/objection",
+        data={"reason": "该专利已转让给外地企业", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert heard.status_code == 303
+    with session_factory() as s:
+        assert s.get(PolicyCase, case_id).status == "objected"  # type: ignore[union-attr]
