@@ -57,6 +57,10 @@ MSG_BAD_COUNTRY = (
 )
 MSG_BAD_COUNT = "「{value}」不是整数；应为不小于 0 的整数。"
 MSG_TOO_MANY_CLAIMS = "权利要求数「{value}」过大：应不超过 {max}。"
+MSG_TITLE_TOO_LONG = "「{column}」有 {length} 个字符，过长；应不超过 {max} 个字符（可能误填了摘要或全文）。"
+# The longest real titles (translated foreign filings) run to a few hundred characters; a
+# longer one is an abstract or a whole text in the wrong column, and would fill every list.
+MAX_TITLE = 1000
 # No patent has this many claims (the largest have a few thousand): a slip, and a number past
 # what the database column holds would fail the whole file at its write.
 MAX_CLAIMS = 100_000
@@ -429,6 +433,15 @@ class PatentRowParser:
             elif self._title >= 0:
                 i = self._title
                 errors.append(_error(row, header[i], "", MSG_REQUIRED, column=header[i]))
+        for i in (self._title, self._title_en):
+            if i >= 0 and len(cells[i]) > MAX_TITLE and len(text := cells[i].strip()) > MAX_TITLE:
+                shown = text[:200] + "…"  # the error file and the preview need its start, not all of it
+                length, most = f"{len(text):,}", f"{MAX_TITLE:,}"
+                errors.append(
+                    _error(
+                        row, header[i], shown, MSG_TITLE_TOO_LONG, column=header[i], length=length, max=most
+                    )
+                )
 
         pct_application = pct_publication = None
         if self._pct_app >= 0:

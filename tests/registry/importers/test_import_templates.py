@@ -266,6 +266,22 @@ def test_a_patents_number_of_claims_is_a_whole_number_the_register_can_hold(clai
     assert reason in render_row_error(errors[0], "zh_CN")
 
 
+def test_a_title_as_long_as_a_whole_text_is_refused_at_its_row() -> None:
+    values = {
+        "application_number": "CN201910593937.7",
+        "title": "一种方法" * 300,  # 1,200 characters: an abstract or full text in the title column
+        "filing_date": "2019-07-03",
+        "applicants": "成都天钥科技有限公司",
+    }
+    [_example, (row, errors)] = list(parse_file(filled_template("patents", values), "p.xlsx").results)
+    assert isinstance(errors, list) and [(e.row, e.column) for e in errors] == [(row, "标题")]
+    assert "1,200 个字符" in render_row_error(errors[0], "zh_CN") and len(errors[0].value) < 210
+    # A long real title (a few hundred characters) is kept.
+    values["title"] = "一种方法" * 100
+    [_example, (_row, record)] = list(parse_file(filled_template("patents", values), "p.xlsx").results)
+    assert isinstance(record, PatentRecord) and len(record.title) == 400
+
+
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "patents"])
 def test_example_rows_are_valid(kind: str) -> None:
     """The example row is skipped on import, yet it must itself be a valid row."""
