@@ -232,7 +232,8 @@ def _validation_message(
             expected = translated.format(**ctx)
         except (KeyError, IndexError, ValueError):
             expected = first.get("msg", "")
-    name = where or (location[0] if location else "?")
+    # A json_invalid location is a character offset in the body, not a field: the body is named.
+    name = (where if kind != "json_invalid" else "") or (location[0] if location else "?")
     if kind in ("missing", "json_invalid"):
         received = "-"
     elif _SECRET.search(name):
@@ -241,14 +242,10 @@ def _validation_message(
         received = repr(first.get("input"))
         if len(received) > 80:
             received = received[:80] + "…"
-    if kind == "json_invalid":
-        name = ""  # the location is a character offset in the body, not a field
     label = PARAMETER_LABELS.get(name.rsplit(".", 1)[-1])
     # The field as the page names it, the name the address or the API uses beside it.
     english = normalize_locale(locale) != DEFAULT_LOCALE
-    field = (
-        (f"{gettext(label, locale)} ({name})" if english else f"{label}（{name}）") if label else name or "?"
-    )
+    field = (f"{gettext(label, locale)} ({name})" if english else f"{label}（{name}）") if label else name
     template = gettext("参数 {field} 的值不合规：收到 {value}，要求 {expected}", locale)
     return template.format(field=field, value=received, expected=expected)
 

@@ -415,3 +415,14 @@ def test_the_staged_upload_is_never_the_rejected_rows_file(tmp_path: Any) -> Non
         _upload_name("0123456789ab-patents.csv-rejected.csv")
         == "upload-0123456789ab-patents.csv-rejected.csv"
     )
+
+
+def test_a_body_that_is_not_json_is_named_as_the_body(app: Any, world: World) -> None:
+    client = client_as(app, world, "admin")
+    response = client.patch(
+        f"/api/v1/users/{world.user_ids['admin']}",
+        content=b'{"display_name": ',
+        headers={"Content-Type": "application/json", "X-CSRF-Token": csrf_of(client)},
+    )
+    assert response.status_code == 400
+    assert sentence_of(response) == "参数 body 的值不合规：收到 -，要求 合法的 JSON"
