@@ -71,6 +71,11 @@ def _case(session: Session, key: str) -> PolicyCase:
     return case
 
 
+def _form_of(page: str, action: str) -> str:
+    """The HTML of the form of ``page`` that posts to ``action``."""
+    return page.split(f'action="{action}"')[1].split("</form>")[0]
+
+
 def _to_notice(factory: sessionmaker[Session], case_id: int, holder_id: int, county: Actor) -> None:
     """Confirm, county review, city review, notice: each by the role that may do it."""
     for actor, action in (
@@ -431,7 +436,7 @@ def test_pages_and_api_with_real_logins(
         follow_redirects=False,
     )
     assert spaces.status_code == 400
-    form = spaces.text.split(f'action="/policy/cases/{case_a}/reject"')[1].split("</form>")[0]
+    form = _form_of(spaces.text, f"/policy/cases/{case_a}/reject")
     assert (
         'id="action-error"' in form
         and "needs a reason" in form.split('id="action-error"')[1].split("</p>")[0]
@@ -502,7 +507,7 @@ def test_an_objection_of_spaces_comes_back_on_the_notice_with_its_reason(
         follow_redirects=False,
     )
     assert refused.status_code == 400
-    form = refused.text.split(f'action="/policy/notices/{case_id}/objection"')[1].split("</form>")[0]
+    form = _form_of(refused.text, f"/policy/notices/{case_id}/objection")
     assert "需要填写理由" in form.split('id="objection-error"')[1].split("</p>")[0]
     assert 'value="   "' in form and 'aria-invalid="true"' in form
     with session_factory() as s:
