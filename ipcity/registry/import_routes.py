@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from ipcity.auth.roles import Actor, require
-from ipcity.errors import InvalidFile, IPCityError, NotFound, ValidationFailed, first_line
+from ipcity.errors import BadInput, InvalidFile, IPCityError, NotFound, ValidationFailed, first_line
 from ipcity.i18n import Bilingual
 from ipcity.registry import importing
 from ipcity.registry.importers import KINDS, Layout, detect_layout, layout_from_mapping, write_template_xlsx
@@ -278,9 +278,44 @@ async def import_mapping(
         if str(k).startswith("field__") and str(v).strip()
     }
     name = str(form.get("mapping_name") or "").strip()
+    strict = bool(form.get("strict"))
+    try:
+        return _apply_mapping(
+            request, session, actor, settings, locale, token, form, kind, mapping, name, strict
+        )
+    except BadInput as exc:
+        # A mapping refused for what was chosen (a required field without its column, a
+        # name too long): the same form with the reason, every column chosen kept.
+        session.rollback()
+        path = _staged_file(settings.upload_dir, token)
+        header = importing.file_header(path, path.name)
+        template, context, _ = _mapping_context(session, locale, token, path, header, kind, strict)
+        context |= {
+            "mapping_name": name,
+            "chosen": mapping,
+            "error": exc.render(locale),
+            "save": bool(form.get("save")),
+        }
+        return render(request, template, context, status_code=exc.status)
+
+
+def _apply_mapping(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    settings: Any,
+    locale: str,
+    token: str,
+    form: Any,
+    kind: str,
+    mapping: dict[str, str],
+    name: str,
+    strict: bool,
+) -> Response:
+    """The preview of the staged file read with ``mapping`` (saved first when asked), or the
+    mapping form of another kind when 数据类型 was changed."""
     if len(name) > 100:
         raise ValidationFailed("列映射名称不能超过100个字符，收到 {count} 个字符", count=len(name))
-    strict = bool(form.get("strict"))
     shown_kind = str(form.get("shown_kind") or "")
     if shown_kind and shown_kind != kind:
         # 数据类型 changed on the form (it submits itself): the fields of the new kind to map,

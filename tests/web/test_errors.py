@@ -32,7 +32,9 @@ def sentence_of(response: Any) -> str:
         message = body["error"]
     else:
         assert response.headers["content-type"].startswith("text/html")
-        found = re.findall(r'<p class="(?:message|flash bad" role="alert)">([^<]*)</p>', response.text)
+        found = re.findall(
+            r'<p class="(?:message|flash bad" role="alert)"(?: id="[^"]*")?>([^<]*)</p>', response.text
+        )
         assert len(found) == 1, response.text[-800:]
         message = html.unescape(found[0])
     assert message and "\n" not in message and len(message) < 600, message
@@ -426,3 +428,22 @@ def test_a_body_that_is_not_json_is_named_as_the_body(app: Any, world: World) ->
     )
     assert response.status_code == 400
     assert sentence_of(response) == "参数 body 的值不合规：收到 -，要求 合法的 JSON"
+
+
+def test_a_refused_mapping_comes_back_with_the_columns_chosen(
+    app: Any, world: World, session_factory: Any
+) -> None:
+    client = client_as(app, world, "admin")
+    before = _state(session_factory)
+    response = client.post(
+        f"/import/{world.token}/mapping",
+        data={"kind": "patents", "save": "1", "mapping_name": "某库导出", "field__title": "专利名称"},
+        headers={"X-CSRF-Token": csrf_of(client)},
+    )
+    # The application number is required: refused on the same form, the title's column
+    # still chosen, the name and the save box as they were; nothing saved.
+    assert response.status_code == 400 and 'id="mapping-error"' in response.text
+    assert "申请号" in sentence_of(response)
+    assert '<option value="专利名称" selected>' in response.text
+    assert 'value="某库导出"' in response.text and 'name="save" value="1" checked' in response.text
+    assert _state(session_factory) == before
