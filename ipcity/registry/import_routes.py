@@ -258,6 +258,33 @@ async def import_preview(
     return render(request, template, context, status_code=status)
 
 
+def _check_mapping(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    mapping: dict[str, str],
+    name: str,
+    header: list[str],
+    *,
+    save: bool,
+) -> None:
+    """Refuse a mapping that does not fit the file's ``header`` (a required field without its
+    column, a column the file lacks) or a name too long; save it under ``name`` when asked.
+
+    The columns are checked as given, under the name given or else as this file's temporary
+    mapping: a mapping form never reads a saved mapping, so a form without columns is
+    refused as incomplete here (the preview would otherwise take the name for a saved
+    mapping's). Saved only once it fits: a refused request leaves nothing behind."""
+    if len(name) > 100:
+        raise ValidationFailed("列映射名称不能超过100个字符，收到 {count} 个字符", count=len(name))
+    if name:
+        layout_from_mapping(kind, mapping, name, header)
+        if save:
+            importing.save_mapping(session, actor, kind, name, mapping)
+    else:
+        importing.temporary_mapping_layout(kind, mapping, header)
+
+
 @router.post("/import/{token}/mapping", include_in_schema=False)
 async def import_mapping(
     token: str,
@@ -279,16 +306,21 @@ async def import_mapping(
     }
     name = str(form.get("mapping_name") or "").strip()
     strict = bool(form.get("strict"))
+    path = _staged_file(settings.upload_dir, token)
+    header = importing.file_header(path, path.name)
+    shown_kind = str(form.get("shown_kind") or "")
+    if shown_kind and shown_kind != kind:
+        # 数据类型 changed on the form (it submits itself): the fields of the new kind to map,
+        # for the same staged file; the columns chosen for the other kind mean nothing here.
+        template, context, status = _mapping_context(session, locale, token, path, header, kind, strict)
+        context["mapping_name"] = name[:100]
+        return render(request, template, context, status_code=status)
     try:
-        return _apply_mapping(
-            request, session, actor, settings, locale, token, form, kind, mapping, name, strict
-        )
+        _check_mapping(session, actor, kind, mapping, name, header, save=bool(form.get("save")))
     except BadInput as exc:
         # A mapping refused for what was chosen (a required field without its column, a
         # name too long): the same form with the reason, every column chosen kept.
         session.rollback()
-        path = _staged_file(settings.upload_dir, token)
-        header = importing.file_header(path, path.name)
         template, context, _ = _mapping_context(session, locale, token, path, header, kind, strict)
         context |= {
             "mapping_name": name,
@@ -297,49 +329,6 @@ async def import_mapping(
             "save": bool(form.get("save")),
         }
         return render(request, template, context, status_code=exc.status)
-
-
-def _apply_mapping(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    settings: Any,
-    locale: str,
-    token: str,
-    form: Any,
-    kind: str,
-    mapping: dict[str, str],
-    name: str,
-    strict: bool,
-) -> Response:
-    """The preview of the staged file read with ``mapping`` (saved first when asked), or the
-    mapping form of another kind when 数据类型 was changed."""
-    if len(name) > 100:
-        raise ValidationFailed("列映射名称不能超过100个字符，收到 {count} 个字符", count=len(name))
-    shown_kind = str(form.get("shown_kind") or "")
-    if shown_kind and shown_kind != kind:
-        # 数据类型 changed on the form (it submits itself): the fields of the new kind to map,
-        # for the same staged file; the columns chosen for the other kind mean nothing here.
-        path = _staged_file(settings.upload_dir, token)
-        header = importing.file_header(path, path.name)
-        template, context, status = _mapping_context(session, locale, token, path, header, kind, strict)
-        context["mapping_name"] = name
-        return render(request, template, context, status_code=status)
-    if form.get("save") and name:
-        # Saved only once the upload exists and the mapping fits its header: a refused
-        # request leaves nothing behind.
-        path = _staged_file(settings.upload_dir, token)
-        layout_from_mapping(kind, mapping, name, importing.file_header(path, path.name))
-        importing.save_mapping(session, actor, kind, name, mapping)
-    # The columns as given, under the name given or else as this file's temporary mapping:
-    # a mapping form never reads a saved mapping, so a form without columns is refused as
-    # incomplete here (the preview would otherwise take the name for a saved mapping's).
-    path = _staged_file(settings.upload_dir, token)
-    header = importing.file_header(path, path.name)
-    if name:
-        layout_from_mapping(kind, mapping, name, header)
-    else:
-        importing.temporary_mapping_layout(kind, mapping, header)
     template, context, status = _preview_context(
         request, session, actor, settings, locale, token, kind, strict, name or None, mapping
     )
