@@ -251,7 +251,10 @@ def cap_block(case: PolicyCase, approved: int) -> Conflict | None:
         return None
     cap = policy.parameters[cap_id].value_on(date(case.year, 12, 31))
     if cap is None:
-        return None
+        # An unset cap pays nothing until the city sets it (as the evaluation says).
+        return Conflict(
+            "{year}年本项每个权利人的上限（{cap_id}）尚未设定，设定前不予批准", year=case.year, cap_id=cap_id
+        )
     if approved + case.amount_yuan > cap:
         return Conflict(
             "{holder}{year}年本项已批准 {approved} 元，再批准 {amount} 元将超过上限 {cap} 元（{cap_id}）",

@@ -59,6 +59,8 @@ DATA_LABELS = {
     "rank": "名次",
     "before_cap": "按上限核减前金额（元）",
     "amount_when_due": "到期时应付金额（元）",
+    "supported_on": "此前已满规定年限之日",
+    "supported_years": "当时规定的年限（年）",
 }
 
 
@@ -78,15 +80,19 @@ class Candidate(NamedTuple):
 
 
 def anniversary(day: date, years: int) -> date:
-    """``day`` plus ``years`` years (29 February → 1 March).
+    """The last day of a period of ``years`` years counted from ``day``: the same day
+    ``years`` later, or, where that month has no such day (29 February), the month's last
+    day (Civil Code art. 202: 到期月的对应日为期间的最后一日；没有对应日的，月末日为期间的最后一日).
+    A patent granted on 29 February has been maintained six years on 28 February, six
+    years on; one kept in force that day but lapsed on 1 March qualifies.
 
-    >>> anniversary(date(2012, 2, 29), 6)
-    datetime.date(2018, 3, 1)
+    >>> anniversary(date(2012, 2, 29), 6), anniversary(date(2013, 3, 1), 6)
+    (datetime.date(2018, 2, 28), datetime.date(2019, 3, 1))
     """
     try:
         return day.replace(year=day.year + years)
     except ValueError:
-        return date(day.year + years, 3, 1)
+        return date(day.year + years, 2, 28)
 
 
 def is_local(region_code: str | None, city: str) -> bool:
@@ -200,6 +206,7 @@ def build(
             )
 
     annuity_years = policy.values_of_input("annuity_support", "years")
+    years_on = _years_in_force(policy)
     for n in sorted(annuity_years) if "inventions_in_force_after_years" in wanted else ():
         for p in snapshot.patents:
             if p.patent_type != "invention" or p.jurisdiction != "CN" or p.grant_date is None:
@@ -209,21 +216,27 @@ def build(
             due = anniversary(p.grant_date, n)
             if not in_force_on(p.patent_type, p.filing_date, p.events, due):
                 continue
+            data: dict[str, Any] = {
+                "number": p.number,
+                "grant_date": p.grant_date.isoformat(),
+                "anniversary": due.isoformat(),
+                "years": n,
+                "annuities_paid_yuan": p.annuities_paid_yuan,
+            }
+            # P2.1-c pays a patent once (一次性资助): where the city lengthened the years
+            # (6, later 7), a patent that came due at the shorter span, on a day that span was
+            # in force, and was in force then, has had its support.
+            for shorter in sorted(annuity_years):
+                came_due = anniversary(p.grant_date, shorter)
+                if (
+                    shorter < n
+                    and shorter in years_on(came_due)
+                    and in_force_on(p.patent_type, p.filing_date, p.events, came_due)
+                ):
+                    data["supported_on"], data["supported_years"] = came_due.isoformat(), shorter
+                    break
             out["inventions_in_force_after_years"].append(
-                Candidate(
-                    "patent",
-                    p.number,
-                    *invention_label(p.number, p.title),
-                    p.holder_ids,
-                    due,
-                    {
-                        "number": p.number,
-                        "grant_date": p.grant_date.isoformat(),
-                        "anniversary": due.isoformat(),
-                        "years": n,
-                        "annuities_paid_yuan": p.annuities_paid_yuan,
-                    },
-                )
+                Candidate("patent", p.number, *invention_label(p.number, p.title), p.holder_ids, due, data)
             )
 
     for a in snapshot.pct_applications:
@@ -354,6 +367,21 @@ def build(
         limit=listed_rank(policy, "top_software_registrant"),
     )
     return out
+
+
+def _years_in_force(policy: Policy) -> Any:
+    """``on -> {years}``: the spans of P2.1-c (the ``years`` input of the rules using the
+    ``annuity_support`` formula) in force on a day."""
+    parameters = [
+        policy.parameters[r.inputs["years"]]
+        for r in policy.rules
+        if r.formula.name == "annuity_support" and "years" in r.inputs
+    ]
+
+    def on(day: date) -> set[int]:
+        return {v for v in (p.value_on(day) for p in parameters) if v is not None}
+
+    return on
 
 
 def listed_rank(policy: Policy, formula_name: str) -> int | None:

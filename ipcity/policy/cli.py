@@ -87,8 +87,16 @@ def evaluate_command(
     table = Table(title=f"{year} 应享受资助奖励 / entitlements")
     for col in ("编号 / id", "权利人 / holder", "金额 / yuan", "状态 / status", "说明 / explanation"):
         table.add_column(col, overflow="fold")
+    from ipcity.policy.engine import STATUS_LABELS
+
+    locale = _locale()
+    english = locale.startswith("en")
     for e in found:
-        table.add_row(e.id, e.holder, f"{e.amount:,}", e.status, e.explanation_zh)
+        # The status and the explanation in the reader's language (the headers are in both).
+        status = gettext(STATUS_LABELS.get(e.status, e.status), locale)
+        table.add_row(
+            e.id, e.holder, f"{e.amount:,}", status, e.explanation_en if english else e.explanation_zh
+        )
     console.print(table)
     total = sum(e.amount for e in found if e.status == "eligible")
     console.print(f"合计应付 / total payable: {total:,} 元 ({len(found)} 项)")

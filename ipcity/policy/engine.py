@@ -5,9 +5,11 @@ Pure: no database or web import. The steps for each rule and candidate, in order
 
 1. the payee: the first holder in order whose region lies in the city (none → ``not_local``);
 2. the formula with the parameter values in force on the reference date (an unset value →
-   amount 0, ``unset``, with the parameter named);
+   amount 0, ``unset``, with the parameter named; a reference date before the parameter's
+   first value → ``before_policy``: the policy did not cover it, nothing is to be set);
 3. once per holder ever: only the holder's earliest object pays (``already_received``);
-4. the dishonesty list on the reference date (``held_back``, the listing's reason shown);
+4. the dishonesty list on the reference date, or on the day of the evaluation (``as_of``)
+   for a holder listed since (``held_back``, the listing's reason shown);
 5. not before its day: an object whose reference date comes after the day of the evaluation
    (``as_of``) is ``not_due``, amount 0 (a patent due its 6-year support on 2026-12-01 may
    still lapse before then; nothing is proposed or paid ahead of the facts);
@@ -40,6 +42,7 @@ STATUS_LABELS = {
     "not_local": "非本市权利人",
     "already_received": "已享受过",
     "not_due": "未到期",
+    "before_policy": "政策施行前",
 }
 STATUS_EN = {
     "eligible": "eligible",
@@ -49,6 +52,7 @@ STATUS_EN = {
     "not_local": "holder outside the city",
     "already_received": "already received",
     "not_due": "not yet due",
+    "before_policy": "before the policy took effect",
 }
 
 
@@ -94,6 +98,11 @@ def entitlement_id(year: int, rule_id: str, object_key: str) -> str:
 
 # A candidate's place in a rule's order: by reference date, then object key.
 _by_date_and_key = attrgetter("reference_date", "object_key")
+
+
+def _with_tail(key: str, tail: str) -> str:
+    """``key`` ending in ``tail`` (a loan-year's key already ends in its year)."""
+    return key if key.endswith(tail) else key + tail
 
 
 def _payee(c: Candidate, local: set[int]) -> int | None:
@@ -179,6 +188,8 @@ def _evaluate_rule(
     # the rule's entitlements of that date. Neither is changed in place afterwards (a cap or
     # a due date puts a new dict in its place).
     id_head, key_head = f"{year}:{rule.id}:", f"{rule.id}:"
+    # Once per object ever (the key is the rule and the object) unless the rule pays yearly.
+    key_tail = "" if rule.limits.once_per_object else f"@{year}"
     results: list[Entitlement] = []
     for c in ordered:
         reference_date = c.reference_date
@@ -211,7 +222,7 @@ def _evaluate_rule(
             dict(c.data) if shared_data else c.data,
             "",  # explanation_zh
             "",  # explanation_en
-            key_head + (c.pays_once_for or c.object_key),  # payment_key
+            key_head + _with_tail(c.pays_once_for or c.object_key, key_tail),  # payment_key
         )
         if payee is None:
             ent.status = "not_local"
@@ -225,6 +236,22 @@ def _evaluate_rule(
             outcome = rule.formula.fn(c.data, values)
         except Unset as unset:
             param = policy.parameters[unset.name]
+            begins = param.values[0].start if param.values else None
+            if begins is not None and reference_date < begins:
+                # Before the policy's first value (the opinions took effect on 2017-09-30): not
+                # a parameter the city has yet to set, but an object the policy never covered.
+                ent.status = "before_policy"
+                ent.explanation_zh = (
+                    f"{prefix_zh}{c.object_label}的参考日期{reference_date}早于本项施行之日{begins}"
+                    f"（参数 {unset.name} 自该日起有值），不属本项支持范围"
+                )
+                ent.explanation_en = (
+                    f"{prefix_en}the reference date of {c.object_label_en}, {reference_date}, is before "
+                    f"the item took effect on {begins} (parameter {unset.name} has values from that day): "
+                    f"not covered"
+                )
+                results.append(ent)
+                continue
             ent.status = "unset"
             ent.explanation_zh = (
                 f"{prefix_zh}{c.object_label}：{param.description}（参数 {unset.name}）在{c.reference_date}未设定，"
@@ -266,6 +293,14 @@ def _evaluate_rule(
             ent.status = "held_back"
             ent.explanation_zh += f"；该权利人于{listing.listed_on}列入失信名单（{listing.reason}），暂缓支付"
             ent.explanation_en += f"; the holder is on the dishonesty list since {listing.listed_on} ({listing.reason}): held back"
+        elif payee in listed and as_of is not None and as_of > reference_date and ent.status == "eligible":
+            # Listed after the reference date and still listed on the day of the evaluation:
+            # nothing is paid to a holder on the list now (the approval checks the same day).
+            listing = listing_on(snapshot.credit, payee, as_of)
+            if listing is not None:
+                ent.status = "held_back"
+                ent.explanation_zh += f"；该权利人于{listing.listed_on}列入失信名单（{listing.reason}），至今（{as_of}）仍在名单中，暂缓支付"
+                ent.explanation_en += f"; the holder was put on the dishonesty list on {listing.listed_on} ({listing.reason}) and is still on it today ({as_of}): held back"
         if as_of is not None and c.reference_date > as_of and ent.status == "eligible":
             ent.data = {**ent.data, "amount_when_due": ent.amount}
             ent.amount, ent.status = 0, "not_due"
@@ -282,9 +317,31 @@ def _evaluate_rule(
 def _apply_cap(policy: Policy, rule: Rule, results: list[Entitlement], year: int) -> list[Entitlement]:
     cap_id = rule.limits.cap_per_holder_year
     assert cap_id is not None
-    cap = policy.parameters[cap_id].value_on(date(year, 12, 31))
+    cap_parameter = policy.parameters[cap_id]
+    cap = cap_parameter.value_on(date(year, 12, 31))
     if cap is None:
-        return results
+        # A cap the city has not set is not "no cap": like any unset parameter, the item
+        # pays nothing until it is set (P2.1-e's reading, applied to every limit).
+        out_unset: list[Entitlement] = []
+        for ent in results:
+            if ent.status == "eligible":
+                ent = replace(
+                    ent,
+                    amount=0,
+                    status="unset",
+                    data={**ent.data, "before_cap": ent.amount},
+                    parameters={**ent.parameters, cap_id: None},
+                )
+                ent.explanation_zh += (
+                    f"；但每个权利人每年的上限（{cap_parameter.description}，参数 {cap_id}）在{year}-12-31未设定，"
+                    f"本项在设定前不支付"
+                )
+                ent.explanation_en += (
+                    f"; but the cap per holder and year ({cap_parameter.describe('en')}, parameter {cap_id}) "
+                    f"is not set on {year}-12-31: nothing is paid until it is"
+                )
+            out_unset.append(ent)
+        return out_unset
     paid: dict[int | None, int] = defaultdict(int)
     out: list[Entitlement] = []
     for ent in results:

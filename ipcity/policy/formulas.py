@@ -149,6 +149,16 @@ def annuity_support(data: Mapping[str, Any], p: Values) -> Outcome | None:
         f"invention patent {data['number']} granted on {data['grant_date']}, in force {years} years "
         f"on {data['anniversary']}"
     )
+    if data.get("supported_on"):
+        earlier, span = data["supported_on"], data["supported_years"]
+        return Outcome(
+            0,
+            f"{head_zh}；但该专利已于{earlier}维持有效满{span}年（当时规定的年限），"
+            f"已属本项资助对象，每件专利仅资助一次",
+            f"{head_en}; but it was already in force {span} years on {earlier} (the span then in "
+            f"force) and qualified then: once per patent",
+            status="already_received",
+        )
     if paid is None:
         return Outcome(
             0,

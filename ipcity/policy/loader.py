@@ -43,7 +43,12 @@ class PolicyFileError(InvalidFile):
 
 @dataclass(frozen=True)
 class Limits:
-    """How often a rule pays: once per object, once per holder ever, a cap per holder and year."""
+    """How often a rule pays: once per object, once per holder ever, a cap per holder and year.
+
+    ``once_per_object`` (the default): an object is paid once ever, whatever the year (the
+    payment key is the rule and the object); false: once per object and year (the key adds
+    the year), for an item a city pays yearly.
+    """
 
     once_per_object: bool = True
     once_per_holder: bool = False
@@ -241,11 +246,40 @@ def _limits(node: Any, parameters: dict[str, Parameter], file: str, line: int) -
             "{file} 第 {line} 行：缺少参数“{name}”（未在 parameters 中定义）",
             name=cap,
         )
+    flags = {}
+    for key, default in (("once_per_object", True), ("once_per_holder", False)):
+        value = node.get(key, default)
+        if not isinstance(value, bool):
+            # "false" in quotes is a non-empty string: bool() would read it as true.
+            raise _fail(
+                file,
+                node.line_of(key),
+                "{file} 第 {line} 行：{key} 应为 true 或 false（不加引号），实际为“{value}”",
+                key=key,
+                value=value,
+            )
+        flags[key] = value
     return Limits(
-        once_per_object=bool(node.get("once_per_object", True)),
-        once_per_holder=bool(node.get("once_per_holder", False)),
+        once_per_object=flags["once_per_object"],
+        once_per_holder=flags["once_per_holder"],
         cap_per_holder_year=cap,
     )
+
+
+def _same_clause(parameter: Parameter, rule_id: str, clause: str, file: str, line: int) -> None:
+    """Refuse a parameter of another clause bound to a rule: every yuan a rule computes must
+    trace to the rule's own clause (a PCT rule bound to the gold-award amount would pay
+    500,000 per application, citing the wrong clause)."""
+    if parameter.clause != clause:
+        raise _fail(
+            file,
+            line,
+            "{file} 第 {line} 行：参数“{name}”属于条款 {other}，而规则“{rule}”的条款是 {clause}；规则只能使用本条款的参数",
+            name=parameter.id,
+            other=parameter.clause,
+            rule=rule_id,
+            clause=clause,
+        )
 
 
 def parse_rule(node: Any, parameters: dict[str, Parameter], file: str, line: int) -> Rule:
@@ -323,6 +357,7 @@ def parse_rule(node: Any, parameters: dict[str, Parameter], file: str, line: int
                 "{file} 第 {line} 行：缺少参数“{name}”（未在 parameters 中定义）",
                 name=pid,
             )
+        _same_clause(parameters[pid], rule_id, clause, file, bindings.line_of(name))
     return Rule(
         id=rule_id,
         clause=clause,
@@ -331,9 +366,27 @@ def parse_rule(node: Any, parameters: dict[str, Parameter], file: str, line: int
         object=obj,
         formula=formula,
         inputs={str(k): str(v) for k, v in bindings.items()},
-        limits=_limits(node.get("limits"), parameters, file, node.line_of("limits")),
+        limits=_cap_of_clause(
+            _limits(node.get("limits"), parameters, file, node.line_of("limits")),
+            parameters,
+            rule_id,
+            clause,
+            file,
+            node,
+        ),
         line=node.line,
     )
+
+
+def _cap_of_clause(
+    limits: Limits, parameters: dict[str, Parameter], rule_id: str, clause: str, file: str, node: MarkedDict
+) -> Limits:
+    """``limits``, once its cap parameter (if any) is found to be of the rule's clause."""
+    if limits.cap_per_holder_year is not None:
+        block = node.get("limits")
+        line = block.line_of("cap_per_holder_year") if isinstance(block, MarkedDict) else node.line
+        _same_clause(parameters[limits.cap_per_holder_year], rule_id, clause, file, line)
+    return limits
 
 
 def load_policy(path: Path | str = DEFAULT_POLICY) -> Policy:

@@ -6,7 +6,10 @@ Pure: no database or web import. ``ipcity policy test`` and ``tests/policy`` run
 
 ``name_en`` and ``reading_en`` give the name and the reading in English for the English
 interface (optional: where one is missing, the Chinese shows). A key given twice in a file
-is refused, as is any key not listed in ``SCENARIO_KEYS``.
+is refused, as is any key not listed in ``SCENARIO_KEYS``, and any value of the wrong kind
+(a date that is no day, a negative or fractional amount, an unknown award level, a holder
+list written as one name) with the file and the line. ``today`` (or ``reference_date``, its
+other name) is the day the scenario is judged on: an object due later is ``not_due``.
 
 A file::
 
@@ -35,6 +38,7 @@ from typing import Any
 
 from ipcity.i18n import gettext
 from ipcity.policy.engine import Entitlement, evaluate
+from ipcity.policy.formulas import AWARD_LABELS
 from ipcity.policy.loader import Policy, PolicyFileError, parse_parameter, refuse_unknown_keys, shipped_policy
 from ipcity.policy.snapshot import (
     AwardRec,
@@ -51,6 +55,9 @@ from ipcity.policy.snapshot import (
 from ipcity.policy.yamlmarks import MarkedDict, MarkedList, YamlSyntaxError, read_marked
 
 SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
+# The kinds of holder and of patent a scenario may name (the registry's own).
+HOLDER_KINDS = ("enterprise", "university", "institute", "individual", "other")
+PATENT_TYPES = ("invention", "utility_model", "design")
 SCENARIO_KEYS = {
     "name",
     "name_en",
@@ -278,6 +285,64 @@ class _Reader:
             )
         return self.holders[name]
 
+    def holders_of(self, item: MarkedDict, key: str) -> tuple[int, ...]:
+        """A list of holder names (in order), each listed in ``input.holders``."""
+        names = self.need(item, key)
+        if not isinstance(names, MarkedList):
+            raise _fail(
+                self.file,
+                item.line_of(key),
+                "{file} 第 {line} 行：{key} 应为权利人名称的列表（如 [甲公司, 乙公司]），实际为“{value}”",
+                key=key,
+                value=names,
+            )
+        return tuple(self.holder(item, key, n) for n in names)
+
+    def yuan(self, item: MarkedDict, key: str, required: bool = False) -> int | None:
+        """An amount in whole yuan, not negative (``None`` where absent and not required)."""
+        value = item.get(key)
+        if value is None and not required:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _fail(
+                self.file,
+                item.line_of(key),
+                "{file} 第 {line} 行：{key} 应为不小于0的整数（元），实际为“{value}”",
+                key=key,
+                value=value,
+            )
+        return value
+
+    def year(self, item: MarkedDict, key: str) -> int:
+        """A year, 1985–2100."""
+        value = self.need(item, key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1985 <= value <= 2100:
+            raise _fail(
+                self.file,
+                item.line_of(key),
+                "{file} 第 {line} 行：{key} 应为年份（1985 至 2100，如 2019），实际为“{value}”",
+                key=key,
+                value=value,
+            )
+        return value
+
+    def choice(self, item: MarkedDict, key: str, allowed: Iterable[str], default: str | None = None) -> str:
+        """One of ``allowed`` (``default`` where absent, when given)."""
+        value = item.get(key)
+        if value is None and default is not None:
+            return default
+        choices = sorted(allowed)
+        if value not in choices:
+            raise _fail(
+                self.file,
+                item.line_of(key),
+                "{file} 第 {line} 行：{key} 应为 {allowed} 之一，实际为“{value}”",
+                key=key,
+                value=value,
+                allowed="、".join(choices),
+            )
+        return str(value)
+
     def items(self, node: Any, key: str) -> list[MarkedDict]:
         value = node.get(key) if isinstance(node, MarkedDict) else None
         if value is None:
@@ -299,7 +364,10 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
         region = h.get("region")
         reader.holders[name] = i
         s.holders[i] = HolderRec(
-            i, name, None if region is None else str(region), str(h.get("kind") or "enterprise")
+            i,
+            name,
+            None if region is None else str(region),
+            reader.choice(h, "kind", HOLDER_KINDS, "enterprise"),
         )
     for i, p in enumerate(reader.items(node, "patents"), start=1):
         granted = reader.day(p, "granted", required=False)
@@ -310,19 +378,18 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
             if p.get(status) is not None:
                 name = "lapsed_unpaid_annuity" if status == "lapsed" else status
                 events.append((name, reader.day(p, status)))
-        names = reader.need(p, "holders")
         s.patents.append(
             PatentRec(
                 id=i,
                 number=str(reader.need(p, "number")),
-                patent_type=str(p.get("type") or "invention"),
+                patent_type=reader.choice(p, "type", PATENT_TYPES, "invention"),
                 jurisdiction=str(p.get("jurisdiction") or "CN"),
                 title=str(p.get("title") or ""),
                 filing_date=reader.day(p, "filed", required=False),
                 grant_date=granted,
-                holder_ids=tuple(reader.holder(p, "holders", n) for n in names),
+                holder_ids=reader.holders_of(p, "holders"),
                 events=tuple(events),
-                annuities_paid_yuan=p.get("annuities_paid"),
+                annuities_paid_yuan=reader.yuan(p, "annuities_paid"),
             )
         )
     for i, a in enumerate(reader.items(node, "pct_applications"), start=1):
@@ -332,7 +399,7 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
             PctRec(
                 i,
                 str(reader.need(a, "number")),
-                tuple(reader.holder(a, "applicants", n) for n in reader.need(a, "applicants")),
+                reader.holders_of(a, "applicants"),
                 filed,
                 reader.day(a, "search_report", required=False),
             )
@@ -345,7 +412,7 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
                 i,
                 reader.holder(w, "holder", reader.need(w, "holder")),
                 str(reader.need(w, "patent")),
-                str(reader.need(w, "level")),
+                reader.choice(w, "level", AWARD_LABELS),
                 when,
             )
         )
@@ -367,11 +434,11 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
                 i,
                 reader.holder(lc, "holder", reader.need(lc, "holder")),
                 str(reader.need(lc, "contract")),
-                int(reader.need(lc, "year")),
-                int(lc.get("interest") or 0),
-                int(lc.get("valuation") or 0),
-                int(lc.get("guarantee") or 0),
-                int(lc.get("insurance") or 0),
+                reader.year(lc, "year"),
+                reader.yuan(lc, "interest") or 0,
+                reader.yuan(lc, "valuation") or 0,
+                reader.yuan(lc, "guarantee") or 0,
+                reader.yuan(lc, "insurance") or 0,
             )
         )
     for i, ins in enumerate(reader.items(node, "insurance_policies"), start=1):
@@ -383,7 +450,7 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
                 reader.holder(ins, "holder", reader.need(ins, "holder")),
                 str(reader.need(ins, "policy")),
                 str(reader.need(ins, "patent")),
-                int(reader.need(ins, "premium")),
+                reader.yuan(ins, "premium", required=True) or 0,
                 start,
             )
         )
@@ -437,6 +504,13 @@ def _policy(base: Policy, node: Any, file: str) -> Policy:
 
 
 def _rule_ids(policy: Policy, value: Any, file: str, line: int) -> list[str]:
+    if not isinstance(value, str | list):
+        raise _fail(
+            file,
+            line,
+            "{file} 第 {line} 行：rules 应为规则编号或其列表（如 [P2.1-a]），实际为“{value}”",
+            value=value,
+        )
     ids = [value] if isinstance(value, str) else list(value)
     for rid in ids:
         if policy.rule(rid) is None and not any(r.clause == rid for r in policy.rules):
@@ -483,6 +557,18 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
                 "{file} 第 {line} 行：year 应为年份（如 2019），实际为“{value}”",
                 value=year,
             )
+        # The day the scenario is judged on: ``today`` or, by the name the policy's readers
+        # use, ``reference_date`` (an object whose own reference date is later is not due).
+        today = reader.day(node, "today", required=False)
+        judged_on = reader.day(node, "reference_date", required=False) or today
+        if today is not None and judged_on != today:
+            raise _fail(
+                file,
+                node.line_of("reference_date"),
+                "{file} 第 {line} 行：reference_date（{day}）与 today（{today}）应为同一天，或只写其一",
+                day=judged_on,
+                today=today,
+            )
         pol = _policy(base, node.get("parameters"), file)
         rules = _rule_ids(pol, node["rules"], file, node.line_of("rules")) if node.get("rules") else None
         snapshot = _snapshot(reader, node.get("input"))
@@ -505,6 +591,13 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
                     )
             reader.need(e, "rule")
             reader.need(e, "object")
+            if not isinstance(e["rule"], str):
+                raise _fail(
+                    file,
+                    e.line_of("rule"),
+                    "{file} 第 {line} 行：rule 应为一个规则编号（如 P2.1-a），实际为“{value}”",
+                    value=e["rule"],
+                )
             _rule_ids(pol, e["rule"], file, e.line_of("rule"))
             if e.get("holder") is not None and e["holder"] not in reader.holders:
                 reader.holder(e, "holder", e["holder"])
@@ -520,11 +613,11 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
                 snapshot,
                 expected,
                 str(node.get("reading") or ""),
-                reader.day(node, "reference_date", required=False),
+                judged_on,
                 _as_written(node.get("input")),
                 str(node.get("name_en") or ""),
                 str(node.get("reading_en") or ""),
-                reader.day(node, "today", required=False),
+                judged_on,
             )
         )
     return out

@@ -231,6 +231,22 @@ def test_cli_evaluate_json_and_explain(session: Session, database_url: str) -> N
     assert missing.exit_code != 0
 
 
+def test_cli_evaluate_table_speaks_the_readers_language(
+    session: Session, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(session)
+    chinese = CliRunner().invoke(cli_app, ["--db", database_url, "policy", "evaluate", "--year", "2019"])
+    assert chinese.exit_code == 0 and "应享受" in chinese.stdout and "eligible" not in chinese.stdout
+    monkeypatch.setenv("IPCITY_DEFAULT_LOCALE", "en")
+    english = CliRunner().invoke(
+        cli_app, ["--db", database_url, "policy", "evaluate", "--year", "2019"], env={"COLUMNS": "200"}
+    )
+    assert english.exit_code == 0, english.output
+    # The status by its English label, the explanation in English.
+    assert "Eligible" in english.stdout and "Under P2.1-a" in english.stdout
+    assert "依据P2.1-a" not in english.stdout
+
+
 def test_cli_policy_test_runs_the_scenarios() -> None:
     result = CliRunner().invoke(cli_app, ["policy", "test"])
     assert result.exit_code == 0, result.output
@@ -256,7 +272,7 @@ def test_rule_pages_and_api(client: Any) -> None:
     assert "根据其实际缴纳年费情况" in english and "年费支持上限" not in english
     # Each scenario is run on the page: its input as written (the patent that lapsed before
     # its sixth anniversary among them) and the three results it expects, each marked so.
-    assert "2018-05-01" in rule.text and rule.text.count("符合预期") == 5 and "未预期" not in rule.text
+    assert "2018-05-01" in rule.text and rule.text.count("符合预期") == 8 and "未预期" not in rule.text
     # The input's columns are named in the page's language beside the file's own field
     # names, and coded values are in words (the code kept in the title).
     heads = rule.text.split('class="data compact scenario-input"')[2].split("</thead>")[0]

@@ -186,3 +186,77 @@ def test_every_clause_quote_is_the_policy_texts_own_words() -> None:
             found = text.find(plain(part), at)
             assert found >= 0, f"{clause.id}: «{part}» is not in the policy text"
             at = found + len(plain(part))
+
+
+def test_a_date_that_is_no_day_is_refused_with_its_line(tmp_path: Path) -> None:
+    # The YAML parser itself fails on 2017-13-30; the refusal still names the file and line.
+    err = _refusal(_write(tmp_path, GOOD.replace("from: 2017-09-30", "from: 2017-13-30")))
+    assert err.line == 6 and "2017-13-30" in str(err)
+    scenario = _scenario_refusal(tmp_path, SCENARIO.replace("granted: 2019-05-07", "granted: 2019-02-30"))
+    assert scenario.line == 9 and "2019-02-30" in str(scenario)
+
+
+def test_a_limit_must_be_a_true_or_false_not_a_word(tmp_path: Path) -> None:
+    # bool("false") is True: a quoted "false" would have made once_per_holder true.
+    quoted = GOOD + '    limits: {once_per_object: true, once_per_holder: "false"}\n'
+    err = _refusal(_write(tmp_path, quoted))
+    assert err.line == 14 and "once_per_holder" in str(err) and "true or false" in err.render("en")
+    word = GOOD + "    limits: {once_per_object: no_thanks}\n"
+    assert _refusal(_write(tmp_path, word)).line == 14
+    fine = load_policy(
+        _write(tmp_path, GOOD + "    limits: {once_per_object: false, once_per_holder: true}\n")
+    )
+    assert (fine.rules[0].limits.once_per_object, fine.rules[0].limits.once_per_holder) == (False, True)
+
+
+def test_a_rule_may_use_only_parameters_of_its_own_clause(tmp_path: Path) -> None:
+    # The PCT rule bound to the gold-award amount would pay 500,000 per application and cite
+    # the award clause: every yuan must trace to the rule's own clause.
+    other = GOOD.replace("  grant_subsidy:\n    clause: P2.1-a", "  grant_subsidy:\n    clause: P2.2-a")
+    err = _refusal(_write(tmp_path, other))
+    assert err.line == 13 and "P2.2-a" in str(err) and "grant_subsidy" in str(err)
+    capped = (
+        GOOD.replace(
+            "rules:\n",
+            "  a_cap:\n    clause: P2.7-a\n    values:\n      - {from: 2017-09-30, value: 1}\nrules:\n",
+        )
+        + "    limits: {cap_per_holder_year: a_cap}\n"
+    )
+    assert "a_cap" in str(_refusal(_write(tmp_path, capped)))
+
+
+def test_scenario_values_of_the_wrong_kind_are_refused_with_their_line(tmp_path: Path) -> None:
+    loans = SCENARIO.replace(
+        "    expect:\n",
+        "      loan_costs:\n        - {holder: 甲, contract: L1, year: 2019, interest: 100}\n    expect:\n",
+    )
+    assert len(load_scenarios(_write(tmp_path, loans, "case.yaml"))) == 1
+    refused = {
+        "year: 2019, interest": "year: abc, interest",  # a loan's year
+        "interest: 100": "interest: lots",
+        "interest: 100}": "interest: -100}",  # a negative amount would be paid as one
+    }
+    for good, bad in refused.items():
+        err = _scenario_refusal(tmp_path, loans.replace(good, bad))
+        assert err.line == 11, (bad, str(err))
+    assert _scenario_refusal(tmp_path, SCENARIO.replace("holders: [甲]", "holders: 甲")).line == 9
+    assert "列表" in str(_scenario_refusal(tmp_path, SCENARIO.replace("holders: [甲]", "holders: 甲")))
+    assert _scenario_refusal(tmp_path, SCENARIO.replace("rules: [P2.1-a]", "rules: 123")).line == 4
+    assert (
+        _scenario_refusal(tmp_path, SCENARIO.replace("{rule: P2.1-a, object", "{rule: [P2.1-a], object")).line
+        == 11
+    )
+    award = SCENARIO.replace(
+        "    expect:\n",
+        "      awards:\n        - {holder: 甲, patent: CN201710123456.7, level: china_silver, date: 2019-06-01}\n"
+        "    expect:\n",
+    )
+    assert "china_gold" in str(_scenario_refusal(tmp_path, award))
+
+
+def test_a_scenarios_reference_date_is_the_day_it_is_judged_on(tmp_path: Path) -> None:
+    judged = SCENARIO.replace("    year: 2019\n", "    year: 2019\n    reference_date: 2019-04-15\n")
+    (scenario,) = load_scenarios(_write(tmp_path, judged, "case.yaml"))
+    assert scenario.today == date(2019, 4, 15)
+    both = judged.replace("    year: 2019\n", "    year: 2019\n    today: 2019-05-01\n")
+    assert _scenario_refusal(tmp_path, both).line == 5  # the reference_date line
