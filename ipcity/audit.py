@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, select, update
+from sqlalchemy import JSON, DateTime, Integer, String, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ipcity.db import Base
@@ -239,7 +239,17 @@ class VerifyResult:
     ok: bool
     entries: int
     first_bad_id: int | None = None
-    reason: str | None = None
+    reason: str | None = None  # a message id (Chinese), filled with ``params``
+    params: dict[str, Any] | None = None
+
+    def reason_in(self, locale: str = "zh_CN") -> str:
+        """The reason in ``locale``'s words."""
+        from ipcity.i18n import gettext
+
+        return gettext(self.reason or "", locale).format(**(self.params or {}))
+
+
+MSG_BATCH_UNRECORDED = "导入批次 {batch} 在审计日志中没有记录：日志的记录被整段删除"
 
 
 def verify(session: Session) -> VerifyResult:
@@ -277,4 +287,16 @@ def verify(session: Session) -> VerifyResult:
     head = session.get(AuditHead, 1)
     if head is not None and (head.last_hash != prev or head.last_id != last_id):
         return VerifyResult(False, count, head.last_id, "审计记录链末尾的记录被删除")
+    # The chain cannot see entries cut off its end together with the head row, or the whole
+    # log emptied: the imports the registry holds still name theirs. Every confirmed import
+    # batch is recorded by an import.confirm entry of that batch.
+    unrecorded = session.execute(
+        text(
+            "SELECT b.id FROM import_batches b WHERE NOT EXISTS (SELECT 1 FROM audit_log a "
+            "WHERE a.object_type = 'import_batch' AND a.object_id = CAST(b.id AS VARCHAR(64))) "
+            "ORDER BY b.id LIMIT 1"
+        )
+    ).scalar()
+    if unrecorded is not None:
+        return VerifyResult(False, count, None, MSG_BATCH_UNRECORDED, {"batch": unrecorded})
     return VerifyResult(True, count)

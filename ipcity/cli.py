@@ -269,7 +269,14 @@ def init() -> None:
 
     checked_database_url(initialised=False)
     initialize(settings())
-    console.print(f"数据库已就绪：{_shown_url(settings().database_url)}", markup=False, soft_wrap=True)
+    console.print(
+        gettext("数据库已就绪：{url}", _locale()).format(url=_shown_url(settings().database_url)),
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+MAX_SAMPLE_PATENTS = 2_000_000  # a sample registry larger than any city's real one
 
 
 @app.command(
@@ -290,6 +297,12 @@ def demo(
     from ipcity.auth.roles import ROLE_LABELS
     from ipcity.bootstrap import build_demo
 
+    if not 0 <= patents <= MAX_SAMPLE_PATENTS:
+        raise ValidationFailed(
+            "--patents 应为 0 到 {max} 之间的整数，收到：{value}",
+            max=f"{MAX_SAMPLE_PATENTS:,}",
+            value=patents,
+        )
     checked_database_url(initialised=False)
     with rich_progress() as progress:
         result = build_demo(settings(), patents=patents, progress=progress)
@@ -330,6 +343,16 @@ def serve(
 KINDS = list(IMPORT_KINDS)
 
 
+# The import summary's columns, as the preview page names them.
+SUMMARY_LABELS = {
+    "read": "读取",
+    "inserted": "新增",
+    "updated": "变更",
+    "unchanged": "未变",
+    "rejected": "拒绝",
+}
+
+
 @app.command(
     "import",
     short_help="导入文件 / import a file",
@@ -360,6 +383,7 @@ def import_file(
         raise IPCityError("文件不存在：{value}", value=str(file))
     actor = Actor(username=user, role="admin")
     factory = _factory()
+    locale = _locale()
     with rich_progress() as progress:
         tasks: dict[str, Any] = {}
 
@@ -378,6 +402,7 @@ def import_file(
                 mapping_name=mapping,
                 errors_dir=settings().upload_dir / "rejected",
                 progress=report,
+                locale=locale,  # the rejected-rows file and the layout's name
             )
     summary = result.summary()
     if as_json:
@@ -385,13 +410,20 @@ def import_file(
     else:
         table = Table(title=escape(f"{file.name} · {result.layout_name}"))
         for key in ("read", "inserted", "updated", "unchanged", "rejected"):
-            table.add_column(key, justify="right")
+            # The Chinese word and the JSON key (the same counts as --json prints).
+            table.add_column(f"{gettext(SUMMARY_LABELS[key], locale)} / {key}", justify="right")
         table.add_row(*(str(summary[k]) for k in ("read", "inserted", "updated", "unchanged", "rejected")))
         console.print(table)
         if summary["errors_file"]:
-            console.print(f"被拒绝的行见：{summary['errors_file']}", markup=False, soft_wrap=True)
+            console.print(
+                gettext("被拒绝的行见：{path}", locale).format(path=summary["errors_file"]),
+                markup=False,
+                soft_wrap=True,
+            )
     if result.imported_nothing:
-        say_error(result.nothing_reason or "没有可导入的行")
+        # As every other refusal: "错误：" and the sentence, in the user's language.
+        reason = result.nothing_reason_in(locale) or gettext("没有可导入的行", locale)
+        say_error(gettext("错误：{message}", locale).format(message=reason))
         raise typer.Exit(2)  # README: import exits 2 when nothing could be imported
 
 
@@ -450,7 +482,7 @@ def export(
         out.write_bytes(data)
     except OSError as exc:
         raise ValidationFailed("无法写入文件：{value}", value=str(out)) from exc
-    console.print(f"已导出到 {out}", markup=False, soft_wrap=True)
+    console.print(gettext("已导出到 {path}", _locale()).format(path=out), markup=False, soft_wrap=True)
 
 
 @user_app.command(
@@ -479,11 +511,11 @@ def user_add(
     with _factory()() as session:
         create_user(session, SYSTEM, username, secret, role, region_code=region, holder_id=holder)
         session.commit()
-    console.print(
-        f"已创建用户 {username}（{role}）" + ("" if password else f"，密码：{secret}"),
-        markup=False,
-        soft_wrap=True,
-    )
+    locale = _locale()
+    created = gettext("已创建用户 {username}（{role}）", locale).format(username=username, role=role)
+    if not password:
+        created += gettext("，密码：{password}", locale).format(password=secret)
+    console.print(created, markup=False, soft_wrap=True)
 
 
 @audit_app.command(
@@ -497,10 +529,20 @@ def audit_verify() -> None:
 
     with _factory()() as session:
         result = verify(session)
+    locale = _locale()
     if result.ok:
-        console.print(f"审计日志完整：{result.entries} 条记录，哈希链无断裂")
+        console.print(
+            gettext("审计日志完整：{entries} 条记录，哈希链无断裂", locale).format(entries=result.entries)
+        )
         return
-    say_error(f"审计日志被篡改：第 {result.first_bad_id} 条记录 — {result.reason}")
+    if result.first_bad_id is None:
+        say_error(gettext("审计日志被篡改：{reason}", locale).format(reason=result.reason_in(locale)))
+    else:
+        say_error(
+            gettext("审计日志被篡改：第 {id} 条记录 — {reason}", locale).format(
+                id=result.first_bad_id, reason=result.reason_in(locale)
+            )
+        )
     raise typer.Exit(1)  # a failed check, not bad input (README)
 
 

@@ -156,7 +156,7 @@ def test_nothing_importable_exits_2_with_the_reason(cli: Run, tmp_path: Path, en
     code, out, err = cli("import", str(path), "--json")
     assert code == 2
     assert json.loads(out)["rejected"] == 1
-    assert error_line(err) == "全部 1 行均有误，没有可导入的行"
+    assert error_line(err) == "错误：全部 1 行均有误，没有可导入的行"
     assert dump_database(engine) == before
 
 
@@ -180,7 +180,7 @@ def test_strict_refuses_the_file(cli: Run, tmp_path: Path, engine: Engine) -> No
     code, out, err = cli("import", str(path), "--strict", "--json")
     assert code == 2
     assert json.loads(out)["rejected"] == 1
-    assert error_line(err) == "严格模式：1 行有误，整个文件未导入，数据库未做任何修改"
+    assert error_line(err) == "错误：严格模式：1 行有误，整个文件未导入，数据库未做任何修改"
     assert dump_database(engine) == before
 
 
@@ -193,7 +193,7 @@ def test_kind_population(cli: Run, tmp_path: Path, engine: Engine) -> None:
         assert stats(cli)["population"] >= 3
         # A population file is no trademark list.
         code, _, err = cli("import", str(path), "--kind", "trademarks")
-        assert code == 2 and error_line(err).startswith("错误：无法识别文件")
+        assert code == 2 and error_line(err).startswith("错误：文件「人口.csv」是常住人口文件")
     code, _, err = cli("import", str(path), "--kind", "people")
     assert code == 2
     assert "population" in error_line(err) and "people" in error_line(err)
@@ -362,6 +362,20 @@ def test_audit_verify_finds_a_deleted_last_entry(
     assert code == 1 and error_line(err).startswith(f"审计日志被篡改：第 {audited[-1]} 条记录")
 
 
+def test_audit_verify_finds_a_log_emptied_with_its_head(
+    cli: Run, engine: Engine, audited: list[int], unguarded_sql: tuple[list[str], list[str]]
+) -> None:
+    # The chain of no entries is unbroken, and a head row reset with it agrees: the import
+    # batch the registry still holds names the entry that is gone.
+    _tamper(engine, unguarded_sql, "DELETE FROM audit_log")
+    _tamper(engine, unguarded_sql, "DELETE FROM audit_head")
+    with engine.connect() as conn:
+        batch = conn.execute(text("SELECT id FROM import_batches")).scalar()
+    code, _, err = cli("audit", "verify")
+    assert code == 1
+    assert error_line(err) == f"审计日志被篡改：导入批次 {batch} 在审计日志中没有记录：日志的记录被整段删除"
+
+
 # --------------------------------------------------------------------------- demo
 
 
@@ -387,6 +401,29 @@ def test_demo_builds_the_sample_data(cli: Run, tmp_path: Path, database_url: str
     if is_postgres:
         code, _, err = cli("demo", "--no-serve", "--patents", "300", db=url)
         assert code == 2 and "空数据库" in error_line(err)
+        return
+    # A SQLite file that holds only a demo is made again ...
+    assert cli("demo", "--no-serve", "--patents", "50", db=url)[0] == 0
+    # ... but once it holds an import or a user of its own, the demo never deletes it.
+    assert (
+        cli(
+            "user",
+            "add",
+            "county-qibin",
+            "--role",
+            "county_officer",
+            "--region",
+            "410611",
+            "--password",
+            "a-long-password-1",
+            db=url,
+        )[0]
+        == 0
+    )
+    code, _, err = cli("demo", "--no-serve", "--patents", "50", db=url)
+    assert code == 2 and "示例账号以外的用户 1 个" in error_line(err) and "不会覆盖" in error_line(err)
+    code, out, _ = cli("stats", "--json", db=url)
+    assert code == 0 and json.loads(out)["patents"] == 50  # the file is as it was
 
 
 # --------------------------------------------------------------------------- the installed script

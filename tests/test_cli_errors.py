@@ -361,3 +361,17 @@ def test_column_groups_share_the_columns_evenly() -> None:
     assert column_groups(41, [6] * 7, 80) == [[0, 1, 2], [3, 4], [5, 6]]
     assert column_groups(41, [6] * 7, 200) == [[0, 1, 2, 3, 4, 5, 6]]
     assert column_groups(41, [60], 80) == [[0]]  # too wide even alone: one table, cells folded
+
+
+def test_demo_refuses_a_negative_number_of_patents_in_one_sentence(cli: Run, tmp_path: Path) -> None:
+    code, _, err = cli("demo", "--no-serve", "--patents", "-5", db=f"sqlite:///{tmp_path / 'demo.db'}")
+    assert code == 2 and "--patents 应为 0 到 2,000,000 之间的整数，收到：-5" in err
+    assert not (tmp_path / "demo.db").exists()  # nothing was made
+
+
+def test_a_file_of_another_kind_is_named_for_what_it_is(cli: Run, tmp_path: Path) -> None:
+    population = tmp_path / "population.csv"
+    population.write_text("行政区划代码,年份,常住人口\n410611,2020,300000\n", encoding="utf-8")
+    code, _, err = cli("import", str(population), "--kind", "trademarks")
+    assert code == 2
+    assert "是常住人口文件（常住人口导入模板），不是所选的商标" in err

@@ -478,7 +478,7 @@ def audit_verify(session: SessionDep, actor: CurrentActor) -> dict[str, Any]:
         "ok": result.ok,
         "entries": result.entries,
         "first_bad_id": result.first_bad_id,
-        "reason": result.reason,
+        "reason": None if result.ok else result.reason_in("zh_CN"),
     }
 
 

@@ -168,6 +168,9 @@ class Scenario:
     reading_en: str = ""
     # The day the scenario is judged on (``today:``): a later reference date is not yet due.
     today: date | None = None
+    # The parameters the scenario sets for itself (``parameters:``), in the file's order:
+    # what a rule page shows beside the input (their values are in ``policy``).
+    changed_parameters: tuple[str, ...] = ()
 
     def name_in(self, locale: str = "zh_CN") -> str:
         """The name in ``locale``'s words (the Chinese where no English is given)."""
@@ -618,6 +621,9 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
                 str(node.get("name_en") or ""),
                 str(node.get("reading_en") or ""),
                 judged_on,
+                tuple(str(k) for k in node["parameters"])
+                if isinstance(node.get("parameters"), MarkedDict)
+                else (),
             )
         )
     return out

@@ -85,7 +85,7 @@ SCOPED_KINDS = frozenset({"holders", "population"})
 ERROR_PREVIEW = 200
 # The writers' English stage names, shown as this module names its own stages (one progress
 # bar per stage: "compare" must not open a second bar beside "比对/compare").
-STAGE_LABELS = {"compare": "比对/compare"}
+STAGE_LABELS = {"compare": "比对/compare", "write": "写入/write"}
 
 MSG_PUBLICATION_TAKEN = "公开号 {value} 已属于另一件申请 {other}，不能再归入申请 {application}；该行未导入。"
 MSG_PUBLICATION_TAKEN_IN_FILE = (

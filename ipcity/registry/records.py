@@ -96,6 +96,10 @@ class PatentRecord:
     pct_publication_number: str | None = None
     family: list[str] = field(default_factory=list)
     claims_count: int | None = None
+    # Whether the row stated a current status (a status column with a definite value). A
+    # file without one (a short list, an export with grant dates only) tells the dated facts
+    # it has, never that the registry's later status (a lapse) is no longer so.
+    status_shown: bool = True
 
 
 @dataclass(slots=True)

@@ -276,7 +276,7 @@ def _new_status_events(
         out.append((event.status, event.date, event.date_observed))
         known.add((event.status, event.date))
         history.append((event.status, event.date))
-    if record.statuses and existing:
+    if record.statuses and existing and record.status_shown:
         shown = max(((e.status, e.date) for e in record.statuses), key=_sort_key)[0]
         now = latest()
         if not same(shown, now):
@@ -317,6 +317,7 @@ def _stored_patents(session: Session, ids: list[int]) -> dict[int, dict[str, Any
             for name in _KEPT_LISTS:
                 data[name] = [v for v in (data[name] or "").split("|") if v]
             data["publications"] = []
+            data["applicants"] = []
             out[data["id"]] = data
         for pid, number, kind, when in session.execute(
             select(
@@ -327,12 +328,40 @@ def _stored_patents(session: Session, ids: list[int]) -> dict[int, dict[str, Any
             ).where(_member_of(session, PatentPublication.patent_id, chunk))
         ):
             out[pid]["publications"].append(PublicationRecord(number, kind, when))
+        for pid, name in session.execute(
+            select(PatentHolder.patent_id, PatentHolder.name_as_filed)
+            .where(_member_of(session, PatentHolder.patent_id, chunk))
+            .order_by(PatentHolder.patent_id, PatentHolder.position)
+        ):
+            out[pid]["applicants"].append(name)
     return out
 
 
 def _keep_what_the_file_lacks(record: PatentRecord, stored: dict[str, Any]) -> None:
+    """Fill ``record`` from the stored patent where the file says nothing: a layout without
+    a column (an export of this platform has only the main IPC and the first holder; a
+    short list has no applicants) must not erase what an earlier, fuller file gave."""
     if not record.title and stored["title"]:
         record.title = stored["title"]
+    known = stored["applicants"]
+    if known and (
+        not record.applicants
+        or (len(record.applicants) == 1 and normalize_name(record.applicants[0]) == normalize_name(known[0]))
+    ):
+        # No applicant column or an empty cell, or the first applicant alone (this
+        # platform's export): the holders stay, co-owners included, and with them the first
+        # holder the indicators and the policy attribute the patent to.
+        record.applicants = list(known)
+    ipc = record.ipc_all
+    if (
+        len(ipc) == 1
+        and ipc[0] == record.ipc_main
+        and len(stored["ipc_all"]) > 1
+        and ipc[0] in stored["ipc_all"]
+    ):
+        # The list is only the main class the file gave (no list column): the stored
+        # full list, which holds it, stays.
+        record.ipc_all = list(stored["ipc_all"])
     for name in _KEPT_FIELDS:
         if getattr(record, name) is None and stored[name] is not None:
             setattr(record, name, stored[name])

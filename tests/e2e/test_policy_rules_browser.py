@@ -31,8 +31,9 @@ def test_the_rules_and_one_rule_in_the_browser(page: Any, screenshot: Shot) -> N
     rows = page.locator("table.data").first.locator("tbody tr")
     values = {r.locator("td").nth(1).inner_text(): r.locator("td").last.inner_text() for r in rows.all()}
     assert values == {"annuity_support_cap": "10,000", "annuity_support_years": "6"}
-    # Two scenarios: the 6-year support, and the anniversary not yet come (not due).
-    assert page.locator("details.scenario").count() == 2
+    # Four scenarios: the 6-year support, the anniversary not yet come (not due), a grant on
+    # 29 February, and the span lengthened to 7 years (once per patent).
+    assert page.locator("details.scenario").count() == 4
     scenario = page.locator("details.scenario").first
     assert scenario.locator("summary .badge").inner_text() == "通过"
     scenario.locator("summary").click()

@@ -273,6 +273,10 @@ def test_rule_pages_and_api(client: Any) -> None:
     # Each scenario is run on the page: its input as written (the patent that lapsed before
     # its sixth anniversary among them) and the three results it expects, each marked so.
     assert "2018-05-01" in rule.text and rule.text.count("符合预期") == 8 and "未预期" not in rule.text
+    # A scenario that sets parameters of its own shows them (the span lengthened to 7 years),
+    # and one judged on a given day names it.
+    assert "本场景设定的参数" in rule.text and "2020-01-01" in rule.text
+    assert "评估之日" in rule.text and "2019-04-15" in rule.text
     # The input's columns are named in the page's language beside the file's own field
     # names, and coded values are in words (the code kept in the title).
     heads = rule.text.split('class="data compact scenario-input"')[2].split("</thead>")[0]

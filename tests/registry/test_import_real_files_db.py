@@ -324,6 +324,30 @@ def test_cut_off_csv_is_refused_cleanly(session: Session, engine: Engine, tmp_pa
     assert dump_database(engine) == before
 
 
+def test_csv_cut_in_the_middle_of_a_row_is_refused_whole(
+    session: Session, engine: Engine, tmp_path: Path
+) -> None:
+    # Cut outside any quote, in the middle of a record: the last row is short and the file
+    # ends without a line break. Imported, it would load the rows before it and reject the
+    # last as merely short; it is a cut download and refused whole.
+    content = raw_text(cn_file("incopat_iflytek_cn_3816.csv.gz"))
+    end = content.index("\n", len(content) // 2)
+    cut_at = content.index(",", end + 1) + 1  # a few cells into the next row
+    cut = tmp_path / "incopat_iflytek_cut.csv"
+    cut.write_text(content[:cut_at], encoding="utf-8")
+    before = dump_database(engine)
+    with pytest.raises(InvalidFile) as caught:
+        import_file(session, cut)
+    message = caught.value.render("zh_CN")
+    assert one_sentence(message) and "截断" in message and cut.name in message
+    assert "cut off" in caught.value.render("en")
+    assert dump_database(engine) == before
+    # The same rows with their line break at the end are a whole file, imported.
+    whole = tmp_path / "incopat_iflytek_half.csv"
+    whole.write_text(content[: end + 1], encoding="utf-8")
+    assert import_file(session, whole).inserted > 1000
+
+
 # --------------------------------------------------------------------------- a later export
 
 
@@ -563,3 +587,55 @@ def test_kill_9_mid_import_leaves_the_database_as_before(
     with session_factory() as s:
         again = import_file(s, cn_file("henan_sample_10_62cols.csv"))
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 10)
+
+
+# --------------------------------------------------------------------------- fewer columns
+
+
+def _holder_links(engine: Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as c:
+        return [
+            tuple(r)
+            for r in c.execute(
+                text(
+                    "SELECT p.application_number, p.first_holder_id, p.ipc_all, ph.position, ph.name_as_filed "
+                    "FROM patents p LEFT JOIN patent_holders ph ON ph.patent_id = p.id "
+                    "ORDER BY p.application_number, ph.position"
+                )
+            )
+        ]
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_platforms_own_export_imports_back_without_losing_anything(
+    locale: str, session: Session, engine: Engine, tmp_path: Path
+) -> None:
+    # The export has the main IPC and the first holder only, and the statuses by their
+    # labels: read back, it must neither be refused nor erase the holders and the IPC list.
+    from ipcity.registry.service import export_patents
+
+    import_file(session, cn_file("incopat_toyota_cn_5048.csv.gz"))
+    before = _holder_links(engine)
+    assert sum(1 for r in before if r[2] and "|" in r[2]) > 1000  # full IPC lists to keep
+    exported = tmp_path / f"export-{locale}.csv"
+    exported.write_bytes(export_patents(session, PUBLIC, PatentQuery(), "csv", locale=locale))
+    result = import_file(session, exported)
+    assert (result.rejected, result.inserted, result.updated) == (0, 0, 0), result.errors[:3]
+    assert result.unchanged == 4041
+    assert _holder_links(engine) == before
+
+
+def test_a_file_without_an_applicant_column_keeps_the_holders(
+    session: Session, engine: Engine, tmp_path: Path
+) -> None:
+    import_file(session, cn_file("patentics_cn_augmented_reality_4483.csv.gz"))
+    before = _holder_links(engine)
+    number = next(r[0] for r in before if r[1] is not None and r[0].startswith("CN"))
+    title = next(p.title for p in session.scalars(select(Patent).where(Patent.application_number == number)))
+    short = tmp_path / "short.csv"
+    short.write_text(f"申请号,标题\n{number},{title}（修订）\n", encoding="utf-8")
+    result = import_file(session, short)
+    assert (result.rejected, result.updated) == (0, 1)  # the new title, and nothing else
+    after = _holder_links(engine)
+    assert [r for r in after if r[0] == number] == [r for r in before if r[0] == number]
+    assert after == before

@@ -146,7 +146,9 @@ _PATENT_FIELDS = (
         "申请人",
         "Applicants",
         False,
-        ("专利权人", "申请(专利权)人", "权利人"),
+        # 第一权利人 / First holder: this platform's own export (the first applicant only;
+        # a registry that knows more applicants keeps them, see store._keep_what_the_file_lacks).
+        ("专利权人", "申请(专利权)人", "权利人", "第一权利人", "First holder"),
         "按申请顺序填写，多个用 ; 分隔。",
         "鹤壁市示例科技有限公司",
     ),
@@ -165,7 +167,7 @@ _PATENT_FIELDS = (
         "法律状态",
         "Legal status",
         False,
-        ("当前法律状态",),
+        ("当前法律状态", "Current legal status"),
         "如 公开、实质审查、授权、未缴年费、期限届满、撤回、驳回、全部无效。",
         "授权",
     ),
@@ -179,7 +181,7 @@ _PATENT_FIELDS = (
         "专利类型",
         "Patent type",
         False,
-        (),
+        ("Type",),
         "发明申请、发明授权、实用新型或外观设计。",
         "发明申请",
     ),

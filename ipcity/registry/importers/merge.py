@@ -108,6 +108,7 @@ def _merge_group(group: list[PatentRecord]) -> PatentRecord:
         claims_count=best.claims_count
         if best.claims_count is not None
         else next((r.claims_count for r in group if r.claims_count is not None), None),
+        status_shown=any(r.status_shown for r in group),
     )
     if merged.patent_type is None:
         merged.patent_type = next((r.patent_type for r in group if r.patent_type), None)

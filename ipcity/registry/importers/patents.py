@@ -131,7 +131,9 @@ def date_order_error(row: int, column: str, value: str, earlier: str, earlier_va
 
 def _type_of_text(text: str) -> str | None:
     s = text.strip()
-    found = PATENT_TYPE_TEXTS.get(s)
+    found = PATENT_TYPE_TEXTS.get(s) or PATENT_TYPE_TEXTS.get(
+        s.lower()
+    )  # "Utility model" (an English export)
     if found is None and (";" in s or "；" in s):
         # "发明公开;发明授权": one application, two publications; the first names the type.
         found = PATENT_TYPE_TEXTS.get(s.replace("；", ";").split(";")[0].strip())
@@ -413,6 +415,7 @@ class PatentRowParser:
                     # A grant number without its date: granted, on a day the file omits.
                     granted_undated = grant_date is None
 
+        statuses_shown = any(STATUS_MEMO[cells[i]] not in (None, UNKNOWN) for i in self._status_columns)
         statuses = self._statuses(
             row,
             cells,
@@ -497,6 +500,7 @@ class PatentRowParser:
             pct_publication,
             list(FAMILIES[cells[self._family]]) if self._family >= 0 else [],
             claims,
+            statuses_shown,
         )
 
     def _statuses(

@@ -24,6 +24,38 @@ MSG_UNKNOWN_LAYOUT = (
 )
 
 
+MSG_OTHER_KIND = (
+    "文件「{filename}」是{found}文件（{layout}），不是所选的{asked}；应选择与文件相符的类型，"
+    "或不指定类型，由系统按表头识别。"
+)
+
+
+def _unrecognised(filename: str, header: list[str], kind: str | None) -> InvalidFile:
+    """The refusal of a file no layout of ``kind`` fits: where a layout of another kind fits
+    it (a trademark template imported as patents), that is what the officer is told."""
+    other = detect_layout(header, None) if kind is not None else None
+    if other is not None and other.kind != kind:
+        from ipcity.registry.importers.fields import KIND_NAMES
+
+        def named(k: str) -> Bilingual:
+            zh, en = KIND_NAMES[k]
+            # Mid-sentence in English: "a resident population file", "not patents" (an
+            # acronym such as "PCT applications" keeps its capitals).
+            return Bilingual(zh, en if en[1:2].isupper() else en[:1].lower() + en[1:])
+
+        return InvalidFile(
+            MSG_OTHER_KIND,
+            filename=filename,
+            found=named(other.kind),
+            layout=Bilingual(other.name_zh, other.name_en),
+            asked=named(kind) if kind in KIND_NAMES else kind,
+        )
+    shown = [h for h in header[:12] if h]
+    return InvalidFile(
+        MSG_UNKNOWN_LAYOUT, filename=filename, columns=Bilingual("、".join(shown), ", ".join(shown))
+    )
+
+
 class ParsedFile:
     """A file opened for import: its layout, header and the lazily parsed rows.
 
@@ -78,11 +110,7 @@ def parse_file(
         header = list(first[1])
         chosen = layout or detect_layout(header, kind)
         if chosen is None:
-            raise InvalidFile(
-                MSG_UNKNOWN_LAYOUT,
-                filename=filename,
-                columns=Bilingual("、".join(header[:12]), ", ".join(header[:12])),
-            )
+            raise _unrecognised(filename, header, kind)
         parse = chosen.parser(header, observed_on)
 
         def jsonl_results() -> Iterator[tuple[int, Any]]:
@@ -94,12 +122,6 @@ def parse_file(
     table = read_table(source, filename)
     chosen = layout or detect_layout(table.header, kind)
     if chosen is None or chosen is LENS_JSONL:
-        raise InvalidFile(
-            MSG_UNKNOWN_LAYOUT,
-            filename=filename,
-            columns=Bilingual(
-                "、".join(h for h in table.header[:12] if h), ", ".join(h for h in table.header[:12] if h)
-            ),
-        )
+        raise _unrecognised(filename, table.header, kind)
     parse = chosen.parser(table.header, observed_on)
     return ParsedFile(chosen, table.header, _parsed_rows(parse, table.rows), getattr(parse, "warnings", None))

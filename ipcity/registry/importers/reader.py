@@ -48,6 +48,10 @@ MSG_BINARY = (
 )
 MSG_ENCODING = "收到的文件「{filename}」无法按 UTF-8 或 GB18030 解码；应为 UTF-8 或 GB18030 编码的 CSV 文件。"
 MSG_CUT_QUOTE = "收到的文件「{filename}」在引号内意外结束（文件被截断或引号不成对）；应为完整的 CSV 文件。"
+MSG_CUT_ROW = (
+    "收到的文件「{filename}」的最后一行只有 {found} 列（表头有 {expected} 列），且文件没有以换行结束："
+    "文件在行中间被截断；应为完整的 CSV 文件，请重新下载后再导入。"
+)
 MSG_BAD_CSV = (
     "收到的文件「{filename}」第 {row} 行不是合法的 CSV（{detail}）；应为逗号分隔、引号成对的 CSV 文件。"
 )
@@ -131,6 +135,16 @@ def read_table(source: Path | bytes, filename: str) -> Table:
 
 
 def _decode(data: bytes, filename: str) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with its byte-order mark: Excel's "Unicode text" (and WPS's) save format,
+        # whose NUL bytes are its encoding, not binary data.
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InvalidFile(MSG_ENCODING, filename=filename) from None
+        if _looks_binary(text):
+            raise InvalidFile(MSG_BINARY, filename=filename)
+        return text, "utf-16"
     if b"\x00" in data:
         raise InvalidFile(MSG_BINARY, filename=filename)
     for encoding in _ENCODINGS:
@@ -158,7 +172,10 @@ def _read_csv(data: bytes, filename: str) -> Table:
     # download was cut off. Counting is one C loop, far cheaper than a failed import.
     if text.count('"') % 2:
         raise InvalidFile(MSG_CUT_QUOTE, filename=filename)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # Tab-separated where the header line has tabs and no commas (Excel's Unicode text).
+    head = text[: text.find("\n")] if "\n" in text else text
+    delimiter = "\t" if "\t" in head and "," not in head else ","
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     try:
         first = next(reader, None)
     except csv.Error as exc:
@@ -166,7 +183,26 @@ def _read_csv(data: bytes, filename: str) -> Table:
     if first is None or not any(cell.strip() for cell in first):
         raise InvalidFile(MSG_NO_HEADER, filename=filename)
     header = _clean_header(first)
+    _refuse_a_cut_last_row(text, len(header), filename, delimiter)
     return Table(header, _csv_rows(reader, filename), "csv", encoding)
+
+
+def _refuse_a_cut_last_row(text: str, width: int, filename: str, delimiter: str = ",") -> None:
+    """A file that ends without a line break in a row shorter than the header was cut in
+    the middle of that row (a download stopped): refused whole, before any row is read,
+    rather than imported with its last record rejected as if it were merely short."""
+    if text.endswith(("\n", "\r")):
+        return
+    tail = text[text.rfind("\n") + 1 :]
+    if not tail.strip() or tail.count('"') % 2:
+        return  # a last cell spanning lines: its row is not this line alone
+    try:
+        cells = next(csv.reader([tail], delimiter=delimiter), [])
+    except csv.Error:
+        return  # not a row csv can read alone (a bare carriage return): the reader says so
+
+    if 0 < len(cells) < width and text.count("\n") > 0:
+        raise InvalidFile(MSG_CUT_ROW, filename=filename, found=len(cells), expected=width)
 
 
 def _csv_rows(reader: Any, filename: str) -> Iterator[tuple[int, list[str]]]:

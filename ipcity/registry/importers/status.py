@@ -17,8 +17,9 @@ Sources and their columns:
 
 from __future__ import annotations
 
-from ipcity.i18n import Bilingual
+from ipcity.i18n import Bilingual, gettext
 from ipcity.registry.importers.values import Memo
+from ipcity.registry.legal_status import STATUS_LABELS
 
 __all__ = [
     "STATUS_MEMO",
@@ -115,6 +116,12 @@ for _status in (
     "ceased",
 ):
     STATUS_TEXTS[_status] = _status
+
+# So is every label the platform's own exports write (公开/在审, "Published / pending" …):
+# what the export writes, the import reads back.
+for _status, _label in STATUS_LABELS.items():
+    STATUS_TEXTS.setdefault(_label, _status)
+    STATUS_TEXTS.setdefault(gettext(_label, "en"), _status)
 
 
 class UnknownStatus(LookupError):

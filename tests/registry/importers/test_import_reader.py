@@ -34,6 +34,31 @@ def test_bom_and_gb18030_are_decoded(encoding: str) -> None:
     assert next(iter(table.rows))[1][1] == "计算机进行通用学习的方法"
 
 
+def test_excels_unicode_text_utf16_tab_separated_is_read() -> None:
+    # Excel's and WPS's "Unicode text": UTF-16 with a byte-order mark, tabs between cells.
+    text = CSV_TEXT.replace(",", "\t").replace('"一种\t带逗号的""标题"""', "一种标题")
+    table = read_table(text.encode("utf-16"), "a.txt")
+    assert table.header == ["申请号", "标题", "申请日"]
+    assert [r[1][0] for r in table.rows] == ["CN201910593937.7", "CN202210016632.1"]
+
+
+def test_a_csv_cut_in_a_row_without_its_line_break_is_refused_before_any_row() -> None:
+    whole = CSV_TEXT.splitlines(keepends=True)[:2]  # the header and a row with no quotes
+    cut = "".join(whole) + "CN202210016632.1,一种标题"  # the last row lost its filing date
+    with pytest.raises(InvalidFile) as caught:
+        read_table(cut.encode(), "a.csv")
+    assert "最后一行只有 2 列（表头有 3 列）" in caught.value.render("zh_CN")
+    # A whole last row without a final line break is no cut.
+    assert len(list(read_table(CSV_TEXT.rstrip("\n").encode(), "a.csv").rows)) == 2
+
+
+def test_a_last_line_csv_cannot_read_alone_is_left_to_the_reader() -> None:
+    # Found by the API fuzz run: a bare carriage return in the last line made the check for
+    # a cut row raise csv's own error (a 500) instead of reading the file.
+    table = read_table("ú\x83\r¸k".encode(), "file")
+    assert table.header == ["ú\x83"] and list(table.rows) == [(2, ["¸k"])]
+
+
 def test_header_cells_are_stripped() -> None:
     table = read_table(" 申请号 ,\ufeff标题\n1,2\n".encode(), "a.csv")
     assert table.header == ["申请号", "标题"]
