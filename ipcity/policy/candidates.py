@@ -207,6 +207,8 @@ def build(
 
     annuity_years = policy.values_of_input("annuity_support", "years")
     years_on = _years_in_force(policy)
+    # For each span, the shorter spans the policy ever set (none while it has one span).
+    shorter_spans = {n: [m for m in sorted(annuity_years) if m < n] for n in annuity_years}
     for n in sorted(annuity_years) if "inventions_in_force_after_years" in wanted else ():
         for p in snapshot.patents:
             if p.patent_type != "invention" or p.jurisdiction != "CN" or p.grant_date is None:
@@ -226,12 +228,10 @@ def build(
             # P2.1-c pays a patent once (一次性资助): where the city lengthened the years
             # (6, later 7), a patent that came due at the shorter span, on a day that span was
             # in force, and was in force then, has had its support.
-            for shorter in sorted(annuity_years):
+            for shorter in shorter_spans[n]:
                 came_due = anniversary(p.grant_date, shorter)
-                if (
-                    shorter < n
-                    and shorter in years_on(came_due)
-                    and in_force_on(p.patent_type, p.filing_date, p.events, came_due)
+                if shorter in years_on(came_due) and in_force_on(
+                    p.patent_type, p.filing_date, p.events, came_due
                 ):
                     data["supported_on"], data["supported_years"] = came_due.isoformat(), shorter
                     break

@@ -264,17 +264,17 @@ class _Reader:
             raise _fail(self.file, item.line, "{file} 第 {line} 行：缺少字段“{key}”", key=key)
         return item[key]
 
+    def wrong(self, item: MarkedDict, key: str, message: str, **params: Any) -> PolicyFileError:
+        """The refusal of ``item``'s ``key`` (its value shown), at the key's line."""
+        return _fail(self.file, item.line_of(key), message, key=key, value=item.get(key), **params)
+
     def day(self, item: MarkedDict, key: str, required: bool = True) -> date | None:
         value = item.get(key)
         if value is None and not required:
             return None
         if not isinstance(value, date):
-            raise _fail(
-                self.file,
-                item.line_of(key),
-                "{file} 第 {line} 行：{key} 应为日期（如 2017-09-30），实际为“{value}”",
-                key=key,
-                value=value,
+            raise self.wrong(
+                item, key, "{file} 第 {line} 行：{key} 应为日期（如 2017-09-30），实际为“{value}”"
             )
         return value
 
@@ -292,12 +292,10 @@ class _Reader:
         """A list of holder names (in order), each listed in ``input.holders``."""
         names = self.need(item, key)
         if not isinstance(names, MarkedList):
-            raise _fail(
-                self.file,
-                item.line_of(key),
+            raise self.wrong(
+                item,
+                key,
                 "{file} 第 {line} 行：{key} 应为权利人名称的列表（如 [甲公司, 乙公司]），实际为“{value}”",
-                key=key,
-                value=names,
             )
         return tuple(self.holder(item, key, n) for n in names)
 
@@ -307,25 +305,15 @@ class _Reader:
         if value is None and not required:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _fail(
-                self.file,
-                item.line_of(key),
-                "{file} 第 {line} 行：{key} 应为不小于0的整数（元），实际为“{value}”",
-                key=key,
-                value=value,
-            )
+            raise self.wrong(item, key, "{file} 第 {line} 行：{key} 应为不小于0的整数（元），实际为“{value}”")
         return value
 
     def year(self, item: MarkedDict, key: str) -> int:
         """A year, 1985–2100."""
         value = self.need(item, key)
         if isinstance(value, bool) or not isinstance(value, int) or not 1985 <= value <= 2100:
-            raise _fail(
-                self.file,
-                item.line_of(key),
-                "{file} 第 {line} 行：{key} 应为年份（1985 至 2100，如 2019），实际为“{value}”",
-                key=key,
-                value=value,
+            raise self.wrong(
+                item, key, "{file} 第 {line} 行：{key} 应为年份（1985 至 2100，如 2019），实际为“{value}”"
             )
         return value
 
@@ -336,12 +324,10 @@ class _Reader:
             return default
         choices = sorted(allowed)
         if value not in choices:
-            raise _fail(
-                self.file,
-                item.line_of(key),
+            raise self.wrong(
+                item,
+                key,
                 "{file} 第 {line} 行：{key} 应为 {allowed} 之一，实际为“{value}”",
-                key=key,
-                value=value,
                 allowed="、".join(choices),
             )
         return str(value)
