@@ -88,8 +88,14 @@ def login(
 
 
 @router.post("/logout", include_in_schema=False)
-def logout(request: Request) -> Response:
-    """End the session."""
+def logout(request: Request, session: SessionDep) -> Response:
+    """End the session: the browser gets a fresh anonymous cookie, and the account's
+    sessions begun before now are refused from here on (a copy of the old cookie, kept or
+    stolen, no longer logs anyone in; sessions of the account on other devices end too)."""
+    uid = getattr(request.state, "session_data", {}).get("uid")
+    if isinstance(uid, int):
+        service.end_sessions(session, uid)
+        session.commit()
     request.state.new_session_data = new_session()
     return RedirectResponse("/", status_code=303)
 

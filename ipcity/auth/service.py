@@ -278,9 +278,18 @@ def update_user(
 
 
 def _end_sessions(user: User) -> None:
-    # Whole seconds: a session cookie records its login time in seconds, and a login in the
-    # same second as this change (the admin's own, just after) must still count.
-    user.sessions_valid_after = datetime.now(UTC).replace(microsecond=0)
+    # Whole milliseconds, as a session cookie records its login time: a login in the same
+    # millisecond as this change (the admin's own, just after) still counts.
+    now = datetime.now(UTC)
+    user.sessions_valid_after = now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Refuse every session of the user begun before now (logout): flushed, not committed."""
+    user = session.get(User, user_id)
+    if user is not None:
+        _end_sessions(user)
+        session.flush()
 
 
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> User:
@@ -418,8 +427,9 @@ def holder_name(session: Session, holder_id: int | None) -> str | None:
 
 def get_user(session: Session, user_id: int, logged_in_at: int | None = None) -> User | None:
     """The active user with ``user_id`` or None (used to resolve a session cookie). A
-    session that began (``logged_in_at``, seconds since the epoch) before the user's
-    sessions were ended (disabled, password reset) resolves to None too."""
+    session that began (``logged_in_at``, milliseconds since the epoch) before the user's
+    sessions were ended (disabled, password reset, logout) resolves to None too; so does a
+    cookie of the older form that counted seconds, where the user's sessions were ever ended."""
     user = session.get(User, user_id)
     if user is None or not user.active:
         return None
@@ -427,7 +437,7 @@ def get_user(session: Session, user_id: int, logged_in_at: int | None = None) ->
     if cutoff is not None:
         if cutoff.tzinfo is None:  # SQLite gives back the UTC wall-clock time, naive
             cutoff = cutoff.replace(tzinfo=UTC)
-        if not isinstance(logged_in_at, int) or logged_in_at < int(cutoff.timestamp()):
+        if not isinstance(logged_in_at, int) or logged_in_at < round(cutoff.timestamp() * 1000):
             return None
     return user
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from ipcity import clock
@@ -36,7 +36,7 @@ from ipcity.places.divisions import get_division
 from ipcity.policy import service, workflow
 from ipcity.policy.engine import STATUS_LABELS as ENTITLEMENT_LABELS
 from ipcity.policy.engine import Entitlement
-from ipcity.policy.models import PolicyCase, PolicyPayment
+from ipcity.policy.models import PolicyCase, PolicyCaseStep, PolicyPayment
 from ipcity.registry import payee
 
 NO_REGION = "未归属地区"
@@ -44,6 +44,7 @@ NOT_RECORDED = "未登记"
 NO_CASE = "尚未生成案件"
 NOT_PAYABLE = "不予支付"
 TOTAL = "合计"
+PAID_TOTAL = "其中已拨付"
 
 
 def _(message: str, locale: str, **params: Any) -> str:
@@ -200,11 +201,12 @@ class PaymentList:
         """The lines of one item (rule)."""
         return [x for x in self.lines if x.rule == rule]
 
-    def matrix(self) -> dict[tuple[str | None, str], int]:
-        """(region code, rule) → the sum of the amounts."""
+    def matrix(self, paid_only: bool = False) -> dict[tuple[str | None, str], int]:
+        """(region code, rule) → the sum of the amounts (approved, or only those paid)."""
         out: dict[tuple[str | None, str], int] = defaultdict(int)
         for x in self.lines:
-            out[(x.region_code, x.rule)] += x.amount
+            if not paid_only or x.status == "paid":
+                out[(x.region_code, x.rule)] += x.amount
         return dict(out)
 
     def to_json(self, locale: str) -> dict[str, Any]:
@@ -350,13 +352,19 @@ def payment_rows(lines: list[PaymentLine], locale: str) -> list[list[Any]]:
     total: list[Any] = [None] * 13
     total[0], total[AMOUNT_COLUMN] = _(TOTAL, locale), sum(x.amount for x in lines)
     total[1] = _("{n} 笔", locale, n=len(lines))
-    return [*rows, total]
+    paid = [x for x in lines if x.status == "paid"]
+    of_which: list[Any] = [None] * 13
+    of_which[0], of_which[AMOUNT_COLUMN] = _(PAID_TOTAL, locale), sum(x.amount for x in paid)
+    of_which[1] = _("{n} 笔", locale, n=len(paid))
+    return [*rows, total, of_which]
 
 
-def summary_rows(plist: PaymentList, locale: str) -> tuple[list[str], list[list[Any]]]:
-    """The county × item matrix of amounts with a total per county (last column) and per
-    item (last row)."""
-    items, matrix = plist.items(), plist.matrix()
+def summary_rows(
+    plist: PaymentList, locale: str, paid_only: bool = False
+) -> tuple[list[str], list[list[Any]]]:
+    """The county × item matrix of amounts (approved, or with ``paid_only`` those already
+    paid) with a total per county (last column) and per item (last row)."""
+    items, matrix = plist.items(), plist.matrix(paid_only)
     labels = plist.item_labels(locale)
     header = [_("县区", locale), *[labels[r] for r in items], _(TOTAL, locale)]
     rows: list[list[Any]] = []
@@ -386,13 +394,23 @@ def payments_xlsx(plist: PaymentList, locale: str) -> bytes:
     header = _payment_header(locale)
     sum_header, sum_rows = summary_rows(plist, locale)
     sheets = [Sheet(_("汇总", locale), sum_header, sum_rows, totals=frozenset({len(sum_rows) - 1}))]
+    # What has been paid of it, county by item: the approved sum is not yet money out.
+    paid_header, paid_rows = summary_rows(plist, locale, paid_only=True)
+    sheets.append(
+        Sheet(_("已拨付汇总", locale), paid_header, paid_rows, totals=frozenset({len(paid_rows) - 1}))
+    )
+    # Each list ends in its total and, below it, the part already paid.
     for c in plist.counties():
         rows = payment_rows(plist.of_county(c), locale)
-        sheets.append(Sheet(county_name(c, locale), header, rows, totals=frozenset({len(rows) - 1})))
+        sheets.append(
+            Sheet(county_name(c, locale), header, rows, totals=frozenset({len(rows) - 2, len(rows) - 1}))
+        )
     labels = plist.item_labels(locale)
     for r in plist.items():
         rows = payment_rows(plist.of_item(r), locale)
-        sheets.append(Sheet(_sheet_name(labels[r], r), header, rows, totals=frozenset({len(rows) - 1})))
+        sheets.append(
+            Sheet(_sheet_name(labels[r], r), header, rows, totals=frozenset({len(rows) - 2, len(rows) - 1}))
+        )
     return workbook_bytes(sheets)
 
 
@@ -551,6 +569,9 @@ class Statement:
     items: list[StatementItem]
     # The receiving account on record now: where the money not yet paid goes.
     account: payee.AccountOnRecord | None = None
+    # How many of the items the enterprise applied for with evidence (the rest came from
+    # the registry's data: 免申即享).
+    applied: int = 0
 
     def account_sentence(self, locale: str) -> str:
         """Where the money goes: the account on record, or that none is (with what to do)."""
@@ -597,11 +618,15 @@ class Statement:
             year=self.year,
         )
         if self.needing_evidence:
-            return text + _(
-                "其中 {n} 项须由企业补充证明材料后办理（见该项说明）；其余免申即享，无需申请。",
+            text += _(
+                "其中 {n} 项须由企业补充证明材料后办理（见该项说明）；",
                 locale,
                 n=self.needing_evidence,
             )
+        if self.applied:
+            text += _("其中 {n} 项由企业提交证明材料申请；", locale, n=self.applied)
+        if self.needing_evidence or self.applied:
+            return text + _("其余免申即享，无需申请。", locale)
         return text + _("免申即享：无需申请。", locale)
 
     @property
@@ -706,7 +731,17 @@ def statement(session: Session, actor: Actor, holder_id: int, year: int) -> Stat
     from ipcity.registry import service as registry
 
     account = registry.holder_accounts(session, {holder_id}).get(holder_id, payee.AccountOnRecord(name))
-    return Statement(year, holder_id, name, region, items, account)
+    shown = [i.case.id for i in items if i.case is not None]
+    applied = (
+        session.scalar(
+            select(func.count(distinct(PolicyCaseStep.case_id))).where(
+                PolicyCaseStep.case_id.in_(shown), PolicyCaseStep.action == "apply"
+            )
+        )
+        if shown
+        else 0
+    )
+    return Statement(year, holder_id, name, region, items, account, applied or 0)
 
 
 def statement_docx(st: Statement, locale: str, today: date | None = None) -> bytes:

@@ -50,7 +50,7 @@ def new_session(user_id: int | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {"csrf": secrets.token_urlsafe(24)}
     if user_id is not None:
         data["uid"] = user_id
-        data["at"] = int(time.time())
+        data["at"] = time.time_ns() // 1_000_000  # milliseconds: see auth.service.get_user
     return data
 
 

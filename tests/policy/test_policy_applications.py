@@ -90,6 +90,13 @@ def test_an_award_application_computes_the_amount_and_keeps_the_documents(
             ("照片.png", "image/png", len(PNG)),
         ]
         case_id = case.id
+        s.commit()
+    with session_factory() as s:
+        # The holder's statement counts it as applied for, not as 免申即享.
+        from ipcity.policy import exports
+
+        st = exports.statement(s, _ent(holders["甲"]), holders["甲"], 2019)
+        assert st.applied == 1 and "其中 1 项由企业提交证明材料申请" in st.introduction("zh_CN")
     # The enterprise confirms the computed amount; the county officer reviews with the files.
     with session_factory() as s:
         assert workflow.case_view(s, _ent(holders["甲"]), case_id).actions == ["confirm"]

@@ -76,6 +76,7 @@ def test_payment_list_per_county_and_item_with_totals(
     book = _book(exports.payments_xlsx(plist, "zh_CN"))
     assert book.sheetnames == [
         "汇总",
+        "已拨付汇总",
         "淇滨区",
         "浚县",
         "P2.1-a 发明专利授权资助",
@@ -96,13 +97,21 @@ def test_payment_list_per_county_and_item_with_totals(
         "开户银行",
         "银行账号",
     ]
-    for name, expected_total in (("淇滨区", 154000), ("浚县", 4000), ("P2.1-a 发明专利授权资助", 8000)):
+    for name, expected_total, expected_paid in (
+        ("淇滨区", 154000, 4000),
+        ("浚县", 4000, 4000),
+        ("P2.1-a 发明专利授权资助", 8000, 8000),
+    ):
         rows = _rows(book[name])
         assert rows[0] == header
-        body, total = rows[1:-1], rows[-1]
+        body, total, paid = rows[1:-2], rows[-2], rows[-1]
         assert total[0] == "合计" and total[5] == expected_total == sum(r[5] for r in body), name
         assert total[1] == f"{len(body)} 笔", name
-    qibin = _rows(book["淇滨区"])[1:-1]
+        # Below the total, the part of it already paid out.
+        assert paid[0] == "其中已拨付" and paid[5] == expected_paid == sum(
+            r[5] for r in body if r[6] == "已拨付"
+        )
+    qibin = _rows(book["淇滨区"])[1:-2]
     assert {(r[0], r[1], r[3], r[5], r[6]) for r in qibin} == {
         ("淇滨区", "鹤壁甲科技有限公司", "P2.1-a 发明专利授权资助", 4000, "已拨付"),
         ("淇滨区", "鹤壁甲科技有限公司", "P2.7-a 知识产权质押融资费用补助", 150000, "已批准待拨付"),
@@ -123,6 +132,11 @@ def test_payment_list_per_county_and_item_with_totals(
         ["浚县", 4000, 0, 4000],
         ["合计", 8000, 150000, 158000],
     ]
+    assert _rows(book["已拨付汇总"])[1:] == [
+        ["淇滨区", 4000, 0, 4000],
+        ["浚县", 4000, 0, 4000],
+        ["合计", 8000, 0, 8000],  # the page's "of which paid"
+    ]
 
 
 def test_each_officer_sees_its_scope_only(
@@ -133,7 +147,7 @@ def test_each_officer_sees_its_scope_only(
     assert county_b.region_code == "410621"
     assert {x.holder for x in county_b.lines} == {"浚县乙农业有限公司"} and county_b.total == 4000
     book = _book(exports.payments_xlsx(county_b, "zh_CN"))
-    assert book.sheetnames == ["汇总", "浚县", "P2.1-a 发明专利授权资助"]
+    assert book.sheetnames == ["汇总", "已拨付汇总", "浚县", "P2.1-a 发明专利授权资助"]
     cells = {str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row}
     assert "淇滨区" not in cells and "鹤壁甲科技有限公司" not in cells and "150000" not in cells
     assert _rows(book["汇总"])[1:] == [["浚县", 4000, 4000], ["合计", 4000, 4000]]
@@ -154,11 +168,11 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
     assert book.sheetnames[0] == "Summary"
     # Excel's sheet names hold 31 characters: the item is cut at the last whole word.
     # Item titles longer than a sheet name allows: the rule id alone, never a cut title.
-    assert book.sheetnames[3:] == ["P2.1-a", "P2.7-a"]
+    assert book.sheetnames[4:] == ["P2.1-a", "P2.7-a"]
     # The county's sheet and column carry its English name (淇滨区).
     assert "Qibin District" in book.sheetnames and "淇滨区" not in book.sheetnames
     rows = _rows(book["Qibin District"])
-    assert {r[0] for r in rows[1:-1]} == {"Qibin District"}
+    assert {r[0] for r in rows[1:-2]} == {"Qibin District"} and rows[-1][0] == "Of which paid"
     assert rows[0] == [
         "County/district",
         "Holder",
@@ -174,14 +188,14 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
         "Bank",
         "Account number",
     ]
-    assert {r[6] for r in rows[1:-1]} == {"Paid", "Approved, awaiting payment"} and rows[-1][0] == "Total"
-    assert rows[-1][1] == f"payments: {len(rows) - 2}"
+    assert {r[6] for r in rows[1:-2]} == {"Paid", "Approved, awaiting payment"} and rows[-2][0] == "Total"
+    assert rows[-2][1] == f"payments: {len(rows) - 3}" and rows[-1][1] == "payments: 1"
     # The objects in English too: the patent with its (Chinese) title, the loan with its year.
-    assert {r[4] for r in rows[1:-1]} == {
+    assert {r[4] for r in rows[1:-2]} == {
         f"invention patent {GRANT_A} “专利{GRANT_A}”",
         "pledge loan ZY2019-001 (2019)",
     }
-    assert {r[4] for r in _rows(_book(exports.payments_xlsx(plist, "zh_CN"))["淇滨区"])[1:-1]} == {
+    assert {r[4] for r in _rows(_book(exports.payments_xlsx(plist, "zh_CN"))["淇滨区"])[1:-2]} == {
         f"发明专利{GRANT_A}《专利{GRANT_A}》",
         "质押贷款ZY2019-001（2019年）",
     }
@@ -362,3 +376,18 @@ def exports_media(kind: str) -> str:
     from ipcity.policy.export_routes import DOCX, XLSX
 
     return XLSX if kind == "xlsx" else DOCX
+
+
+def test_the_statement_counts_what_the_enterprise_applied_for(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    # "Nothing needs to be applied for" must not stand above items the enterprise applied
+    # for with documents: the sentence says how many were.
+    with session_factory() as s:
+        st = exports.statement(s, CITY, world["a"], YEAR)
+    assert replace(st, applied=0).introduction("zh_CN").endswith("免申即享：无需申请。")
+    applied = replace(st, applied=2)
+    assert applied.introduction("zh_CN").endswith("其中 2 项由企业提交证明材料申请；其余免申即享，无需申请。")
+    assert "2 were applied for by the enterprise with documents; the others need no application." in (
+        applied.introduction("en")
+    )

@@ -62,7 +62,7 @@ def _earlier_session(app: Any, user_id: int) -> TestClient:
     """A client whose session began a minute ago (minted: one begun in the same second as a
     password reset would still count, see ``service._end_sessions``)."""
     data = new_session(user_id)
-    data["at"] -= 60
+    data["at"] -= 60_000  # a minute, in milliseconds
     client = TestClient(app)
     client.cookies.set(SESSION_COOKIE, app.state.session_codec.dump(data), domain="testserver.local")
     return client

@@ -421,7 +421,7 @@ def test_a_disabled_account_cannot_log_in_and_its_sessions_end(
     # A session that began a minute ago (minted: one begun in the same second as the
     # disable would count, see service._end_sessions).
     earlier = new_session(uid)
-    earlier["at"] -= 60
+    earlier["at"] -= 60_000  # a minute, in milliseconds
     old_cookie = app.state.session_codec.dump(earlier)
     before = _last_audit_id(session_factory)
 
@@ -515,7 +515,7 @@ def test_a_generated_password_is_shown_once_and_ends_the_old_sessions(
     uid = _user(session_factory, name).id
     # A session that began a minute ago (minted: a reset in the same second as a login keeps it).
     data = new_session(uid)
-    data["at"] -= 60
+    data["at"] -= 60_000  # a minute, in milliseconds
     old = TestClient(app)
     old.cookies.set(SESSION_COOKIE, app.state.session_codec.dump(data), domain="testserver.local")
     assert _me(old)["username"] == name

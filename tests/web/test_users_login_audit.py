@@ -142,7 +142,7 @@ def test_an_admin_resetting_its_own_password_stays_logged_in(
         # Minted: a session begun in the same second as the reset would count anyway
         # (see service._end_sessions).
         earlier = new_session(uid)
-        earlier["at"] -= 60
+        earlier["at"] -= 60_000  # a minute, in milliseconds
         tab = TestClient(app)
         tab.cookies.set(SESSION_COOKIE, app.state.session_codec.dump(earlier), domain="testserver.local")
         return tab
@@ -171,13 +171,35 @@ def test_a_session_begun_before_the_cut_off_no_longer_resolves(make_user: Any, s
         assert user is not None
         user.sessions_valid_after = cutoff
         session.commit()
-    at = int(cutoff.timestamp())
+    at = int(cutoff.timestamp()) * 1000  # a session's start, in milliseconds
     with session_factory() as session:
         assert service.get_user(session, uid, at - 1) is None
         assert service.get_user(session, uid, None) is None
+        # A cookie of the older form (seconds since the epoch) began, by its count, long ago.
+        assert service.get_user(session, uid, at // 1000) is None
         found = service.get_user(session, uid, at)
         assert found is not None and found.username == name
-        assert service.get_user(session, uid, at + 60) is not None
+        assert service.get_user(session, uid, at + 60_000) is not None
+
+
+def test_a_cookie_kept_from_before_logout_no_longer_logs_in(make_user: Any, app: Any) -> None:
+    """Logging out ends the session on the server, not only in the browser: a copy of the
+    cookie taken before (kept in another tab, or stolen) is refused afterwards."""
+    name = make_user("city_officer", "city-logout")
+    browser = TestClient(app)
+    login(browser, name)
+    kept = browser.cookies.get(SESSION_COOKIE)
+    assert kept and browser.get("/api/v1/me").json()["username"] == name
+    response = browser.post("/logout", data={"csrf_token": csrf_of(browser)}, follow_redirects=False)
+    assert response.status_code == 303
+    assert browser.get("/api/v1/me").json()["role"] == "public"
+    copy = TestClient(app)
+    copy.cookies.set(SESSION_COOKIE, kept, domain="testserver.local")
+    assert copy.get("/api/v1/me").json()["role"] == "public"
+    # Logging in again works at once.
+    again = TestClient(app)
+    login(again, name)
+    assert again.get("/api/v1/me").json()["username"] == name
 
 
 def test_the_sample_datas_counts_are_named_in_the_readers_language(
