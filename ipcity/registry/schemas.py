@@ -70,6 +70,7 @@ class PatentDetail(PatentSummary):
     family: list[str] = Field(default_factory=list)
     in_force_today: bool = False
     term_end: date | None = None
+    term_ended: bool = False  # the legal term has run out (the right has expired, whatever was recorded)
     annuities_paid_yuan: int | None = None  # non-public: officers and the holder only
 
 

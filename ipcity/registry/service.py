@@ -414,6 +414,14 @@ def _patent_filters(
             stmt = stmt.where(
                 or_(latest.in_(TERMINAL_STATUSES), and_(latest.in_(IN_FORCE_STATUSES), ~_within_term(today)))
             )
+        elif query.status == "expired":
+            # Expired by an event, or by the legal term a granted right has run through: the
+            # status the list shows for it (see _shown_status).
+            stmt = stmt.where(
+                or_(latest == "expired", and_(latest.in_(IN_FORCE_STATUSES), ~_within_term(today)))
+            )
+        elif query.status in IN_FORCE_STATUSES:
+            stmt = stmt.where(latest == query.status, _within_term(today))
         else:
             stmt = stmt.where(latest == query.status)
     return stmt, leading
@@ -448,6 +456,17 @@ def _ordered(session: Session, query: PatentQuery) -> Select[Any]:
     return ids.order_by(*ordering, Patent.id.desc())
 
 
+def _shown_status(latest: str | None, patent_type: str | None, filed: date | None, today: date) -> str | None:
+    """The current status a list shows: the latest recorded one, except that a granted (or
+    restored) right whose legal term has run out is expired, whether or not an export has
+    said so yet (Patent Law art. 42; the term is known from the filing date)."""
+    if latest in IN_FORCE_STATUSES:
+        end = term_end(patent_type, filed)
+        if end is not None and today >= end:
+            return "expired"
+    return latest
+
+
 def _summaries(session: Session, ids: list[int], locale: str = DEFAULT_LOCALE) -> list[PatentSummary]:
     if not ids:
         return []
@@ -461,6 +480,7 @@ def _summaries(session: Session, ids: list[int], locale: str = DEFAULT_LOCALE) -
     out = []
     for pid in ids:
         patent, holder_name, status = by_id[pid]
+        status = _shown_status(status, patent.patent_type, patent.filing_date, today)
         out.append(
             PatentSummary(
                 id=patent.id,
@@ -543,7 +563,8 @@ def get_patent(
         pct_publication_number=patent.pct_publication_number,
         family=[n for n in (patent.family or "").split("|") if n],
         in_force_today=in_force_on(patent.patent_type, patent.filing_date, events, clock.today()),
-        term_end=term_end(patent.patent_type, patent.filing_date),
+        term_end=(end := term_end(patent.patent_type, patent.filing_date)),
+        term_ended=end is not None and clock.today() >= end,
         annuities_paid_yuan=patent.annuities_paid_yuan if private else None,
     )
 

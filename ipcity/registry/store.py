@@ -255,7 +255,7 @@ def _new_status_events(
     observed on ``observed_on`` — as ``restored`` when an ended right is in force again.
     Exports are taken to be imported in the order they were made.
     """
-    from ipcity.registry.legal_status import IN_FORCE_STATUSES, _sort_key
+    from ipcity.registry.legal_status import IN_FORCE_STATUSES, _sort_key, term_end
 
     known = {(s, d) for s, d, _ in existing}
     history = [(s, d) for s, d, _ in existing]
@@ -267,9 +267,18 @@ def _new_status_events(
     def same(a: str | None, b: str | None) -> bool:
         return a == b or (a in IN_FORCE_STATUSES and b in IN_FORCE_STATUSES)
 
+    # A right in force by its history whose legal term has run out is shown as expired (the
+    # registry's reading, registry.service._shown_status): a file saying so, undated, tells
+    # nothing new, and is not dated by the day of its export.
+    end = term_end(record.patent_type, record.filing_date)
+    term_over = end is not None and (observed_on or clock.today()) >= end
+
+    def told_by_the_term(status: str) -> bool:
+        return status == "expired" and term_over and latest() in IN_FORCE_STATUSES
+
     for event in record.statuses:
         if event.date_observed:
-            if same(event.status, latest()):
+            if same(event.status, latest()) or told_by_the_term(event.status):
                 continue
         elif (event.status, event.date) in known:
             continue
@@ -279,7 +288,7 @@ def _new_status_events(
     if record.statuses and existing and record.status_shown:
         shown = max(((e.status, e.date) for e in record.statuses), key=_sort_key)[0]
         now = latest()
-        if not same(shown, now):
+        if not same(shown, now) and not told_by_the_term(shown):
             day = observed_on or max(
                 (e.date for e in record.statuses if e.date_observed and e.date), default=clock.today()
             )

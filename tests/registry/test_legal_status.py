@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ipcity import clock
 from ipcity.registry.legal_status import (
+    IN_FORCE_STATUSES,
     SAME_DAY_LAST,
     SAME_DAY_ORDER,
     current_status,
@@ -307,9 +308,22 @@ def test_search_filters_agree_with_the_history(
         assert set(_ids(session, "in_force")) == expected, day
         ended, pending = set(_ids(session, "ended")), set(_ids(session, "pending"))
         assert expected.isdisjoint(ended) and expected.isdisjoint(pending), day
-        # The status shown in lists is the history's status on that day.
+        # The status shown in lists is the history's status on that day, except that a right
+        # in force by its history whose legal term has run out shows as expired.
         shown = _ids(session, None)
-        assert shown == {pid: status_at(ev, day) for pid, (_t, _f, ev) in history_patents.items()}, day
+
+        def current(t: str, f: date, ev: Events, on: date) -> str | None:
+            status = status_at(ev, on)
+            end = term_end(t, f)
+            return "expired" if status in IN_FORCE_STATUSES and end is not None and on >= end else status
+
+        assert shown == {pid: current(t, f, ev, day) for pid, (t, f, ev) in history_patents.items()}, day
+        # And each explicit status filter lists exactly the patents shown with that status.
+        for status in set(shown.values()) - {None}:
+            assert set(_ids(session, status)) == {p for p, s in shown.items() if s == status}, (day, status)
         if number % 4 == 0:
-            for pid in history_patents:
-                assert get_patent(session, OFFICER, pid).in_force_today == (pid in expected), (day, pid)
+            for pid, (t, f, _ev) in history_patents.items():
+                detail = get_patent(session, OFFICER, pid)
+                assert detail.in_force_today == (pid in expected), (day, pid)
+                end = term_end(t, f)
+                assert detail.term_ended == (end is not None and day >= end), (day, pid)
