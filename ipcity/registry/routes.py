@@ -38,7 +38,7 @@ async def _load_search_dictionary(app: Any) -> AsyncIterator[None]:
 router = APIRouter(lifespan=_load_search_dictionary)
 
 # The sort box of the search page, in this order (the service names every sort).
-PAGE_SORTS = ("-filing_date", "filing_date", "-grant_date", "relevance", "application_number")
+PAGE_SORTS = ("-filing_date", "filing_date", "-grant_date", "grant_date", "relevance", "application_number")
 
 
 class SearchFilters(NamedTuple):

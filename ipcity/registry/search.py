@@ -24,6 +24,10 @@ _SPACES = re.compile(r"\s+")
 # A CN application number written without its check digit: 8 or 12 digits, perhaps after
 # CN or ZL, with spaces or a trailing dot ("CN 2017 1 1494364", "201711494364.").
 _BARE_CN_NUMBER = re.compile(r"(?:CN|ZL)?([0-9]{8}|[0-9]{12})\.?")
+# A publication number written without its kind code, as people cite one: CN106896920,
+# US7491489, TWI746128, WO2008/093173, US2006/0110758 (slashes and spaces dropped); a bare
+# nine-digit number is a CN publication's.
+_PUBLICATION_STEM = re.compile(r"([A-Z]{2}[A-Z]?)?([0-9]{6,13})")
 
 
 def _spacing_table() -> dict[int, str]:
@@ -100,9 +104,12 @@ class NumberForms:
 
     application: str | None = None
     publication: str | None = None
+    # A publication number without its kind code: any publication it begins, followed by a
+    # kind code (``CN106896920`` finds ``CN106896920A``), names the patent.
+    publication_stem: str | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.application or self.publication)
+        return bool(self.application or self.publication or self.publication_stem)
 
 
 def number_forms(query: str) -> NumberForms:
@@ -110,13 +117,15 @@ def number_forms(query: str) -> NumberForms:
     full-width, lower case); a CN application number without its check digit gets it.
 
     >>> number_forms("cn 201711494364.x")
-    NumberForms(application='CN201711494364.X', publication=None)
+    NumberForms(application='CN201711494364.X', publication=None, publication_stem=None)
     >>> number_forms("201711494364").application
     'CN201711494364.X'
     >>> number_forms("２０１７１１４９４３６４").application
     'CN201711494364.X'
     >>> number_forms("CN108089334A")
-    NumberForms(application=None, publication='CN108089334A')
+    NumberForms(application=None, publication='CN108089334A', publication_stem=None)
+    >>> number_forms("WO 2008/093173").publication_stem, number_forms("106896920").publication_stem
+    ('WO2008093173', 'CN106896920')
     >>> bool(number_forms("虚拟现实 头盔")), bool(number_forms("VR"))
     (False, False)
     """
@@ -135,4 +144,9 @@ def number_forms(query: str) -> NumberForms:
                 application = f"CN{digits}.{check_digit(digits)}"
     with suppress(InvalidNumber):
         publication = parse_publication_number(text).canonical
-    return NumberForms(application, publication)
+    stem = None
+    if publication is None:
+        bare = _PUBLICATION_STEM.fullmatch(re.sub(r"[\s/]", "", text).upper())
+        if bare and (bare.group(1) or len(bare.group(2)) == 9):
+            stem = f"{bare.group(1) or 'CN'}{bare.group(2)}"
+    return NumberForms(application, publication, stem)

@@ -63,6 +63,22 @@ from ipcity.registry.schemas import (
 from ipcity.registry.search import NumberForms, fts5_match_expression, number_forms, query_phrases
 from ipcity.web.paging import Pager
 
+# In the order of their numbers across the 2003 change of form: a CN number of the old form
+# (CN + 2-digit year + type + 5-digit serial, 1985-2003: "CN85106385.3") sorts as its
+# 12-digit counterpart would ("CN198510006385.3"), so that 1985-1999 come before 2003, not
+# after 2025 as plain text puts them. Other offices' numbers sort as written.
+_NUMBER_ORDER = case(
+    (
+        and_(Patent.jurisdiction == "CN", func.length(Patent.application_number) == 12),
+        "CN"
+        + case((func.substr(Patent.application_number, 3, 2) >= "85", "19"), else_="20")
+        + func.substr(Patent.application_number, 3, 3)
+        + "00"
+        + func.substr(Patent.application_number, 6),
+    ),
+    else_=Patent.application_number,
+)
+
 # Patents without the date sort last either way, on both databases (SQLite puts NULL first
 # when ascending, PostgreSQL when descending): "newest grants" must not open on applications.
 SORTS = {
@@ -71,7 +87,7 @@ SORTS = {
     "filing_date": Patent.filing_date.asc().nulls_last(),
     "-grant_date": Patent.grant_date.desc().nulls_last(),
     "grant_date": Patent.grant_date.asc().nulls_last(),
-    "application_number": Patent.application_number.asc(),
+    "application_number": _NUMBER_ORDER.asc(),
 }
 STATUS_FILTERS = ("in_force", "pending", "ended", *STATUS_LABELS)
 STATUS_FILTER_LABELS = {"in_force": "有效", "pending": "在审", "ended": "已失效", **STATUS_LABELS}
@@ -323,6 +339,17 @@ def _number_ids(numbers: NumberForms) -> list[Select[Any]]:
     if numbers.publication:
         parts.append(
             select(PatentPublication.patent_id).where(PatentPublication.number == numbers.publication)
+        )
+    if numbers.publication_stem:
+        # The stem and a kind code after it (a letter, maybe a digit): a range of the unique
+        # index on the number (LIKE would not use it), cut to the stem's length plus two.
+        stem = numbers.publication_stem
+        parts.append(
+            select(PatentPublication.patent_id).where(
+                PatentPublication.number >= stem + "A",
+                PatentPublication.number < stem + "[",
+                func.length(PatentPublication.number) <= len(stem) + 2,
+            )
         )
     return parts
 

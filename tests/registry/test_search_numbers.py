@@ -88,6 +88,14 @@ def test_a_publication_number_finds_its_patent(registry: Session) -> None:
     assert _numbers(registry, q=first["公开（公告）号"], sort="relevance") == expected
 
 
+def test_a_publication_number_without_its_kind_code_finds_its_patent(registry: Session) -> None:
+    # As people cite one: no kind code (the A and the B publication both begin with it),
+    # with or without CN, spaced or full-width; a number that only begins another is not it.
+    for spelling in ("CN115883397", "115883397", "cn 115 883 397", "ＣＮ１１５８８３３９７"):
+        assert _numbers(registry, q=spelling) == ["CN202211359874.7"], spelling
+    assert _numbers(registry, q="CN11588339") == []
+
+
 def test_a_number_combines_with_the_filters(registry: Session) -> None:
     # CN202121635235.X is a utility model (type digit 2) of the Zhengzhou institute.
     assert _numbers(registry, q="CN202121635235.X", patent_type="utility_model") == ["CN202121635235.X"]
@@ -177,3 +185,19 @@ def test_the_full_text_index_is_read_once_per_query(registry: Session, is_postgr
             assert any("patent_fts VIRTUAL TABLE" in step for step in plan), plan
             assert not any(probes.search(step) for step in plan), (query, plan)
         assert result.total >= len(result.items)
+
+
+def test_sorting_by_number_follows_the_numbers_across_the_2003_change_of_form(
+    session: Session,
+) -> None:
+    # Toyota's export reaches back to 1985: the old 8-digit numbers (CN85106385.3) come
+    # before 2003's 12-digit ones, not after 2025's as plain text would put them.
+    run_import(
+        session, OFFICER, shared_file("patents_cn", "incopat_toyota_cn_5048.csv.gz"), observed_on=OBSERVED
+    )
+    ordered = [n for n in _numbers(session, jurisdiction="CN", sort="application_number")]
+    assert ordered[0] == "CN85106385.3"
+    years = [
+        int(n[2:4]) + (1900 if int(n[2:4]) >= 85 else 2000) if len(n) == 12 else int(n[2:6]) for n in ordered
+    ]
+    assert years == sorted(years)
