@@ -282,7 +282,15 @@ def test_filter_values_are_checked(session: Session) -> None:
 
 
 def test_sorting(session: Session, corpus: Corpus) -> None:
-    assert numbers(session, sort="application_number") == sorted(r.number for r in corpus.rows)
+    def in_number_order(n: str) -> str:
+        # The old CN form (CN98104065.9) as its 12-digit counterpart (CN199810004065.9).
+        if len(n) != 12 or not n.startswith("CN"):
+            return n
+        return f"CN{'19' if n[2:4] >= '85' else '20'}{n[2:5]}00{n[5:]}"
+
+    assert numbers(session, sort="application_number") == sorted(
+        (r.number for r in corpus.rows), key=in_number_order
+    )
     newest = search_patents(session, PUBLIC, PatentQuery(sort="-filing_date", per_page=200))
     dates = [i.filing_date for i in newest.items]
     assert dates == sorted(dates, reverse=True)
