@@ -66,6 +66,7 @@ def payments_page(
             "summary_rows": rows,
             "county_name": exports.county_name,
             "labels": workflow.STATUS_LABELS,
+            "shown_labels": workflow.SHOWN_STATUS_LABELS,
         },
     )
 

@@ -441,7 +441,7 @@ def notice_rows(cases: list[PolicyCase], locale: str) -> tuple[list[str], list[l
                 c.object_text(locale),
                 c.amount_yuan,
                 c.notice_until,
-                _(workflow.STATUS_LABELS[c.status], locale),
+                _(workflow.SHOWN_STATUS_LABELS[c.shown_status()], locale),
             ]
         )
     return header, rows
@@ -523,7 +523,7 @@ class StatementItem:
     def case_label(self, locale: str) -> str:
         """Where the case stands (workflow status), or why there is none."""
         if self.case is not None:
-            return _(workflow.STATUS_LABELS[self.case.status], locale)
+            return _(workflow.SHOWN_STATUS_LABELS[self.case.shown_status()], locale)
         return _(NO_CASE if self.payable else NOT_PAYABLE, locale)
 
     def payment_label(self, locale: str) -> str:

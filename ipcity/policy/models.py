@@ -141,6 +141,16 @@ class PolicyCase(Base):
         """What the case pays for, in ``locale``'s words."""
         return self.object_label_en if locale.startswith("en") and self.object_label_en else self.object_label
 
+    def shown_status(self, today: date | None = None) -> str:
+        """The status as pages show it: a case still ``in_notice`` whose notice has ended is
+        waiting for approval (``notice_over``), no longer "in public notice"."""
+        if self.status == "in_notice" and self.notice_until is not None:
+            from ipcity import clock
+
+            if self.notice_until < (today or clock.today()):
+                return "notice_over"
+        return self.status
+
     def budget_note_text(self, locale: str = "zh_CN") -> str | None:
         """The waiting reason in ``locale`` (a note stored as plain text is shown as it is)."""
         if not self.budget_note:

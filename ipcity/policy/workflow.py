@@ -67,6 +67,9 @@ STATUS_LABELS = {
     "paid": "已拨付",
     "rejected": "未通过",
 }
+# The statuses as pages show a case (PolicyCase.shown_status): the stored ones, and a case in
+# notice whose notice has ended, waiting for approval.
+SHOWN_STATUS_LABELS = {**STATUS_LABELS, "notice_over": "公示期满，待批准"}
 ACTION_LABELS = {
     "propose": "生成",
     "apply": "企业申请",
@@ -590,10 +593,12 @@ def paid_into(payment: PolicyPayment, holder_name: str) -> payee.AccountOnRecord
 def object_to(
     session: Session, actor: Actor, case_id: int, reason: str | None, today: date | None = None
 ) -> PolicyCase:
-    """A public objection (异议) to a case in notice: anyone, with a reason, before the notice ends."""
+    """A public objection (异议) to a case in notice: anyone, with a reason, before the notice
+    ends; a case already objected to takes further objections until then (each a step the
+    city reviewer sees), so that a first objection never silences a second."""
     case = _get(session, case_id, lock=True)
     if (
-        case.status != "in_notice"
+        case.status not in ("in_notice", "objected")
         or case.notice_until is None
         or (today or clock.today()) > case.notice_until
     ):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ipcity import clock
 from ipcity.auth.roles import Actor, require
-from ipcity.errors import BadInput, PermissionDenied, ValidationFailed
+from ipcity.errors import BadInput, Conflict, PermissionDenied, ValidationFailed
 from ipcity.policy import applications, budget, exports, service, workflow
 from ipcity.registry.routes import AccountRefused, PayeeFormDep, save_payee_account
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
@@ -200,6 +200,7 @@ def cases_page(
             "counts": counts,
             "statuses": workflow.STATUSES,
             "labels": workflow.STATUS_LABELS,
+            "shown_labels": workflow.SHOWN_STATUS_LABELS,
             "item_of": exports.rule_item,
             "default_year": service.default_year(),
         },
@@ -254,6 +255,7 @@ def _case_page(
             "c": view.case,
             "rule_titles": (rule.title, rule.title_en) if rule is not None else None,
             "labels": workflow.STATUS_LABELS,
+            "shown_labels": workflow.SHOWN_STATUS_LABELS,
             "actions": workflow.ACTION_LABELS,
             "needs_reason": workflow.NEEDS_REASON,
             "files": applications.files_of(session, case_id),
@@ -275,9 +277,10 @@ def act_form(
     reason: ReasonF = None,
     payment_reference: ReferenceF = None,
 ) -> Response:
-    """A button of the case page. Refused for what was typed (a reason of spaces only), the
-    case page comes back with the reason above that button's form and the text kept; the
-    case is unchanged."""
+    """A button of the case page. Refused for what was typed (a reason of spaces only) or
+    for the case's state (an approval the budget does not cover yet, a step someone else
+    took first), the case page comes back with the reason above that button's form (above
+    the page where the button is gone) and the text kept; the case is unchanged."""
     try:
         workflow.act(
             session,
@@ -288,7 +291,7 @@ def act_form(
             payment_reference=payment_reference,
             notice_days=settings.policy_notice_days,
         )
-    except BadInput as exc:
+    except (BadInput, Conflict) as exc:
         session.rollback()
         refused = ActionRefused(action, exc.render(locale), reason or "", payment_reference or "")
         return _case_page(request, session, actor, case_id, refused=refused, status_code=exc.status)
@@ -319,6 +322,7 @@ def _budgets_page(
             "year": year,
             "items": budget.lines(session, actor, year),
             "labels": workflow.STATUS_LABELS,
+            "shown_labels": workflow.SHOWN_STATUS_LABELS,
             "refused": refused,
         },
         status_code=status_code,
@@ -390,6 +394,7 @@ def _notices_page(
         {
             "cases": workflow.notices(session),
             "labels": workflow.STATUS_LABELS,
+            "shown_labels": workflow.SHOWN_STATUS_LABELS,
             "today": clock.today(),
             "item_of": exports.rule_item,
             "refused": refused,
@@ -463,6 +468,7 @@ def _mine_page(
         {
             "cases": found,
             "labels": workflow.STATUS_LABELS,
+            "shown_labels": workflow.SHOWN_STATUS_LABELS,
             "reasons": workflow.rejection_reasons(session, found),
             "year": chosen,
             "waiting": waiting,

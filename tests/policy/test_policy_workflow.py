@@ -122,6 +122,11 @@ def test_the_whole_path_with_real_role_checks(
         workflow.object_to(s, PUBLIC, case_id, "  ")
     with session_factory() as s:
         assert workflow.object_to(s, PUBLIC, case_id, "该专利已转让给外地企业").status == "objected"
+    # A second objector is heard too while the notice runs: its reason is a step of its own.
+    with session_factory() as s:
+        assert workflow.object_to(s, PUBLIC, case_id, "发明人非本市人员").status == "objected"
+        reasons = [st.reason for st in workflow.case_view(s, CITY, case_id).steps if st.action == "object"]
+        assert reasons == ["该专利已转让给外地企业", "发明人非本市人员"]
     with session_factory() as s, pytest.raises(Conflict):
         workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
     with session_factory() as s, pytest.raises(ValidationFailed):
@@ -144,6 +149,7 @@ def test_the_whole_path_with_real_role_checks(
             ("county_review", "county-a", "county_reviewed"),
             ("city_review", "city-1", "city_reviewed"),
             ("notice", "city-1", "in_notice"),
+            ("object", "public", "objected"),
             ("object", "public", "objected"),
             ("dismiss", "city-1", "in_notice"),
             ("approve", "city-1", "approved"),
@@ -444,6 +450,13 @@ def test_pages_and_api_with_real_logins(
     assert 'aria-invalid="true"' in form and ">   </textarea>" in form
     api = client.get(f"/api/v1/policy/cases/{case_a}").json()
     assert api["status"] == "confirmed" and api["actions"] == ["reject"]
+    # A step the case's state refuses (confirmed once already; the button is gone): the case
+    # page again, the reason at its top, not a bare error page.
+    twice = own.post(
+        f"/policy/cases/{case_a}/confirm", data={"csrf_token": csrf_of(own)}, follow_redirects=False
+    )
+    assert twice.status_code == 409 and "<h1>" in twice.text and 'id="action-error"' in twice.text
+    assert "可执行的操作" not in twice.text or f"/policy/cases/{case_a}/confirm" not in twice.text
     # The public notice is public.
     assert TestClient(app).get("/api/v1/policy/notices").json() == {"ok": True, "notices": []}
     assert TestClient(app).get("/policy/notices").status_code == 200
@@ -465,6 +478,11 @@ def test_the_last_day_of_the_notice_hears_objections_and_approval_comes_the_day_
     assert last_day == clock.today() + timedelta(days=6)
     with session_factory() as s, pytest.raises(Conflict):
         workflow.act(s, CITY, first, "approve", today=last_day)
+    with session_factory() as s:
+        # Shown as in notice to its last day, then as waiting for approval.
+        case = s.get(PolicyCase, first)
+        assert case is not None and case.shown_status(last_day) == "in_notice"
+        assert case.shown_status(last_day + timedelta(days=1)) == "notice_over"
     with session_factory() as s, pytest.raises(Conflict, match="不在公示期内"):
         workflow.object_to(s, PUBLIC, first, "过了公示期才提出", today=last_day + timedelta(days=1))
     with session_factory() as s:

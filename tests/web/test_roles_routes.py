@@ -140,12 +140,11 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/policy/applications"): only(ENTERPRISE),
     ("GET", "/policy/cases/{case_id}/files/{file_id}"): {**everyone(404), PUBLIC: 303},
     # The public notice (公示) is public; anyone may object to a case in notice, with a
-    # reason: the admin's objection (first in the walk) takes it out of notice, so every
-    # later one is refused (409).
+    # reason, and a case objected to takes further objections while its notice runs.
     ("GET", "/policy/notices"): everyone(),
     ("GET", "/api/v1/policy/notices"): everyone(),
-    ("POST", "/policy/notices/{case_id}/objection"): {**everyone(409), ADMIN: 303},
-    ("POST", "/api/v1/policy/notices/{case_id}/objection"): everyone(409),
+    ("POST", "/policy/notices/{case_id}/objection"): everyone(303),
+    ("POST", "/api/v1/policy/notices/{case_id}/objection"): everyone(),
     ("GET", "/policy/notices.xlsx"): everyone(),
     # Exports (policy/export_routes.py): the payment list for officers (a county officer's
     # file holds its county only); holder A's statement for officers in scope and A's enterprise.
