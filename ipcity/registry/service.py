@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -208,11 +209,25 @@ class PatentQuery:
                 "国家/地区代码应为两个字母（WIPO ST.3，如 CN、US、EP、WO），收到：{value}",
                 value=self.jurisdiction,
             )
+        if self.ipc:
+            # Full-width (as a Chinese keyboard types it), spaces and case do not matter; what
+            # is left must be the start of an IPC symbol (a section letter, class digits,
+            # subclass letter, group/subgroup), else it could only find nothing.
+            code = unicodedata.normalize("NFKC", self.ipc).replace(" ", "").upper()
+            if not _IPC_PREFIX.fullmatch(code):
+                raise ValidationFailed(
+                    "IPC分类号应为分类号或其开头部分（如 G06F、G06F3/01），收到：{value}", value=self.ipc
+                )
+            self.ipc = code
         if session is not None:
             if self.region:
                 self.region = check_region(session, self.region)
             if self.zone and session.scalar(select(Zone.id).where(Zone.code == self.zone)) is None:
                 raise ValidationFailed("园区代码 {value} 不存在", value=self.zone)
+
+
+# The start of an IPC symbol: section, class, subclass, main group, "/", subgroup.
+_IPC_PREFIX = re.compile(r"[A-H]([0-9]{1,2}([A-Z]([0-9]{1,4}(/[0-9]{0,6})?)?)?)?")
 
 
 def _latest_status(on: date | None = None) -> Any:

@@ -225,9 +225,12 @@ def test_filter_by_ipc_prefix(session: Session, corpus: Corpus) -> None:
         assert expected
         assert set(numbers(session, ipc=prefix)) - henan == expected
     assert set(numbers(session, ipc="g06t 19")) == set(numbers(session, ipc="G06T19"))
-    # A prefix, not any part of a code; LIKE wildcards are plain characters.
-    assert numbers(session, ipc="06T19") == [] and numbers(session, ipc="T19/00") == []
-    assert numbers(session, ipc="G06_") == [] and numbers(session, ipc="%") == []
+    assert set(numbers(session, ipc="Ｇ０６Ｔ１９")) == set(numbers(session, ipc="G06T19"))  # full-width
+    # A prefix of a symbol, not any part of one: anything else is refused in one sentence
+    # naming the field (it could only find nothing), LIKE wildcards included.
+    for bad in ("06T19", "T19/00", "G06_", "%", "bad!!"):
+        with pytest.raises(ValidationFailed, match="IPC分类号应为分类号或其开头部分"):
+            numbers(session, ipc=bad)
 
 
 def test_filter_by_year_and_holder(session: Session, corpus: Corpus) -> None:
