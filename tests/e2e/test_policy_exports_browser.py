@@ -39,7 +39,7 @@ def test_payment_list_and_statements_in_the_browser(
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
-    assert book.sheetnames[:3] == ["汇总", "淇滨区", "浚县"]
+    assert book.sheetnames[:4] == ["汇总", "已拨付汇总", "淇滨区", "浚县"]
 
     page.goto(f"/policy/statement/{world['c']}?year={YEAR}")
     assert page.locator("h1").inner_text().startswith("鹤壁失信科技有限公司")
