@@ -70,7 +70,9 @@ class PatentDetail(PatentSummary):
     family: list[str] = Field(default_factory=list)
     in_force_today: bool = False
     term_end: date | None = None
-    term_ended: bool = False  # the legal term has run out (the right has expired, whatever was recorded)
+    term_ended: bool = False  # the legal term has run out
+    # The status a list shows for it: the latest recorded, 期限届满 for a right past its term.
+    current_status: str | None = None
     annuities_paid_yuan: int | None = None  # non-public: officers and the holder only
 
 

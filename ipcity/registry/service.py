@@ -31,6 +31,7 @@ from ipcity.registry.legal_status import (
     SAME_DAY_LAST,
     SAME_DAY_ORDER,
     STATUS_LABELS,
+    current_status,
     in_force_on,
     term_end,
 )
@@ -607,6 +608,9 @@ def get_patent(
         in_force_today=in_force_on(patent.patent_type, patent.filing_date, events, clock.today()),
         term_end=(end := term_end(patent.patent_type, patent.filing_date)),
         term_ended=end is not None and clock.today() >= end,
+        current_status=_shown_status(
+            current_status(events), patent.patent_type, patent.filing_date, clock.today()
+        ),
         annuities_paid_yuan=patent.annuities_paid_yuan if private else None,
     )
 

@@ -327,3 +327,5 @@ def test_search_filters_agree_with_the_history(
                 assert detail.in_force_today == (pid in expected), (day, pid)
                 end = term_end(t, f)
                 assert detail.term_ended == (end is not None and day >= end), (day, pid)
+                # The page states what the list shows.
+                assert detail.current_status == shown[pid], (day, pid)
