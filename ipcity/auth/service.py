@@ -40,7 +40,7 @@ RESERVED_USERNAMES = frozenset({"system", "public"})
 # enough to see an attack in the log, not enough for it to grow the chain without end.
 AUDITED_FAILURES_PER_CLIENT = 20
 
-MSG_USERNAME = "用户名应为3到64个字符，只能包含字母、数字、汉字和 . _ -，收到：{value}"
+MSG_USERNAME = "用户名应为3到64个字符，只能包含英文字母（A–Z）、数字、汉字和 . _ -，收到：{value}"
 MSG_PASSWORD = "密码至少需要8个字符"
 MSG_PASSWORD_BLANK = "密码不能只由空格组成，请包含字母、数字或符号"
 
@@ -86,7 +86,7 @@ def normalize_username(username: str) -> str:
     >>> normalize_username("<b>x</b>")
     Traceback (most recent call last):
     ...
-    ipcity.errors.ValidationFailed: 用户名应为3到64个字符，只能包含字母、数字、汉字和 . _ -，收到：<b>x</b>
+    ipcity.errors.ValidationFailed: 用户名应为3到64个字符，只能包含英文字母（A–Z）、数字、汉字和 . _ -，收到：<b>x</b>
     """
     name = username.strip()
     if not USERNAME_MIN <= len(name) <= USERNAME_MAX or not _USERNAME.fullmatch(name):

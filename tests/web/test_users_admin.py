@@ -166,7 +166,7 @@ def test_the_add_form_offers_the_least_powerful_role_first_and_admin_last(client
         (
             {"username": "<b>x</b>", "role": "city_officer"},
             400,
-            "用户名应为3到64个字符，只能包含字母、数字、汉字和 . _ -，收到：<b>x</b>",
+            "用户名应为3到64个字符，只能包含英文字母（A–Z）、数字、汉字和 . _ -，收到：<b>x</b>",
         ),
         ({"username": "ab", "role": "city_officer"}, 400, "用户名应为3到64个字符"),
         ({"username": "a" * 65, "role": "city_officer"}, 400, "用户名应为3到64个字符"),
