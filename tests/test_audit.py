@@ -365,3 +365,27 @@ def test_the_audit_page_names_objects_and_details_in_the_readers_language(
     assert [i["detail"] for i in items] == [
         {"payment_key": "P2.1-a:CN201710123456.7", "from": "city_reviewed", "to": "in_notice", "reason": None}
     ]
+
+
+def test_the_audit_page_says_why_the_chain_is_broken_in_the_readers_language(
+    client: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    """Both kinds of finding: an entry that breaks the chain (its id), and entries cut off
+    with the head row, named by the import batch left without one (no entry id)."""
+    from ipcity_testing import login
+
+    from ipcity import audit
+
+    login(client, make_user("admin", "audit-broken"))
+    findings = {
+        "edited": audit.VerifyResult(False, 5, 3, "审计记录内容与其哈希不符：该记录被修改"),
+        "cut": audit.VerifyResult(False, 0, None, audit.MSG_BATCH_UNRECORDED, {"batch": 7}),
+    }
+    for name, finding in findings.items():
+        monkeypatch.setattr(audit, "verify", lambda _session, finding=finding: finding)
+        chinese, english = client.get("/audit").text, client.get("/audit", params={"lang": "en"}).text
+        if name == "edited":
+            assert "哈希链断裂：第 3 条记录。" in chinese and "该记录被修改" in chinese
+        else:
+            assert "导入批次 7 在审计日志中没有记录" in chinese and "第 None 条" not in chinese
+            assert "Import batch 7 has no entry in the audit log" in english

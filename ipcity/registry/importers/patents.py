@@ -415,8 +415,7 @@ class PatentRowParser:
                     # A grant number without its date: granted, on a day the file omits.
                     granted_undated = grant_date is None
 
-        statuses_shown = any(STATUS_MEMO[cells[i]] not in (None, UNKNOWN) for i in self._status_columns)
-        statuses = self._statuses(
+        statuses, statuses_shown = self._statuses(
             row,
             cells,
             errors,
@@ -514,10 +513,11 @@ class PatentRowParser:
         lapse_date: dt.date | None,
         invalidation_date: dt.date | None,
         examination_date: dt.date | None,
-    ) -> list[StatusEvent]:
+    ) -> tuple[list[StatusEvent], bool]:
         """Status history of the row: the grant (dated by the grant publication when the
         file has it) and the current status, dated by the file where it can (失效日期,
-        实质审查日) and by ``observed_on`` where it cannot."""
+        实质审查日) and by ``observed_on`` where it cannot; and whether a status column
+        stated a definite current status (``PatentRecord.status_shown``)."""
         status: str | None = None
         unspecified = False
         for i in self._status_columns:
@@ -552,9 +552,9 @@ class PatentRowParser:
             # in examination or ended for a reason the export does not give): only the row's
             # dated facts are recorded, which here is the filing. The patent then reads as
             # 公开/在审 since its filing day, until an export gives a definite status.
-            return [StatusEvent("filed", filing_date)]
+            return [StatusEvent("filed", filing_date)], False
         if status is None or status == "granted":
-            return events
+            return events, status is not None
         if status == "filed":
             # Pending: the application exists since its filing date.
             events.append(StatusEvent("filed", filing_date or observed, filing_date is None))
@@ -564,7 +564,7 @@ class PatentRowParser:
             when = invalidation_date if status == "invalidated" else None
             when = when or lapse_date
             events.append(StatusEvent(status, when or observed, when is None))
-        return events
+        return events, True
 
     def _pct(
         self, row: int, cells: list[str], i: int, errors: list[RowError], *, application: bool
