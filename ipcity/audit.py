@@ -110,6 +110,7 @@ ACTION_LABELS = {
     "policy.case.approve_queue": "按顺序批准",
     "policy.case.pay": "拨付",
     "policy.case.reject": "不予通过",
+    "policy.case.reopen": "重新受理",
 }
 
 # What an entry's object is (``object_type``), as the audit page names it.

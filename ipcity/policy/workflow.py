@@ -15,6 +15,12 @@ then::
     approved --pay (city officer, with the payment reference; the holder's receiving
                 account is copied onto the payment row)--> paid
     any open status --reject (officer in scope, with a reason)--> rejected
+    rejected --reopen (city officer, with a reason)--> proposed | applied (the status the
+                case began in: the enterprise confirms again, the reviews start over)
+
+A rejected case stays rejected: proposing the year again does not bring its key back (the
+officer's decision would be undone by the next batch); an officer reopens it, or the
+enterprise applies again with new evidence.
 
 Every step checks role and region scope (:mod:`ipcity.auth.roles`), writes the case's
 timeline and the audit log in the same transaction. Approval inserts a ``policy_payments``
@@ -82,6 +88,7 @@ ACTION_LABELS = {
     "approve": "批准",
     "pay": "拨付",
     "reject": "不予通过",
+    "reopen": "重新受理",
 }
 OPEN = frozenset(
     {"proposed", "applied", "confirmed", "county_reviewed", "city_reviewed", "in_notice", "objected"}
@@ -96,9 +103,11 @@ TRANSITIONS: dict[str, tuple[str, frozenset[str], str]] = {
     "approve": ("policy.approve", frozenset({"in_notice"}), "approved"),
     "pay": ("policy.pay", frozenset({"approved"}), "paid"),
     "reject": ("policy.reject", OPEN, "rejected"),
+    # The target is the status the case began in (see :func:`_reopened_status`).
+    "reopen": ("policy.city_review", frozenset({"rejected"}), "proposed"),
 }
 ACTIONS = tuple(TRANSITIONS)
-NEEDS_REASON = frozenset({"reject", "dismiss", "object"})
+NEEDS_REASON = frozenset({"reject", "dismiss", "object", "reopen"})
 MAX_REASON = 2000
 
 
@@ -253,8 +262,10 @@ def _clean_reason(action: str, reason: str | None) -> str | None:
 
 
 def propose_year(session: Session, actor: Actor, year: int) -> list[PolicyCase]:
-    """Create a case for each eligible entitlement of ``year`` that has none open or paid
-    (免申即享: the holder does not apply). Idempotent; commits. Returns the new cases."""
+    """Create a case for each eligible entitlement of ``year`` that has no case yet
+    (免申即享: the holder does not apply). A key whose case was rejected is not proposed
+    again: the rejection stands until an officer reopens the case (``reopen``). Idempotent;
+    commits. Returns the new cases."""
     require(actor, "policy.propose")
     found = [e for e in service.entitlements(session, actor, year) if e.status == "eligible" and e.amount > 0]
     keys = sorted({e.payment_key for e in found})
@@ -262,9 +273,7 @@ def propose_year(session: Session, actor: Actor, year: int) -> list[PolicyCase]:
     for start in range(0, len(keys), 500):  # chunks: databases limit the bound parameters
         taken.update(
             session.scalars(
-                select(PolicyCase.payment_key).where(
-                    PolicyCase.payment_key.in_(keys[start : start + 500]), PolicyCase.status != "rejected"
-                )
+                select(PolicyCase.payment_key).where(PolicyCase.payment_key.in_(keys[start : start + 500]))
             )
         )
     holders = _holder_regions(session, {e.holder_id for e in found if e.holder_id is not None})
@@ -433,7 +442,9 @@ def act(
         )
     text = _clean_reason(action, reason)
     extra: dict[str, Any] | None = None
-    if action == "confirm":
+    if action == "reopen":
+        target = _reopened_status(session, case)
+    elif action == "confirm":
         case.confirmed_at = _now()
     elif action == "notice":
         # ``notice_days`` days counted from today: the last of them is ``notice_until``
@@ -459,6 +470,35 @@ def act(
         session.rollback()
         raise Conflict("项目“{key}”已批准过，同一项目不能重复批准或支付", key=case.payment_key) from exc
     return case
+
+
+def _reopened_status(session: Session, case: PolicyCase) -> str:
+    """The status a rejected case returns to when reopened: the one it began in (proposed
+    from the data, or applied for), so that the enterprise confirms again and every review
+    is made again. Refused while another case of the same key is open or paid (the
+    enterprise applied again after the rejection): one key, one live case."""
+    other = session.scalar(
+        select(PolicyCase.id).where(
+            PolicyCase.payment_key == case.payment_key,
+            PolicyCase.id != case.id,
+            PolicyCase.status != "rejected",
+        )
+    )
+    if other is not None:
+        raise Conflict(
+            "项目“{key}”已有进行中的案件（编号 {id}），不能重新受理本案件", key=case.payment_key, id=other
+        )
+    first = session.scalar(
+        select(PolicyCaseStep.to_status)
+        .where(PolicyCaseStep.case_id == case.id)
+        .order_by(PolicyCaseStep.at, PolicyCaseStep.id)
+        .limit(1)
+    )
+    # What was confirmed, noticed or waited for belongs to the rejected round.
+    case.confirmed_at = None
+    case.notice_until = None
+    case.budget_note = None
+    return "applied" if first == "applied" else "proposed"
 
 
 def _approve(

@@ -22,7 +22,9 @@ from ipcity.web.paging import Pager
 
 router = APIRouter()
 
-Action = Literal["confirm", "county_review", "city_review", "notice", "dismiss", "approve", "pay", "reject"]
+Action = Literal[
+    "confirm", "county_review", "city_review", "notice", "dismiss", "approve", "pay", "reject", "reopen"
+]
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="案件编号")]
 StatusQ = Annotated[str | None, Query(max_length=24, description="状态，如 proposed、in_notice")]
 YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度")]
@@ -33,7 +35,7 @@ ReferenceF = Annotated[str | None, Form(max_length=100)]
 
 
 class ActionIn(BaseModel):
-    """The body of an action: a reason (required to reject or dismiss), a payment reference (pay)."""
+    """The body of an action: a reason (required to reject, reopen or dismiss), a payment reference (pay)."""
 
     reason: str | None = Field(None, max_length=workflow.MAX_REASON)
     payment_reference: str | None = Field(None, max_length=100)
@@ -105,7 +107,7 @@ def api_act(
     action: Action,
     body: ActionIn | None = None,
 ) -> dict[str, Any]:
-    """Confirm, review, put on notice, dismiss an objection, approve, pay or reject."""
+    """Confirm, review, put on notice, dismiss an objection, approve, pay, reject or reopen a rejected case."""
     body = body or ActionIn()
     case = workflow.act(
         session,

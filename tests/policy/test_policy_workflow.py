@@ -215,10 +215,81 @@ def test_refusals_of_role_scope_and_reason(
     with session_factory() as s:
         view = workflow.case_view(s, CITY, case_a)
         assert view.case.status == "rejected" and view.steps[-1].reason == "专利权属存在争议"
-    # A rejected key may be proposed again (a new case), never a second open one.
+    # The rejection stands: proposing the year again brings the key back in no new case.
     with session_factory() as s:
-        again = workflow.propose_year(s, CITY, YEAR)
-        assert [c.payment_key for c in again] == ["P2.1-a:CN201710123456.7"]
+        assert workflow.propose_year(s, CITY, YEAR) == []
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(PolicyCase)
+                .where(PolicyCase.payment_key == "P2.1-a:CN201710123456.7")
+            )
+            == 1
+        )
+
+
+def test_a_rejected_case_is_reopened_by_a_city_officer_and_starts_over(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    key = "P2.1-a:CN201710123456.7"
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        case_a = _case(s, key).id
+    enterprise = _enterprise(holders["a"])
+    with session_factory() as s:
+        workflow.act(s, enterprise, case_a, "confirm")
+        workflow.act(s, COUNTY_A, case_a, "county_review")
+        workflow.act(s, CITY, case_a, "reject", "权属待核实")
+    with session_factory() as s:
+        assert "reopen" in workflow.case_view(s, CITY, case_a).actions
+        assert "reopen" not in workflow.case_view(s, COUNTY_A, case_a).actions
+        assert "reopen" not in workflow.case_view(s, enterprise, case_a).actions
+    for actor, reason, error in [
+        (COUNTY_A, "县区想重新受理", PermissionDenied),  # the city's decision
+        (enterprise, "请重新审核", PermissionDenied),
+        (CITY, "   ", ValidationFailed),  # a reason is needed
+    ]:
+        with session_factory() as s, pytest.raises(error):
+            workflow.act(s, actor, case_a, "reopen", reason)
+    with session_factory() as s:
+        case = workflow.act(s, CITY, case_a, "reopen", "权属争议已经法院判决解决")
+        # Back to where it began: the enterprise confirms again, the county reviews again.
+        assert case.status == "proposed" and case.confirmed_at is None
+        view = workflow.case_view(s, CITY, case_a)
+        assert [(st.action, st.from_status, st.to_status) for st in view.steps[-2:]] == [
+            ("reject", "county_reviewed", "rejected"),
+            ("reopen", "rejected", "proposed"),
+        ]
+        assert view.steps[-1].reason == "权属争议已经法院判决解决"
+        assert (
+            s.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1))
+            == "policy.case.reopen"
+        )
+    with session_factory() as s, pytest.raises(Conflict):
+        workflow.act(s, COUNTY_A, case_a, "county_review")  # not confirmed again yet
+    with session_factory() as s:
+        workflow.act(s, enterprise, case_a, "confirm")
+        assert workflow.act(s, COUNTY_A, case_a, "county_review").status == "county_reviewed"
+        assert workflow.propose_year(s, CITY, YEAR) == []  # still one case of the key
+    with session_factory() as s, pytest.raises(Conflict):
+        workflow.act(s, CITY, case_a, "reopen", "不是被驳回的案件")  # only a rejected case
+
+
+def test_a_rejected_case_is_not_reopened_beside_a_live_one(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    key = "P2.1-a:CN201710123456.7"
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        case_a = _case(s, key).id
+        workflow.act(s, CITY, case_a, "reject", "材料不全")
+    # Another case of the key is live (as when the enterprise applied again after the
+    # rejection): reopening the old one would make two.
+    twin = _twin(session_factory, case_a)
+    with session_factory() as s, pytest.raises(Conflict, match=rf"编号 {twin}"):
+        workflow.act(s, CITY, case_a, "reopen", "重新审核")
+    with session_factory() as s:
+        assert workflow.case_view(s, CITY, case_a).case.status == "rejected"
 
 
 def test_approving_the_same_key_twice_fails(
@@ -457,6 +528,25 @@ def test_pages_and_api_with_real_logins(
     )
     assert twice.status_code == 409 and "<h1>" in twice.text and 'id="action-error"' in twice.text
     assert "可执行的操作" not in twice.text or f"/policy/cases/{case_a}/confirm" not in twice.text
+    # Rejected through the page, the case offers the city officer to reopen it, with a
+    # reason; reopened, it waits for the enterprise's confirmation again.
+    rejected = client.post(
+        f"/policy/cases/{case_a}/reject",
+        data={"reason": "权属待核实", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert rejected.status_code == 303
+    page = client.get(f"/policy/cases/{case_a}").text
+    reopen_form = _form_of(page, f"/policy/cases/{case_a}/reopen")
+    assert '<textarea name="reason" required' in reopen_form and "重新受理" in reopen_form
+    reopened = client.post(
+        f"/policy/cases/{case_a}/reopen",
+        data={"reason": "权属已核实无误", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert reopened.status_code == 303
+    api = client.get(f"/api/v1/policy/cases/{case_a}").json()
+    assert api["status"] == "proposed" and api["steps"][-1]["reason"] == "权属已核实无误"
     # The public notice is public.
     assert TestClient(app).get("/api/v1/policy/notices").json() == {"ok": True, "notices": []}
     assert TestClient(app).get("/policy/notices").status_code == 200
