@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from ipcity.errors import NotFound
 from ipcity.policy import service
 from ipcity.policy.candidates import DATA_LABELS
 from ipcity.policy.engine import STATUS_LABELS, Entitlement
@@ -94,7 +93,15 @@ def rules_page(request: Request) -> Response:
 def rule_page(request: Request, rule_id: RulePath) -> Response:
     """One rule: the clause quoted, its parameters over time, its scenarios run there and
     then (their input, what the engine computes from it with its explanation, and whether
-    that is what the scenario expects: the page is the rule's trace)."""
+    that is what the scenario expects: the page is the rule's trace). A clause served by
+    several rules (P2.1-e) lists them."""
+    of_clause = service.clause_rules(rule_id)
+    if len(of_clause) > 1:
+        return render(
+            request,
+            "policy/rules.html",
+            {"policy": service.current_policy(), "views": of_clause, "clause": of_clause[0].clause},
+        )
     view = service.rule_view(rule_id)
     return render(
         request,
@@ -145,7 +152,7 @@ def entitlements_page(
         raise ChoiceFailed("状态“{status}”无效，应为 {expected} 之一", choices=STATUS_LABELS, status=status)
     policy = service.current_policy()
     if rule and policy.rule(rule) is None and not any(r.clause == rule for r in policy.rules):
-        raise NotFound("策略中没有规则“{rule}”", rule=rule)
+        raise service.no_such_rule(rule)
     # The whole year is evaluated (its registry part is kept between requests) so that the
     # summary shows every rule whatever the filter.
     found = service.entitlements(session, actor, chosen)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ipcity import clock
 from ipcity.auth.roles import Actor, may_see_private, require, sees_every_holder
 from ipcity.errors import NotFound, ValidationFailed
+from ipcity.i18n import Bilingual
 from ipcity.policy.clauses import CLAUSES, Clause
 from ipcity.policy.engine import Entitlement, evaluate
 from ipcity.policy.loader import Policy, Rule, shipped_policy
@@ -42,7 +43,7 @@ def entitlements(session: Session, actor: Actor, year: int, rule: str | None = N
     check_year(year)
     policy = current_policy()
     if rule is not None and policy.rule(rule) is None and not any(r.clause == rule for r in policy.rules):
-        raise NotFound("策略中没有规则“{rule}”", rule=rule)
+        raise no_such_rule(rule)
     chosen = [rule] if rule else None
     snapshot = load_snapshot(session, year, policy, chosen)
     # Judged on today's date in the city: what falls due later in the year is not yet owed.
@@ -116,12 +117,48 @@ def _view(policy: Policy, rule: Rule, scenarios: list[Scenario]) -> RuleView:
 
 
 def rule_view(rule_id: str) -> RuleView:
-    """One rule by id (or clause id); :class:`NotFound` when the policy has none."""
+    """One rule by id, or by the id of a clause the policy serves with one rule;
+    :class:`NotFound` otherwise, saying why (see :func:`no_such_rule`)."""
     policy = current_policy()
     rule = policy.rule(rule_id)
     if rule is None:
-        raise NotFound("策略中没有规则“{rule}”", rule=rule_id)
+        of_clause = [r for r in policy.rules if r.clause == rule_id]
+        if len(of_clause) != 1:
+            raise no_such_rule(rule_id)
+        rule = of_clause[0]
     return _view(policy, rule, _scenarios())
+
+
+def clause_rules(clause_id: str) -> list[RuleView]:
+    """The rules of the policy in force that serve ``clause_id`` (a clause may have several,
+    as P2.1-e has one for patents and one for software); empty when the id is a rule's or
+    no rule serves it."""
+    policy = current_policy()
+    if policy.rule(clause_id) is not None:
+        return []
+    scenarios = _scenarios()
+    return [_view(policy, r, scenarios) for r in policy.rules if r.clause == clause_id]
+
+
+def no_such_rule(rule_id: str) -> NotFound:
+    """Why the policy has no rule ``rule_id``, in one sentence: a clause served by several
+    rules names them; a clause that pays no money (P2.1-f) says so with its reading; any
+    other id (a clause of the protection or the targets, P3.2, or a mistyped one) is told
+    that only the money clauses have rules."""
+    policy = current_policy()
+    served = [r.id for r in policy.rules if r.clause == rule_id]
+    if len(served) > 1:
+        return NotFound(
+            "“{clause}”是条款编号，本策略按它设有规则 {rules}", clause=rule_id, rules="、".join(served)
+        )
+    clause = CLAUSES.get(rule_id)
+    if clause is not None and not clause.pays_money:
+        return NotFound(
+            "条款“{clause}”不是资金项目，没有计算规则：{reading}",
+            clause=rule_id,
+            reading=Bilingual(clause.reading, clause.reading_en or clause.reading),
+        )
+    return NotFound("策略中没有规则“{rule}”：只有资助奖励条款（如 P2.1-a）设有计算规则", rule=rule_id)
 
 
 def parameter_json(p: Parameter) -> dict[str, Any]:

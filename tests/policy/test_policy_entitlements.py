@@ -290,6 +290,27 @@ def test_rule_pages_and_api(client: Any) -> None:
     assert "Grant date <code" in english_heads and not re.search("[\u4e00-\u9fff]", english_heads)
     assert '<span title="invention">Invention</span>' in client.get("/policy/rules/P2.1-a?lang=en").text
     assert client.get("/policy/rules/P9").status_code == 404
+
+
+def test_a_clause_id_leads_to_its_rules_or_says_why_it_has_none(client: Any) -> None:
+    """P2.1-e is served by two rules: its page lists both, the API names them; P2.1-f pays no
+    money; P3.2 (enforcement) is not a money clause; a clause with one rule is that rule."""
+    clause = client.get("/policy/rules/P2.1-e")
+    assert clause.status_code == 200 and "条款 P2.1-e 的规则" in clause.text
+    assert 'href="/policy/rules/P2.1-e.patents"' in clause.text
+    assert 'href="/policy/rules/P2.1-e.software"' in clause.text
+    assert "对年度专利授权量较大的企业" in clause.text
+    assert 'href="/policy/rules/P2.1-a"' not in clause.text
+    assert "Rules of clause P2.1-e" in client.get("/policy/rules/P2.1-e?lang=en").text
+    api = client.get("/api/v1/policy/rules/P2.1-e")
+    assert api.status_code == 404
+    assert api.json()["error"] == "“P2.1-e”是条款编号，本策略按它设有规则 P2.1-e.patents、P2.1-e.software"
+    priority = client.get("/api/v1/policy/rules/P2.1-f?lang=en").json()["error"]
+    assert priority.startswith("Clause “P2.1-f” pays no money") and "incubators" in priority
+    enforcement = client.get("/policy/rules/P3.2")
+    assert enforcement.status_code == 404 and "只有资助奖励条款（如 P2.1-a）设有计算规则" in enforcement.text
+    filtered = client.get("/policy/entitlements", params={"rule": "P3.2"})
+    assert filtered.status_code == 404 and "只有资助奖励条款" in filtered.text
     api = client.get("/api/v1/policy/rules/P2.1-a").json()
     assert (
         api["quote"].startswith("对获得国内发明专利授权")
