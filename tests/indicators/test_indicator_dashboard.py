@@ -155,3 +155,6 @@ def test_the_targets_table_says_the_date_its_values_are_of(client: Any, session:
     assert 'id="targets-judged-on"' not in before[0]
     english = client.get("/indicators?year=2023&lang=en").text
     assert "Value (2020-12-31)" in english and "whatever the year chosen" in english
+    # A target's cell quotes the policy's sentence, labelled as the Chinese original.
+    assert 'title="Policy text (Chinese): PCT国际专利申请量年增长30%以上"' in english
+    assert 'title="政策原文：PCT国际专利申请量年增长30%以上"' in client.get("/indicators?year=2023").text
