@@ -28,7 +28,7 @@ from rich.table import Table
 from typer.core import TyperCommand, TyperGroup
 
 from ipcity.config import Settings
-from ipcity.errors import BadInput, IPCityError, ValidationFailed, first_line
+from ipcity.errors import BadInput, IPCityError, ValidationFailed, database_reason, first_line
 from ipcity.i18n import gettext
 from ipcity.indicators.cli import indicators_command
 from ipcity.policy.cli import policy_app
@@ -681,6 +681,7 @@ def _unexpected(exc: Exception) -> IPCityError:
     from sqlalchemy.exc import DBAPIError
 
     if isinstance(exc, DBAPIError):
-        # The driver's own words ("database is locked"), without SQLAlchemy's wrapping.
-        return IPCityError("数据库操作失败，命令未完成：{detail}", detail=first_line(exc.orig))
+        # What the driver said ("database is locked"), in the user's words where it is a
+        # condition one can act on, without SQLAlchemy's wrapping or the SQL.
+        return IPCityError("数据库操作失败，命令未完成：{detail}", detail=database_reason(exc))
     return IPCityError("内部错误，命令未完成：{detail}", detail=first_line(exc) or type(exc).__name__)

@@ -375,3 +375,22 @@ def test_a_file_of_another_kind_is_named_for_what_it_is(cli: Run, tmp_path: Path
     code, _, err = cli("import", str(population), "--kind", "trademarks")
     assert code == 2
     assert "是常住人口文件（常住人口导入模板），不是所选的商标" in err
+
+
+def test_a_database_error_is_told_in_the_users_words(cli: Run, tmp_path: Path) -> None:
+    """A file that is not a database, a database opened read-only: the condition in the
+    user's language (the driver's English words are not the sentence), exit 1."""
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"\x00\xffnot sqlite" * 500)
+    code, _, err = cli("stats", "--json", db=f"sqlite:///{garbage}")
+    assert code == 1 and only_line(err) == "错误：数据库操作失败，命令未完成：该文件不是数据库"
+    database = tmp_path / "registry.db"
+    assert cli("init", db=f"sqlite:///{database}")[0] == 0
+    read_only = f"sqlite:///file:{database}?mode=ro&uri=true"
+    code, _, err = cli(
+        "user", "add", "reader1", "--role", "city_officer", "--password", "Abcdefgh12345!", db=read_only
+    )
+    assert code == 1 and only_line(err) == "错误：数据库操作失败，命令未完成：数据库文件只读，不能写入"
+    # In English (the setting stays for the rest of this test).
+    code, _, err = cli("stats", "--json", db=f"sqlite:///{garbage}", env={"IPCITY_DEFAULT_LOCALE": "en"})
+    assert code == 1 and "the file is not a database" in only_line(err)

@@ -40,7 +40,14 @@ from sqlalchemy.orm import Session
 
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, can, require
-from ipcity.errors import IPCityError, NotFound, PermissionDenied, ValidationFailed, first_line
+from ipcity.errors import (
+    IPCityError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    database_reason,
+    driver_words,
+)
 from ipcity.i18n import Bilingual, gettext, localized_params
 from ipcity.places.divisions import get_division
 from ipcity.places.models import Population, Zone
@@ -397,13 +404,6 @@ def _check_publications(
     return kept
 
 
-def _database_reason(exc: SQLAlchemyError) -> str:
-    """The driver's own words of a database error, first line only: never its SQL."""
-    orig = getattr(exc, "orig", None)
-    line = first_line(orig if orig is not None else exc) or type(exc).__name__
-    return line[:200]
-
-
 def _record_failure(session: Session, actor: Actor, result: ImportResult, digest: str, reason: str) -> None:
     """Keep a failed confirmation in the audit log (its own transaction: the import's was
     rolled back), so the import history shows it; a database that cannot take even that
@@ -493,7 +493,7 @@ def run_import(
                 records = _check_publications(session, records, errors, columns)
         except SQLAlchemyError as exc:
             session.rollback()
-            raise IPCityError(MSG_DATABASE_FAILED, reason=_database_reason(exc)) from exc
+            raise IPCityError(MSG_DATABASE_FAILED, reason=database_reason(exc)) from exc
         rejected_rows = {e.row for e in errors}
         result.rejected = len(rejected_rows)
         result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:ERROR_PREVIEW]
@@ -525,10 +525,10 @@ def run_import(
             # A constraint or the database itself refused the write: the transaction is
             # rolled back whole; the person gets one sentence, never the statement.
             session.rollback()
-            reason = _database_reason(exc)
             if confirm:
-                _record_failure(session, actor, result, digest, reason)
-            raise IPCityError(MSG_DATABASE_FAILED, reason=reason) from exc
+                # The log keeps the driver's words; the person reads them in their language.
+                _record_failure(session, actor, result, digest, driver_words(exc))
+            raise IPCityError(MSG_DATABASE_FAILED, reason=database_reason(exc)) from exc
         except Exception as exc:
             session.rollback()
             if confirm:

@@ -22,7 +22,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
@@ -30,7 +30,7 @@ from ipcity import __version__, clock
 from ipcity.auth.roles import PUBLIC
 from ipcity.config import Settings
 from ipcity.db import make_engine, make_session_factory
-from ipcity.errors import BadInput, IPCityError
+from ipcity.errors import BadInput, IPCityError, database_condition
 from ipcity.i18n import DEFAULT_LOCALE, gettext, normalize_locale
 from ipcity.web.deps import csrf_protect, get_locale, refuse_nul_characters, render, wants_json
 from ipcity.web.security import SESSION_COOKIE, SessionCodec
@@ -297,6 +297,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, exc.orig)
         message = gettext("提交的值超出了允许的长度或范围，未做任何修改", get_locale(request))
         return _error_response(request, 400, BadInput.code, message)
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(request: Request, exc: OperationalError) -> Response:
+        # A database that cannot serve now (locked by a long import, disk full, server
+        # gone): 503 with the condition in the user's words, nothing changed (the request's
+        # transaction is rolled back). Any other operational error is a fault: 500, logged.
+        condition = database_condition(exc)
+        if condition is None:
+            return await _unexpected(request, exc)
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        locale = get_locale(request)
+        message = gettext("数据库暂时无法完成操作：{reason}；未做任何修改", locale).format(
+            reason=condition.en if locale.startswith("en") else condition
+        )
+        return _error_response(request, 503, "database_unavailable", message)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

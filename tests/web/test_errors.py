@@ -447,3 +447,39 @@ def test_a_refused_mapping_comes_back_with_the_columns_chosen(
     assert '<option value="专利名称" selected>' in response.text
     assert 'value="某库导出"' in response.text and 'name="save" value="1" checked' in response.text
     assert _state(session_factory) == before
+
+
+def test_a_database_that_cannot_serve_now_is_a_503_in_the_users_words(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A locked database (a long import writing) is told as such, in the page's language,
+    503 and not a bare 500; an operational error that is a fault stays a logged 500."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from ipcity.registry import service
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError(
+            "SELECT patents.id FROM patents", {}, sqlite3.OperationalError("database is locked")
+        )
+
+    monkeypatch.setattr(service, "search_patents", locked)
+    api = client.get("/api/v1/patents")
+    assert api.status_code == 503 and api.json()["code"] == "database_unavailable"
+    assert (
+        sentence_of(api)
+        == "数据库暂时无法完成操作：数据库正被另一个进程写入（已锁定），请稍后重试；未做任何修改"
+    )
+    english = sentence_of(client.get("/api/v1/patents?lang=en"))
+    assert "the database is locked by another process" in english and not CJK.search(english)
+    page = client.get("/patents")
+    assert page.status_code == 503 and "已锁定" in sentence_of(page) and "SELECT" not in page.text
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("SELECT x FROM patents", {}, sqlite3.OperationalError("no such column: x"))
+
+    monkeypatch.setattr(service, "search_patents", broken)
+    fault = client.get("/api/v1/patents")
+    assert fault.status_code == 500 and "no such column" not in fault.text
