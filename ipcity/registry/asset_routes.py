@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from ipcity.db import MAX_ID
 from ipcity.places import service as places
 from ipcity.registry import assets
+from ipcity.registry.numbers import half_width
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 from ipcity.web.paging import Pager
 
@@ -27,14 +28,17 @@ PerPage = Annotated[int, Query(ge=1, le=200)]
 
 
 def _year(value: str | None) -> int | None:
-    # The page's form always sends ``year=``: empty means any year.
+    # The page's form always sends ``year=``: empty means any year. Full-width digits
+    # (２０２０, as a Chinese input method types them) are the year, as the region filter
+    # reads a full-width code.
     if value is None or not value.strip():
         return None
-    if not (value.strip().isascii() and value.strip().isdecimal()):
+    year = half_width(value).strip()
+    if not (year.isascii() and year.isdecimal()):
         from ipcity.errors import ValidationFailed
 
         raise ValidationFailed("年份应为四位数字，收到：{value}", value=value)
-    return int(value)
+    return int(year)
 
 
 @router.get(

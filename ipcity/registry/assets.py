@@ -58,6 +58,7 @@ class Register:
     categories: dict[str, str] | None = None  # value -> Chinese label
     date_attr: str | None = None  # attribute filtered by ``year``
     clause: str = "P2.5"
+    labels: dict[str, dict[str, str]] | None = None  # other coded columns: value -> Chinese label
 
 
 TRADEMARK_TYPES = {
@@ -66,6 +67,15 @@ TRADEMARK_TYPES = {
     "certification": "证明商标",
     "gi_certification": "地理标志证明商标",
     "gi_collective": "地理标志集体商标",
+}
+# The statuses the trademarks template stores (importers.templates.TRADEMARK_STATUSES).
+TRADEMARK_STATUSES = {
+    "registered": "已注册",
+    "pending": "申请中",
+    "invalidated": "已无效",
+    "cancelled": "已注销",
+    "revoked": "已撤销",
+    "expired": "期满未续展",
 }
 COPYRIGHT_CATEGORIES = {"software": "计算机软件", "work": "作品"}
 # Keyed by the values the importers store (records.GIKind), so that a filter finds them.
@@ -92,10 +102,13 @@ REGISTERS: dict[str, Register] = {
             Column("registration_date", "注册日", "Registered"),
             Column("expiry_date", "专用权期限至", "Valid until"),
             Column("well_known_date", "驰名商标认定日", "Well-known since"),
+            # A cancelled or lapsed mark is listed with the others: its status says so.
+            Column("status", "状态", "Status"),
         ),
         category="mark_type",
         categories=TRADEMARK_TYPES,
         date_attr="registration_date",
+        labels={"status": TRADEMARK_STATUSES},
     ),
     "copyrights": Register(
         "copyrights",
@@ -279,13 +292,16 @@ def display_value(register: Register, key: str, value: Any, locale: str = DEFAUL
     '普通商标'
     >>> display_value(REGISTERS["trademarks"], "mark_type", "ordinary", "en")
     'Ordinary trademark'
+    >>> display_value(REGISTERS["trademarks"], "status", "cancelled")
+    '已注销'
     """
     if value is None:
         return ""
     if isinstance(value, list):
         return ("、" if locale == DEFAULT_LOCALE else ", ").join(str(v) for v in value)
-    if register.categories and key == register.category:
-        label = register.categories.get(value)
+    labels = register.categories if key == register.category else (register.labels or {}).get(key)
+    if labels:
+        label = labels.get(value)
         return gettext(label, locale) if label else str(value)
     return str(value)
 

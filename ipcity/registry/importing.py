@@ -29,7 +29,7 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Sized
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,7 @@ from ipcity.registry.importers.fields import EVIDENCE_KINDS, KIND_NAMES
 from ipcity.registry.importers.fields import KINDS as IMPORT_KINDS
 from ipcity.registry.importers.reader import is_jsonl
 from ipcity.registry.models import ColumnMapping, ImportBatch
+from ipcity.registry.normalize import normalize_name
 from ipcity.registry.records import (
     HolderRecord,
     PatentRecord,
@@ -438,6 +439,34 @@ def _dedupe(records: list[Any], key: Callable[[Any], Any]) -> list[Any]:
     return list(seen.values())
 
 
+def _dedupe_holders(records: list[HolderRecord]) -> list[HolderRecord]:
+    """The holders of a file, each once: rows naming the same holder, by credit code or by
+    normalized name (one row with the code, another with the name alone; 鹤壁甲公司 and
+    鹤壁甲 公司), are one holder. The later row wins as in :func:`_dedupe`, its blank cells
+    taking the earlier row's values as they would take the registry's. Planned apart, two
+    such rows would both be new holders and the name's unique index would refuse the whole
+    file."""
+    kept: dict[int, HolderRecord] = {}
+    owner: dict[tuple[str, str], int] = {}  # ("uscc" | "name", value) -> the row kept for it
+    keys_of: dict[int, list[tuple[str, str]]] = {}
+    for index, record in enumerate(records):
+        keys = [("name", normalize_name(record.name))]
+        if record.uscc:
+            keys.append(("uscc", record.uscc))
+        merged = keys[:]
+        for earlier in sorted({owner[k] for k in keys if k in owner}, reverse=True):
+            before = kept.pop(earlier)
+            merged.extend(keys_of.pop(earlier))
+            for name in (f.name for f in fields(HolderRecord)):
+                if getattr(record, name) in (None, "", []):
+                    setattr(record, name, getattr(before, name))
+        kept[index] = record
+        keys_of[index] = merged
+        for key in merged:
+            owner[key] = index
+    return list(kept.values())
+
+
 def run_import(
     session: Session,
     actor: Actor,
@@ -614,7 +643,7 @@ def _plan_and_write(
         if writes(evidence_plan.new, evidence_plan.changed, evidence_plan.unchanged):
             write_evidence(session, evidence_plan, locate)
     elif kind == "holders":
-        unique = _dedupe([r for r in records if isinstance(r, HolderRecord)], lambda r: r.uscc or r.name)
+        unique = _dedupe_holders([r for r in records if isinstance(r, HolderRecord)])
         holder_plan = plan_holders(session, unique, zone_ids)
         if writes(holder_plan.new, holder_plan.changed, holder_plan.unchanged):
             write_holders(session, holder_plan, zone_ids, locate, actor_name=actor.username)

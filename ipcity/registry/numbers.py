@@ -36,11 +36,13 @@ __all__ = [
     "canonical_application_number",
     "canonical_cn_publication",
     "check_digit",
+    "half_width",
     "normalize_application_number",
     "parse_application_number",
     "parse_publication_number",
     "parse_uscc",
     "publication_number_parts",
+    "registration_number",
     "uscc_check_character",
 ]
 
@@ -120,9 +122,33 @@ _FOLD[0x3002] = ord(".")
 _DIGITS = frozenset("0123456789")
 
 
+def half_width(text: str) -> str:
+    """Full-width ASCII and the ideographic space and full stop made ASCII, nothing else
+    changed: what a Chinese input method typed, read as the ASCII it stands for.
+
+    >>> half_width("２０１８－０６－０１　ＳＲ")
+    '2018-06-01 SR'
+    """
+    return text.translate(_FOLD)
+
+
 def _fold(text: str | None) -> str:
     """Half-width, upper case, no whitespace."""
-    return "".join((text or "").translate(_FOLD).split()).upper()
+    return "".join(half_width(text or "").split()).upper()
+
+
+def registration_number(text: str) -> str:
+    """A registration number of a trademark, copyright, plant-variety right or
+    geographical indication as the registry keys it: half-width, upper case, without
+    spaces. The registers give these numbers in no one form the platform could check, but
+    ``８０１２３４５６``, ``2019sr0123456`` and ``CNA 2019 1235.6`` are the numbers
+    ``80123456``, ``2019SR0123456`` and ``CNA20191235.6``: kept as typed, a second import
+    of the same right would add it again under another spelling.
+
+    >>> registration_number(" ８０１２３４５６ "), registration_number("2019sr0123456")
+    ('80123456', '2019SR0123456')
+    """
+    return _fold(text)
 
 
 def _shown(text: str | None) -> str:

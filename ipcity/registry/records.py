@@ -146,7 +146,8 @@ class TrademarkRecord:
     registration_number: str
     mark: str
     nice_classes: list[int] = field(default_factory=list)
-    mark_type: TrademarkType = "ordinary"
+    # None: the row left the type blank (a new mark is ordinary, a registered one keeps its type).
+    mark_type: TrademarkType | None = "ordinary"
     holder: str | None = None
     filing_date: date | None = None
     registration_date: date | None = None

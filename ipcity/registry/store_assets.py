@@ -3,6 +3,9 @@ geographical indications (P2.5) and holders from the holders template.
 
 Each record is matched to the registry by its registration number (holders: by unified
 social credit code, else by normalized name); a content hash decides changed or unchanged.
+A cell left blank, or a column the file lacks (the templates let an officer delete
+optional columns), keeps what the registry holds, as for patents and holders: a shorter
+list never erases a registration date, a status or a holder.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ def _trademark(r: TrademarkRecord) -> dict[str, Any]:
         "registration_number": r.registration_number,
         "mark": r.mark,
         "nice_classes": list(r.nice_classes),
-        "mark_type": r.mark_type,
+        "mark_type": r.mark_type or "ordinary",  # blank in a new row: an ordinary mark
         "filing_date": r.filing_date,
         "registration_date": r.registration_date,
         "expiry_date": r.expiry_date,
@@ -109,27 +112,40 @@ def _digest(spec: AssetSpec, record: Any) -> str:
 
 
 def plan_assets(session: Session, kind: str, records: Sequence[AssetRecord]) -> AssetPlan:
-    """Compare asset records with the registry by their number. A sample record (demo data)
-    that a file describes counts as changed even with the same content: the write makes
-    it a real record (every column is the file's; see :func:`write_assets`)."""
+    """Compare asset records with the registry by their number. A field the record leaves
+    blank takes the registered value first (:func:`_keep_what_the_row_lacks`). A sample
+    record (demo data) that a file describes counts as changed even with the same content:
+    the write makes it a real record (every column is the file's; see :func:`write_assets`)."""
     spec = ASSET_SPECS[kind]
     column = getattr(spec.model, spec.key)
     plan = AssetPlan(kind=kind)
+    if not records:
+        return plan
+    fields = list(spec.row(records[0]))  # the record's attributes its table stores
     numbers = [getattr(r, spec.key) for r in records]
-    existing: dict[str, tuple[int, str, bool]] = {}
+    existing: dict[str, tuple[int, str, bool, dict[str, Any]]] = {}
     for start in range(0, len(numbers), 5000):
         chunk = numbers[start : start + 5000]
-        for rid, number, digest, is_sample in session.execute(
-            select(spec.model.id, column, spec.model.content_hash, spec.model.is_sample).where(
-                column.in_(chunk)
-            )
+        for stored, holder in session.execute(
+            select(spec.model, Holder.name)
+            .outerjoin(Holder, Holder.id == spec.model.holder_id)
+            .where(column.in_(chunk))
         ):
-            existing[number] = (rid, digest, bool(is_sample))
+            values = {name: getattr(stored, name) for name in fields}
+            values["holder"] = holder
+            existing[getattr(stored, spec.key)] = (
+                stored.id,
+                stored.content_hash,
+                bool(stored.is_sample),
+                values,
+            )
     for record in records:
         number = getattr(record, spec.key)
+        found = existing.get(number)
+        if found is not None and not found[2]:
+            _keep_what_the_row_lacks(record, found[3])
         digest = _digest(spec, record)
         plan.digests[number] = digest
-        found = existing.get(number)
         if found is None:
             plan.new.append(record)
         elif found[1] != digest or found[2]:
@@ -137,6 +153,17 @@ def plan_assets(session: Session, kind: str, records: Sequence[AssetRecord]) -> 
         else:
             plan.unchanged += 1
     return plan
+
+
+def _keep_what_the_row_lacks(record: Any, stored: dict[str, Any]) -> None:
+    """Fill the record's blank fields (None, an empty list) from the registered entry, so
+    that a blank cell or a missing optional column says nothing rather than "none": an
+    export without the status column, or a list of numbers and holders only, must not
+    erase the registration dates, types and statuses an earlier file gave. A sample entry
+    is not kept from: a file describing it replaces it whole."""
+    for name, value in stored.items():
+        if value not in (None, []) and getattr(record, name) in (None, "", []):
+            setattr(record, name, value)
 
 
 def write_assets(

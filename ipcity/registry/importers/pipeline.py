@@ -12,7 +12,9 @@ from typing import Any
 from ipcity.errors import InvalidFile
 from ipcity.i18n import Bilingual
 from ipcity.memory import paused_gc
-from ipcity.registry.importers.layouts import LENS_JSONL, Layout, detect_layout
+from ipcity.registry.importers.fields import CANONICAL_FIELDS
+from ipcity.registry.importers.layouts import LENS_JSONL, Layout, detect_layout, get_layout
+from ipcity.registry.importers.patents import MSG_MISSING_COLUMN
 from ipcity.registry.importers.reader import is_jsonl, read_jsonl, read_table
 from ipcity.registry.records import RowError
 
@@ -50,10 +52,34 @@ def _unrecognised(filename: str, header: list[str], kind: str | None) -> Invalid
             layout=Bilingual(other.name_zh, other.name_en),
             asked=named(kind) if kind in KIND_NAMES else kind,
         )
+    missing = _missing_column(header, kind) if kind is not None else None
+    if missing is not None:
+        return missing
     shown = [h for h in header[:12] if h]
     return InvalidFile(
         MSG_UNKNOWN_LAYOUT, filename=filename, columns=Bilingual("、".join(shown), ", ".join(shown))
     )
+
+
+def _missing_column(header: list[str], kind: str) -> InvalidFile | None:
+    """The refusal of a file of the chosen kind's template that lacks a required column
+    (a population list without 常住人口): it names the column, where "format not
+    recognised" would leave the officer to guess. None when the file has none of the
+    template's columns (it is some other file, to be mapped)."""
+    template = get_layout(kind)
+    if template is None or template.source != "template":
+        return None
+    found = template.resolve(header)
+    named = sum(1 for h in header if h.strip())
+    # Mostly the template's columns (as recognition asks of a template), one required among them.
+    if not set(found) & set(template.signature) or template.score(header) * 2 <= named:
+        return None
+    for spec in CANONICAL_FIELDS[kind]:
+        if spec.required and spec.name not in found:
+            return InvalidFile(
+                MSG_MISSING_COLUMN, column=spec.label_zh, field=Bilingual(spec.name, spec.label_en)
+            )
+    return None
 
 
 class ParsedFile:

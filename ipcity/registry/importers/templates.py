@@ -26,7 +26,13 @@ from ipcity.registry.importers.patents import (
 )
 from ipcity.registry.importers.values import BAD, parse_date_or_bad
 from ipcity.registry.normalize import normalize_name
-from ipcity.registry.numbers import parse_application_number, parse_pct_number, parse_uscc
+from ipcity.registry.numbers import (
+    half_width,
+    parse_application_number,
+    parse_pct_number,
+    parse_uscc,
+    registration_number,
+)
 from ipcity.registry.payee import PayeeAccount, check_account
 from ipcity.registry.records import (
     AwardRecord,
@@ -260,6 +266,11 @@ class _Row:
     def optional(self, name: str) -> str | None:
         return self.text(name) or None
 
+    def number(self, name: str) -> str:
+        """The row's registration number (required), in the one spelling the registry
+        keys it by (:func:`~ipcity.registry.numbers.registration_number`)."""
+        return registration_number(self.required(name))
+
     def date(self, name: str) -> dt.date | None:
         value = parse_date_or_bad(self.text(name))
         if value is BAD:
@@ -294,11 +305,13 @@ class _Row:
         return found
 
     def region(self, name: str) -> str | None:
-        value = self.text(name)
+        # Full-width digits (４１０６１１) are the code a Chinese input method types; the
+        # register's region filter reads them so too. Other digits (٤, ①) are not.
+        value = half_width(self.text(name))
         if not value:
             return None
-        if len(value) != 6 or not value.isdecimal():
-            self.fail(name, MSG_REGION, value=value)
+        if len(value) != 6 or not value.isascii() or not value.isdecimal():
+            self.fail(name, MSG_REGION, value=self.text(name))
             return None
         return value
 
@@ -438,10 +451,11 @@ def _nice_classes(r: _Row) -> list[int]:
 
 
 def _trademark(r: _Row) -> TrademarkRecord | None:
-    number = r.required("registration_number")
+    number = r.number("registration_number")
     mark = r.required("mark")
     classes = _nice_classes(r) if r.required("nice_classes") else []
-    mark_type = r.choice("mark_type", TRADEMARK_TYPES, "商标类型", "ordinary")
+    # Blank: not stated (a new mark is an ordinary one; a known mark keeps its type).
+    mark_type = r.choice("mark_type", TRADEMARK_TYPES, "商标类型")
     status = r.choice("status", TRADEMARK_STATUSES, "商标状态")
     filed, registered, expires = r.date("filing_date"), r.date("registration_date"), r.date("expiry_date")
     # A mark is registered after its filing and protected until after its registration.
@@ -466,7 +480,7 @@ def _trademark(r: _Row) -> TrademarkRecord | None:
 
 
 def _copyright(r: _Row) -> CopyrightRecord | None:
-    number = r.required("registration_number")
+    number = r.number("registration_number")
     title = r.required("title")
     category_text = r.required("category")
     category = None
@@ -491,7 +505,7 @@ def _copyright(r: _Row) -> CopyrightRecord | None:
 def _plant_variety(r: _Row) -> PlantVarietyRecord | None:
     record = PlantVarietyRecord(
         r.row,
-        r.required("right_number"),
+        r.number("right_number"),
         r.required("crop"),
         r.required("variety"),
         r.optional("holder"),
@@ -507,7 +521,7 @@ def _gi(r: _Row) -> GIRecord | None:
         r.row,
         name,
         kind,  # type: ignore[arg-type]
-        r.required("registration_number"),
+        r.number("registration_number"),
         r.region("region_code"),
         r.optional("holder"),
         r.date("registration_date"),

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ipcity.registry.normalize import split_applicants
+from ipcity.registry.numbers import half_width
 
 __all__ = [
     "COUNTRY_CODES",
@@ -81,7 +82,9 @@ def _date_or_bad(text: str) -> dt.date | _BadValue | None:
 
 
 def _parse_date_uncached(text: str) -> dt.date | None:
-    s = text.strip()
+    # Full-width digits and separators (２０１８－０６－０１, ２０１８／６／１) are what a Chinese
+    # input method types; read as the ASCII they stand for, never NFKC (² is no digit).
+    s = half_width(text).strip()
     if s in _EMPTY_DATES:
         return None
     if s.isdecimal():
@@ -112,7 +115,8 @@ def parse_date(text: str) -> dt.date | None:
     """Parse a date as exports write it; empty, ``0`` and ``-`` mean "no date" (None).
 
     Accepted: ``20220311``, ``2019-10-01``, ``2019/10/1``, ``2019.10.01``, ``2019年10月1日``,
-    ``2019-10-01 00:00:00`` and an Excel serial number (``44621``).
+    ``2019-10-01 00:00:00`` and an Excel serial number (``44621``), in full-width
+    characters too (``２０１９－１０－０１``).
 
     >>> parse_date("2019/10/1"), parse_date("0")
     (datetime.date(2019, 10, 1), None)
