@@ -22,6 +22,22 @@ from ipcity.places.models import Population
 OFFICER = Actor(username="city-officer", role="city_officer", user_id=1)
 
 
+def fill_template(kind: str, rows: list[dict[str, Any]], path: Path) -> Path:
+    """The downloaded template of ``kind`` with ``rows`` (header → cell) below its example."""
+    from openpyxl import load_workbook
+
+    from ipcity.registry.importers import write_template_xlsx
+
+    book = load_workbook(io.BytesIO(write_template_xlsx(kind)))
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    for number, row in enumerate(rows, start=1):
+        assert not set(row) - set(header), set(row) - set(header)
+        sheet.append([number if h == "序号" else row.get(h) for h in header])
+    book.save(path)
+    return path
+
+
 def raw_text(path: Path) -> str:
     """The file's text as a plain reader sees it (gzip by magic bytes, UTF-8 with BOM)."""
     data = path.read_bytes()

@@ -46,7 +46,7 @@ from ipcity.registry.records import (
     PctApplicationRecord,
     PledgeLoanRecord,
 )
-from ipcity.registry.store import HolderSeed, ensure_holders
+from ipcity.registry.store import HolderSeed, ensure_holders, holders_named
 
 EvidenceRecord = (
     AwardRecord | CertificateRecord | PledgeLoanRecord | InsurancePolicyRecord | PctApplicationRecord
@@ -98,15 +98,8 @@ def resolve_holders(session: Session, records: Sequence[Any]) -> dict[int, int |
             for code, hid in session.execute(select(Holder.uscc, Holder.id).where(Holder.uscc.in_(codes)))
             if code is not None
         }
-    names = {normalize_name(r.holder) for r in records if r.uscc not in by_code}
-    by_name: dict[str, int] = {}
-    if names:
-        by_name = {
-            name: hid
-            for name, hid in session.execute(
-                select(Holder.normalized_name, Holder.id).where(Holder.normalized_name.in_(names))
-            )
-        }
+    # By the name it bears now or bore before (a renamed holder's old name is still it).
+    by_name = holders_named(session, {normalize_name(r.holder) for r in records if r.uscc not in by_code})
     return {
         r.source_row: by_code[r.uscc] if r.uscc in by_code else by_name.get(normalize_name(r.holder))
         for r in records

@@ -67,7 +67,7 @@ from ipcity.registry.importers import (
 from ipcity.registry.importers.fields import EVIDENCE_KINDS, KIND_NAMES
 from ipcity.registry.importers.fields import KINDS as IMPORT_KINDS
 from ipcity.registry.importers.reader import is_jsonl
-from ipcity.registry.models import ColumnMapping, ImportBatch
+from ipcity.registry.models import ColumnMapping, Holder, ImportBatch
 from ipcity.registry.normalize import normalize_name
 from ipcity.registry.records import (
     HolderRecord,
@@ -76,8 +76,10 @@ from ipcity.registry.records import (
     RowError,
 )
 from ipcity.registry.store import (
+    MSG_NAME_OF_ANOTHER_HOLDER,
     HolderSeed,
     ensure_holders,
+    holders_named,
     lock_for_import,
     plan_patents,
     publication_owners,
@@ -309,6 +311,57 @@ def _check_scope(
     return kept
 
 
+def _check_holder_names(
+    session: Session, records: list[Any], errors: list[RowError], columns: dict[str, str]
+) -> list[Any]:
+    """A holders row naming a registered holder by its credit code under another name
+    renames it (the old name is kept as a former one, 曾用名); that name must not be
+    another holder's, present or former, or two holders would answer to one name: such a
+    row is rejected on its name."""
+    codes = sorted({r.uscc for r in records if isinstance(r, HolderRecord) and r.uscc})
+    registered: dict[str | None, tuple[int, str]] = {}
+    for start in range(0, len(codes), 500):
+        for code, hid, key in session.execute(
+            select(Holder.uscc, Holder.id, Holder.normalized_name).where(
+                Holder.uscc.in_(codes[start : start + 500])
+            )
+        ):
+            registered[code] = (hid, key)
+    renamed = {
+        r.source_row: (registered[r.uscc][0], normalize_name(r.name))
+        for r in records
+        if r.uscc in registered and normalize_name(r.name) != registered[r.uscc][1]
+    }
+    owners = holders_named(session, [key for _, key in renamed.values()])
+    clashes = {row: owners[key] for row, (hid, key) in renamed.items() if owners.get(key, hid) != hid}
+    if not clashes:
+        return records
+    names = {
+        hid: name
+        for hid, name in session.execute(
+            select(Holder.id, Holder.name).where(Holder.id.in_(set(clashes.values())))
+        )
+    }
+    kept = []
+    for record in records:
+        other = clashes.get(record.source_row)
+        if other is None:
+            kept.append(record)
+            continue
+        errors.append(
+            _row_error(
+                record.source_row,
+                columns.get("name", "名称"),
+                record.name,
+                MSG_NAME_OF_ANOTHER_HOLDER,
+                name=record.name,
+                other=names.get(other, ""),
+                id=str(other),
+            )
+        )
+    return kept
+
+
 def _check_places(
     session: Session, kind: str, records: list[Any], errors: list[RowError], columns: dict[str, str]
 ) -> list[Any]:
@@ -518,6 +571,8 @@ def run_import(
                 records = _check_scope(actor, kind, records, errors, columns)
             if kind in ("holders", "population", "gis"):
                 records = _check_places(session, kind, records, errors, columns)
+            if kind == "holders":
+                records = _check_holder_names(session, records, errors, columns)
             if kind == "patents":
                 records = _check_publications(session, records, errors, columns)
         except SQLAlchemyError as exc:

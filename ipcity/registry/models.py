@@ -49,6 +49,28 @@ class Holder(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     tiers: Mapped[list[HolderTier]] = relationship(back_populates="holder", cascade="all, delete-orphan")
+    former_names: Mapped[list[HolderName]] = relationship(
+        back_populates="holder", cascade="all, delete-orphan", order_by="HolderName.replaced_at"
+    )
+
+
+class HolderName(Base):
+    """A name a holder was known by before its present one (曾用名): a company renamed
+    (有限公司 → 股份有限公司 on listing, a new trade name) is the same holder, and the
+    patents filed under the old name are its own. Matching a file's applicant looks up these
+    names beside the holders' present ones, so a renamed holder is never created again
+    under its old name (P2.1-b's "first invention patent" is judged over one history).
+    A normalized name belongs to one holder only, present or former."""
+
+    __tablename__ = "holder_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    normalized_name: Mapped[str] = mapped_column(String(300), unique=True)
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    holder: Mapped[Holder] = relationship(back_populates="former_names")
 
 
 class HolderTier(Base):

@@ -24,8 +24,10 @@ from sqlalchemy.orm import Session
 
 from ipcity import clock
 from ipcity.db import bulk_insert
+from ipcity.errors import Conflict
 from ipcity.registry.models import (
     Holder,
+    HolderName,
     Patent,
     PatentHolder,
     PatentPublication,
@@ -159,6 +161,16 @@ def ensure_holders(
             ids[norm] = hid
             if address is None:
                 addressless.add(hid)
+    # A name a holder bore before its present one (曾用名) is that holder, not a new one.
+    for chunk in _chunks([k for k in keys if k not in ids], LOOKUP_CHUNK):
+        for hid, norm, address in session.execute(
+            select(Holder.id, HolderName.normalized_name, Holder.address)
+            .join(HolderName, HolderName.holder_id == Holder.id)
+            .where(_member_of(session, HolderName.normalized_name, chunk))
+        ):
+            ids[norm] = hid
+            if address is None:
+                addressless.add(hid)
     new_rows: list[dict[str, Any]] = []
     codes_given: set[str] = set()
     hid = next_id(session, Holder.__table__)  # type: ignore[arg-type]
@@ -208,6 +220,73 @@ def ensure_holders(
                     .values(address=seed.address, region_code=region, zone_id=zone, updated_at=now)
                 )
     return ids, len(new_rows)
+
+
+def holders_named(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """The holder of each normalized name among ``keys`` that a holder bears now or bore
+    before (its 曾用名, ``holder_names``): ``{normalized name: holder id}``."""
+    wanted = sorted(set(keys))
+    found: dict[str, int] = {}
+    for chunk in _chunks(wanted, LOOKUP_CHUNK):
+        found.update(
+            (norm, hid)
+            for norm, hid in session.execute(
+                select(Holder.normalized_name, Holder.id).where(
+                    _member_of(session, Holder.normalized_name, chunk)
+                )
+            )
+        )
+    for chunk in _chunks([k for k in wanted if k not in found], LOOKUP_CHUNK):
+        found.update(
+            (norm, hid)
+            for norm, hid in session.execute(
+                select(HolderName.normalized_name, HolderName.holder_id).where(
+                    _member_of(session, HolderName.normalized_name, chunk)
+                )
+            )
+        )
+    return found
+
+
+MSG_NAME_OF_ANOTHER_HOLDER = (
+    "名称“{name}”已是另一权利人“{other}”（编号 {id}）的现用名或曾用名，不能用作本权利人的名称"
+)
+
+
+def renaming_conflict(session: Session, holder_id: int, name: str) -> Conflict | None:
+    """Why ``holder_id`` may not take ``name``: the normalized name is another holder's,
+    present or former (two holders would answer to one name); None when it may."""
+    other = holders_named(session, [normalize_name(name)]).get(normalize_name(name))
+    if other is None or other == holder_id:
+        return None
+    holder = session.get(Holder, other)
+    return Conflict(MSG_NAME_OF_ANOTHER_HOLDER, name=name, other=holder.name if holder else "", id=other)
+
+
+def rename_holder(session: Session, holder: Holder, name: str, now: datetime | None = None) -> None:
+    """Give ``holder`` the name ``name`` (as shown); where its normalized name changes, the
+    name it bore becomes a former name (曾用名), so that files naming it still find this
+    holder, and a former name taken up again is present again. Raises :class:`Conflict`
+    when the name is another holder's (see :func:`renaming_conflict`)."""
+    key = normalize_name(name)
+    if key == holder.normalized_name:
+        holder.name = name
+        return
+    refused = renaming_conflict(session, holder.id, name)
+    if refused is not None:
+        raise refused
+    session.execute(
+        delete(HolderName).where(HolderName.holder_id == holder.id, HolderName.normalized_name == key)
+    )
+    session.add(
+        HolderName(
+            holder_id=holder.id,
+            name=holder.name,
+            normalized_name=holder.normalized_name,
+            replaced_at=now or datetime.now(UTC),
+        )
+    )
+    holder.name, holder.normalized_name = name, key
 
 
 # --------------------------------------------------------------------------- patents

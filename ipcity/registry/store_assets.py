@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ipcity import audit
@@ -36,7 +36,7 @@ from ipcity.registry.records import (
     PlantVarietyRecord,
     TrademarkRecord,
 )
-from ipcity.registry.store import HolderSeed, content_hash, ensure_holders
+from ipcity.registry.store import HolderSeed, content_hash, ensure_holders, holders_named, rename_holder
 
 AssetRecord = TrademarkRecord | CopyrightRecord | PlantVarietyRecord | GIRecord
 
@@ -236,8 +236,12 @@ def _record_state(
     def keep(value: Any, attr: str) -> Any:
         return value if value not in (None, "", []) else (getattr(current, attr) if current else None)
 
+    # The row renames the holder only where it names it by its credit code: a row found by a
+    # former name (曾用名) says nothing of the present one.
+    renames = current is None or (bool(record.uscc) and current.uscc == record.uscc)
+    same_name = current is not None and normalize_name(record.name) == current.normalized_name
     return (
-        display_name(record.name),
+        current.name if current is not None and not (renames or same_name) else display_name(record.name),
         record.kind or (current.kind if current else infer_holder_kind(record.name)),
         keep(record.uscc, "uscc"),
         keep(record.region_code, "region_code"),
@@ -259,16 +263,15 @@ def _record_state(
 
 
 def find_holder(session: Session, record: HolderRecord) -> Holder | None:
-    """The registered holder a template row speaks of: by credit code, else by normalized name."""
-    conditions = [Holder.normalized_name == normalize_name(record.name)]
+    """The registered holder a template row speaks of: by credit code, else by normalized
+    name, present or former (曾用名)."""
     if record.uscc:
-        conditions.insert(0, Holder.uscc == record.uscc)
-    candidates = list(session.scalars(select(Holder).where(or_(*conditions))))
-    if record.uscc:
-        for holder in candidates:
-            if holder.uscc == record.uscc:
-                return holder
-    return candidates[0] if candidates else None
+        coded = session.scalar(select(Holder).where(Holder.uscc == record.uscc))
+        if coded is not None:
+            return coded
+    key = normalize_name(record.name)
+    named = holders_named(session, [key]).get(key)
+    return session.get(Holder, named) if named is not None else None
 
 
 def plan_holders(session: Session, records: Sequence[HolderRecord], zone_ids: dict[str, int]) -> HolderPlan:
@@ -334,7 +337,10 @@ def write_holders(
         assert found is not None
         holder = found
         state = _record_state(record, holder)
-        holder.name, holder.kind, holder.uscc, holder.region_code = state[0], state[1], state[2], state[3]
+        # Found by its credit code under another name: renamed, the old name kept as a
+        # former one (importing checked that the new name is no other holder's).
+        rename_holder(session, holder, state[0], now)
+        holder.kind, holder.uscc, holder.region_code = state[1], state[2], state[3]
         if record.zone_code:
             holder.zone_id = zone_ids.get(record.zone_code)
             holder.zone_explicit = True

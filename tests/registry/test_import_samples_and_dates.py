@@ -10,19 +10,15 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from ipcity_testing import shared_file
-from openpyxl import load_workbook
-from registry_testkit import OFFICER, raw_rows
+from registry_testkit import OFFICER, fill_template, raw_rows
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ipcity.registry.importers import write_template_xlsx
 from ipcity.registry.importing import render_row_error, run_import
 from ipcity.registry.models import Patent, PatentPublication, PatentStatusEvent, Trademark
 from ipcity.registry.numbers import normalize_application_number
@@ -32,18 +28,6 @@ from ipcity.registry.store_assets import plan_assets, write_assets
 
 OBSERVED = date(2024, 6, 30)
 REAL = "CN202110695249.9"  # 基于虚拟现实的实验箱, row 672 of the Patentics VR export: 公开
-
-
-def fill_template(kind: str, rows: list[dict[str, Any]], path: Path) -> Path:
-    """The downloaded template of ``kind`` with ``rows`` (header → cell) below its example."""
-    book = load_workbook(io.BytesIO(write_template_xlsx(kind)))
-    sheet = book.worksheets[0]
-    header = [cell.value for cell in sheet[1]]
-    for number, row in enumerate(rows, start=1):
-        assert not set(row) - set(header), set(row) - set(header)
-        sheet.append([number if h == "序号" else row.get(h) for h in header])
-    book.save(path)
-    return path
 
 
 def events_of(session: Session, number: str) -> list[tuple[str, date | None, bool]]:
