@@ -118,10 +118,13 @@ def in_region_scope(actor: Actor, region_code: str | None) -> bool:
 def require_region(actor: Actor, region_code: str | None) -> None:
     """Raise :class:`PermissionDenied` when a county officer reaches outside its county."""
     if not in_region_scope(actor, region_code):
+        from ipcity.i18n import Bilingual
+
         raise PermissionDenied(
             "县区账号只能查看和修改本县区（{own}）的记录，该记录属于 {other}",
             own=actor.region_code or "-",
-            other=region_code or "未归属地区",
+            # Words, not a code: an English page must not carry the Chinese.
+            other=region_code or Bilingual("未归属地区", "no county"),
         )
 
 

@@ -4,6 +4,7 @@ list users, resolve a session's user."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -28,11 +29,14 @@ DEFAULT_CITY = "410600"
 ASSIGNABLE_ROLES = ("enterprise", "county_officer", "city_officer", "admin")
 
 USERNAME_MIN, USERNAME_MAX = 3, 64  # 64: the width of users.username and audit_log.actor
+# A name with Chinese characters may be shorter: most Chinese personal names (张伟) have two.
+USERNAME_MIN_CHINESE = 2
 PASSWORD_MIN = 8
 DISPLAY_NAME_MAX = 100
 # ASCII letters and digits, "." "_" "-", and Chinese characters (an officer may log in as
 # 张伟): nothing that markup, URLs or a shell would read specially.
 _USERNAME = re.compile(r"[A-Za-z0-9._\-\u3400-\u4dbf\u4e00-\u9fff]+")
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # Names the audit log uses for actors that are not people (the setup, the anonymous public):
 # an account of that name would make its entries indistinguishable from theirs.
 RESERVED_USERNAMES = frozenset({"system", "public"})
@@ -40,7 +44,9 @@ RESERVED_USERNAMES = frozenset({"system", "public"})
 # enough to see an attack in the log, not enough for it to grow the chain without end.
 AUDITED_FAILURES_PER_CLIENT = 20
 
-MSG_USERNAME = "用户名应为3到64个字符，只能包含英文字母（A–Z）、数字、汉字和 . _ -，收到：{value}"
+MSG_USERNAME = (
+    "用户名应为3到64个字符（含汉字时可为2个字符），只能包含英文字母（A–Z）、数字、汉字和 . _ -，收到：{value}"
+)
 MSG_PASSWORD = "密码至少需要8个字符"
 MSG_PASSWORD_BLANK = "密码不能只由空格组成，请包含字母、数字或符号"
 
@@ -77,24 +83,36 @@ def actor_for(user: User) -> Actor:
 
 
 def normalize_username(username: str) -> str:
-    """``username`` as stored: trimmed and in lower case; raises :class:`ValidationFailed`
-    when it breaks the rules (3 to 64 letters, digits, Chinese characters, ``.``, ``_``,
-    ``-``; not a reserved name).
+    """``username`` as stored: full-width letters and digits made half-width, trimmed and
+    in lower case; raises :class:`ValidationFailed` when it breaks the rules (3 to 64
+    letters, digits, Chinese characters, ``.``, ``_``, ``-``, or 2 where it has Chinese
+    characters; not a reserved name).
 
-    >>> normalize_username("  Qibin.Officer ")
-    'qibin.officer'
+    >>> normalize_username("  Qibin.Officer "), normalize_username("张伟"), normalize_username("ＯＦＦＩＣＥＲ")
+    ('qibin.officer', '张伟', 'officer')
     >>> normalize_username("<b>x</b>")
     Traceback (most recent call last):
     ...
-    ipcity.errors.ValidationFailed: 用户名应为3到64个字符，只能包含英文字母（A–Z）、数字、汉字和 . _ -，收到：<b>x</b>
+    ipcity.errors.ValidationFailed: 用户名应为3到64个字符（含汉字时可为2个字符），只能包含英文字母（A–Z）、数字、汉字和 . _ -，收到：<b>x</b>
     """
-    name = username.strip()
-    if not USERNAME_MIN <= len(name) <= USERNAME_MAX or not _USERNAME.fullmatch(name):
+    name = login_name(username)
+    shortest = USERNAME_MIN_CHINESE if _CHINESE.search(name) else USERNAME_MIN
+    if not shortest <= len(name) <= USERNAME_MAX or not _USERNAME.fullmatch(name):
         raise ValidationFailed(MSG_USERNAME, value=name[:70])
     name = name.lower()
     if name in RESERVED_USERNAMES:
         raise ValidationFailed("用户名 {value} 为系统保留名称，请换一个", value=name)
     return name
+
+
+def login_name(typed: str) -> str:
+    """A username as typed, in the form names are compared: NFKC (an input method left in
+    full-width mode types ｏｆｆｉｃｅｒ for officer) and trimmed; case is left to the caller.
+
+    >>> login_name(" ｑｉｂｉｎ　")
+    'qibin'
+    """
+    return unicodedata.normalize("NFKC", typed).strip()
 
 
 def _username_taken(session: Session, name: str, except_id: int | None = None) -> bool:
@@ -341,7 +359,7 @@ def authenticate(
     as fast as they can send requests; the limit caps the audited ones per username and
     address, and :data:`AUDITED_FAILURES_PER_CLIENT` caps them per address whatever the
     usernames tried. Usernames match case-insensitively."""
-    tried = username.strip()
+    tried = login_name(username)
     # Bounded to the column's 200 characters: an absurdly long username is still counted.
     key = f"{tried.lower()[:120]}|{client[:70]}"
     now = datetime.now(UTC)

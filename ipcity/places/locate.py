@@ -28,7 +28,7 @@ from typing import Literal
 
 from ipcity.places.divisions import Division, all_divisions, get_division
 
-AliasKind = Literal["full", "short", "relative"]
+AliasKind = Literal["full", "short", "relative", "variant"]
 
 # The 55 minority nationalities as they appear in names of autonomous areas, longest first
 # so that 柯尔克孜 is tried before 土 and 哈萨克 before 哈尼. Some names drop the 族
@@ -44,16 +44,30 @@ _NATIONALITIES = sorted(
     key=len,
     reverse=True,
 )
-_NATION_RUN = "(?:(?:" + "|".join(_NATIONALITIES) + ")族?)+"
+_NATION_NAMES = "(?:" + "|".join(_NATIONALITIES) + ")"
+_NATION_RUN = f"(?:{_NATION_NAMES}族?)+"
+# Every nationality followed by 族: tried first, because a proper name may end in the
+# name of a nationality (长白 of 长白朝鲜族自治县 ends in 白, 融水 in 水, 西藏 in 藏), and
+# the loose run would cut it there (长 + 白朝鲜族).
+_STRICT_NATION_RUN = f"(?:{_NATION_NAMES}族)+"
+_AUTONOMOUS = {"province": "自治区", "city": "自治州", "county": "自治[县旗]"}
 
 # Suffixes whose removal gives the name people write without them.
-_PROVINCE_SUFFIX = re.compile(rf"^(.+?)(?:{_NATION_RUN}自治区|自治区|特别行政区|省|市)$")
-_CITY_SUFFIX = re.compile(rf"^(.+?)(?:{_NATION_RUN}自治州|自治州|地区|盟|市)$")
-_COUNTY_SUFFIX = re.compile(rf"^(.+?)(?:{_NATION_RUN}自治[县旗]|自治[县旗]|新区|林区|特区|矿区|区|县|市|旗)$")
+_PROVINCE_SUFFIX = re.compile(r"^(.+?)(?:自治区|特别行政区|省|市)$")
+_CITY_SUFFIX = re.compile(r"^(.+?)(?:自治州|地区|盟|市)$")
+_COUNTY_SUFFIX = re.compile(r"^(.+?)(?:自治[县旗]|新区|林区|特区|矿区|区|县|市|旗)$")
 _AUTONOMOUS_PREFECTURE = re.compile(rf"^(.+?)(?:{_NATION_RUN})自治州$")
+
+# The suffixes a county-level name changes between when a county becomes a district or a
+# county-level city (长垣县 -> 长垣市 in 2019, 偃师市 -> 偃师区 in 2021): addresses written
+# before the change, and people who mix them up, still use the other one.
+_COUNTY_VARIANT_SUFFIXES = ("县", "区", "市")
 
 # Words that make a short name part of a street name: "中山路", "淇滨大道", "河南街".
 _ROAD_WORDS = ("路", "街", "道", "大道", "大街", "巷", "胡同", "弄")
+# Those that make even a county's full name part of a street name ("淇县路" is a road,
+# wherever it lies). Not 道 alone (滑县道口镇) nor 街 (鹤山区街道, a sub-district).
+_FULL_NAME_ROAD_WORDS = ("路", "大道", "大街")
 
 # Abbreviations officers and applicants write for the kinds of development zone.
 _ZONE_ABBREVIATIONS = {
@@ -62,7 +76,13 @@ _ZONE_ABBREVIATIONS = {
 }
 
 _LEADING_NOISE = re.compile(r"^[\d\W_]+")
-_COUNTRY = re.compile(r"^(?:中华人民共和国|中国)")
+# Labels a form or an export puts before the address or its postcode ("邮编：458000 …",
+# "地址：河南省…").
+_LEADING_LABEL = re.compile(r"^(?:通讯地址|联系地址|邮政编码|地址|邮编)")
+_COUNTRY = re.compile(r"^(?:中华人民共和国|中国|中國)")
+# Punctuation people put between the parts ("河南省,鹤壁市,淇滨区", "河南省-鹤壁市"): skipped
+# between two division names, kept in the rest.
+_SEPARATOR = re.compile(r"[\W_]+")
 _WHITESPACE = re.compile(r"\s+")
 
 _DEPTH = {"province": 0, "city": 1, "county": 2}
@@ -106,18 +126,40 @@ def normalize_address(address: str) -> str:
     text = unicodedata.normalize("NFKC", address)
     text = _WHITESPACE.sub("", text)
     text = _LEADING_NOISE.sub("", text)
+    text = _LEADING_LABEL.sub("", text)
+    text = _LEADING_NOISE.sub("", text)
     text = _COUNTRY.sub("", text)
     return _LEADING_NOISE.sub("", text)
 
 
 def _short_name(division: Division) -> str | None:
-    pattern = {"province": _PROVINCE_SUFFIX, "city": _CITY_SUFFIX, "county": _COUNTY_SUFFIX}[division.level]
-    match = pattern.match(division.name)
-    if match is None:
-        return None
-    short = match.group(1)
-    # One character ("浚" of 浚县) is too weak a signal to read as a place name.
-    return short if len(short) >= 2 and short != division.name else None
+    """The name people write without the suffix: 河南 of 河南省, 广西 of 广西壮族自治区,
+    长白 of 长白朝鲜族自治县, 内蒙古 of 内蒙古自治区; ``None`` for one character."""
+    autonomous = _AUTONOMOUS[division.level]
+    plain = {"province": _PROVINCE_SUFFIX, "city": _CITY_SUFFIX, "county": _COUNTY_SUFFIX}[division.level]
+    patterns = (
+        re.compile(rf"^(.+?){_STRICT_NATION_RUN}{autonomous}$"),
+        re.compile(rf"^(.+?){_NATION_RUN}{autonomous}$"),
+        plain,
+    )
+    for pattern in patterns:
+        match = pattern.match(division.name)
+        short = match.group(1) if match else None
+        # One character ("浚" of 浚县, "内" of 内蒙古自治区 cut before 蒙古) is too weak a
+        # signal to read as a place name: 内蒙古自治区 is named after no nationality.
+        if short and len(short) >= 2 and short != division.name:
+            return short
+    return None
+
+
+def _suffix_variants(division: Division) -> list[str]:
+    """The county's name with another county suffix: 长垣县 for 长垣市, 偃师市 for 偃师区."""
+    if division.level != "county" or _is_development_zone(division):
+        return []
+    match = re.fullmatch(r"(.{2,}?)([县区市])", division.name)
+    if match is None or "自治" in division.name:
+        return []
+    return [match.group(1) + suffix for suffix in _COUNTY_VARIANT_SUFFIXES if suffix != match.group(2)]
 
 
 def _is_development_zone(division: Division) -> bool:
@@ -155,6 +197,12 @@ def _index() -> _Index:
                 city_short = _short_name(city) if city else None
                 if city_short and not division.name.startswith(city_short + relative):
                     add(city_short + relative, division, "full")  # 鹤壁经开区
+    # A suffix variant is only an alias where no division has that name: 朝阳县 is
+    # Liaoning's county, never Beijing's 朝阳区 misspelt.
+    for division in all_divisions():
+        for variant in _suffix_variants(division):
+            if not any(a.kind == "full" for a in entries.get(variant, {}).values()):
+                add(variant, division, "variant")
     aliases = {name: tuple(found.values()) for name, found in entries.items()}
     return _Index(aliases=aliases, longest=max(len(name) for name in aliases))
 
@@ -217,6 +265,17 @@ def _fits(alias: _Alias, state: _State, following: str) -> bool:
         # A county's short name is only read under the city (or municipality) just named.
         if division.level == "county" and (context is None or division.parent_code != context.code):
             return False
+    elif (
+        division.level == "county"
+        and following.startswith(_FULL_NAME_ROAD_WORDS)
+        and not _starts_with_name(following)
+    ):
+        # "淇县路100号" names a road called after the county, which may lie anywhere.
+        return False
+    if alias.kind == "variant" and _starts_with_name(following):
+        # "山东省莱芜市钢城区": 莱芜市 was a city (now 莱芜区), named here above a county;
+        # read as a variant of 莱芜区 it would hide the county that follows.
+        return False
     if alias.kind == "relative":
         return context is not None and context.level == "city" and division.parent_code == context.code
     return True
@@ -297,13 +356,21 @@ def _read(text: str, position: int, state: _State) -> AddressMatch:
             if len(divisions) > 1:
                 result = _match(text, position, state, ambiguous=True)
             else:
-                result = _read(text, position + length, _settled(state, divisions[0]))
+                result = _read(
+                    text, _after_separators(text, position + length), _settled(state, divisions[0])
+                )
             if result.county is not None:
                 return result
             fallback = fallback or result
         if fallback is not None:
             return fallback
     return _match(text, position, state)
+
+
+def _after_separators(text: str, position: int) -> int:
+    """The position after any punctuation at ``position`` ("河南省,鹤壁市" reads on at 鹤)."""
+    separators = _SEPARATOR.match(text, position)
+    return separators.end() if separators else position
 
 
 def _match(text: str, position: int, state: _State, ambiguous: bool = False) -> AddressMatch:

@@ -51,6 +51,12 @@ __all__ = [
 # Zero-width and formatting characters that exports leave inside names; invisible, so two
 # names that differ only by them look identical to an officer and must be one holder.
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e"
+# Control characters other than tab and line breaks (which are blanks): incoPat's export
+# holds "\x7fkabushiki Kaisha Toyota Jidoshokki". Invisible too, and a page cannot show
+# them. The C1 range is removed only after _repair, which reads it as mojibake bytes.
+_INVISIBLE += "".join(
+    chr(code) for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))
+)
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 # UTF-8 read as cp1252/Latin-1 ("UniversitÃ©") starts with one of these lead characters.
 _MOJIBAKE_HINT = re.compile("[ÃÂâÅÄ]")
@@ -373,8 +379,10 @@ def display_name(name: str) -> str:
     text = _SPACES_RE.sub(" ", text).strip()
     if _HAN_RE.search(text):
         text = text.translate(_CJK_PAREN_TABLE)
-        # "（ 深圳 ）" → "（深圳）": a space inside full-width brackets is an artefact.
+        # "（ 深圳 ）" → "（深圳）": a space inside full-width brackets is an artefact, and so
+        # is one between them and a Chinese character ("…股份有限公司 (日本)" of incoPat).
         text = text.replace("（ ", "（").replace(" ）", "）")
+        text = _SPACE_AT_CJK_BRACKET_RE.sub("", text)
     else:
         text = text.translate(_LATIN_PAREN_TABLE)
     return text
@@ -387,6 +395,7 @@ _DISPLAY_TABLE: dict[int, str | None] = {
     **{ord(char): None for char in _INVISIBLE},
 }
 _LATIN_PAREN_TABLE = str.maketrans({"（": "(", "）": ")"})
+_SPACE_AT_CJK_BRACKET_RE = re.compile(f"(?<=[{_HAN}）]) (?=（)|(?<=）) (?=[{_HAN}（])")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -565,6 +574,8 @@ _CN_KIND_WORDS: tuple[tuple[str, HolderKind | None], ...] = (
     ("工作室", "enterprise"),
     ("工作坊", "enterprise"),
     ("经营部", "enterprise"),
+    # shops and workshops registered as 个体工商户: "XX五金门市部", "XX家电维修服务部"
+    ("(?:门市|服务|加工|经销|销售|批发|维修)部", "enterprise"),
     ("门诊部", "enterprise"),
     ("营业部", "enterprise"),
     ("银行", "enterprise"),

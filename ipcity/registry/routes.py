@@ -457,11 +457,16 @@ def holder_edit(
     kind: Annotated[str | None, Form(max_length=16)] = None,
     region_code: Annotated[str | None, Form(max_length=12)] = None,
     zone_code: Annotated[str | None, Form(max_length=64)] = None,
+    zone_shown: Annotated[str | None, Form(max_length=64)] = None,
     address: Annotated[str | None, Form(max_length=500)] = None,
     tags: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> Response:
-    """Officers correct a holder from its page."""
-    changes: dict[str, Any] = {"kind": kind, "region_code": region_code, "zone_code": zone_code or None}
+    """Officers correct a holder from its page. The zone is assigned (the explicit list)
+    only when the officer changed it: the form shows the zone the holder has, and saving
+    the tags must not freeze a zone its address gave it."""
+    changes: dict[str, Any] = {"kind": kind, "region_code": region_code}
+    if (zone_code or "") != (zone_shown or ""):
+        changes["zone_code"] = zone_code or None
     if address is not None:
         changes["address"] = address
     if tags is not None:

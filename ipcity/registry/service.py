@@ -889,7 +889,10 @@ def _apply_holder_changes(session: Session, actor: Actor, holder: Holder, change
             holder.zone_id = None
         holder.zone_explicit = True
     if "address" in changes:
-        holder.address = changes["address"] or None
+        address = changes["address"].strip() if changes["address"] else None
+        if address != holder.address:
+            holder.address = address or None
+            _follow_address(session, actor, holder, changes)
     if "tags" in changes:
         # Each tag once, in the order first given (``a;a; a`` is one tag a).
         holder.tags = list(dict.fromkeys(t.strip() for t in changes["tags"] if t and t.strip()))
@@ -898,6 +901,27 @@ def _apply_holder_changes(session: Session, actor: Actor, holder: Holder, change
         session.flush()
         for tier, year in changes["tiers"]:
             holder.tiers.append(HolderTier(tier=tier, year=int(year)))
+
+
+def _follow_address(session: Session, actor: Actor, holder: Holder, changes: dict[str, Any]) -> None:
+    """After an officer corrects a holder's address, what the address decides follows it
+    (as an import decides it for a new holder): the zone by its keywords, unless an officer
+    assigned the zone (the explicit list) or assigns one in the same change, and the region
+    of a holder that had none, unless one is given. A region already set stays: officers
+    correct it themselves."""
+    from ipcity.places.service import address_locator
+
+    region, zone_id = address_locator(session)(holder.address) if holder.address else (None, None)
+    if not holder.zone_explicit and "zone_code" not in changes:
+        holder.zone_id = zone_id
+    if (
+        holder.region_code is None
+        and not changes.get("region_code")
+        and region is not None
+        and in_region_scope(actor, region)
+        and session.get(Region, region) is not None
+    ):
+        holder.region_code = region
 
 
 def get_region(session: Session, actor: Actor, code: str) -> RegionDetail:

@@ -88,6 +88,84 @@ def test_real_addresses(address: str, expected: str | None) -> None:
     assert locate(address) == expected
 
 
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        # 内蒙古 and 西藏 are no nationality's names cut short (内 + 蒙古, 西 + 藏)
+        ("内蒙古呼和浩特市新城区", "150102"),
+        ("内蒙古包头市昆都仑区", "150203"),
+        ("西藏拉萨市城关区", "540102"),
+        ("内蒙古自治区呼和浩特市新城区", "150102"),
+        # a proper name ending in a nationality's name: 长白, 融水, 陵水, 彭水
+        ("吉林省白山市长白朝鲜族自治县", "220623"),
+        ("吉林省白山市长白县", "220623"),
+        ("广西柳州融水县", "450225"),
+        ("重庆市彭水县", "500243"),
+    ],
+)
+def test_names_that_end_in_a_nationality(address: str, expected: str) -> None:
+    assert locate(address) == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("河南省-鹤壁市-淇滨区", "410611"),
+        ("河南省,鹤壁市,淇滨区,九州路", "410611"),
+        ("河南省、鹤壁市、淇滨区", "410611"),
+        ("河南省／鹤壁市／淇滨区", "410611"),
+        ("河南省鹤壁市（淇滨区）", "410611"),
+        ("邮编：458000 河南省鹤壁市淇滨区", "410611"),
+        ("地址：河南省鹤壁市浚县黎阳路", "410621"),
+        ("中國河南省鹤壁市淇县", "410622"),
+        ("河南省,鹤壁市", None),
+    ],
+)
+def test_punctuation_and_labels_between_the_parts(address: str, expected: str | None) -> None:
+    assert locate(address) == expected
+    assert parse_address("河南省,鹤壁市,淇滨区,九州路").rest == "九州路"
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("淇县路100号", None),
+        ("河南省鹤壁市淇县路100号", None),
+        ("浚县大道1号", None),
+        ("河南省鹤壁市浚县大街", None),
+        ("郑州市金水区淇县路", "410105"),  # the county comes first: the road is in it
+        ("淇县朝歌路", "410622"),
+        ("河南省安阳市滑县道口镇", "410526"),  # 道 alone starts a town's name
+        ("鹤壁市鹤山区街道办事处", "410602"),
+    ],
+)
+def test_a_road_named_after_a_county_is_not_the_county(address: str, expected: str | None) -> None:
+    assert locate(address) == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        # old names: a county that became a county-level city or a district
+        ("河南省长垣县城关镇", "410783"),
+        ("河南省新乡市长垣县", "410783"),
+        ("河南省偃师市", "410307"),
+        ("河南省洛阳市孟津县", "410308"),
+        ("北京市昌平县", "110114"),
+        # 县 for 区 and 区 for 县
+        ("河南省鹤壁市淇滨县", "410611"),
+        ("淇滨县九州路", "410611"),
+        # a variant never hides a real division of that name …
+        ("朝阳县", "211321"),
+        ("鹤山市", "440784"),
+        # … nor a county named after it (莱芜市 was a city until 2019)
+        ("山东省莱芜市钢城区", None),
+    ],
+)
+def test_county_suffix_variants(address: str, expected: str | None) -> None:
+    assert locate(address) == expected
+
+
 @pytest.mark.parametrize("value", [None, 410611, b"\xe6\xb7\x87"])
 def test_non_text_is_none(value: object) -> None:
     assert locate(value) is None  # type: ignore[arg-type]
@@ -190,7 +268,11 @@ def test_result_is_always_inside_what_was_read() -> None:
     with_province=st.booleans(),
     with_city=st.booleans(),
     postcode=st.sampled_from(["", "458000", "458030 ", "456250"]),
-    street=st.text(alphabet="人民路街道大号东西南北一二三四五六七八九十0123456789", max_size=12),
+    # A county's name followed by 路, 大道 or 大街 is a road named after it (淇县路), which
+    # test_a_road_named_after_a_county_is_not_the_county covers.
+    street=st.text(alphabet="人民路街道大号东西南北一二三四五六七八九十0123456789", max_size=12).filter(
+        lambda street: not street.lstrip(" \u3000\t").startswith(("路", "大道", "大街"))
+    ),
     blanks=st.lists(st.sampled_from([" ", "\u3000", "\t"]), max_size=3),
 )
 def test_hebi_addresses_in_any_form(

@@ -208,6 +208,9 @@ def test_split_applicants_incopat_standardised_column() -> None:
         ("Universit&eacute; de Montr&eacute;al", "Université de Montréal"),
         ("UniversitÃƒÂ© Laval", "Université Laval"),
         ("科大讯飞\u200b股份有限公司\ufeff", "科大讯飞股份有限公司"),
+        # control characters: incoPat's Toyota export has "\x7fkabushiki Kaisha …"
+        ("\x7fKabushiki Kaisha Toyota Jidoshokki", "Kabushiki Kaisha Toyota Jidoshokki"),
+        ("鹤壁天海\x07电子股份有限公司", "鹤壁天海电子股份有限公司"),
         # full-width Latin and digits
         ("ＴＣＬ科技集团股份有限公司", "TCL科技集团股份有限公司"),
         # a US university's governing board is the university
@@ -291,6 +294,12 @@ def test_bracket_and_width_variants_of_chinese_names_share_the_key(name: str) ->
         ("惠普发展公司，有限责任合伙企业", "惠普发展公司，有限责任合伙企业"),
         ("科大讯飞\u200b股份有限公司", "科大讯飞股份有限公司"),
         ("UniversitÃƒÂ© Laval", "Université Laval"),
+        # control characters are invisible: nothing to show
+        ("\x7fkabushiki Kaisha Toyota Jidoshokki", "kabushiki Kaisha Toyota Jidoshokki"),
+        ("鹤壁天海\x07电子\x1b股份有限公司", "鹤壁天海电子股份有限公司"),
+        # a blank between a Chinese name and its bracket (incoPat: "… (日本)")
+        ("日商丰田自动织机股份有限公司 (日本)", "日商丰田自动织机股份有限公司（日本）"),
+        ("鹤壁市 ( 天海 ) 电子有限公司", "鹤壁市（天海）电子有限公司"),
     ],
 )
 def test_display_name(raw: str, shown: str) -> None:
@@ -478,6 +487,9 @@ def test_kind_cases_are_real_names() -> None:
         ("鹤壁市知识产权协会", "other"),
         ("鹤壁市浚县农民专业合作社", "enterprise"),
         ("张小军", "individual"),  # 军 in a personal name is no military unit
+        ("鹤壁市淇滨区兴达五金门市部", "enterprise"),  # shops of 个体工商户
+        ("浚县明亮家电维修服务部", "enterprise"),
+        ("淇县宏达机械加工部", "enterprise"),
         ("Renault", "other"),  # no signal: an officer decides
         ("Toyota Kabushiki Kaisha", "enterprise"),
         ("Sia Fixar Aero", "enterprise"),

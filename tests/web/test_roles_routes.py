@@ -287,6 +287,21 @@ def test_service_refuses_the_county_officer_too(world: World, session_factory: A
     assert _holder(session_factory, world.holder_b).address != "越权"
 
 
+def test_a_record_of_no_county_is_named_in_the_readers_language(world: World, session_factory: Any) -> None:
+    """A county officer reaching a holder that has no county is told so in words of the
+    page's language: the English sentence carries no Chinese."""
+    with session_factory() as session:
+        holder = session.get(Holder, world.holder_b)
+        assert holder is not None
+        holder.region_code = None
+        session.commit()
+    county = Actor(username=world.users[COUNTY], role=COUNTY, region_code=COUNTY_A)
+    with session_factory() as session, pytest.raises(PermissionDenied) as refused:
+        service.update_holder(session, county, world.holder_b, {"tags": ["sme"]})
+    assert refused.value.render("en").endswith("this record belongs to no county")
+    assert refused.value.render("zh_CN").endswith("该记录属于 未归属地区")
+
+
 @pytest.mark.parametrize(
     ("role", "sees_a", "sees_b"),
     [

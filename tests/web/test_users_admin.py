@@ -166,9 +166,10 @@ def test_the_add_form_offers_the_least_powerful_role_first_and_admin_last(client
         (
             {"username": "<b>x</b>", "role": "city_officer"},
             400,
-            "用户名应为3到64个字符，只能包含英文字母（A–Z）、数字、汉字和 . _ -，收到：<b>x</b>",
+            "用户名应为3到64个字符（含汉字时可为2个字符），只能包含英文字母（A–Z）、数字、汉字和 . _ -，收到：<b>x</b>",
         ),
         ({"username": "ab", "role": "city_officer"}, 400, "用户名应为3到64个字符"),
+        ({"username": "张", "role": "city_officer"}, 400, "用户名应为3到64个字符"),
         ({"username": "a" * 65, "role": "city_officer"}, 400, "用户名应为3到64个字符"),
         ({"username": "a b c", "role": "city_officer"}, 400, "用户名应为3到64个字符"),
         ({"username": "System", "role": "city_officer"}, 400, "用户名 system 为系统保留名称，请换一个"),
@@ -267,6 +268,28 @@ def test_good_accounts_are_stored_with_lower_case_names(
         follow_redirects=False,
     )
     assert response.status_code == 303 and _me(officer)["username"] == "qibin.officer"
+
+
+def test_a_two_character_chinese_name_and_a_full_width_login(
+    client: Any, admin: str, session_factory: Any, app: Any
+) -> None:
+    """Most Chinese personal names have two characters: 张伟 is a username. A name typed in
+    full-width letters (an input method in full-width mode) is the same name."""
+    assert _create(client, username="张伟", role="city_officer").status_code == 303
+    assert _user(session_factory, "张伟").role == "city_officer"
+    assert _create(client, username="Ｑｉｂｉｎ２", role="city_officer").status_code == 303
+    assert _user(session_factory, "qibin2").role == "city_officer"
+    assert _create(client, username="qibin2", role="city_officer").status_code == 409
+    for typed, stored in (("张伟", "张伟"), ("ＱＩＢＩＮ２", "qibin2")):
+        person = TestClient(app)
+        response = person.post(
+            "/login",
+            data={"username": typed, "password": "long-enough-password", "csrf_token": csrf_of(person)},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303 and _me(person)["username"] == stored
+    english = client.get("/users?lang=en").text
+    assert "3 to 64 characters (2 for a name with Chinese characters)" in english
 
 
 def test_a_legacy_capitalised_name_still_collides_and_logs_in(
