@@ -107,6 +107,9 @@ class HolderDetail(HolderSummary):
 
     uscc: str | None = None
     address: str | None = None
+    former_names: list[str] = Field(
+        default_factory=list, description="曾用名，先旧后新 / names it was known by before, oldest first"
+    )
     tags: list[str] = Field(default_factory=list)
     tiers: list[tuple[str, int]] = Field(default_factory=list)
     counts_by_type: dict[str, int] = Field(default_factory=dict)

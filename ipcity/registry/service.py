@@ -39,6 +39,7 @@ from ipcity.registry.models import (
     Copyright,
     GeographicalIndication,
     Holder,
+    HolderName,
     HolderTier,
     ImportBatch,
     Patent,
@@ -432,11 +433,21 @@ def _patent_filters(
         from ipcity.registry.normalize import normalize_name
 
         named = normalize_name(query.holder)
+        # Its present name or one it bore before (曾用名): a renamed holder's patents are its own.
         stmt = stmt.where(
             Patent.id.in_(
                 select(PatentHolder.patent_id)
                 .join(Holder, Holder.id == PatentHolder.holder_id)
-                .where(Holder.normalized_name.contains(named, autoescape=True))
+                .where(
+                    or_(
+                        Holder.normalized_name.contains(named, autoescape=True),
+                        Holder.id.in_(
+                            select(HolderName.holder_id).where(
+                                HolderName.normalized_name.contains(named, autoescape=True)
+                            )
+                        ),
+                    )
+                )
             )
         )
     if query.region or query.zone:
@@ -667,7 +678,18 @@ def search_holders(
 
     conditions: list[Any] = []
     if q and q.strip():
-        conditions.append(Holder.normalized_name.like("%" + normalize_name(q) + "%"))
+        # Words of its present name or of one it bore before (曾用名).
+        named = normalize_name(q)
+        conditions.append(
+            or_(
+                Holder.normalized_name.contains(named, autoescape=True),
+                Holder.id.in_(
+                    select(HolderName.holder_id).where(
+                        HolderName.normalized_name.contains(named, autoescape=True)
+                    )
+                ),
+            )
+        )
     if region:
         region = check_region(session, region)
         conditions.append(region_condition(Holder.region_code, region))
@@ -733,6 +755,7 @@ def get_holder(session: Session, actor: Actor, holder_id: int) -> HolderDetail:
         **summary.model_dump(),
         uscc=holder.uscc,
         address=holder.address,
+        former_names=[n.name for n in holder.former_names],
         tags=list(holder.tags or []) if private else [],
         tiers=sorted((t.tier, t.year) for t in holder.tiers),
         counts_by_type={k or "unknown": v for k, v in by_type.items()},

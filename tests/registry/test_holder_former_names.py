@@ -48,7 +48,7 @@ def holders_of(session: Session, number: str) -> list[int]:
 
 
 def test_a_renamed_holder_keeps_its_patents_under_both_names(
-    session: Session, engine: Engine, tmp_path: Path
+    session: Session, engine: Engine, tmp_path: Path, client: Any
 ) -> None:
     first = run(
         session, "holders", [{"名称": OLD, "统一社会信用代码": CODE, "类型": "企业"}], tmp_path / "a.xlsx"
@@ -75,6 +75,20 @@ def test_a_renamed_holder_keeps_its_patents_under_both_names(
     assert holders_of(session, later["申请号"]) == [holder.id]
     assert holders_of(session, late_filed_old["申请号"]) == [holder.id]
     assert len(session.scalars(select(Holder.id)).all()) == count
+
+    # The page, the API and the searches know it by both names.
+    page = client.get(f"/holders/{holder.id}").text
+    assert "曾用名" in page and OLD in page.split('id="former-names"')[1].split("</dd>")[0]
+    assert "Former names" in client.get(f"/holders/{holder.id}?lang=en").text
+    assert client.get(f"/api/v1/holders/{holder.id}").json()["former_names"] == [OLD]
+    found = client.get("/api/v1/patents", params={"holder": "华晟电子有限"}).json()
+    assert {p["application_number"] for p in found["items"]} == {
+        old_patent["申请号"],
+        later["申请号"],
+        late_filed_old["申请号"],
+    }
+    listed = client.get("/api/v1/holders", params={"q": "华晟电子有限公司"}).json()
+    assert [h["id"] for h in listed["items"]] == [holder.id]
 
     # A row naming the holder by its former name alone renames nothing, and changes nothing.
     before = dump_database(engine)
