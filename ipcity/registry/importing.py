@@ -373,6 +373,20 @@ def _check_places(
     kept = []
     for record in records:
         code = getattr(record, "region_code", None)
+        if kind == "population" and code in zone_by_name:
+            record.region_code = code = zone_by_name[code]  # a zone by its name
+        if kind == "population" and code and get_division(code) is None and code not in zone_codes:
+            errors.append(
+                _row_error(
+                    record.source_row,
+                    columns.get("region_code", "行政区划代码"),
+                    code,
+                    "“{value}”既不是 GB/T 2260 行政区划代码，也不是园区；园区应为以下名称或代码之一：{codes}",
+                    value=code,
+                    codes="、".join(f"{z.name}（{z.code}）" for z in zones),
+                )
+            )
+            continue
         if code and get_division(code) is None and code not in zone_codes:
             errors.append(
                 _row_error(

@@ -310,3 +310,38 @@ def test_the_trademark_register_shows_the_status(session: Session, client: Any, 
     assert "Cancelled" in english.splitlines()[1]
     page = client.get("/registers/trademarks", params={"q": "泥咕咕", "year": "２０１９"})
     assert page.status_code == 200 and "已注销" in page.text and "80123458" in page.text
+
+
+@pytest.mark.usefixtures("population_restored")
+def test_a_zone_population_is_imported_by_its_code_or_name(session: Session, tmp_path: Path) -> None:
+    """P2.1 sets a per-10,000 target for five zones: their population comes in the same
+    list as the counties', a zone named by its code or its Chinese name; an area that is
+    neither a division nor a zone is a rejected row naming the zones."""
+    from ipcity.registry.importing import render_row_error
+
+    path = tmp_path / "人口.csv"
+    path.write_text(
+        "行政区划代码,年份,常住人口\n"
+        "hebi_etdz,2023,120000\n"
+        "鹤壁经济技术开发区,2022,118000\n"
+        "HEBI_AGRI_PARK,2023,45000\n"
+        "鹤壁火星园区,2023,1000\n",
+        encoding="utf-8",
+    )
+    result = run(session, path, kind="population")
+    assert counts(result) == (3, 0, 0, 1)
+    stored = dict(
+        session.execute(
+            select(Population.year, Population.residents).where(Population.area_code == "hebi_etdz")
+        ).all()
+    )
+    assert stored == {2023: 120000, 2022: 118000}
+    assert (
+        session.scalar(select(Population.residents).where(Population.area_code == "hebi_agri_park")) == 45000
+    )
+    error = result.errors[0]
+    assert (error.row, error.column) == (5, "行政区划代码")
+    message = render_row_error(error, "zh_CN")
+    assert message.startswith("“鹤壁火星园区”既不是 GB/T 2260 行政区划代码，也不是园区")
+    assert "鹤壁经济技术开发区（hebi_etdz）" in message
+    assert counts(run(session, path, kind="population")) == (0, 0, 3, 1)

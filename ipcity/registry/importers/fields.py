@@ -463,7 +463,15 @@ _HOLDER_FIELDS = (
 )
 
 _POPULATION_FIELDS = (
-    F("region_code", "行政区划代码", "Region code", True, ("区划代码",), "6 位行政区划代码。", "410611"),
+    F(
+        "region_code",
+        "行政区划代码",
+        "Region code",
+        True,
+        ("区划代码", "地区或园区"),
+        "6 位行政区划代码；园区（P2.1 的目标按园区计）填园区代码或名称，如 hebi_etdz 或 鹤壁经济技术开发区。",
+        "410611",
+    ),
     F("year", "年份", "Year", True, ("年度",), "年份，1949–2100。", "2020"),
     F(
         "residents",

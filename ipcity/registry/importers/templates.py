@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -333,8 +334,25 @@ def _whole_number(text: str) -> int | None:
 # --- one builder per kind ---------------------------------------------------------------------
 
 
+# A zone's code as zones.yaml writes them (hebi_etdz): population rows may name a zone, whose
+# per-10,000 indicator P2.1 sets a target for; the import checks it against the zones table.
+_ZONE_CODE = re.compile(r"[a-z][a-z0-9_]{1,31}")
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
+def _area(r: _Row, name: str) -> str | None:
+    """A population row's area: a six-digit region code, or a zone by its code or its
+    Chinese name (checked against the zones table, and a name made a code, by the import)."""
+    text = half_width(r.text(name)).strip()
+    if _ZONE_CODE.fullmatch(text.lower()) and not text.isdecimal():
+        return text.lower()
+    if _HAN_CHAR.search(text) and len(text) <= 64:
+        return text  # a zone's name
+    return r.region(name)
+
+
 def _population(r: _Row) -> PopulationRecord | None:
-    region = r.region("region_code") if r.required("region_code") else None
+    region = _area(r, "region_code") if r.required("region_code") else None
     year_text = r.required("year")
     year = _whole_number(year_text) if year_text else None
     if year_text and (year is None or not 1949 <= year <= 2100):
