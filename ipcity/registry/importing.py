@@ -498,6 +498,52 @@ def _record_failure(session: Session, actor: Actor, result: ImportResult, digest
         session.rollback()
 
 
+MSG_REPEATED_ROW = "与第 {first} 行是同一条记录（{value}）但内容不同：以后出现的本行为准，第 {first} 行未导入"
+
+
+def _record_key(kind: str) -> tuple[Callable[[Any], Any], str] | None:
+    """How rows of ``kind`` name the same record (the key :func:`_dedupe` keeps one row
+    of), and the field that shows it; None for patents (their rows are an application's
+    publications, merged) and holders (matched by code or name, :func:`_dedupe_holders`)."""
+    if kind in ASSET_SPECS:
+        attribute = ASSET_SPECS[kind].key
+        return (lambda r: getattr(r, attribute)), attribute
+    if kind in EVIDENCE_KINDS:
+        from ipcity.policy.evidence_store import record_key
+
+        return (lambda r: record_key(kind, r)), CANONICAL_FIELDS[kind][0].name
+    if kind == "population":
+        return (lambda r: (r.region_code, r.year)), "region_code"
+    return None
+
+
+def _repeated_rows(kind: str, records: list[Any], columns: dict[str, str]) -> list[RowError]:
+    """A warning on each row that repeats an earlier row's record with other content (two
+    population figures for one county and year, two registration dates for one mark): the
+    later row wins, as :func:`_dedupe` keeps it, and the officer is told which row lost.
+    The same row twice is no news and says nothing."""
+    keyed = _record_key(kind)
+    if keyed is None:
+        return []
+    key_of, field_name = keyed
+    column = columns.get(field_name, field_name)
+    first: dict[Any, Any] = {}
+    found: list[RowError] = []
+    for record in records:
+        key = key_of(record)
+        earlier = first.get(key)
+        first[key] = record
+        if earlier is None or replace(earlier, source_row=0) == replace(record, source_row=0):
+            continue
+        shown = "、".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
+        found.append(
+            _row_error(
+                record.source_row, column, shown, MSG_REPEATED_ROW, value=shown, first=str(earlier.source_row)
+            )
+        )
+    return found
+
+
 def _dedupe(records: list[Any], key: Callable[[Any], Any]) -> list[Any]:
     # A file that lists the same number twice: the later row wins (it is the later state).
     seen: dict[Any, Any] = {}
@@ -597,6 +643,7 @@ def run_import(
         result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:ERROR_PREVIEW]
         # A warning of a row rejected anyway says nothing more.
         warnings = [w for w in parsed.warnings if w.row not in rejected_rows]
+        warnings += _repeated_rows(kind, records, columns)
         result.warned = len({w.row for w in warnings})
         result.warnings = sorted(warnings, key=lambda e: (e.row, e.column))[:ERROR_PREVIEW]
         if (errors or warnings) and errors_dir is not None:

@@ -345,3 +345,31 @@ def test_a_zone_population_is_imported_by_its_code_or_name(session: Session, tmp
     assert message.startswith("“鹤壁火星园区”既不是 GB/T 2260 行政区划代码，也不是园区")
     assert "鹤壁经济技术开发区（hebi_etdz）" in message
     assert counts(run(session, path, kind="population")) == (0, 0, 3, 1)
+
+
+@pytest.mark.usefixtures("population_restored")
+def test_a_record_repeated_with_other_content_warns_which_row_lost(session: Session, tmp_path: Path) -> None:
+    """Two figures for one county and year: the later row is taken (as before) and the
+    officer is told, on that row, which earlier row was not imported; the same row twice
+    says nothing."""
+    from ipcity.registry.importing import render_row_error
+
+    path = tmp_path / "人口.csv"
+    path.write_text(
+        "行政区划代码,年份,常住人口\n410611,2023,340000\n410621,2023,600000\n410611,2023,341000\n410621,2023,600000\n",
+        encoding="utf-8",
+    )
+    result = run(session, path, kind="population")
+    assert counts(result) == (2, 0, 0, 0) and result.warned == 1
+    warning = result.warnings[0]
+    assert (warning.row, warning.column, warning.value) == (4, "行政区划代码", "410611、2023")
+    assert render_row_error(warning, "zh_CN") == (
+        "与第 2 行是同一条记录（410611、2023）但内容不同：以后出现的本行为准，第 2 行未导入"
+    )
+    assert render_row_error(warning, "en").startswith(
+        "Same record as row 2 (410611、2023) with other content"
+    )
+    stored = session.scalar(
+        select(Population.residents).where(Population.area_code == "410611", Population.year == 2023)
+    )
+    assert stored == 341000
