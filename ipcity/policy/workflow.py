@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
-from ipcity.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ipcity.errors import Conflict, IPCityError, NotFound, PermissionDenied, ValidationFailed
 from ipcity.i18n import Bilingual, gettext
 from ipcity.policy import budget, service
 from ipcity.policy.engine import Entitlement
@@ -379,6 +379,19 @@ def allowed_actions(actor: Actor, case: PolicyCase, today: date | None = None) -
     return out
 
 
+def may_take(actor: Actor, action: str) -> bool:
+    """Whether ``actor``'s role may ever take ``action`` (some case in its scope may allow
+    it): for the forms that offer a step on many cases."""
+    permission = TRANSITIONS[action][0]
+    if actor.role not in _roles(permission):
+        return False
+    if actor.role == "county_officer":
+        return action in {"county_review", "reject"}
+    if actor.role == "enterprise":
+        return action == "confirm"
+    return True
+
+
 def _roles(permission: str) -> frozenset[str]:
     from ipcity.auth.roles import PERMISSIONS
 
@@ -546,6 +559,68 @@ class QueueRun:
             "approved": [case_json(c) for c in self.approved],
             "waiting": [{**case_json(c), "reason": reason} for c, reason in self.waiting],
         }
+
+
+# The steps an officer or an enterprise takes on many cases at once from the list: each the
+# same for every case. Approval has its own queue (budget order, approve_in_order), payment
+# a reference per case, dismissing and reopening a reason of each case's own.
+BULK_ACTIONS = ("confirm", "county_review", "city_review", "notice", "reject")
+MAX_BULK_CASES = 1000
+
+
+@dataclass(frozen=True)
+class BulkRun:
+    """What one step taken on many cases did: the cases it moved, and those it could not
+    move with the refusal of each (its status changed meanwhile, out of scope …)."""
+
+    done: list[PolicyCase]
+    refused: list[tuple[int, IPCityError]]
+
+    def to_json(self, locale: str = "zh_CN") -> dict[str, Any]:
+        """JSON-ready: the cases moved, and the ids refused with their reasons in ``locale``."""
+        return {
+            "done": [case_json(c) for c in self.done],
+            "refused": [{"id": case_id, "error": error.render(locale)} for case_id, error in self.refused],
+        }
+
+
+def act_on_many(
+    session: Session,
+    actor: Actor,
+    case_ids: list[int],
+    action: str,
+    reason: str | None = None,
+    *,
+    notice_days: int = 7,
+    today: date | None = None,
+) -> BulkRun:
+    """Take ``action`` (one of :data:`BULK_ACTIONS`) on each case of ``case_ids``, as
+    :func:`act` takes it on one: the same checks of role, scope, status and reason, the same
+    timeline step and audit entry. Each case is its own transaction, so a case refused (its
+    status moved on since the list was shown) stops none of the others; the refusals come
+    back with their reasons."""
+    if action not in BULK_ACTIONS:
+        raise ChoiceFailed(
+            "批量操作应为 {expected} 之一，收到：{action}",
+            choices={a: ACTION_LABELS[a] for a in BULK_ACTIONS},
+            action=action,
+        )
+    chosen = list(dict.fromkeys(case_ids))
+    if not chosen:
+        raise ValidationFailed("请先选择要处理的案件")
+    if len(chosen) > MAX_BULK_CASES:
+        raise ValidationFailed("一次最多处理 {max} 件案件，选择了 {n} 件", max=MAX_BULK_CASES, n=len(chosen))
+    require(actor, TRANSITIONS[action][0])
+    _clean_reason(action, reason)  # a missing reason is refused once, not once per case
+    done: list[PolicyCase] = []
+    refused: list[tuple[int, IPCityError]] = []
+    for case_id in chosen:
+        try:
+            done.append(act(session, actor, case_id, action, reason, notice_days=notice_days, today=today))
+        except IPCityError as exc:
+            session.rollback()
+            refused.append((case_id, exc))
+    return BulkRun(done, refused)
 
 
 def approve_in_order(

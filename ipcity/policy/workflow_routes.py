@@ -25,6 +25,7 @@ router = APIRouter()
 Action = Literal[
     "confirm", "county_review", "city_review", "notice", "dismiss", "approve", "pay", "reject", "reopen"
 ]
+BulkAction = Literal["confirm", "county_review", "city_review", "notice", "reject"]
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="案件编号")]
 StatusQ = Annotated[str | None, Query(max_length=24, description="状态，如 proposed、in_notice")]
 YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度")]
@@ -152,6 +153,28 @@ def api_approve_queue(
     return {"ok": True, **run.to_json()}
 
 
+class BulkIn(BaseModel):
+    """One step on many cases: the action, the cases' ids, the reason (required to reject)."""
+
+    action: BulkAction
+    case_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        ..., min_length=1, max_length=workflow.MAX_BULK_CASES
+    )
+    reason: str | None = Field(None, max_length=workflow.MAX_REASON)
+
+
+@router.post("/api/v1/policy/cases/bulk", tags=["policy"], summary="批量操作 / one step on many cases")
+def api_bulk(
+    session: SessionDep, actor: CurrentActor, settings: SettingsDep, locale: LocaleDep, body: BulkIn
+) -> dict[str, Any]:
+    """Confirm, review, put on notice or reject many cases at once, each checked as on its
+    own; the cases refused come back with their reasons (the others are done)."""
+    run = workflow.act_on_many(
+        session, actor, body.case_ids, body.action, body.reason, notice_days=settings.policy_notice_days
+    )
+    return {"ok": True, **run.to_json(locale)}
+
+
 @router.get("/api/v1/policy/notices", tags=["policy"], summary="公示 / public notice")
 def api_notices(session: SessionDep) -> dict[str, Any]:
     """The cases in public notice (公示): holder, item, amount, end of notice."""
@@ -184,6 +207,31 @@ def cases_page(
 ) -> Response:
     """The cases per status (officers: their scope; an enterprise: its own), a hundred a
     page; after proposing a year, how many cases it created."""
+    return _cases_page(request, session, actor, status, year, page, created)
+
+
+def _bulk_actions(actor: Actor) -> list[str]:
+    """The steps ``actor`` may take on many cases at once (a county officer: its review and
+    rejection at the county stage; an enterprise: confirming its own)."""
+    allowed = [a for a in workflow.BULK_ACTIONS if workflow.may_take(actor, a)]
+    return allowed
+
+
+def _cases_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    status: str | None,
+    year: int | None,
+    page: int = 1,
+    created: int | None = None,
+    *,
+    bulk: workflow.BulkRun | None = None,
+    bulk_action: str | None = None,
+    bulk_reason: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The case list; after a step on many cases, what it did (``bulk``)."""
     found = workflow.cases(session, actor, status, year)
     counts: dict[str, int] = {}
     for c in workflow.cases(session, actor, None, year):
@@ -205,7 +253,59 @@ def cases_page(
             "shown_labels": workflow.SHOWN_STATUS_LABELS,
             "item_of": exports.rule_item,
             "default_year": service.default_year(),
+            "bulk_actions": _bulk_actions(actor),
+            "actions": workflow.ACTION_LABELS,
+            "may_bulk": lambda c: bool(set(workflow.allowed_actions(actor, c)) & set(workflow.BULK_ACTIONS)),
+            "bulk": bulk,
+            "bulk_action": bulk_action,
+            "bulk_reason": bulk_reason,
+            "lang_url": "/policy/cases?"
+            + "&".join(f"{k}={v}" for k, v in (("status", status), ("year", year)) if v),
         },
+        status_code=status_code,
+    )
+
+
+@router.post("/policy/cases/bulk", include_in_schema=False)
+def bulk_form(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    locale: LocaleDep,
+    action: Annotated[BulkAction, Form()],
+    case_id: Annotated[list[int] | None, Form()] = None,
+    reason: ReasonF = None,
+    back: Annotated[Literal["cases", "mine"], Form()] = "cases",
+    status: Annotated[str | None, Form(max_length=24)] = None,
+    year: Annotated[int | None, Form(ge=1985, le=2100)] = None,
+) -> Response:
+    """The list's step on the cases ticked (the enterprise's page: confirm all its cases
+    waiting for it): the same page again, saying how many were done and, for each case
+    refused, why. A step refused as a whole (no case ticked, no reason to reject) changes
+    nothing and says so above the form, with what was typed."""
+    try:
+        run = workflow.act_on_many(
+            session, actor, case_id or [], action, reason, notice_days=settings.policy_notice_days
+        )
+    except BadInput as exc:
+        session.rollback()
+        run = workflow.BulkRun([], [(0, exc)])
+    # A step refused as a whole is case id 0 (nothing done); the reason typed is kept for
+    # it only: after a step taken, the next ticks must not inherit a rejection's reason.
+    code = 400 if run.refused and run.refused[0][0] == 0 else 200
+    if back == "mine":
+        return _mine_page(request, session, actor, year, bulk=run, status_code=code)
+    return _cases_page(
+        request,
+        session,
+        actor,
+        status or None,
+        year,
+        bulk=run,
+        bulk_action=action,
+        bulk_reason=(reason or "") if code == 400 else "",
+        status_code=code,
     )
 
 
@@ -448,10 +548,11 @@ def _mine_page(
     year: int | None,
     *,
     account_refused: AccountRefused | None = None,
+    bulk: workflow.BulkRun | None = None,
     status_code: int = 200,
 ) -> Response:
     """The enterprise's page; after a refused account, ``account_refused`` is (the reason,
-    the fields as typed), shown in the account's form."""
+    the fields as typed), shown in the account's form; after confirming all, what it did."""
     require(actor, "policy.case_read")
     if actor.role != "enterprise":
         raise PermissionDenied("该页面只对企业账号开放：官员请使用“资助案件”列表")
@@ -479,6 +580,10 @@ def _mine_page(
             "rules": {r.id: r for r in policy.rules},
             "account": account,
             "account_refused": account_refused,
+            "bulk": bulk,
+            "to_confirm": [c.id for c in found if c.status in ("proposed", "applied")],
+            "nav_here": "/policy/mine",
+            "lang_url": "/policy/mine" + (f"?year={year}" if year else ""),
         },
         status_code=status_code,
     )

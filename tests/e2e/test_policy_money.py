@@ -21,6 +21,7 @@ from ipcity import clock
 from ipcity.auth.roles import Actor
 from ipcity.policy import workflow
 from ipcity.policy.models import PolicyCase
+from ipcity.registry.numbers import check_digit
 
 Shot = Callable[[Any, str], Path]
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
@@ -227,3 +228,38 @@ def test_a_proposed_case_goes_from_confirmation_to_payment_in_the_browser(
     assert "HB-2019-0042" in page.inner_text("main") and "材料齐全" in timeline[2]
     screenshot(page, "policy-case-paid")
     assert page.js_errors == []
+
+
+def test_a_county_officer_reviews_the_ticked_cases_at_once(
+    page: Any, live_server: str, screenshot: Shot, make_user: Any, session_factory: sessionmaker[Session]
+) -> None:
+    """The list's step on many cases: "select all on this page" ticks every case the officer
+    may act on (the script), one review moves them all, and the page says how many."""
+    with session_factory() as s:
+        ids = []
+        for n, name in enumerate(("鹤壁戊科技有限公司", "鹤壁己电子有限公司", "鹤壁庚材料有限公司")):
+            holder = make_holder(s, name, "410611")
+            digits = f"20181000000{n}"
+            make_invention(s, f"CN{digits}.{check_digit(digits)}", holder, date(2019, 6, 1))
+            ids.append(holder.id)
+        s.commit()
+        proposed = [c for c in workflow.propose_year(s, CITY, 2019) if c.holder_id in ids]
+    for case in proposed:
+        with session_factory() as s:
+            workflow.act(
+                s, Actor(username="ent", role="enterprise", holder_id=case.holder_id), case.id, "confirm"
+            )
+    _log_in(page, make_user("county_officer", "county-批量", region_code="410611"))
+    page.goto("/policy/cases?status=confirmed")
+    boxes = page.locator("input[name=case_id]")
+    assert boxes.count() == len(proposed)
+    page.locator("input[data-check-all]").check()
+    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    page.select_option("#bulk-form select[name=action]", "county_review")
+    screenshot(page, "policy-cases-bulk-ticked")
+    page.locator("#bulk-form button").click()
+    page.wait_for_load_state()
+    assert f"已对 {len(proposed)} 件案件执行“县区审核通过”。" in page.locator("#bulk-result").inner_text()
+    screenshot(page, "policy-cases-bulk-done")
+    with session_factory() as s:
+        assert {s.get(PolicyCase, c.id).status for c in proposed} == {"county_reviewed"}  # type: ignore[union-attr]

@@ -471,12 +471,12 @@ def test_pages_and_api_with_real_logins(
     # A hundred a page (one here): the second page of the proposed ones, its links keeping the filter.
     import ipcity.policy.workflow_routes as routes_module
 
-    proposed_count = listing.text.count('<tr><td class="nowrap"><a href="/policy/cases/')
+    proposed_count = listing.text.count('<td class="nowrap"><a href="/policy/cases/')
     assert proposed_count >= 2
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(routes_module, "CASES_PER_PAGE", 1)
         second = client.get("/policy/cases", params={"status": "proposed", "year": YEAR, "page": 2}).text
-    assert second.count('<tr><td class="nowrap"><a href="/policy/cases/') == 1
+    assert second.count('<td class="nowrap"><a href="/policy/cases/') == 1
     assert f"2 / {proposed_count}" in second and f"?status=proposed&amp;year={YEAR}&amp;page=3" in second
     with session_factory() as s:
         case_a = _case(s, "P2.1-a:CN201710123456.7").id
@@ -628,3 +628,107 @@ def test_an_objection_of_spaces_comes_back_on_the_notice_with_its_reason(
     assert heard.status_code == 303
     with session_factory() as s:
         assert s.get(PolicyCase, case_id).status == "objected"  # type: ignore[union-attr]
+
+
+def test_one_step_on_many_cases_checks_each_as_on_its_own(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    """The enterprise confirms its cases at once; the county reviews its county's; a case
+    out of scope or in another status is refused with its reason and stops none of the
+    others; a rejection without a reason changes nothing."""
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        own = [c.id for c in workflow.cases(s, _enterprise(holders["a"]))]
+        other = [c.id for c in workflow.cases(s, _enterprise(holders["b"]))]
+    assert len(own) >= 3 and other
+    with session_factory() as s:
+        run = workflow.act_on_many(s, _enterprise(holders["a"]), [*own, other[0]], "confirm")
+        assert sorted(c.id for c in run.done) == sorted(own)
+        assert [(case_id, type(error)) for case_id, error in run.refused] == [(other[0], NotFound)]
+    with session_factory() as s:
+        assert {c.status for c in workflow.cases(s, CITY) if c.id in own} == {"confirmed"}
+        assert s.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "policy.case.confirm")
+        ) == len(own)
+    # The county reviews what waits for it: B's case is not confirmed yet (refused), and
+    # taking the same step again refuses the cases already moved, changing nothing.
+    with session_factory() as s:
+        run = workflow.act_on_many(s, COUNTY_A, [own[0], own[1]], "county_review")
+        assert [c.status for c in run.done] == ["county_reviewed", "county_reviewed"]
+        again = workflow.act_on_many(s, COUNTY_A, [own[0]], "county_review")
+        assert again.done == [] and isinstance(again.refused[0][1], Conflict)
+        assert "当前状态为“待市级审核”" in again.refused[0][1].render("zh_CN")
+    for actor, ids, action, reason, error in [
+        (CITY, own, "reject", "  ", ValidationFailed),  # a reason, once for all
+        (CITY, [], "city_review", None, ValidationFailed),  # nothing ticked
+        (COUNTY_A, own, "city_review", None, PermissionDenied),  # the city's step
+        (CITY, own, "approve", None, ValidationFailed),  # approval has its own queue
+        (CITY, list(range(1, workflow.MAX_BULK_CASES + 2)), "city_review", None, ValidationFailed),
+    ]:
+        with session_factory() as s, pytest.raises(error):
+            workflow.act_on_many(s, actor, ids, action, reason)
+    with session_factory() as s:
+        assert [c.status for c in workflow.cases(s, CITY) if c.id in own[:2]] == ["county_reviewed"] * 2
+        run = workflow.act_on_many(s, CITY, own, "reject", "材料不实")
+        assert len(run.done) == len(own)
+
+
+def test_the_list_and_the_enterprise_page_take_a_step_on_many_cases(
+    client: Any, app: Any, session_factory: sessionmaker[Session], holders: dict[str, int], make_user: Any
+) -> None:
+    from fastapi.testclient import TestClient
+
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        own = [c.id for c in workflow.cases(s, _enterprise(holders["a"]))]
+    make_user("enterprise", "ent-bulk", holder_id=holders["a"])
+    login(client, "ent-bulk")
+    mine = client.get("/policy/mine").text
+    form = _form_of(mine, "/policy/cases/bulk")
+    assert f"全部确认（{len(own)} 项）" in form and form.count('name="case_id"') == len(own)
+    done = client.post(
+        "/policy/cases/bulk",
+        data={"action": "confirm", "back": "mine", "case_id": own, "csrf_token": csrf_of(client)},
+    )
+    assert done.status_code == 200 and f"已确认 {len(own)} 个项目。" in done.text
+    assert 'id="confirm-all"' not in done.text  # nothing left to confirm
+
+    make_user("county_officer", "county-bulk", region_code="410611")
+    county = TestClient(app)
+    login(county, "county-bulk")
+    listing = county.get("/policy/cases", params={"status": "confirmed"}).text
+    bulk = _form_of(listing, "/policy/cases/bulk")
+    assert '<option value="county_review"' in bulk and '<option value="reject"' in bulk
+    assert '<option value="city_review"' not in bulk and 'data-check-all="case_id"' in bulk
+    assert listing.count('form="bulk-form"') == len(own)
+    refused = county.post(
+        "/policy/cases/bulk",
+        data={
+            "action": "reject",
+            "case_id": own[:1],
+            "reason": " ",
+            "status": "confirmed",
+            "csrf_token": csrf_of(county),
+        },
+    )
+    assert (
+        refused.status_code == 400
+        and "需要填写理由" in refused.text.split('id="bulk-error"')[1].split("</p>")[0]
+    )
+    reviewed = county.post(
+        "/policy/cases/bulk?lang=en",
+        data={
+            "action": "county_review",
+            "case_id": own,
+            "status": "confirmed",
+            "csrf_token": csrf_of(county),
+        },
+    )
+    assert reviewed.status_code == 200 and f"done on {len(own)} cases" in reviewed.text
+    api = county.post(
+        "/api/v1/policy/cases/bulk",
+        json={"action": "county_review", "case_ids": own[:1]},
+        headers={"X-CSRF-Token": csrf_of(county)},
+    ).json()
+    assert api["ok"] is True and api["done"] == []
+    assert api["refused"][0]["id"] == own[0] and "当前状态为“待市级审核”" in api["refused"][0]["error"]

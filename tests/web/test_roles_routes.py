@@ -132,6 +132,10 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/policy/budgets"): only(*CITY_WIDE, ok=303),
     ("POST", "/policy/budgets/approve"): only(*CITY_WIDE, ok=303),
     ("POST", "/api/v1/policy/cases/approve-queue"): only(*CITY_WIDE),
+    # One step on many cases (the city's review here): refused for the case's status, it
+    # changes nothing, and the answer is the list again (200) for those who may take it.
+    ("POST", "/policy/cases/bulk"): only(*CITY_WIDE),
+    ("POST", "/api/v1/policy/cases/bulk"): only(*CITY_WIDE),
     # Applications with evidence: enterprises only (for their own holder); the documents of
     # a case for whoever reads the case (this world's case has none: 404).
     ("GET", "/api/v1/policy/application-kinds"): everyone(),

@@ -268,6 +268,12 @@ REQUEST_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/import/{token}/mapping"): _mapping,
     ("POST", "/api/v1/imports"): _api_upload,
     ("POST", "/api/v1/policy/cases/{case_id}/{action}"): _empty_json,
+    ("POST", "/policy/cases/bulk"): lambda world, role: {
+        "data": {"action": "city_review", "case_id": [world.case_a]}
+    },
+    ("POST", "/api/v1/policy/cases/bulk"): lambda world, role: {
+        "json": {"action": "city_review", "case_ids": [world.case_a]}
+    },
     ("POST", "/policy/notices/{case_id}/objection"): _objection_form,
     ("POST", "/api/v1/policy/notices/{case_id}/objection"): _objection_json,
     ("PUT", "/api/v1/policy/budgets/{year}/{rule}"): _budget_json,

@@ -123,3 +123,16 @@ function ipcityFoldFilters(root) {
   });
 }
 document.addEventListener("DOMContentLoaded", function () { ipcityFoldFilters(document); });
+
+// "Select all on this page": a checkbox marked data-check-all="NAME" ticks or clears every
+// checkbox NAME of its form (also those tied to the form by their form attribute). Without
+// script the boxes are ticked one by one.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (!box.matches || !box.matches("input[data-check-all]")) { return; }
+  var form = box.form;
+  if (!form) { return; }
+  Array.prototype.forEach.call(form.elements, function (el) {
+    if (el.type === "checkbox" && el.name === box.getAttribute("data-check-all")) { el.checked = box.checked; }
+  });
+});
