@@ -562,9 +562,10 @@ class QueueRun:
 
 
 # The steps an officer or an enterprise takes on many cases at once from the list: each the
-# same for every case. Approval has its own queue (budget order, approve_in_order), payment
-# a reference per case, dismissing and reopening a reason of each case's own.
-BULK_ACTIONS = ("confirm", "county_review", "city_review", "notice", "reject")
+# same for every case (a batch payment, 批量代发, has one voucher number for all its cases).
+# Approval has its own queue (budget order, approve_in_order); dismissing an objection and
+# reopening take a reason of each case's own.
+BULK_ACTIONS = ("confirm", "county_review", "city_review", "notice", "reject", "pay")
 MAX_BULK_CASES = 1000
 
 
@@ -591,6 +592,7 @@ def act_on_many(
     action: str,
     reason: str | None = None,
     *,
+    payment_reference: str | None = None,
     notice_days: int = 7,
     today: date | None = None,
 ) -> BulkRun:
@@ -611,12 +613,26 @@ def act_on_many(
     if len(chosen) > MAX_BULK_CASES:
         raise ValidationFailed("一次最多处理 {max} 件案件，选择了 {n} 件", max=MAX_BULK_CASES, n=len(chosen))
     require(actor, TRANSITIONS[action][0])
-    _clean_reason(action, reason)  # a missing reason is refused once, not once per case
+    # A missing reason or voucher number is refused once, not once per case.
+    _clean_reason(action, reason)
+    if action == "pay" and not 0 < len((payment_reference or "").strip()) <= 100:
+        raise ValidationFailed("拨付需要填写支付凭证号（不超过100个字符）")
     done: list[PolicyCase] = []
     refused: list[tuple[int, IPCityError]] = []
     for case_id in chosen:
         try:
-            done.append(act(session, actor, case_id, action, reason, notice_days=notice_days, today=today))
+            done.append(
+                act(
+                    session,
+                    actor,
+                    case_id,
+                    action,
+                    reason,
+                    payment_reference=payment_reference,
+                    notice_days=notice_days,
+                    today=today,
+                )
+            )
         except IPCityError as exc:
             session.rollback()
             refused.append((case_id, exc))

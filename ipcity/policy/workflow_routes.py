@@ -25,7 +25,7 @@ router = APIRouter()
 Action = Literal[
     "confirm", "county_review", "city_review", "notice", "dismiss", "approve", "pay", "reject", "reopen"
 ]
-BulkAction = Literal["confirm", "county_review", "city_review", "notice", "reject"]
+BulkAction = Literal["confirm", "county_review", "city_review", "notice", "reject", "pay"]
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="案件编号")]
 StatusQ = Annotated[str | None, Query(max_length=24, description="状态，如 proposed、in_notice")]
 YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度")]
@@ -161,6 +161,7 @@ class BulkIn(BaseModel):
         ..., min_length=1, max_length=workflow.MAX_BULK_CASES
     )
     reason: str | None = Field(None, max_length=workflow.MAX_REASON)
+    payment_reference: str | None = Field(None, max_length=100, description="支付凭证号（拨付时必填）")
 
 
 @router.post("/api/v1/policy/cases/bulk", tags=["policy"], summary="批量操作 / one step on many cases")
@@ -170,7 +171,13 @@ def api_bulk(
     """Confirm, review, put on notice or reject many cases at once, each checked as on its
     own; the cases refused come back with their reasons (the others are done)."""
     run = workflow.act_on_many(
-        session, actor, body.case_ids, body.action, body.reason, notice_days=settings.policy_notice_days
+        session,
+        actor,
+        body.case_ids,
+        body.action,
+        body.reason,
+        payment_reference=body.payment_reference,
+        notice_days=settings.policy_notice_days,
     )
     return {"ok": True, **run.to_json(locale)}
 
@@ -276,6 +283,7 @@ def bulk_form(
     action: Annotated[BulkAction, Form()],
     case_id: Annotated[list[int] | None, Form()] = None,
     reason: ReasonF = None,
+    payment_reference: ReferenceF = None,
     back: Annotated[Literal["cases", "mine"], Form()] = "cases",
     status: Annotated[str | None, Form(max_length=24)] = None,
     year: Annotated[int | None, Form(ge=1985, le=2100)] = None,
@@ -286,7 +294,13 @@ def bulk_form(
     nothing and says so above the form, with what was typed."""
     try:
         run = workflow.act_on_many(
-            session, actor, case_id or [], action, reason, notice_days=settings.policy_notice_days
+            session,
+            actor,
+            case_id or [],
+            action,
+            reason,
+            payment_reference=payment_reference,
+            notice_days=settings.policy_notice_days,
         )
     except BadInput as exc:
         session.rollback()

@@ -732,3 +732,37 @@ def test_the_list_and_the_enterprise_page_take_a_step_on_many_cases(
     ).json()
     assert api["ok"] is True and api["done"] == []
     assert api["refused"][0]["id"] == own[0] and "当前状态为“待市级审核”" in api["refused"][0]["error"]
+
+
+def test_a_batch_payment_records_one_voucher_on_each_case(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    """批量代发: the approved cases paid together carry the batch's voucher number each; one
+    not approved is refused with its reason; no voucher, nothing paid."""
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        first = _case(s, "P2.1-a:CN201710123456.7").id
+        second = _case(s, "P2.1-a:CN201810000005.0").id
+    _to_notice(session_factory, first, holders["a"], COUNTY_A)
+    _to_notice(session_factory, second, holders["b"], COUNTY_B)
+    with session_factory() as s:
+        workflow.act(s, CITY, first, "approve", today=AFTER_NOTICE)
+    with session_factory() as s:
+        workflow.act(s, CITY, second, "approve", today=AFTER_NOTICE)
+    with session_factory() as s, pytest.raises(ValidationFailed):
+        workflow.act_on_many(s, CITY, [first, second], "pay", payment_reference="  ")
+    with session_factory() as s:
+        assert (
+            s.scalar(
+                select(func.count()).select_from(PolicyPayment).where(PolicyPayment.paid_at.is_not(None))
+            )
+            == 0
+        )
+        not_approved = _case(s, "P2.7-a:ZY2019-001@2019").id
+        run = workflow.act_on_many(
+            s, CITY, [first, second, not_approved], "pay", payment_reference="PZ2020-0315-07"
+        )
+        assert sorted(c.id for c in run.done) == sorted([first, second])
+        assert [case_id for case_id, _ in run.refused] == [not_approved]
+        paid = s.scalars(select(PolicyPayment.reference).where(PolicyPayment.paid_at.is_not(None))).all()
+        assert paid == ["PZ2020-0315-07", "PZ2020-0315-07"]
