@@ -370,6 +370,7 @@ def _check_places(
     zones = list(session.scalars(select(Zone)))
     zone_codes = {z.code for z in zones}
     zone_by_name = {z.name: z.code for z in zones}
+    zones_named = "、".join(f"{z.name}（{z.code}）" for z in zones)  # what a refusal lists
     kept = []
     for record in records:
         code = getattr(record, "region_code", None)
@@ -383,7 +384,7 @@ def _check_places(
                     code,
                     "“{value}”既不是 GB/T 2260 行政区划代码，也不是园区；园区应为以下名称或代码之一：{codes}",
                     value=code,
-                    codes="、".join(f"{z.name}（{z.code}）" for z in zones),
+                    codes=zones_named,
                 )
             )
             continue
@@ -410,7 +411,7 @@ def _check_places(
                         zone,
                         "园区 {value} 不存在；应为以下园区的名称或代码之一：{codes}",
                         value=zone,
-                        codes="、".join(f"{z.name}（{z.code}）" for z in zones),
+                        codes=zones_named,
                     )
                 )
                 continue

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from ipcity_testing import csrf_of, login
 from openpyxl import load_workbook
-from registry_testkit import OFFICER
+from registry_testkit import OFFICER, fill_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -277,19 +277,6 @@ def test_pages_and_api_by_role(
 # --------------------------------------------------------------------------- the holders template
 
 
-def _fill(rows: list[dict[str, Any]], path: Path) -> Path:
-    """The holders template as downloaded, the example row kept, ``rows`` below it (the
-    account numbers as text cells, as the template asks)."""
-    book = load_workbook(io.BytesIO(write_template_xlsx("holders")))
-    sheet = book.worksheets[0]
-    header = [cell.value for cell in sheet[1]]
-    for number, row in enumerate(rows, start=1):
-        assert not set(row) - set(header), set(row) - set(header)
-        sheet.append([number if h == "序号" else row.get(h) for h in header])
-    book.save(path)
-    return path
-
-
 def test_template_columns_and_a_bad_row(session: Session, tmp_path: Path) -> None:
     header = [c.value for c in load_workbook(io.BytesIO(write_template_xlsx("holders"))).worksheets[0][1]]
     assert header[-3:] == ["户名", "开户银行", "银行账号"]
@@ -320,7 +307,10 @@ def test_template_columns_and_a_bad_row(session: Session, tmp_path: Path) -> Non
         {"名称": "鹤壁职业技术学院", "行政区划代码": QIBIN},
     ]
     result = run_import(
-        session, OFFICER, _fill(rows, tmp_path / "权利人.xlsx"), observed_on=date(2024, 6, 30)
+        session,
+        OFFICER,
+        fill_template("holders", rows, tmp_path / "权利人.xlsx"),
+        observed_on=date(2024, 6, 30),
     )
     assert (result.inserted, result.rejected) == (2, 2)
     assert [(e.row, e.column, e.value) for e in result.errors] == [
@@ -353,7 +343,9 @@ def test_template_columns_and_a_bad_row(session: Session, tmp_path: Path) -> Non
         {**rows[0], "开户银行": "中国建设银行鹤壁分行", "银行账号": CORPORATE},
         {"名称": "鹤壁职业技术学院", "行政区划代码": QIBIN, "地址": "河南省鹤壁市淇滨区淇河路"},
     ]
-    second = run_import(session, OFFICER, _fill(again, tmp_path / "b.xlsx"), observed_on=date(2024, 7, 1))
+    second = run_import(
+        session, OFFICER, fill_template("holders", again, tmp_path / "b.xlsx"), observed_on=date(2024, 7, 1)
+    )
     assert (second.inserted, second.updated, second.rejected) == (0, 2, 0)
     session.expire_all()
     huayu = session.scalars(select(Holder).where(Holder.name == "鹤壁市华宇电子科技有限公司")).one()
@@ -364,5 +356,7 @@ def test_template_columns_and_a_bad_row(session: Session, tmp_path: Path) -> Non
     assert changes[-1].detail["before"]["number"] == "***************3456"
     assert changes[-1].detail["after"]["number"] == "****************0123"
     # The same file once more changes nothing.
-    third = run_import(session, OFFICER, _fill(again, tmp_path / "c.xlsx"), observed_on=date(2024, 7, 2))
+    third = run_import(
+        session, OFFICER, fill_template("holders", again, tmp_path / "c.xlsx"), observed_on=date(2024, 7, 2)
+    )
     assert (third.inserted, third.updated, third.unchanged) == (0, 0, 2)
