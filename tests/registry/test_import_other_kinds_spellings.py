@@ -373,3 +373,44 @@ def test_a_record_repeated_with_other_content_warns_which_row_lost(session: Sess
         select(Population.residents).where(Population.area_code == "410611", Population.year == 2023)
     )
     assert stored == 341000
+
+
+def test_a_date_of_an_impossible_year_is_told_as_such(session: Session, tmp_path: Path) -> None:
+    """2999 for 2019: the row is refused saying the year is out of range (a typo to look
+    for), not that the date was not recognised; a month that cannot be stays "not a date"."""
+    from ipcity.registry.importing import render_row_error
+
+    path = workbook(
+        tmp_path / "商标.xlsx",
+        [
+            TRADEMARK_HEADER,
+            [
+                "80123456",
+                "淇河鲫鱼",
+                "29",
+                "普通商标",
+                "鹤壁市淇河水产有限公司",
+                "2999-03-05",
+                "",
+                "",
+                "注册",
+            ],
+            [
+                "80123457",
+                "淇河缠丝鸭蛋",
+                "29",
+                "普通商标",
+                "鹤壁市淇河水产有限公司",
+                "2019-13-05",
+                "",
+                "",
+                "注册",
+            ],
+        ],
+    )
+    result = run(session, path)
+    assert result.rejected == 2
+    first, second = sorted(result.errors, key=lambda e: e.row)
+    assert render_row_error(first, "zh_CN") == "日期「2999-03-05」的年份超出 1900–2100，请检查是否输错。"
+    assert "outside 1900–2100" in render_row_error(first, "en")
+    assert render_row_error(second, "zh_CN").startswith("日期「2019-13-05」无法识别")

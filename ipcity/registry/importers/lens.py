@@ -15,9 +15,9 @@ from typing import Any
 
 from ipcity.errors import InvalidNumber
 from ipcity.registry.importers.patents import (
-    MSG_BAD_DATE,
     MSG_BAD_IPC,
     MSG_REQUIRED,
+    bad_date_message,
     date_order_error,
     grant_kind,
     kind_patent_type,
@@ -180,7 +180,7 @@ class LensRecordParser:
         text = str(record.get(key) or "")
         value = parse_date_or_bad(text)
         if value is BAD:
-            errors.append(RowError(row, key, text, MSG_BAD_DATE, (("value", text),)))
+            errors.append(RowError(row, key, text, bad_date_message(text), (("value", text),)))
             return None
         return value  # type: ignore[return-value]
 

@@ -24,6 +24,7 @@ from ipcity.registry.importers.values import (
     PATENT_TYPE_TEXTS,
     PEOPLE,
     Memo,
+    date_out_of_range,
     jurisdiction_of_country,
     main_ipc,
     parse_count,
@@ -45,6 +46,14 @@ MSG_SHORT_ROW = (
 )
 MSG_REQUIRED = "「{column}」为空；该列必须填写。"
 MSG_BAD_DATE = "日期「{value}」无法识别；应为 20220311、2022-03-11、2022/3/11 或 2022.03.11 这样的日期。"
+MSG_DATE_OUT_OF_RANGE = "日期「{value}」的年份超出 1900–2100，请检查是否输错。"
+
+
+def bad_date_message(text: str) -> str:
+    """The refusal of a date cell: out of range (a year typed wrong) or not a date at all."""
+    return MSG_DATE_OUT_OF_RANGE if date_out_of_range(text) else MSG_BAD_DATE
+
+
 MSG_BAD_IPC = "IPC 分类号「{value}」格式不正确；应为形如 G06F3/01 的分类号，多个用 | 或 ; 分隔。"
 MSG_IPC_DROPPED = (
     "已忽略：IPC 分类号「{value}」格式不正确（应为形如 G06F3/01 的分类号），该行的其他分类号照常导入。"
@@ -284,7 +293,9 @@ class PatentRowParser:
     def _date(self, row: int, cells: list[str], i: int, errors: list[RowError]) -> dt.date | None:
         value = DATES[cells[i]]
         if value is BAD:
-            errors.append(_error(row, self.header[i], cells[i], MSG_BAD_DATE, value=cells[i].strip()))
+            errors.append(
+                _error(row, self.header[i], cells[i], bad_date_message(cells[i]), value=cells[i].strip())
+            )
             return None
         return value  # type: ignore[return-value]
 

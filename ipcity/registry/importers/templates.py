@@ -19,9 +19,9 @@ from ipcity.errors import InvalidNumber, ValidationFailed
 from ipcity.i18n import Bilingual, gettext
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, header_key
 from ipcity.registry.importers.patents import (
-    MSG_BAD_DATE,
     MSG_REQUIRED,
     MSG_SHORT_ROW,
+    bad_date_message,
     date_order_error,
     number_error,
 )
@@ -275,7 +275,7 @@ class _Row:
     def date(self, name: str) -> dt.date | None:
         value = parse_date_or_bad(self.text(name))
         if value is BAD:
-            self.fail(name, MSG_BAD_DATE, value=self.text(name))
+            self.fail(name, bad_date_message(self.text(name)), value=self.text(name))
             return None
         return value  # type: ignore[return-value]
 

@@ -26,6 +26,7 @@ __all__ = [
     "PATENT_TYPE_TEXTS",
     "PEOPLE",
     "Memo",
+    "date_out_of_range",
     "jurisdiction_of_country",
     "normalize_ipc",
     "parse_count",
@@ -81,6 +82,26 @@ def _date_or_bad(text: str) -> dt.date | _BadValue | None:
         return BAD
 
 
+class DateOutOfRange(ValueError):
+    """A date written right whose year lies outside 1900–2100 (a typo such as 2999-03-05)."""
+
+
+def date_out_of_range(text: str) -> bool:
+    """Whether ``text``, refused as a date, is a date of a year outside 1900–2100 (so that the
+    refusal can say so instead of "not recognised"). Asked only for refused cells.
+
+    >>> date_out_of_range("2999-03-05"), date_out_of_range("2019-13-05"), date_out_of_range("abc")
+    (True, False, False)
+    """
+    try:
+        _parse_date_uncached(text)
+    except DateOutOfRange:
+        return True
+    except ValueError:
+        return False
+    return False
+
+
 def _parse_date_uncached(text: str) -> dt.date | None:
     # Full-width digits and separators (２０１８－０６－０１, ２０１８／６／１) are what a Chinese
     # input method types; read as the ASCII they stand for, never NFKC (² is no digit).
@@ -104,7 +125,8 @@ def _parse_date_uncached(text: str) -> dt.date | None:
             raise ValueError(text)
         year, month, day = int(parts[0]), int(parts[1]), int(parts[2])
     if not 1900 <= year <= 2100:
-        raise ValueError(text)
+        dt.date(year, month, day)  # a month or day that cannot be is "not a date" first
+        raise DateOutOfRange(text)
     return dt.date(year, month, day)
 
 
