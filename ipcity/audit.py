@@ -111,6 +111,8 @@ ACTION_LABELS = {
     "policy.case.pay": "拨付",
     "policy.case.reject": "不予通过",
     "policy.case.reopen": "重新受理",
+    "credit.list": "列入失信名单",
+    "credit.remove": "移出失信名单",
 }
 
 # What an entry's object is (``object_type``), as the audit page names it.
@@ -124,6 +126,7 @@ OBJECT_LABELS = {
     "import_file": "导入文件",
     "column_mapping": "列映射",
     "sample_data": "示例数据",
+    "credit_listing": "失信名单记录",
 }
 # What the keys of an entry's detail are, as the audit page names them (the stored JSON,
 # which the hash covers, keeps the keys; the API gives it as it is).
@@ -173,6 +176,12 @@ DETAIL_LABELS = {
     "address": "地址",
     "tags": "标签",
     "tiers": "资质",
+    # A listing on the dishonesty list (credit.list, credit.remove).
+    "holder_id": "权利人ID",
+    "holder": "权利人",
+    "listed_on": "列入日期",
+    "expires_on": "届满日期",
+    "removed_on": "移出日期",
     # Inside the sample data's counts (demo.load).
     "holders": "权利人数",
     "patents": "专利件数",

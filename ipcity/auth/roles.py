@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registry.edit_payee_account": frozenset({"admin", "city_officer", "county_officer", "enterprise"}),
     "registry.import_history": frozenset({"admin", "city_officer", "county_officer"}),
     "places.edit": frozenset({"admin", "city_officer"}),
+    # The dishonesty list (P3.2): listing and removal are the city's decisions.
+    "protection.credit_manage": frozenset({"admin", "city_officer"}),
     "audit.read": frozenset({"admin", "city_officer"}),
     # The county assessment (P4.2) is the government's internal work: officers only.
     "indicators.assessment": frozenset({"admin", "city_officer", "county_officer"}),

@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.table import Table
 
 from ipcity.auth.roles import PUBLIC
-from ipcity.errors import NotFound
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -53,29 +52,9 @@ def indicators_command(
 
 def indicators_for(session: Session, on: date, region: str | None) -> dict[str, Any]:
     """What ``--json`` prints: the service's ``indicators_json`` for the city, a county (with
-    its zones) or — what the service does not take — one zone by the code its own output
-    uses as the key. An unknown code is refused with the codes there are."""
-    from ipcity.indicators import definitions, service
+    its zones) or one zone, as the API returns it."""
+    from ipcity.indicators import service
 
-    if region:
-        areas = service.city_areas(session)
-        area = next((a for a in areas if a.code == region), None)
-        if area is None:
-            raise NotFound(
-                "未找到地区或园区：{value}；应为行政区划代码（{regions}）或园区代码（{zones}）",
-                value=region,
-                regions=", ".join(a.code for a in areas if a.kind != "zone"),
-                zones=", ".join(a.code for a in areas if a.kind == "zone"),
-            )
-        if area.kind == "zone":
-            board = service.scoreboard(session, PUBLIC, [on], [area.code])
-            values = board.values[on][area.code]
-            return {
-                "date": on.isoformat(),
-                "attribution": definitions.ATTRIBUTION,
-                "regions": {},
-                "zones": {area.code: {k: v.as_json() for k, v in values.items()}},
-            }
     return service.indicators_json(session, PUBLIC, on, region)
 
 

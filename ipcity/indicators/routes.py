@@ -589,6 +589,9 @@ def indicator_page(
             "area": current,
             "latest": _latest(board, current.code, indicator.id, board.value(on, current.code, indicator.id)),
             "chart": _line_chart(years, lines),
+            # Nothing to draw (a zone's per-10k ratio where no zone has a population figure):
+            # say so instead of an empty plot, as the county comparison does.
+            "chart_empty": all(v is None for data in lines.values() for v in data),
             "records": found,
             "record_links": RECORD_LINKS,
             "labels": {

@@ -38,6 +38,7 @@ DEFAULT_CITY = places.DEFAULT_CITY
 MAX_RECORDS = 100_000  # the most records one download holds
 MSG_PENDING = "该指标已列入指标体系，但数据尚未填报（{reason}），没有构成记录"
 MSG_NO_RECORDS = "该指标没有构成记录清单"
+MSG_UNKNOWN_AREA = "未找到地区或园区：{value}；应为行政区划代码（{regions}）或园区代码（{zones}）"
 FIRST_YEAR = 1985
 LAST_YEAR = 2100
 
@@ -148,21 +149,30 @@ def scoreboard(
 
 def indicators_json(session: Session, actor: Actor, on: date, region: str | None = None) -> dict[str, Any]:
     """``{"date", "attribution", "regions": {code: {id: value}}, "zones": {code: {id: value}}}``
-    for the city and every county (or one region and the zones in it) — what
-    ``ipcity indicators --json`` prints and ``/api/v1/indicators`` returns. A value that
-    cannot be computed is ``"not assessable: <reason>"``."""
+    for the city and every county and zone, or for one region and the zones in it, or for one
+    zone (by the code the output uses as its key) — what ``ipcity indicators --json`` prints
+    and ``/api/v1/indicators`` returns. A value that cannot be computed is
+    ``"not assessable: <reason>"``. An unknown code is refused naming the codes there are."""
     areas = city_areas(session)
     if region:
-        chosen = [a for a in areas if a.code == region and a.kind != "zone"]
-        if not chosen:
-            raise NotFound("未找到地区或园区：{value}", value=region)
-        zone_defs = {z.code: z.region_code for z in places.list_zones(session)}
-        zones = [
-            a
-            for a in areas
-            if a.kind == "zone" and (chosen[0].kind == "city" or zone_defs.get(a.code) == region)
-        ]
-        areas = chosen + zones
+        area = next((a for a in areas if a.code == region), None)
+        if area is None:
+            raise NotFound(
+                MSG_UNKNOWN_AREA,
+                value=region,
+                regions=", ".join(a.code for a in areas if a.kind != "zone"),
+                zones=", ".join(a.code for a in areas if a.kind == "zone"),
+            )
+        if area.kind == "zone":
+            areas = [area]
+        else:
+            zone_defs = {z.code: z.region_code for z in places.list_zones(session)}
+            zones = [
+                a
+                for a in areas
+                if a.kind == "zone" and (area.kind == "city" or zone_defs.get(a.code) == region)
+            ]
+            areas = [area, *zones]
     board = scoreboard(session, actor, [on], [a.code for a in areas])
     out: dict[str, Any] = {
         "date": on.isoformat(),

@@ -48,7 +48,7 @@ TOP_FIELDS = (
 TARGET_FIELDS = ("indicator", "area", "target", "kind", "baseline", "clause", "quote")
 ATTRIBUTIONS = ("first_holder",)
 
-Status = Literal["achieved", "on_track", "behind", "missed", "reported", "not_assessable"]
+Status = Literal["achieved", "on_track", "behind", "missed", "reported", "not_assessable", "before_baseline"]
 STATUS_LABELS = {
     "achieved": "已完成",
     "on_track": "按进度可完成",
@@ -56,6 +56,7 @@ STATUS_LABELS = {
     "missed": "未完成",
     "reported": "仅报告（无数量目标）",
     "not_assessable": "无法评估",
+    "before_baseline": "基期之前，不计进度",
 }
 
 
@@ -302,6 +303,8 @@ def progress(
     >>> p = progress(t, "410600", 2.0, date(2016, 12, 31), 6.0, date(2018, 12, 31), date(2020, 12, 31))
     >>> p.progress_pct, round(p.projection, 1), p.status
     (50.0, 10.0, 'on_track')
+    >>> progress(t, "410600", 2.0, date(2016, 12, 31), 1.0, date(2014, 12, 31), date(2020, 12, 31)).status
+    'before_baseline'
     """
 
     def result(pct: float | None, projection: float | None, status: Status) -> Progress:
@@ -309,6 +312,11 @@ def progress(
 
     if target.target is None:
         return result(None, None, "reported")
+    if on < baseline_date:
+        # A year before the baseline (the dashboard of 2014 for targets set in 2017 from a
+        # 2016 baseline): progress from a later baseline, a projection or "achieved" would
+        # judge the city on targets not yet set, so none is given.
+        return result(None, None, "before_baseline")
     if current is None:
         return result(None, None, "not_assessable")
     goal = target.target

@@ -51,6 +51,7 @@ AREA_ROUTERS = (
     "ipcity.policy.workflow_routes",
     "ipcity.policy.export_routes",
     "ipcity.policy.application_routes",
+    "ipcity.protection.routes",
 )
 
 
@@ -190,6 +191,9 @@ PARAMETER_LABELS = {
     "reason": "理由",
     "amount": "金额",
     "mapping_name": "映射名称",
+    "listed_on": "列入日期",
+    "expires_on": "届满日期",
+    "removed_on": "移出日期",
 }
 _SECRET = re.compile(r"password|secret|token", re.IGNORECASE)
 

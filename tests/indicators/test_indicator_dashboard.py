@@ -158,3 +158,20 @@ def test_the_targets_table_says_the_date_its_values_are_of(client: Any, session:
     # A target's cell quotes the policy's sentence, labelled as the Chinese original.
     assert 'title="Policy text (Chinese): PCT国际专利申请量年增长30%以上"' in english
     assert 'title="政策原文：PCT国际专利申请量年增长30%以上"' in client.get("/indicators?year=2023").text
+
+
+def test_an_indicator_with_nothing_to_chart_says_so_instead_of_an_empty_plot(
+    client: Any, session: Session
+) -> None:
+    """The zones' per-10k ratio up to 2017 (the only zone population is of 2018): no value in
+    any year for any zone, so the page says why there is no chart, as the county comparison
+    does, rather than drawing empty axes."""
+    build(session)
+    zone_ratio = "zone_invention_patents_per_10k_residents"
+    empty = client.get(f"/indicators/{zone_ratio}?year=2017&area=hebi_etdz").text
+    assert 'id="chart-empty"' in empty and "data-echarts" not in empty
+    assert "各地区均无法评估“园区每万人口发明专利拥有量”，无图可画" in empty
+    english = html.unescape(client.get(f"/indicators/{zone_ratio}?year=2017&area=hebi_etdz&lang=en").text)
+    assert "there is nothing to chart" in english
+    drawn = client.get(f"/indicators/{zone_ratio}?year=2018&area=hebi_etdz").text
+    assert 'id="chart-empty"' not in drawn and "data-echarts" in drawn

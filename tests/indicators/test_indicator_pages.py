@@ -43,6 +43,17 @@ def test_api_and_record_downloads(client: Any, session: Session) -> None:
     assert client.get("/api/v1/indicators?year=1800").status_code == 400
 
 
+def test_api_takes_a_zone_as_the_cli_does(client: Any, session: Session) -> None:
+    """``region`` is "a region or zone code" (as ``ipcity indicators --region hebi_etdz``):
+    a zone gives that zone's values, not 404; an unknown code names the codes there are."""
+    build(session)
+    data = client.get("/api/v1/indicators?year=2018&region=hebi_etdz").json()
+    assert data["regions"] == {} and list(data["zones"]) == ["hebi_etdz"]
+    assert data["zones"]["hebi_etdz"]["zone_invention_patents_per_10k_residents"] == 1.0
+    unknown = client.get("/api/v1/indicators?year=2018&region=999999")
+    assert unknown.status_code == 404 and "hebi_etdz" in unknown.json()["error"]
+
+
 def test_assessment_for_officers_with_exports(
     client: Any, session: Session, make_user: Callable[..., str]
 ) -> None:

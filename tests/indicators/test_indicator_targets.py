@@ -136,3 +136,21 @@ def test_target_table_shows_units_and_one_decimal_progress(client: Any, session:
     assert all(re.fullmatch(r"-?[\d,]+\.\d%|—", r[7]) for r in rows.values()), [r[7] for r in rows.values()]
     english = client.get("/indicators?year=2018&lang=en").text
     assert "10,000 yuan" in english and "Unit" in english
+
+
+def test_a_year_before_the_baseline_is_not_judged_against_the_targets(client: Any, session: Session) -> None:
+    """Targets set in 2017 from a 2016 baseline say nothing of 2015: no negative progress
+    from a later baseline, no "behind", no "achieved" (GI marks met before the baseline)."""
+    start, end = date(2016, 12, 31), date(2020, 12, 31)
+    early = date(2015, 12, 31)
+    marks = progress(Target("trademarks_in_force", 3000.0, "P1.2", 1), "x", 101.0, start, 63.0, early, end)
+    assert (marks.status, marks.progress_pct, marks.projection) == ("before_baseline", None, None)
+    gi = progress(Target("gi_certification_marks", 1.0, "P1.2", 1), "x", 2.0, start, 2.0, early, end)
+    assert gi.status == "before_baseline" and gi.progress_pct is None
+    assert progress(Target("x", None, "P1.2", 1), "x", None, start, 3, early, end).status == "reported"
+    build(session)
+    rows = client.get("/api/v1/indicators/targets?year=2015").json()
+    assert {r["status"] for r in rows} <= {"before_baseline", "reported"}
+    assert all(r["progress_pct"] is None for r in rows)
+    page = client.get("/indicators?year=2015&lang=en").text
+    assert "Before the baseline: no progress measured" in page and "Behind" not in page

@@ -177,6 +177,11 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/import/{token}/progress"): only(*OFFICERS, public=303),
     ("GET", "/import/{token}/rejected.csv"): only(*OFFICERS, public=303),
     ("POST", "/api/v1/imports"): only(*CITY_WIDE),
+    # The dishonesty list (P3.2): public to read; listing and removal are the city's.
+    ("GET", "/credit-list"): everyone(),
+    ("GET", "/api/v1/credit-list"): everyone(),
+    ("POST", "/api/v1/credit-list"): only(*CITY_WIDE),
+    ("POST", "/api/v1/credit-list/{listing_id}/removal"): only(*CITY_WIDE, ok=404),
 }
 
 

@@ -257,6 +257,18 @@ REQUEST_BODIES: dict[tuple[str, str], Body] = {
     # The receiving account of holder A (the bound enterprise or an officer in scope).
     ("POST", "/holders/{holder_id}/account"): lambda world, role: {"data": _ACCOUNT_FORM},
     ("POST", "/policy/mine/account"): lambda world, role: {"data": _ACCOUNT_FORM},
+    # The dishonesty list: admin lists holder A, the city officer holder B (a second listing
+    # of one holder would be refused as a duplicate, 409).
+    ("POST", "/api/v1/credit-list"): lambda world, role: {
+        "json": {
+            "holder_id": world.holder_b if role == "city_officer" else world.holder_a,
+            "reason": "故意侵权",
+            "listed_on": "2020-03-01",
+        }
+    },
+    ("POST", "/api/v1/credit-list/{listing_id}/removal"): lambda world, role: {
+        "json": {"removed_on": "2021-01-01", "reason": "信用修复"}
+    },
     ("PUT", "/api/v1/holders/{holder_id}/account"): lambda world, role: {
         "json": {
             "name": "鹤壁甲有限公司",
@@ -303,6 +315,8 @@ def request_for(method: str, template: str, world: World, role: str) -> tuple[st
         rule="P2.1-a",
         file_id=1,
         user_id=world.user_ids["city_officer"],
+        # No listing: the roles allowed get 404 after the role check (403, 401) the others meet.
+        listing_id=999_999,
     )
     if template.endswith("/policy/explain"):
         path += "?" + urlencode({"id": world.entitlement_a})

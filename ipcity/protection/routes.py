@@ -1,0 +1,106 @@
+"""The dishonesty list (P3.2): its public page and JSON API; listing and removal (city
+officers) through the same service calls."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from ipcity import clock
+from ipcity.protection import service
+from ipcity.web.deps import CurrentActor, SessionDep, render
+
+router = APIRouter()
+
+ListingIdPath = Annotated[int, Path(ge=1, le=2**31 - 1, description="失信名单记录ID")]
+OnQ = Annotated[date | None, Query(description="按该日判断是否在名单中；默认今天")]
+HolderQ = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="只列该权利人的记录")]
+
+
+class ListingIn(BaseModel):
+    """A holder put on the dishonesty list."""
+
+    holder_id: int = Field(ge=1, le=2**31 - 1, description="权利人ID / holder id")
+    reason: str = Field(max_length=2000, description="列入原因 / reason")
+    listed_on: date = Field(description="列入日期 / listed on")
+    expires_on: date | None = Field(
+        None, description="届满日期（当日起不再在名单中） / first day off the list"
+    )
+    source: str | None = Field(None, max_length=200, description="决定文书或来源 / decision or source")
+
+
+class RemovalIn(BaseModel):
+    """A listing taken off the list."""
+
+    removed_on: date = Field(description="移出日期（当日起不再在名单中） / first day off the list")
+    reason: str = Field(max_length=2000, description="移出原因 / reason")
+
+
+def _json(entry: service.CreditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "holder_id": entry.holder_id,
+        "name": entry.name,
+        "uscc": entry.uscc,
+        "reason": entry.reason,
+        "listed_on": entry.listed_on.isoformat(),
+        "expires_on": entry.expires_on.isoformat() if entry.expires_on else None,
+        "removed_on": entry.removed_on.isoformat() if entry.removed_on else None,
+        "source": entry.source,
+        "state": entry.state,
+    }
+
+
+@router.get("/api/v1/credit-list", tags=["protection"], summary="失信名单 / the dishonesty list")
+def api_credit_list(
+    session: SessionDep, actor: CurrentActor, on: OnQ = None, holder_id: HolderQ = None
+) -> dict[str, Any]:
+    """Every listing (or one holder's), latest first, with its state on ``on`` (today):
+    ``in_force``, ``not_yet``, ``expired`` or ``removed``."""
+    day = on or clock.today()
+    entries = service.list_entries(session, actor, day, holder_id)
+    return {"date": day.isoformat(), "items": [_json(e) for e in entries]}
+
+
+@router.post("/api/v1/credit-list", tags=["protection"], summary="列入失信名单 / list a holder")
+def api_add_listing(body: ListingIn, session: SessionDep, actor: CurrentActor) -> dict[str, Any]:
+    """City officers put a holder on the list (audited); the policy holds its payments back
+    while the listing is in force (P3.2)."""
+    entry = service.add_listing(
+        session, actor, body.holder_id, body.reason, body.listed_on, body.expires_on, body.source
+    )
+    return {"ok": True, **_json(entry)}
+
+
+@router.post(
+    "/api/v1/credit-list/{listing_id}/removal",
+    tags=["protection"],
+    summary="移出失信名单 / remove a listing",
+)
+def api_remove_listing(
+    listing_id: ListingIdPath, body: RemovalIn, session: SessionDep, actor: CurrentActor
+) -> dict[str, Any]:
+    """City officers take a listing off the list from ``removed_on`` (audited; the record stays)."""
+    entry = service.remove_listing(session, actor, listing_id, body.removed_on, body.reason)
+    return {"ok": True, **_json(entry)}
+
+
+@router.get("/credit-list", include_in_schema=False)
+def credit_list_page(
+    request: Request, session: SessionDep, actor: CurrentActor, on: OnQ = None, holder_id: HolderQ = None
+) -> Response:
+    """The public dishonesty list with each listing's state on the date."""
+    day = on or clock.today()
+    return render(
+        request,
+        "protection/credit_list.html",
+        {
+            "entries": service.list_entries(session, actor, day, holder_id),
+            "on": day,
+            "state_labels": service.STATE_LABELS,
+        },
+    )

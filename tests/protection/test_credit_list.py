@@ -1,0 +1,226 @@
+"""The dishonesty list (P3.2): its dates at the edges, listing and removal by the city (roles,
+audit entries, refusals with their reasons), the public page and API, and its use by the
+policy engine (a holder listed after the reference date and still on the list is held back;
+one removed since is paid)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from ipcity_testing import csrf_of, login
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ipcity import clock
+from ipcity.audit import AuditEntry
+from ipcity.auth.roles import SYSTEM, Actor
+from ipcity.errors import BadInput, Conflict, NotFound, PermissionDenied
+from ipcity.policy import service as policy
+from ipcity.protection import service
+from ipcity.protection.credit import in_force, listing_on
+from ipcity.registry.models import Holder, Patent, PatentHolder, PatentStatusEvent
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+CITY = Actor(username="city-officer", role="city_officer")
+
+
+def _holder(session: Session, name: str = "鹤壁失信测试公司", region: str = "410611") -> Holder:
+    row = Holder(
+        name=name,
+        normalized_name=name,
+        kind="enterprise",
+        region_code=region,
+        tags=[],
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _granted_invention(session: Session, holder: Holder, number: str, granted: date) -> None:
+    row = Patent(
+        application_number=number,
+        jurisdiction="CN",
+        patent_type="invention",
+        title=f"专利{number}",
+        filing_date=date(2017, 3, 1),
+        grant_date=granted,
+        first_holder_id=holder.id,
+        content_hash="x" * 32,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(row)
+    session.flush()
+    session.add(PatentHolder(patent_id=row.id, holder_id=holder.id, position=0, name_as_filed=holder.name))
+    for status, when in (("filed", row.filing_date), ("granted", granted)):
+        session.add(PatentStatusEvent(patent_id=row.id, status=status, date=when))
+    session.flush()
+
+
+def test_a_listing_holds_from_its_listing_day_until_the_day_it_expires_or_is_removed() -> None:
+    listed = SimpleNamespace(
+        holder_id=1, listed_on=date(2019, 5, 1), expires_on=date(2020, 5, 1), removed_on=None, reason="x"
+    )
+    assert in_force(listed, date(2019, 5, 1))  # listed on the reference date: held
+    assert not in_force(listed, date(2019, 4, 30))
+    assert in_force(listed, date(2020, 4, 30)) and not in_force(listed, date(2020, 5, 1))
+    removed = SimpleNamespace(
+        holder_id=1, listed_on=date(2019, 5, 1), expires_on=None, removed_on=date(2019, 8, 1), reason="x"
+    )
+    assert in_force(removed, date(2019, 7, 31)) and not in_force(removed, date(2019, 8, 1))
+    assert listing_on([listed, removed], 1, date(2019, 9, 1)) is listed
+    assert listing_on([listed, removed], 2, date(2019, 9, 1)) is None
+
+
+def test_the_city_lists_and_removes_with_audit_entries_and_reasons(session: Session) -> None:
+    holder = _holder(session)
+    session.commit()
+    today = clock.today()
+    entry = service.add_listing(
+        session, CITY, holder.id, " 故意假冒专利 ", date(2019, 6, 1), source="鹤知执〔2019〕3号"
+    )
+    assert (entry.name, entry.reason, entry.state) == ("鹤壁失信测试公司", "故意假冒专利", "in_force")
+    # Refusals, each with its reason; nothing is written.
+    cases: list[tuple[Callable[[], Any], type[Exception], str]] = [
+        (
+            lambda: service.add_listing(session, CITY, holder.id, "  ", date(2019, 6, 1)),
+            BadInput,
+            "请填写列入原因",
+        ),
+        (
+            lambda: service.add_listing(session, CITY, holder.id, "x", today + timedelta(days=1)),
+            BadInput,
+            "晚于今天",
+        ),
+        (
+            lambda: service.add_listing(session, CITY, holder.id, "x", date(2019, 6, 1), date(2019, 6, 1)),
+            BadInput,
+            "应晚于列入日期",
+        ),
+        (lambda: service.add_listing(session, CITY, 10**9, "x", date(2019, 6, 1)), NotFound, "未找到权利人"),
+        (
+            lambda: service.add_listing(session, CITY, holder.id, "重复", date(2020, 1, 1)),
+            Conflict,
+            "不重复列入",
+        ),
+        (
+            lambda: service.remove_listing(session, CITY, entry.id, date(2019, 5, 31), "修复"),
+            BadInput,
+            "早于列入日期",
+        ),
+        (
+            lambda: service.remove_listing(session, CITY, entry.id, today + timedelta(days=1), "修复"),
+            BadInput,
+            "晚于今天",
+        ),
+        (lambda: service.remove_listing(session, CITY, entry.id, today, ""), BadInput, "请填写移出原因"),
+    ]
+    for call, error, words in cases:
+        with pytest.raises(error) as refused:
+            call()
+        assert words in str(refused.value)
+        session.rollback()
+    for role in ("county_officer", "enterprise"):
+        with pytest.raises(PermissionDenied):
+            service.add_listing(session, Actor(username="x", role=role), holder.id, "x", date(2019, 6, 1))
+    removed = service.remove_listing(session, CITY, entry.id, today, "信用修复")
+    assert removed.state == "removed" and removed.removed_on == today
+    with pytest.raises(Conflict):
+        service.remove_listing(session, CITY, entry.id, today, "再次")
+    session.rollback()
+    logged = session.execute(
+        select(AuditEntry.actor, AuditEntry.action, AuditEntry.object_id).order_by(AuditEntry.id)
+    ).all()
+    assert [tuple(x) for x in logged] == [
+        ("city-officer", "credit.list", str(entry.id)),
+        ("city-officer", "credit.remove", str(entry.id)),
+    ]
+    # A holder off the list may be listed again.
+    again = service.add_listing(session, CITY, holder.id, "再次侵权", today)
+    assert again.state == "in_force"
+    states = {e.id: e.state for e in service.list_entries(session, SYSTEM, date(2019, 5, 31))}
+    assert states == {entry.id: "not_yet", again.id: "not_yet"}
+
+
+def test_api_and_page_roles_and_messages(
+    client: Any, session: Session, make_user: Callable[..., str]
+) -> None:
+    holder = _holder(session)
+    session.commit()
+    body = {
+        "holder_id": holder.id,
+        "reason": "重复侵权",
+        "listed_on": "2020-03-01",
+        "expires_on": "2023-03-01",
+    }
+    assert (
+        client.post("/api/v1/credit-list", json=body, headers={"X-CSRF-Token": csrf_of(client)}).status_code
+        == 401
+    )
+    login(client, make_user("county_officer", region_code="410611"))
+    assert (
+        client.post("/api/v1/credit-list", json=body, headers={"X-CSRF-Token": csrf_of(client)}).status_code
+        == 403
+    )
+    client.cookies.clear()
+    login(client, make_user("city_officer"))
+    headers = {"X-CSRF-Token": csrf_of(client)}
+    made = client.post("/api/v1/credit-list", json=body, headers=headers)
+    assert made.status_code == 200 and made.json()["state"] == "expired"  # today is after 2023-03-01
+    bad = client.post(
+        "/api/v1/credit-list?lang=en", json={**body, "listed_on": "2020-02-30"}, headers=headers
+    )
+    assert bad.status_code == 400 and "listed_on" in bad.json()["error"]
+    late = client.post(
+        "/api/v1/credit-list?lang=en",
+        json={**body, "listed_on": "2020-03-01", "expires_on": "2020-03-01"},
+        headers=headers,
+    )
+    assert late.status_code == 400 and "must be after the listing date 2020-03-01" in late.json()["error"]
+    listing_id = made.json()["id"]
+    gone = client.post(
+        f"/api/v1/credit-list/{listing_id}/removal",
+        json={"removed_on": "2021-01-01", "reason": "信用修复"},
+        headers=headers,
+    )
+    assert gone.status_code == 200 and gone.json()["removed_on"] == "2021-01-01"
+    assert (
+        client.post(
+            "/api/v1/credit-list/999999/removal",
+            json={"removed_on": "2021-01-01", "reason": "x"},
+            headers=headers,
+        ).status_code
+        == 404
+    )
+    client.cookies.clear()
+    listed = client.get("/api/v1/credit-list?on=2020-06-01").json()  # public
+    assert [(x["name"], x["state"]) for x in listed["items"]] == [("鹤壁失信测试公司", "in_force")]
+    assert client.get("/api/v1/credit-list?on=2021-01-01").json()["items"][0]["state"] == "removed"
+    page = client.get("/credit-list?on=2020-06-01&lang=en")
+    assert page.status_code == 200 and "IP dishonesty list" in page.text and "On the list" in page.text
+    assert "重复侵权" in client.get("/credit-list").text
+
+
+def test_a_holder_listed_after_the_grant_and_still_listed_is_held_back_until_removed(
+    session: Session,
+) -> None:
+    """P2.1-a for a 2019 grant: listed after the grant (the reference date) and still on the
+    list on the day of the evaluation, the amount is held back with the reason shown; once
+    the city removes the listing, it is paid."""
+    holder = _holder(session)
+    _granted_invention(session, holder, "CN201710000001.4", date(2019, 5, 7))
+    session.commit()
+    entry = service.add_listing(session, CITY, holder.id, "重复侵权", date(2019, 6, 1))
+    found = {e.id: e for e in policy.entitlements(session, SYSTEM, 2019)}
+    grant = found["2019:P2.1-a:CN201710000001.4"]
+    assert grant.status == "held_back" and "重复侵权" in grant.explanation_zh
+    service.remove_listing(session, CITY, entry.id, clock.today(), "信用修复")
+    found = {e.id: e for e in policy.entitlements(session, SYSTEM, 2019)}
+    assert found["2019:P2.1-a:CN201710000001.4"].status == "eligible"
