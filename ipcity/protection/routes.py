@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from ipcity import clock
+from ipcity.auth.roles import Actor, can, require
+from ipcity.errors import BadInput, IPCityError
 from ipcity.protection import service
-from ipcity.web.deps import CurrentActor, SessionDep, render
+from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 
 router = APIRouter()
 
@@ -93,7 +95,25 @@ def api_remove_listing(
 def credit_list_page(
     request: Request, session: SessionDep, actor: CurrentActor, on: OnQ = None, holder_id: HolderQ = None
 ) -> Response:
-    """The public dishonesty list with each listing's state on the date."""
+    """The public dishonesty list with each listing's state on the date; for city officers,
+    the forms to list a holder and to take a listing off."""
+    return _page(request, session, actor, on, holder_id)
+
+
+def _page(
+    request: Request,
+    session: Any,
+    actor: Actor,
+    on: date | None = None,
+    holder_id: int | None = None,
+    *,
+    refused: str | None = None,
+    refused_listing: int | None = None,
+    typed: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The list page; after a refused form, its reason above that form (``refused_listing``:
+    the removal form of that listing, else the listing form) with what was typed."""
     day = on or clock.today()
     return render(
         request,
@@ -102,5 +122,93 @@ def credit_list_page(
             "entries": service.list_entries(session, actor, day, holder_id),
             "on": day,
             "state_labels": service.STATE_LABELS,
+            "may_manage": can(actor, "protection.credit_manage"),
+            "refused": refused,
+            "refused_listing": refused_listing,
+            "typed": typed or {},
+            "today": clock.today(),
+            "lang_url": "/credit-list",
         },
+        status_code=status_code,
     )
+
+
+MSG_NOT_A_DAY = "日期「{value}」不存在"
+
+
+def _day(text: str | None) -> date | None:
+    """A date typed in the form (the browser's date field gives ISO); None when blank;
+    a day that cannot be (2021-02-30) refused in one sentence."""
+    if not text or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(MSG_NOT_A_DAY, value=text) from None
+
+
+DateF = Annotated[str | None, Form(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
+
+
+@router.post("/credit-list", include_in_schema=False)
+def add_listing_form(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    holder: Annotated[str, Form(max_length=300)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    listed_on: DateF = None,
+    expires_on: DateF = None,
+    source: Annotated[str | None, Form(max_length=200)] = None,
+) -> Response:
+    """A city officer lists a holder (named by id, credit code or name); refused, the page
+    again with the reason above the form and what was typed."""
+    typed = {
+        "holder": holder,
+        "reason": reason,
+        "listed_on": listed_on or "",
+        "expires_on": expires_on or "",
+        "source": source or "",
+    }
+    require(actor, "protection.credit_manage")  # before any lookup tells who exists
+    try:
+        found = service.holder_for_listing(session, holder)
+        service.add_listing(
+            session, actor, found.id, reason, _day(listed_on) or clock.today(), _day(expires_on), source
+        )
+    except IPCityError as exc:
+        session.rollback()
+        if exc.status in (401, 403):
+            raise
+        return _page(request, session, actor, refused=exc.render(locale), typed=typed, status_code=exc.status)
+    return RedirectResponse("/credit-list", status_code=303)
+
+
+@router.post("/credit-list/{listing_id}/removal", include_in_schema=False)
+def remove_listing_form(
+    request: Request,
+    session: SessionDep,
+    actor: CurrentActor,
+    locale: LocaleDep,
+    listing_id: ListingIdPath,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    removed_on: DateF = None,
+) -> Response:
+    """A city officer takes a listing off from ``removed_on`` (today when blank)."""
+    try:
+        service.remove_listing(session, actor, listing_id, _day(removed_on) or clock.today(), reason)
+    except IPCityError as exc:
+        session.rollback()
+        if exc.status in (401, 403, 404):
+            raise
+        return _page(
+            request,
+            session,
+            actor,
+            refused=exc.render(locale),
+            refused_listing=listing_id,
+            typed={"removal_reason": reason},
+            status_code=exc.status,
+        )
+    return RedirectResponse("/credit-list", status_code=303)

@@ -94,6 +94,27 @@ def list_entries(
     return [_entry(row, day) for row in session.scalars(stmt)]
 
 
+def holder_for_listing(session: Session, text: str) -> Holder:
+    """The holder an officer names on the listing form: by its id, its unified social credit
+    code, or its name as the registry keys it (present or former); :class:`NotFound` else."""
+    from ipcity.registry.normalize import normalize_name
+    from ipcity.registry.store import holders_named
+
+    typed = (text or "").strip()
+    found: Holder | None = None
+    if typed.isdecimal() and len(typed) < 12:
+        found = session.get(Holder, int(typed))
+    if found is None and len(typed) == 18:
+        found = session.scalar(select(Holder).where(Holder.uscc == typed.upper()))
+    if found is None and typed:
+        key = normalize_name(typed)
+        hid = holders_named(session, [key]).get(key)
+        found = session.get(Holder, hid) if hid is not None else None
+    if found is None:
+        raise NotFound(MSG_NO_HOLDER, value=typed)
+    return found
+
+
 def add_listing(
     session: Session,
     actor: Actor,

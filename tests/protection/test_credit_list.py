@@ -224,3 +224,43 @@ def test_a_holder_listed_after_the_grant_and_still_listed_is_held_back_until_rem
     service.remove_listing(session, CITY, entry.id, clock.today(), "信用修复")
     found = {e.id: e for e in policy.entitlements(session, SYSTEM, 2019)}
     assert found["2019:P2.1-a:CN201710000001.4"].status == "eligible"
+
+
+def test_a_city_officer_lists_and_removes_through_the_page(
+    client: Any, session: Session, make_user: Callable[..., str]
+) -> None:
+    """The page's forms: a holder named by its credit code is listed; a refusal (no such
+    holder, an expiry before the listing, a day that cannot be) comes back above the form
+    with what was typed; the listing is taken off from its row. The public sees no form."""
+    holder = _holder(session, "鹤壁页面失信公司")
+    holder.uscc = "91410611MA44R8XK03"
+    session.commit()
+    assert 'action="/credit-list"' not in client.get("/credit-list").text
+    login(client, make_user("city_officer"))
+    page = client.get("/credit-list").text
+    assert 'action="/credit-list"' in page and "权利人（编号、统一社会信用代码或名称）" in page
+    token = csrf_of(client)
+    form = {"reason": "恶意侵权", "listed_on": "2024-03-01", "expires_on": "2027-03-01", "csrf_token": token}
+    for holder_text, changes, message, status in [
+        ("鹤壁不存在的公司", {}, "未找到权利人：鹤壁不存在的公司", 404),
+        (holder.uscc, {"expires_on": "2023-03-01"}, "届满日期 2023-03-01 应晚于列入日期 2024-03-01", 400),
+        (holder.uscc, {"listed_on": "2024-02-30"}, "日期「2024-02-30」不存在", 400),
+    ]:
+        refused = client.post("/credit-list", data={**form, **changes, "holder": holder_text})
+        assert refused.status_code == status
+        shown = refused.text.split('id="listing-error">')[1].split("</p>")[0]
+        assert shown == message and f'value="{holder_text}"' in refused.text
+    assert session.scalar(select(AuditEntry.id).where(AuditEntry.action == "credit.list")) is None
+    made = client.post("/credit-list", data={**form, "holder": holder.uscc}, follow_redirects=False)
+    assert made.status_code == 303
+    entry = client.get("/api/v1/credit-list").json()["items"][0]
+    assert (entry["name"], entry["reason"], entry["state"]) == ("鹤壁页面失信公司", "恶意侵权", "in_force")
+    blank = client.post(f"/credit-list/{entry['id']}/removal", data={"reason": " ", "csrf_token": token})
+    assert blank.status_code == 400 and "请填写移出原因" in blank.text.split('id="removal-error">')[1]
+    removed = client.post(
+        f"/credit-list/{entry['id']}/removal",
+        data={"reason": "信用修复", "removed_on": "2024-06-01", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert removed.status_code == 303
+    assert client.get("/api/v1/credit-list").json()["items"][0]["removed_on"] == "2024-06-01"

@@ -182,6 +182,10 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/credit-list"): everyone(),
     ("POST", "/api/v1/credit-list"): only(*CITY_WIDE),
     ("POST", "/api/v1/credit-list/{listing_id}/removal"): only(*CITY_WIDE, ok=404),
+    # The page's forms: a holder the registry does not know, a listing that does not exist
+    # (404 for the city, after the role check the others meet).
+    ("POST", "/credit-list"): only(*CITY_WIDE, ok=404),
+    ("POST", "/credit-list/{listing_id}/removal"): only(*CITY_WIDE, ok=404),
 }
 
 

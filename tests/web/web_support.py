@@ -280,6 +280,12 @@ REQUEST_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/import/{token}/mapping"): _mapping,
     ("POST", "/api/v1/imports"): _api_upload,
     ("POST", "/api/v1/policy/cases/{case_id}/{action}"): _empty_json,
+    ("POST", "/credit-list"): lambda world, role: {
+        "data": {"holder": "鹤壁没有的公司", "reason": "故意侵权", "listed_on": "2020-03-01"}
+    },
+    ("POST", "/credit-list/{listing_id}/removal"): lambda world, role: {
+        "data": {"reason": "信用修复", "removed_on": "2021-01-01"}
+    },
     ("POST", "/policy/cases/bulk"): lambda world, role: {
         "data": {"action": "city_review", "case_id": [world.case_a]}
     },
