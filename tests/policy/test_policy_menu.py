@@ -1,5 +1,6 @@
 """The policy area's own menu (policy/_nav.html): every policy page offers the pages the
-reader's role may open, and no other; the page open is marked."""
+reader's role may open, and no other (the dishonesty list, which holds payments back, is
+public); the page open is marked."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def menu(client: Any, path: str) -> tuple[list[str], list[str]]:
 def test_each_role_is_offered_its_own_policy_pages(
     client: Any, session_factory: sessionmaker[Session], make_user: Any
 ) -> None:
-    assert menu(client, "/policy") == (["/policy", "/policy/notices"], ["/policy"])
+    assert menu(client, "/policy") == (["/policy", "/policy/notices", "/credit-list"], ["/policy"])
     assert menu(client, "/policy/notices?lang=en")[1] == ["/policy/notices"]
 
     with session_factory() as s:
@@ -44,6 +45,7 @@ def test_each_role_is_offered_its_own_policy_pages(
         "/policy/entitlements",
         "/policy/cases",
         "/policy/notices",
+        "/credit-list",
     ]
     assert current == ["/policy/mine"]
 
@@ -55,6 +57,7 @@ def test_each_role_is_offered_its_own_policy_pages(
         "/policy/entitlements",
         "/policy/cases",
         "/policy/notices",
+        "/credit-list",
         "/policy/payments",
         "/policy/budgets",
     ]

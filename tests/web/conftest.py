@@ -80,7 +80,32 @@ def world(
         entitlement_b=entitlement_b,
         case_a=_a_case_of(session_factory, world_ids[0], entitlement_a, "proposed"),
         case_in_notice=_a_case_of(session_factory, world_ids[0], entitlement_a, "in_notice"),
+        listing_id=_an_old_listing_of(session_factory, world_ids[1]),
     )
+
+
+def _an_old_listing_of(session_factory: sessionmaker[Session], holder_id: int) -> int:
+    """A dishonesty listing of the holder in 2010, expired in 2011: there to be taken off
+    (removal routes), holding nothing of the policy's years back."""
+    from datetime import UTC, date, datetime
+
+    from ipcity.protection.models import CreditListing
+    from ipcity.registry.models import Holder
+
+    with session_factory() as session:
+        holder = session.get(Holder, holder_id)
+        assert holder is not None
+        row = CreditListing(
+            holder_id=holder_id,
+            name=holder.name,
+            reason="侵犯专利权（2010年行政处罚）",
+            listed_on=date(2010, 1, 1),
+            expires_on=date(2011, 1, 1),
+            created_at=datetime.now(UTC),
+        )
+        session.add(row)
+        session.commit()
+        return row.id
 
 
 def _a_case_of(

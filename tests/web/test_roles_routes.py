@@ -181,11 +181,13 @@ ACCESS: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/credit-list"): everyone(),
     ("GET", "/api/v1/credit-list"): everyone(),
     ("POST", "/api/v1/credit-list"): only(*CITY_WIDE),
-    ("POST", "/api/v1/credit-list/{listing_id}/removal"): only(*CITY_WIDE, ok=404),
-    # The page's forms: a holder the registry does not know, a listing that does not exist
-    # (404 for the city, after the role check the others meet).
-    ("POST", "/credit-list"): only(*CITY_WIDE, ok=404),
-    ("POST", "/credit-list/{listing_id}/removal"): only(*CITY_WIDE, ok=404),
+    # Holder B's old listing (2010–2011): the admin takes it off, after which the city
+    # officer's removal, and the page's, find it removed (409).
+    ("POST", "/api/v1/credit-list/{listing_id}/removal"): {**only(*CITY_WIDE, ok=409), ADMIN: 200},
+    # The page's forms: holder A again (listed above: 409, the page with the reason), the
+    # listing removed above (409).
+    ("POST", "/credit-list"): only(*CITY_WIDE, ok=409),
+    ("POST", "/credit-list/{listing_id}/removal"): only(*CITY_WIDE, ok=409),
 }
 
 

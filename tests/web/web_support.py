@@ -37,6 +37,7 @@ class World:
     entitlement_b: str  # ... of holder B
     case_a: int = 0  # a policy case of holder A, proposed (workflow), waiting for its confirm
     case_in_notice: int = 0  # ... another, in public notice (公示), open to objections
+    listing_id: int = 0  # a dishonesty listing of holder B, expired in 2011 (holds nothing back)
 
 
 def iter_routes(app: Any) -> Iterator[Any]:
@@ -281,7 +282,7 @@ REQUEST_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/api/v1/imports"): _api_upload,
     ("POST", "/api/v1/policy/cases/{case_id}/{action}"): _empty_json,
     ("POST", "/credit-list"): lambda world, role: {
-        "data": {"holder": "鹤壁没有的公司", "reason": "故意侵权", "listed_on": "2020-03-01"}
+        "data": {"holder": str(world.holder_a), "reason": "故意侵权", "listed_on": "2020-03-01"}
     },
     ("POST", "/credit-list/{listing_id}/removal"): lambda world, role: {
         "data": {"reason": "信用修复", "removed_on": "2021-01-01"}
@@ -322,7 +323,7 @@ def request_for(method: str, template: str, world: World, role: str) -> tuple[st
         file_id=1,
         user_id=world.user_ids["city_officer"],
         # No listing: the roles allowed get 404 after the role check (403, 401) the others meet.
-        listing_id=999_999,
+        listing_id=world.listing_id,
     )
     if template.endswith("/policy/explain"):
         path += "?" + urlencode({"id": world.entitlement_a})
