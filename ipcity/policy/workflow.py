@@ -36,12 +36,19 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, may_see_private, require, require_region
-from ipcity.errors import Conflict, IPCityError, NotFound, PermissionDenied, ValidationFailed
+from ipcity.errors import (
+    Conflict,
+    IPCityError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    database_condition,
+)
 from ipcity.i18n import Bilingual, gettext
 from ipcity.policy import budget, service
 from ipcity.policy.engine import Entitlement
@@ -565,6 +572,7 @@ class QueueRun:
 # same for every case (a batch payment, 批量代发, has one voucher number for all its cases).
 # Approval has its own queue (budget order, approve_in_order); dismissing an objection and
 # reopening take a reason of each case's own.
+MSG_BULK_STOPPED = "数据库暂时无法完成操作（{reason}），本案件及其后的案件未处理"
 BULK_ACTIONS = ("confirm", "county_review", "city_review", "notice", "reject", "pay")
 MAX_BULK_CASES = 1000
 
@@ -600,7 +608,9 @@ def act_on_many(
     :func:`act` takes it on one: the same checks of role, scope, status and reason, the same
     timeline step and audit entry. Each case is its own transaction, so a case refused (its
     status moved on since the list was shown) stops none of the others; the refusals come
-    back with their reasons."""
+    back with their reasons. A database that cannot serve now (locked, disk full …) ends
+    the run: the cases done stay done, that case and the rest are refused with the
+    condition (an error page would say that nothing was changed)."""
     if action not in BULK_ACTIONS:
         raise ChoiceFailed(
             "批量操作应为 {expected} 之一，收到：{action}",
@@ -619,7 +629,7 @@ def act_on_many(
         raise ValidationFailed("拨付需要填写支付凭证号（不超过100个字符）")
     done: list[PolicyCase] = []
     refused: list[tuple[int, IPCityError]] = []
-    for case_id in chosen:
+    for index, case_id in enumerate(chosen):
         try:
             done.append(
                 act(
@@ -636,6 +646,15 @@ def act_on_many(
         except IPCityError as exc:
             session.rollback()
             refused.append((case_id, exc))
+        except OperationalError as exc:
+            condition = database_condition(exc)
+            if condition is None:
+                raise  # a fault, not a condition: the error page and the log
+            session.rollback()
+            # Each further case would wait out the same lock or full disk: not tried.
+            stopped = IPCityError(MSG_BULK_STOPPED, reason=condition)
+            refused.extend((other, stopped) for other in chosen[index:])
+            break
     return BulkRun(done, refused)
 
 

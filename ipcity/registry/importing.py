@@ -317,7 +317,11 @@ def _check_holder_names(
     """A holders row naming a registered holder by its credit code under another name
     renames it (the old name is kept as a former one, 曾用名); that name must not be
     another holder's, present or former, or two holders would answer to one name: such a
-    row is rejected on its name."""
+    row is rejected on its name. So are rows of the file that give one name two credit codes
+    (two holders renamed to one name, or one name typed under two codes): the holders are
+    told apart by code, a name by one holder alone, and merged as one holder the earlier
+    row's code would be lost without a word (:func:`_dedupe_holders` merges by name)."""
+    records = _check_names_within_file(records, errors, columns)
     codes = sorted({r.uscc for r in records if isinstance(r, HolderRecord) and r.uscc})
     registered: dict[str | None, tuple[int, str]] = {}
     for start in range(0, len(codes), 500):
@@ -357,6 +361,49 @@ def _check_holder_names(
                 name=record.name,
                 other=names.get(other, ""),
                 id=str(other),
+            )
+        )
+    return kept
+
+
+MSG_NAME_OF_TWO_CODES = (
+    "与第 {rows} 行名称相同而统一社会信用代码不同（{value}）：一个名称只能属于一个权利人，这些行均未导入"
+)
+
+
+def _check_names_within_file(
+    records: list[Any], errors: list[RowError], columns: dict[str, str]
+) -> list[Any]:
+    """Reject the holders rows whose normalized name other rows of the file give with
+    another credit code: which of the two holders bears the name is for the officer to say,
+    and none of those rows is imported (a row with the name alone stays: it names the
+    registered holder, or is a new one)."""
+    codes_of: dict[str, set[str]] = {}
+    for r in records:
+        if isinstance(r, HolderRecord) and r.uscc:
+            codes_of.setdefault(normalize_name(r.name), set()).add(r.uscc)
+    clashing = {key for key, codes in codes_of.items() if len(codes) > 1}
+    if not clashing:
+        return records
+    rows_of: dict[str, list[int]] = {}
+    for r in records:
+        if isinstance(r, HolderRecord) and r.uscc and normalize_name(r.name) in clashing:
+            rows_of.setdefault(normalize_name(r.name), []).append(r.source_row)
+    kept = []
+    for record in records:
+        key = normalize_name(record.name) if isinstance(record, HolderRecord) and record.uscc else None
+        if key not in clashing:
+            kept.append(record)
+            continue
+        others = [str(row) for row in rows_of[key] if row != record.source_row]
+        errors.append(
+            _row_error(
+                record.source_row,
+                columns.get("name", "名称"),
+                record.name,
+                MSG_NAME_OF_TWO_CODES,
+                rows="、".join(others),
+                value=record.uscc,
             )
         )
     return kept

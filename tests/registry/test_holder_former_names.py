@@ -136,3 +136,49 @@ def test_a_rename_to_another_holders_name_is_a_rejected_row(
     )
     assert "present or former name of another holder" in render_row_error(error, "en")
     assert dump_database(engine) == before
+
+
+def test_one_name_under_two_credit_codes_in_a_file_is_rejected_not_merged(
+    session: Session, engine: Engine, tmp_path: Path
+) -> None:
+    """Two rows giving one name two credit codes are two holders that cannot share it: each
+    is a rejected row naming the other, where merging them by name kept the later code and
+    dropped the earlier row (and its holder's rename) without a word."""
+    other_code = "91410611MA44R8XK1" + uscc_check_character("91410611MA44R8XK1")
+    new = run(
+        session,
+        "holders",
+        [
+            {"名称": OLD, "统一社会信用代码": CODE, "类型": "企业"},
+            {"名称": OLD, "统一社会信用代码": other_code, "类型": "企业"},
+            {"名称": "鹤壁另一家电子有限公司", "类型": "企业"},
+        ],
+        tmp_path / "a.xlsx",
+    )
+    assert (new.inserted, new.rejected) == (1, 2)
+    assert [(e.row, e.column) for e in new.errors] == [(3, "名称"), (4, "名称")]
+    assert render_row_error(new.errors[0], "zh_CN") == (
+        f"与第 4 行名称相同而统一社会信用代码不同（{CODE}）：一个名称只能属于一个权利人，这些行均未导入"
+    )
+    assert "under another credit code" in render_row_error(new.errors[1], "en")
+    assert session.scalars(select(Holder.uscc).where(Holder.uscc.is_not(None))).all() == []
+
+    # Two registered holders renamed to one new name in one file: neither is renamed.
+    run(
+        session,
+        "holders",
+        [
+            {"名称": OLD, "统一社会信用代码": CODE, "类型": "企业"},
+            {"名称": "鹤壁乙电子有限公司", "统一社会信用代码": other_code, "类型": "企业"},
+        ],
+        tmp_path / "b.xlsx",
+    )
+    before = dump_database(engine)
+    renamed = run(
+        session,
+        "holders",
+        [{"名称": NEW, "统一社会信用代码": CODE}, {"名称": NEW, "统一社会信用代码": other_code}],
+        tmp_path / "c.xlsx",
+    )
+    assert (renamed.updated, renamed.rejected) == (0, 2)
+    assert dump_database(engine) == before
