@@ -366,6 +366,63 @@ def _check_holder_names(
     return kept
 
 
+MSG_OTHER_CODE = (
+    "名称与已登记的权利人“{other}”相同，但统一社会信用代码不同（已登记为 {registered}）：请核对后再导入"
+)
+MSG_HOLDER_OF_OTHER_COUNTY = (
+    "该行所指的权利人“{other}”登记在其他县区（{region}），县区账号只能修改本县区的权利人"
+)
+
+
+def _check_registered_holders(
+    session: Session, actor: Actor, records: list[Any], errors: list[RowError], columns: dict[str, str]
+) -> list[Any]:
+    """What a holders row would change of the holder it finds (by credit code, else by
+    name): a row found by its name alone but giving another credit code than the holder's
+    is rejected (it would overwrite the code: two enterprises of one name, or a typo, for
+    the officer to resolve); and a county officer's row may change only a holder of its own
+    county or one not yet placed (the row's own region code is checked apart)."""
+    from ipcity.registry.store_assets import find_holder
+
+    kept = []
+    for record in records:
+        if not isinstance(record, HolderRecord):
+            kept.append(record)
+            continue
+        found = find_holder(session, record)
+        if found is not None and record.uscc and found.uscc and found.uscc != record.uscc:
+            errors.append(
+                _row_error(
+                    record.source_row,
+                    columns.get("uscc", "统一社会信用代码"),
+                    record.uscc,
+                    MSG_OTHER_CODE,
+                    other=found.name,
+                    registered=found.uscc,
+                )
+            )
+            continue
+        if (
+            found is not None
+            and actor.role == "county_officer"
+            and found.region_code is not None
+            and found.region_code != actor.region_code
+        ):
+            errors.append(
+                _row_error(
+                    record.source_row,
+                    columns.get("name", "名称"),
+                    record.name,
+                    MSG_HOLDER_OF_OTHER_COUNTY,
+                    other=found.name,
+                    region=found.region_code,
+                )
+            )
+            continue
+        kept.append(record)
+    return kept
+
+
 MSG_NAME_OF_TWO_CODES = (
     "与第 {rows} 行名称相同而统一社会信用代码不同（{value}）：一个名称只能属于一个权利人，这些行均未导入"
 )
@@ -681,6 +738,7 @@ def run_import(
                 records = _check_places(session, kind, records, errors, columns)
             if kind == "holders":
                 records = _check_holder_names(session, records, errors, columns)
+                records = _check_registered_holders(session, actor, records, errors, columns)
             if kind == "patents":
                 records = _check_publications(session, records, errors, columns)
         except SQLAlchemyError as exc:

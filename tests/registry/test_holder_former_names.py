@@ -182,3 +182,41 @@ def test_one_name_under_two_credit_codes_in_a_file_is_rejected_not_merged(
     )
     assert (renamed.updated, renamed.rejected) == (0, 2)
     assert dump_database(engine) == before
+
+
+def test_a_row_cannot_overwrite_a_code_or_reach_another_county(
+    session: Session, engine: Engine, tmp_path: Path
+) -> None:
+    """A row found by its name but giving another credit code is refused (it would replace
+    the holder's code); a county officer's row naming, by its code, a holder of another
+    county is refused (the row's own region code says nothing of the holder's)."""
+    from ipcity.auth.roles import Actor
+
+    other_code = "91410621MA44R8XK1" + uscc_check_character("91410621MA44R8XK1")
+    run(
+        session,
+        "holders",
+        [
+            {"名称": OLD, "统一社会信用代码": CODE, "类型": "企业", "行政区划代码": "410611"},
+            {"名称": "浚县农丰种业有限公司", "统一社会信用代码": other_code, "行政区划代码": "410621"},
+        ],
+        tmp_path / "a.xlsx",
+    )
+    before = dump_database(engine)
+    typo = "91410611MA44R8XK9" + uscc_check_character("91410611MA44R8XK9")
+    result = run(session, "holders", [{"名称": OLD, "统一社会信用代码": typo}], tmp_path / "b.xlsx")
+    assert (result.updated, result.rejected) == (0, 1)
+    assert render_row_error(result.errors[0], "zh_CN") == (
+        f"名称与已登记的权利人“{OLD}”相同，但统一社会信用代码不同（已登记为 {CODE}）：请核对后再导入"
+    )
+    assert dump_database(engine) == before
+    county = Actor(username="county-qibin", role="county_officer", region_code="410611", user_id=2)
+    path = fill_template(
+        "holders",
+        [{"名称": "浚县农丰种业股份有限公司", "统一社会信用代码": other_code, "行政区划代码": "410611"}],
+        tmp_path / "c.xlsx",
+    )
+    reached = run_import(session, county, path, observed_on=date(2024, 6, 30))
+    assert (reached.updated, reached.rejected) == (0, 1)
+    assert "登记在其他县区（410621）" in render_row_error(reached.errors[0], "zh_CN")
+    assert dump_database(engine) == before
