@@ -27,7 +27,7 @@ from ipcity.auth.roles import Actor, require
 from ipcity.errors import Conflict, NotFound, ValidationFailed
 from ipcity.policy import service
 from ipcity.policy.models import PolicyBudget, PolicyCase, PolicyPayment
-from ipcity.protection.credit import listing_on
+from ipcity.protection.credit import Listing, listing_on
 from ipcity.protection.models import CreditListing
 from ipcity.registry.models import Holder
 
@@ -228,17 +228,30 @@ def holder_blocks(session: Session, cases: list[PolicyCase], today: date) -> dic
     for case in cases:
         listing = listing_on(listings.get(case.holder_id, []), case.holder_id, today)
         if listing is not None:
-            out[case.id] = Conflict(
-                "{holder}自{listed_on}起列入知识产权失信名单（{why}），暂停批准和拨付",
-                holder=case.holder_name,
-                listed_on=listing.listed_on,
-                why=listing.reason,
-            )
+            out[case.id] = _listed(case, listing)
             continue
         over = cap_block(case, approved[case.holder_id])
         if over is not None:
             out[case.id] = over
     return out
+
+
+def _listed(case: PolicyCase, listing: Listing) -> Conflict:
+    return Conflict(
+        "{holder}自{listed_on}起列入知识产权失信名单（{why}），暂停批准和拨付",
+        holder=case.holder_name,
+        listed_on=listing.listed_on,
+        why=listing.reason,
+    )
+
+
+def listed_block(session: Session, case: PolicyCase, today: date) -> Conflict | None:
+    """Why ``case`` may not be paid today for its holder's place on the dishonesty list
+    (P3.2), or ``None``: a holder listed between approval and payment is not paid while the
+    listing holds (the cap was settled at approval)."""
+    rows = list(session.scalars(select(CreditListing).where(CreditListing.holder_id == case.holder_id)))
+    listing = listing_on(rows, case.holder_id, today)
+    return _listed(case, listing) if listing is not None else None
 
 
 def cap_block(case: PolicyCase, approved: int) -> Conflict | None:

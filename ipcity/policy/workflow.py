@@ -473,6 +473,10 @@ def act(
     elif action == "approve":
         _approve(session, actor, case, today, queue_checked)
     elif action == "pay":
+        # Listed on the dishonesty list since its approval: not paid while the listing holds.
+        listed = budget.listed_block(session, case, today or clock.today())
+        if listed is not None:
+            raise listed
         paid_into = _pay(session, actor, case, payment_reference)
         # The step keeps the officer's remark; the timeline adds what the payment row
         # recorded in the reader's language (CaseView.step_note), the audit entry the same

@@ -810,3 +810,33 @@ def test_a_step_on_many_cases_stopped_by_a_locked_database_keeps_what_it_did(
     )
     with session_factory() as s, pytest.raises(OperationalError):
         workflow.act_on_many(s, CITY, own, "reject", "材料不实")
+
+
+def test_a_holder_listed_after_approval_is_not_paid_while_listed(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    """P3.2: put on the dishonesty list between approval and payment, the holder is not
+    paid (alone or in a batch) while the listing holds; taken off, it is."""
+    from ipcity.protection import service as credit
+
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        case_id = _case(s, "P2.1-a:CN201710123456.7").id
+    _to_notice(session_factory, case_id, holders["a"], COUNTY_A)
+    with session_factory() as s:
+        workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
+    with session_factory() as s:
+        listing = credit.add_listing(s, CITY, holders["a"], "故意侵犯专利权", clock.today())
+    with (
+        session_factory() as s,
+        pytest.raises(Conflict, match="列入知识产权失信名单（故意侵犯专利权），暂停批准和拨付"),
+    ):
+        workflow.act(s, CITY, case_id, "pay", payment_reference="PZ-1")
+    with session_factory() as s:
+        run = workflow.act_on_many(s, CITY, [case_id], "pay", payment_reference="PZ-1")
+        assert run.done == [] and "失信名单" in run.refused[0][1].render("zh_CN")
+        assert s.scalar(select(PolicyPayment.paid_at).where(PolicyPayment.case_id == case_id)) is None
+    with session_factory() as s:
+        credit.remove_listing(s, CITY, listing.id, clock.today(), "信用修复")
+    with session_factory() as s:
+        assert workflow.act(s, CITY, case_id, "pay", payment_reference="PZ-1").status == "paid"
