@@ -6,12 +6,13 @@ one removed since is paid)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from ipcity_testing import csrf_of, login
+from policy_exports_world import make_holder, make_invention
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,46 +23,13 @@ from ipcity.errors import BadInput, Conflict, NotFound, PermissionDenied
 from ipcity.policy import service as policy
 from ipcity.protection import service
 from ipcity.protection.credit import in_force, listing_on
-from ipcity.registry.models import Holder, Patent, PatentHolder, PatentStatusEvent
+from ipcity.registry.models import Holder
 
-NOW = datetime(2024, 1, 1, tzinfo=UTC)
 CITY = Actor(username="city-officer", role="city_officer")
 
 
 def _holder(session: Session, name: str = "鹤壁失信测试公司", region: str = "410611") -> Holder:
-    row = Holder(
-        name=name,
-        normalized_name=name,
-        kind="enterprise",
-        region_code=region,
-        tags=[],
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-def _granted_invention(session: Session, holder: Holder, number: str, granted: date) -> None:
-    row = Patent(
-        application_number=number,
-        jurisdiction="CN",
-        patent_type="invention",
-        title=f"专利{number}",
-        filing_date=date(2017, 3, 1),
-        grant_date=granted,
-        first_holder_id=holder.id,
-        content_hash="x" * 32,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(row)
-    session.flush()
-    session.add(PatentHolder(patent_id=row.id, holder_id=holder.id, position=0, name_as_filed=holder.name))
-    for status, when in (("filed", row.filing_date), ("granted", granted)):
-        session.add(PatentStatusEvent(patent_id=row.id, status=status, date=when))
-    session.flush()
+    return make_holder(session, name, region)
 
 
 def test_a_listing_holds_from_its_listing_day_until_the_day_it_expires_or_is_removed() -> None:
@@ -215,7 +183,7 @@ def test_a_holder_listed_after_the_grant_and_still_listed_is_held_back_until_rem
     list on the day of the evaluation, the amount is held back with the reason shown; once
     the city removes the listing, it is paid."""
     holder = _holder(session)
-    _granted_invention(session, holder, "CN201710000001.4", date(2019, 5, 7))
+    make_invention(session, "CN201710000001.4", holder, date(2019, 5, 7))
     session.commit()
     entry = service.add_listing(session, CITY, holder.id, "重复侵权", date(2019, 6, 1))
     found = {e.id: e for e in policy.entitlements(session, SYSTEM, 2019)}
