@@ -414,3 +414,55 @@ def test_a_date_of_an_impossible_year_is_told_as_such(session: Session, tmp_path
     assert render_row_error(first, "zh_CN") == "日期「2999-03-05」的年份超出 1900–2100，请检查是否输错。"
     assert "outside 1900–2100" in render_row_error(first, "en")
     assert render_row_error(second, "zh_CN").startswith("日期「2019-13-05」无法识别")
+
+
+def test_a_registration_dated_after_today_is_refused_an_expiry_is_not(
+    session: Session, tmp_path: Path
+) -> None:
+    """A filing, registration or grant after today has not happened (a typo for another
+    year): the row is refused; an expiry date lies ahead by nature and is taken."""
+    from datetime import timedelta
+
+    from ipcity import clock
+    from ipcity.registry.importing import render_row_error
+
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
+    path = workbook(
+        tmp_path / "商标.xlsx",
+        [
+            TRADEMARK_HEADER,
+            [
+                "80123456",
+                "淇河鲫鱼",
+                "29",
+                "普通商标",
+                "鹤壁市淇河水产有限公司",
+                "2020-01-05",
+                tomorrow,
+                "",
+                "注册",
+            ],
+            [
+                "80123457",
+                "淇河缠丝鸭蛋",
+                "29",
+                "普通商标",
+                "鹤壁市淇河水产有限公司",
+                "2020-01-05",
+                "2021-03-07",
+                "2041-03-06",
+                "注册",
+            ],
+        ],
+    )
+    result = run(session, path)
+    assert (result.inserted, result.rejected) == (1, 1)
+    error = result.errors[0]
+    assert (error.row, error.column) == (2, "注册日")
+    assert render_row_error(error, "zh_CN") == (
+        f"日期「{tomorrow}」晚于今天（{clock.today().isoformat()}）：登记、申请和授权日期只能是已经过去的日子。"
+    )
+    assert "is after today" in render_row_error(error, "en")
+    assert session.scalar(
+        select(Trademark.expiry_date).where(Trademark.registration_number == "80123457")
+    ) == date(2041, 3, 6)

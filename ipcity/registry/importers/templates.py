@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ipcity import clock
 from ipcity.errors import InvalidNumber, ValidationFailed
 from ipcity.i18n import Bilingual, gettext
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, header_key
@@ -62,6 +63,7 @@ __all__ = [
 EXAMPLE_LABEL = "示例"
 ROW_LABEL_HEADER = "序号"
 
+MSG_AFTER_TODAY = "日期「{value}」晚于今天（{today}）：登记、申请和授权日期只能是已经过去的日子。"
 MSG_REGION = "行政区划代码「{value}」应为 6 位数字，如 410611（鹤壁市淇滨区）。"
 MSG_YEAR = "年份「{value}」应为 1949 至 2100 之间的整数。"
 MSG_RESIDENTS = "常住人口「{value}」应为正整数（单位：人）。"
@@ -279,6 +281,17 @@ class _Row:
             return None
         return value  # type: ignore[return-value]
 
+    def past_date(self, name: str) -> dt.date | None:
+        """A date of something that has happened (a filing, a registration, a grant): one
+        after today (in the city) is a typo or a date not yet come, refused; an expiry
+        date is read with :meth:`date`."""
+        value = self.date(name)
+        today = clock.today()
+        if value is not None and value > today:
+            self.fail(name, MSG_AFTER_TODAY, value=self.text(name), today=today.isoformat())
+            return None
+        return value
+
     def not_before(
         self, name: str, value: dt.date | None, earlier_name: str, earlier: dt.date | None
     ) -> None:
@@ -475,7 +488,8 @@ def _trademark(r: _Row) -> TrademarkRecord | None:
     # Blank: not stated (a new mark is an ordinary one; a known mark keeps its type).
     mark_type = r.choice("mark_type", TRADEMARK_TYPES, "商标类型")
     status = r.choice("status", TRADEMARK_STATUSES, "商标状态")
-    filed, registered, expires = r.date("filing_date"), r.date("registration_date"), r.date("expiry_date")
+    filed, registered = r.past_date("filing_date"), r.past_date("registration_date")
+    expires = r.date("expiry_date")
     # A mark is registered after its filing and protected until after its registration.
     r.not_before("registration_date", registered, "filing_date", filed)
     r.not_before("expiry_date", expires, "registration_date", registered)
@@ -491,7 +505,7 @@ def _trademark(r: _Row) -> TrademarkRecord | None:
         filed,
         registered,
         expires,
-        r.date("well_known_date"),
+        r.past_date("well_known_date"),
         status,
     )
     return None if r.errors else record
@@ -515,7 +529,7 @@ def _copyright(r: _Row) -> CopyrightRecord | None:
         title,
         category,  # type: ignore[arg-type]
         r.optional("holder"),
-        r.date("registration_date"),
+        r.past_date("registration_date"),
     )
     return None if r.errors else record
 
@@ -527,7 +541,7 @@ def _plant_variety(r: _Row) -> PlantVarietyRecord | None:
         r.required("crop"),
         r.required("variety"),
         r.optional("holder"),
-        r.date("grant_date"),
+        r.past_date("grant_date"),
     )
     return None if r.errors else record
 
@@ -542,7 +556,7 @@ def _gi(r: _Row) -> GIRecord | None:
         r.number("registration_number"),
         r.region("region_code"),
         r.optional("holder"),
-        r.date("registration_date"),
+        r.past_date("registration_date"),
     )
     return None if r.errors else record
 
