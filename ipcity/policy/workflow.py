@@ -386,17 +386,17 @@ def allowed_actions(actor: Actor, case: PolicyCase, today: date | None = None) -
     return out
 
 
+# What a county officer does, at the county stage of its own county's cases (_in_scope).
+COUNTY_ACTIONS = frozenset({"county_review", "reject"})
+
+
 def may_take(actor: Actor, action: str) -> bool:
     """Whether ``actor``'s role may ever take ``action`` (some case in its scope may allow
-    it): for the forms that offer a step on many cases."""
-    permission = TRANSITIONS[action][0]
-    if actor.role not in _roles(permission):
+    it): for the forms that offer a step on many cases. The permission names the roles (an
+    enterprise holds only ``confirm``'s); a county officer acts at the county stage only."""
+    if actor.role not in _roles(TRANSITIONS[action][0]):
         return False
-    if actor.role == "county_officer":
-        return action in {"county_review", "reject"}
-    if actor.role == "enterprise":
-        return action == "confirm"
-    return True
+    return actor.role != "county_officer" or action in COUNTY_ACTIONS
 
 
 def _roles(permission: str) -> frozenset[str]:
@@ -410,9 +410,10 @@ def _in_scope(actor: Actor, action: str, case: PolicyCase) -> bool:
         return actor.holder_id == case.holder_id
     if actor.role == "county_officer":
         # A county officer acts on its own county's cases, and only at the county stage.
-        return case.region_code == actor.region_code and (
-            action == "county_review"
-            or (action == "reject" and case.status in {"proposed", "applied", "confirmed"})
+        return (
+            case.region_code == actor.region_code
+            and action in COUNTY_ACTIONS
+            and (action != "reject" or case.status in {"proposed", "applied", "confirmed"})
         )
     return True
 

@@ -375,6 +375,11 @@ def test_a_record_repeated_with_other_content_warns_which_row_lost(session: Sess
     assert stored == 341000
 
 
+def _mark(number: str, mark: str, filed: str, registered: str = "", expires: str = "") -> list[str]:
+    """A row of the trademarks template (TRADEMARK_HEADER) of an ordinary registered mark."""
+    return [number, mark, "29", "普通商标", "鹤壁市淇河水产有限公司", filed, registered, expires, "注册"]
+
+
 def test_a_date_of_an_impossible_year_is_told_as_such(session: Session, tmp_path: Path) -> None:
     """2999 for 2019: the row is refused saying the year is out of range (a typo to look
     for), not that the date was not recognised; a month that cannot be stays "not a date"."""
@@ -384,28 +389,8 @@ def test_a_date_of_an_impossible_year_is_told_as_such(session: Session, tmp_path
         tmp_path / "商标.xlsx",
         [
             TRADEMARK_HEADER,
-            [
-                "80123456",
-                "淇河鲫鱼",
-                "29",
-                "普通商标",
-                "鹤壁市淇河水产有限公司",
-                "2999-03-05",
-                "",
-                "",
-                "注册",
-            ],
-            [
-                "80123457",
-                "淇河缠丝鸭蛋",
-                "29",
-                "普通商标",
-                "鹤壁市淇河水产有限公司",
-                "2019-13-05",
-                "",
-                "",
-                "注册",
-            ],
+            _mark("80123456", "淇河鲫鱼", "2999-03-05"),
+            _mark("80123457", "淇河缠丝鸭蛋", "2019-13-05"),
         ],
     )
     result = run(session, path)
@@ -431,28 +416,8 @@ def test_a_registration_dated_after_today_is_refused_an_expiry_is_not(
         tmp_path / "商标.xlsx",
         [
             TRADEMARK_HEADER,
-            [
-                "80123456",
-                "淇河鲫鱼",
-                "29",
-                "普通商标",
-                "鹤壁市淇河水产有限公司",
-                "2020-01-05",
-                tomorrow,
-                "",
-                "注册",
-            ],
-            [
-                "80123457",
-                "淇河缠丝鸭蛋",
-                "29",
-                "普通商标",
-                "鹤壁市淇河水产有限公司",
-                "2020-01-05",
-                "2021-03-07",
-                "2041-03-06",
-                "注册",
-            ],
+            _mark("80123456", "淇河鲫鱼", "2020-01-05", tomorrow),
+            _mark("80123457", "淇河缠丝鸭蛋", "2020-01-05", "2021-03-07", "2041-03-06"),
         ],
     )
     result = run(session, path)
