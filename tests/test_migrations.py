@@ -146,3 +146,41 @@ def test_initialize_twice_is_harmless(fresh_url: str) -> None:
     finally:
         engine.dispose()
     assert first == again and first["regions"] == 3234 and first["audit_head"] == 1
+
+
+def test_the_live_case_index_is_not_built_over_two_live_cases_of_one_key(fresh_url: str) -> None:
+    """A database that already holds two live cases of one key (written before 0014) stops
+    the upgrade with the keys named, and keeps its data; rejecting the extra case lets the
+    upgrade through."""
+    upgrade(fresh_url, "0013")
+    engine = make_engine(fresh_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO holders (id, name, normalized_name, kind, zone_explicit, tags, is_sample, created_at, updated_at) "
+                    "VALUES (1, '鹤壁甲公司', '鹤壁甲公司', 'enterprise', false, '[]', false, '2024-01-01', '2024-01-01')"
+                )
+            )
+            for status in ("proposed", "in_notice", "rejected"):
+                conn.execute(
+                    text(
+                        "INSERT INTO policy_cases (payment_key, entitlement_id, year, rule, clause, object_label, "
+                        "holder_id, holder_name, amount_yuan, status, created_at, updated_at) VALUES "
+                        "('P2.1-a:CN201710123456.7', '2019:P2.1-a:x', 2019, 'P2.1-a', 'P2.1-a', 'x', 1, '甲', "
+                        "4000, :status, '2024-01-01', '2024-01-01')"
+                    ),
+                    {"status": status},
+                )
+        with pytest.raises(RuntimeError, match=r"P2\.1-a:CN201710123456\.7"):
+            upgrade(fresh_url)
+        assert current_revision(fresh_url) == "0013"
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE policy_cases SET status = 'rejected' WHERE status = 'in_notice'"))
+        upgrade(fresh_url)
+        assert (
+            current_revision(fresh_url)
+            == ScriptDirectory.from_config(alembic_config(fresh_url)).get_current_head()
+        )
+    finally:
+        engine.dispose()

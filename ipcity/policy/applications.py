@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from ipcity import audit, clock
@@ -523,17 +524,22 @@ def apply(
             )
         ):
             raise Conflict("项目“{key}”已有资助案件，不能重复申请", key=chosen.payment_key)
-        case = workflow.open_case(
-            session,
-            actor,
-            chosen,
-            _holder_region(session, actor.holder_id),
-            "applied",
-            now,
-            # What was applied for, by its kind (a label the timeline shows in the reader's
-            # language); the computation itself is the entitlement's explanation, one link away.
-            kind.label,
-        )
+        try:
+            case = workflow.open_case(
+                session,
+                actor,
+                chosen,
+                _holder_region(session, actor.holder_id),
+                "applied",
+                now,
+                # What was applied for, by its kind (a label the timeline shows in the reader's
+                # language); the computation itself is the entitlement's explanation, one link away.
+                kind.label,
+            )
+        except IntegrityError as exc:
+            # The live-case index decides between two applications (or an application and
+            # a reopening) of one key made at the same moment.
+            raise Conflict("项目“{key}”已有资助案件，不能重复申请", key=chosen.payment_key) from exc
         for upload, content_type in documents:
             session.add(
                 PolicyEvidenceFile(
@@ -562,6 +568,11 @@ def apply(
             },
         )
         session.commit()
+    except IntegrityError as exc:
+        # The same facts written by another request at the same moment (a double click on
+        # submit): its evidence row or its case holds the unique key, this one gives way.
+        session.rollback()
+        raise Conflict("同一份申请刚刚已经提交过，请在“本企业的资助项目”中查看") from exc
     except BaseException:
         session.rollback()  # the evidence row and the files go with a refused application
         raise

@@ -9,7 +9,18 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ipcity.db import Base
@@ -113,6 +124,18 @@ class PolicyCase(Base):
     object; yearly rules carry the year in the object, e.g. ``P2.7-a:ZY2019-001@2019``)."""
 
     __tablename__ = "policy_cases"
+    # One key, one live case: a rejected case may be reopened, or the enterprise may apply
+    # again, only while no other case of its key is open or paid. Checked in the service and
+    # decided here, so that two requests at the same moment cannot both pass the check.
+    __table_args__ = (
+        Index(
+            "uq_policy_cases_live_payment_key",
+            "payment_key",
+            unique=True,
+            sqlite_where=text("status <> 'rejected'"),
+            postgresql_where=text("status <> 'rejected'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_key: Mapped[str] = mapped_column(String(200), index=True)

@@ -290,7 +290,14 @@ def propose_year(session: Session, actor: Actor, year: int) -> list[PolicyCase]:
         if e.payment_key in taken or e.holder_id is None:
             continue
         taken.add(e.payment_key)
-        case = open_case(session, actor, e, holders.get(e.holder_id), "proposed", now)
+        try:
+            case = open_case(session, actor, e, holders.get(e.holder_id), "proposed", now)
+        except IntegrityError as exc:
+            # The live-case index: someone opened a case of this key since the check above
+            # (another officer proposing the same year, an enterprise applying). Nothing of
+            # this run is kept; running it again proposes what is still missing.
+            session.rollback()
+            raise Conflict("{year}年度的案件正由他人同时生成，请稍后重试", year=year) from exc
         created.append(case)
     audit.record(
         session, actor.username, "policy.case.propose", "policy_year", year, {"created": len(created)}
@@ -488,11 +495,15 @@ def act(
             if paid_into.recorded
             else None,
         }
-    _step(session, actor, case, action, target, text, extra)
     try:
+        # The step's own queries flush the new status: the live-case index may refuse there.
+        _step(session, actor, case, action, target, text, extra)
         session.commit()
     except IntegrityError as exc:
         session.rollback()
+        if action == "reopen":
+            # The live-case index: another case of the key opened while this one was reopened.
+            raise Conflict("项目“{key}”已有进行中的案件，不能重新受理本案件", key=case.payment_key) from exc
         raise Conflict("项目“{key}”已批准过，同一项目不能重复批准或支付", key=case.payment_key) from exc
     return case
 

@@ -414,3 +414,37 @@ def test_a_refused_form_comes_back_with_its_reason_and_what_was_typed(
     assert 'value="CN201710654321.7"' in foreign.text and 'value="2019-11-20"' in foreign.text
     with session_factory() as s:
         assert _counts(s) == before
+
+
+def test_one_application_sent_twice_at_once_makes_one_case(
+    session_factory: sessionmaker[Session], holders: dict[str, int], concurrent_writers: None
+) -> None:
+    """A double click on submit: two requests with the same award at the same moment. Both
+    pass the checks before either commits; the database lets one through, and the other is
+    told in one sentence, with nothing of it kept."""
+    import threading
+
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        with session_factory() as s:
+            s.execute(select(1))  # open the connection before the race
+            barrier.wait()
+            try:
+                applications.apply(s, _ent(holders["甲"]), "award", AWARD, [Upload("获奖证书.pdf", PDF)])
+                outcomes.append("applied")
+            except Conflict as exc:
+                outcomes.append(exc.render("zh_CN"))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert outcomes.count("applied") == 1, outcomes
+    refused = next(o for o in outcomes if o != "applied")
+    assert "提交过" in refused or "同类奖项只奖励一次" in refused, refused
+    with session_factory() as s:
+        assert _counts(s) == (1, 0, 0, 0, 1, 1)
+        assert verify_audit(s).ok

@@ -292,6 +292,45 @@ def test_a_rejected_case_is_not_reopened_beside_a_live_one(
         assert workflow.case_view(s, CITY, case_a).case.status == "rejected"
 
 
+def test_two_rejected_cases_of_one_key_reopened_at_once_make_one_live_case(
+    session_factory: sessionmaker[Session], holders: dict[str, int], concurrent_writers: None
+) -> None:
+    """Two officers reopen the two rejected cases of one key (the proposal, and the
+    enterprise's later application) at the same moment: each passes the service's check
+    before the other commits, and the database's live-case index lets one through."""
+    key = "P2.1-a:CN201710123456.7"
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        first = _case(s, key).id
+        workflow.act(s, CITY, first, "reject", "材料不全")
+    second = _twin(session_factory, first, status="rejected")
+    barrier = threading.Barrier(2)
+    outcomes: dict[int, str] = {}
+
+    def reopen(case_id: int) -> None:
+        with session_factory() as s:
+            s.execute(select(1))  # open the connection before the race
+            barrier.wait()
+            try:
+                workflow.act(s, CITY, case_id, "reopen", "重新审核")
+                outcomes[case_id] = "reopened"
+            except Conflict as exc:
+                outcomes[case_id] = str(exc)
+
+    threads = [threading.Thread(target=reopen, args=(cid,)) for cid in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    results = list(outcomes.values())
+    assert results.count("reopened") == 1, outcomes
+    assert any("不能重新受理本案件" in r for r in results), outcomes
+    with session_factory() as s:
+        live = s.scalars(select(PolicyCase.status).where(PolicyCase.payment_key == key)).all()
+        assert sorted(live) == ["proposed", "rejected"]
+        assert verify_audit(s).ok
+
+
 def test_approving_the_same_key_twice_fails(
     session_factory: sessionmaker[Session], holders: dict[str, int]
 ) -> None:
@@ -303,10 +342,9 @@ def test_approving_the_same_key_twice_fails(
         workflow.act(s, CITY, case_b, "approve", today=AFTER_NOTICE)
     with session_factory() as s, pytest.raises(Conflict):
         workflow.act(s, CITY, case_b, "approve", today=AFTER_NOTICE)
-    # A second case of the same key (as if it slipped past the checks) is refused too.
-    twin = _twin(session_factory, case_b)
-    with session_factory() as s, pytest.raises(Conflict):
-        workflow.act(s, CITY, twin, "approve", today=AFTER_NOTICE)
+    # A second live case of the key cannot be written past the service's checks.
+    with pytest.raises(IntegrityError):
+        _twin(session_factory, case_b)
     # And the database itself refuses a second payment row of the key.
     with session_factory() as s:
         first = s.scalar(select(PolicyPayment).where(PolicyPayment.case_id == case_b))
@@ -314,7 +352,7 @@ def test_approving_the_same_key_twice_fails(
         s.add(
             PolicyPayment(
                 payment_key=first.payment_key,
-                case_id=twin,
+                case_id=case_b,
                 holder_id=first.holder_id,
                 rule=first.rule,
                 year=first.year,
@@ -327,8 +365,8 @@ def test_approving_the_same_key_twice_fails(
             s.flush()
 
 
-def _twin(factory: sessionmaker[Session], case_id: int) -> int:
-    """A second case in notice with the same payment key (written directly)."""
+def _twin(factory: sessionmaker[Session], case_id: int, status: str = "in_notice") -> int:
+    """A second case with the same payment key (written directly), in ``status``."""
     with factory() as s:
         c = s.get(PolicyCase, case_id)
         assert c is not None
@@ -339,8 +377,8 @@ def _twin(factory: sessionmaker[Session], case_id: int) -> int:
             holder_name=c.holder_name,
             region_code=c.region_code,
             amount_yuan=c.amount_yuan,
-            status="in_notice",
-            notice_until=clock.today(),
+            status=status,
+            notice_until=clock.today() if status == "in_notice" else None,
             created_at=NOW,
             updated_at=NOW,
         )
@@ -356,21 +394,22 @@ def test_concurrent_approvals_of_one_key_pay_once(
         workflow.propose_year(s, CITY, YEAR)
         case_b = _case(s, "P2.1-a:CN201810000005.0").id
     _to_notice(session_factory, case_b, holders["b"], COUNTY_B)
-    twin = _twin(session_factory, case_b)
     barrier = threading.Barrier(2)
-    outcomes: dict[int, str] = {}
+    outcomes: dict[str, str] = {}
 
-    def approve(case_id: int) -> None:
+    def approve(officer: str) -> None:
         with session_factory() as s:
             s.execute(select(1))  # open the connection before the race
             barrier.wait()
             try:
-                workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
-                outcomes[case_id] = "approved"
+                workflow.act(
+                    s, Actor(username=officer, role="city_officer"), case_b, "approve", today=AFTER_NOTICE
+                )
+                outcomes[officer] = "approved"
             except Conflict:
-                outcomes[case_id] = "refused"
+                outcomes[officer] = "refused"
 
-    threads = [threading.Thread(target=approve, args=(cid,)) for cid in (case_b, twin)]
+    threads = [threading.Thread(target=approve, args=(name,)) for name in ("city-1", "city-2")]
     for t in threads:
         t.start()
     for t in threads:
