@@ -27,6 +27,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +60,7 @@ def generate(path: Path, rows: int) -> None:
     # The row's dates move together (a publication or grant before the filing is a rejected
     # row): every date column is shifted by the years the filing date moves.
     date_cols = [header.index(name) for name in ("申请日", "公开日", "授权公告日") if name in header]
+    today = date.today().strftime("%Y%m%d")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -76,6 +78,10 @@ def generate(path: Path, rows: int) -> None:
             filed = row[filed_col]
             if len(filed) == 8 and filed.isdigit():
                 shift = year - int(filed[:4])
+                # A date after today is a rejected row: the row's dates move back a year at a
+                # time while its latest lies in the future (its number keeps its year).
+                while max(_shifted(row[col], shift) for col in date_cols) > today:
+                    shift -= 1
                 for col in date_cols:
                     row[col] = _shifted(row[col], shift)
             buffer.seek(0)

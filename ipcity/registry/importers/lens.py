@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ipcity import clock
 from ipcity.errors import InvalidNumber
 from ipcity.registry.importers.patents import (
     MSG_BAD_IPC,
     MSG_REQUIRED,
     bad_date_message,
     date_order_error,
+    future_date_error,
     grant_kind,
     kind_patent_type,
     number_error,
@@ -72,6 +74,7 @@ class LensRecordParser:
 
     def __init__(self, observed_on: dt.date) -> None:
         self.observed_on = observed_on
+        self._today = clock.today()
         self._ipc_cache: dict[str, str | None] = {}
 
     def _ipc(self, code: str) -> str | None:
@@ -125,6 +128,10 @@ class LensRecordParser:
             grant_date = publication_date
         statuses = [StatusEvent("granted", grant_date)] if grant_date is not None else []
 
+        # Neither date may lie after today (a typo, or a date not yet come).
+        for name, when in (("filingDate", filing_date), ("publicationDate", publication_date)):
+            if when is not None and when > self._today:
+                errors.append(future_date_error(row, name, str(record.get(name) or "").strip(), self._today))
         # A publication cannot precede its filing, nor can a grant (dated by its publication):
         # the rule of the tabular layouts, on the later date's field.
         if filing_date is not None and publication_date is not None and publication_date < filing_date:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from ipcity import clock
 from ipcity.errors import InvalidFile, InvalidNumber
 from ipcity.registry.importers.status import STATUS_MEMO, UNKNOWN, accepted_status_texts
 from ipcity.registry.importers.values import (
@@ -39,7 +40,14 @@ from ipcity.registry.numbers import (
 )
 from ipcity.registry.records import PatentRecord, PublicationRecord, RowError, StatusEvent
 
-__all__ = ["PatentRowParser", "date_order_error", "grant_kind", "kind_patent_type", "number_error"]
+__all__ = [
+    "PatentRowParser",
+    "date_order_error",
+    "future_date_error",
+    "grant_kind",
+    "kind_patent_type",
+    "number_error",
+]
 
 MSG_SHORT_ROW = (
     "该行只有 {found} 列，到「{column}」列之前就结束了；应与表头一样有 {expected} 列（文件可能被截断）。"
@@ -47,6 +55,7 @@ MSG_SHORT_ROW = (
 MSG_REQUIRED = "「{column}」为空；该列必须填写。"
 MSG_BAD_DATE = "日期「{value}」无法识别；应为 20220311、2022-03-11、2022/3/11 或 2022.03.11 这样的日期。"
 MSG_DATE_OUT_OF_RANGE = "日期「{value}」的年份超出 1900–2100，请检查是否输错。"
+MSG_AFTER_TODAY = "日期「{value}」晚于今天（{today}）：登记、申请和授权日期只能是已经过去的日子。"
 
 
 def bad_date_message(text: str) -> str:
@@ -138,6 +147,12 @@ def date_order_error(row: int, column: str, value: str, earlier: str, earlier_va
     )
 
 
+def future_date_error(row: int, column: str, value: str, today: dt.date) -> RowError:
+    """A filing, publication or grant date after ``today``: a typo (2052 for 2025) or a
+    date not yet come, which would count a patent in a year that has not happened."""
+    return _error(row, column, value, MSG_AFTER_TODAY, value=value, today=today.isoformat())
+
+
 def _type_of_text(text: str) -> str | None:
     s = text.strip()
     found = PATENT_TYPE_TEXTS.get(s) or PATENT_TYPE_TEXTS.get(
@@ -198,6 +213,8 @@ class PatentRowParser:
         self.header = list(header)
         self.columns = dict(columns)
         self.observed_on = observed_on
+        # A filing, publication or grant cannot lie after the day of the import (in the city).
+        self._today = clock.today()
         if "application_number" not in columns:
             raise InvalidFile(MSG_MISSING_COLUMN, column="申请号", field="application_number")
         get = columns.get
@@ -392,6 +409,19 @@ class PatentRowParser:
         if bad >= 0:
             errors.append(_error(row, header[bad], cells[bad], MSG_BAD_IPC, value=cells[bad].strip()))
 
+        # Nor lie after today (one comparison per row while none does).
+        today = self._today
+        if (filing_date is not None and filing_date > today) or (  # type: ignore[operator]
+            (publication_date is not None and publication_date > today)  # type: ignore[operator]
+            or (grant_date is not None and grant_date > today)  # type: ignore[operator]
+        ):
+            for i, when in (
+                (self._filing, filing_date),
+                (self._published, publication_date),
+                (self._granted, grant_date),
+            ):
+                if when is not None and when > today:  # type: ignore[operator]
+                    errors.append(future_date_error(row, header[i], cells[i].strip(), today))
         # A date cannot precede the filing (a typo in a template, a shifted column).
         if filing_date is not None:
             for i, when in ((self._published, publication_date), (self._granted, grant_date)):

@@ -20,6 +20,7 @@ from ipcity.errors import InvalidNumber, ValidationFailed
 from ipcity.i18n import Bilingual, gettext
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, header_key
 from ipcity.registry.importers.patents import (
+    MSG_AFTER_TODAY,
     MSG_REQUIRED,
     MSG_SHORT_ROW,
     bad_date_message,
@@ -63,7 +64,6 @@ __all__ = [
 EXAMPLE_LABEL = "示例"
 ROW_LABEL_HEADER = "序号"
 
-MSG_AFTER_TODAY = "日期「{value}」晚于今天（{today}）：登记、申请和授权日期只能是已经过去的日子。"
 MSG_REGION = "行政区划代码「{value}」应为 6 位数字，如 410611（鹤壁市淇滨区）。"
 MSG_YEAR = "年份「{value}」应为 1949 至 2100 之间的整数。"
 MSG_RESIDENTS = "常住人口「{value}」应为正整数（单位：人）。"
