@@ -33,6 +33,7 @@ MSG_REMOVED_AFTER_TODAY = "移出日期 {removed_on} 晚于今天（{today}）"
 MSG_REMOVED_BEFORE_LISTED = "移出日期 {removed_on} 早于列入日期 {listed_on}"
 MSG_ALREADY_REMOVED = "该记录已于 {removed_on} 移出失信名单"
 MSG_ALREADY_LISTED = "{holder}已在失信名单中（自 {listed_on} 起，记录 {id}），不重复列入"
+MSG_OVERLAPS = "{holder}在 {listed_on} 至 {until} 前已在失信名单中（记录 {id}），新的列入期间不能与之重叠"
 
 # The state of a listing on a date, as pages and the API give it.
 STATES = ("in_force", "not_yet", "expired", "removed")
@@ -115,6 +116,13 @@ def holder_for_listing(session: Session, text: str) -> Holder:
     return found
 
 
+def _end_of(listing: CreditListing) -> date | None:
+    """The first day a listing no longer holds (its expiry or removal, the earlier), or
+    None while nothing ends it."""
+    ends = [d for d in (listing.expires_on, listing.removed_on) if d is not None]
+    return min(ends) if ends else None
+
+
 def add_listing(
     session: Session,
     actor: Actor,
@@ -129,7 +137,8 @@ def add_listing(
 
     Refused: a holder that does not exist, no reason, a listing dated after today (the list
     records decisions made: a date to come would hold payments back before the decision),
-    an expiry not after the listing, and a second listing of a holder already on the list.
+    an expiry not after the listing, a second listing of a holder already on the list, and a
+    period that overlaps one of the holder's earlier listings (a backdated listing).
     """
     require(actor, "protection.credit_manage")
     holder = session.get(Holder, holder_id)
@@ -143,9 +152,28 @@ def add_listing(
         raise BadInput(MSG_LISTED_AFTER_TODAY, listed_on=listed_on, today=today)
     if expires_on is not None and expires_on <= listed_on:
         raise BadInput(MSG_EXPIRES_NOT_AFTER_LISTED, expires_on=expires_on, listed_on=listed_on)
-    for other in session.scalars(select(CreditListing).where(CreditListing.holder_id == holder_id)):
-        if in_force(other, listed_on) or in_force(other, today):
+    # Two periods of one holder may not overlap (a backdated listing over an old one would
+    # tell two reasons for one day): [listed, end) against [listed, end). A listing that
+    # still holds is named first.
+    periods = [
+        (other, _end_of(other))
+        for other in session.scalars(
+            select(CreditListing)
+            .where(CreditListing.holder_id == holder_id)
+            .order_by(CreditListing.listed_on)
+        )
+    ]
+    overlapping = [
+        (other, end)
+        for other, end in periods
+        if (expires_on is None or other.listed_on < expires_on) and (end is None or listed_on < end)
+    ]
+    for other, end in overlapping:
+        if end is None or end > today:
             raise Conflict(MSG_ALREADY_LISTED, holder=holder.name, listed_on=other.listed_on, id=other.id)
+    if overlapping:
+        other, end = overlapping[0]
+        raise Conflict(MSG_OVERLAPS, holder=holder.name, listed_on=other.listed_on, until=end, id=other.id)
     row = CreditListing(
         holder_id=holder.id,
         name=holder.name,

@@ -232,3 +232,36 @@ def test_a_city_officer_lists_and_removes_through_the_page(
     )
     assert removed.status_code == 303
     assert client.get("/api/v1/credit-list").json()["items"][0]["removed_on"] == "2024-06-01"
+
+
+def test_a_listing_period_may_not_overlap_another_of_the_same_holder(session: Session) -> None:
+    """Periods are [listed, end): one ending on the day another begins does not overlap it.
+    A backdated listing over an expired one is refused naming it; an old, closed period
+    before the holder's present listing is recorded."""
+    holder = _holder(session)
+    session.commit()
+    expired = service.add_listing(
+        session, CITY, holder.id, "2020年假冒专利", date(2020, 1, 1), date(2021, 1, 1)
+    )
+    for listed_on, expires_on in [(date(2019, 6, 1), None), (date(2020, 6, 1), date(2020, 7, 1))]:
+        with pytest.raises(Conflict) as refused:
+            service.add_listing(session, CITY, holder.id, "补录", listed_on, expires_on)
+        assert refused.value.render("zh_CN") == (
+            f"鹤壁失信测试公司在 2020-01-01 至 2021-01-01 前已在失信名单中（记录 {expired.id}），"
+            "新的列入期间不能与之重叠"
+        )
+        assert refused.value.render("en").startswith(
+            "鹤壁失信测试公司 was on the dishonesty list from 2020-01-01"
+        )
+        session.rollback()
+    present = service.add_listing(session, CITY, holder.id, "再次侵权", date(2021, 1, 1))
+    before = service.add_listing(session, CITY, holder.id, "2019年侵权", date(2019, 1, 1), date(2020, 1, 1))
+    assert (present.state, before.state) == ("in_force", "expired")
+    with pytest.raises(Conflict, match="不重复列入"):
+        service.add_listing(session, CITY, holder.id, "补录", date(2018, 1, 1))  # runs into the present one
+    session.rollback()
+    assert [e.id for e in service.list_entries(session, SYSTEM, holder_id=holder.id)] == [
+        present.id,
+        expired.id,
+        before.id,
+    ]
