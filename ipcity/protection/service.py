@@ -141,7 +141,9 @@ def add_listing(
     period that overlaps one of the holder's earlier listings (a backdated listing).
     """
     require(actor, "protection.credit_manage")
-    holder = session.get(Holder, holder_id)
+    # The holder's row is locked (PostgreSQL) so that two officers listing one holder at the
+    # same moment are taken one after the other: the second sees the first's period.
+    holder = session.get(Holder, holder_id, with_for_update=True)
     if holder is None:
         raise NotFound(MSG_NO_HOLDER, value=holder_id)
     why = (reason or "").strip()
