@@ -213,7 +213,7 @@ def remove_listing(
     for ``reason``; audited (``credit.remove``). The row stays: what held a payment back on
     an earlier day is still told by the list."""
     require(actor, "protection.credit_manage")
-    row = session.get(CreditListing, listing_id)
+    row = session.get(CreditListing, listing_id, with_for_update=True)  # one removal at a time
     if row is None:
         raise NotFound(MSG_NO_LISTING, value=listing_id)
     if row.removed_on is not None:
