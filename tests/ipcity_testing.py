@@ -55,3 +55,43 @@ def browser_log_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("form[action='/login'] button[type=submit]")
     page.wait_for_url(re.compile(r"/$"))
+
+
+DONE = "done"
+
+
+def at_once(session_factory: Any, actions: list[Any], timeout: float = 60) -> list[str]:
+    """Run each of ``actions`` (a callable taking a session) in its own thread and session,
+    all released together once every connection is open, as requests arriving at the same
+    moment. Returns, in the order given, :data:`DONE` for an action that returned, or the
+    Chinese sentence of the platform error (:class:`ipcity.errors.IPCityError`) it raised;
+    any other exception is raised here."""
+    import threading
+
+    from ipcity.errors import IPCityError
+
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[str | None] = [None] * len(actions)
+    crashes: list[BaseException] = []
+
+    def run(place: int) -> None:
+        with session_factory() as session:
+            session.connection().exec_driver_sql("SELECT 1")  # open the connection before the race
+            barrier.wait()
+            try:
+                actions[place](session)
+                outcomes[place] = DONE
+            except IPCityError as exc:
+                outcomes[place] = exc.render("zh_CN")
+            except BaseException as exc:
+                crashes.append(exc)
+
+    threads = [threading.Thread(target=run, args=(place,)) for place in range(len(actions))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    if crashes:
+        raise crashes[0]
+    assert all(o is not None for o in outcomes), f"an action did not finish in {timeout} s: {outcomes}"
+    return [o for o in outcomes if o is not None]

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from ipcity_testing import csrf_of, login
+from ipcity_testing import DONE, at_once, csrf_of, login
 from policy_exports_world import make_holder, make_invention
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -422,28 +422,12 @@ def test_one_application_sent_twice_at_once_makes_one_case(
     """A double click on submit: two requests with the same award at the same moment. Both
     pass the checks before either commits; the database lets one through, and the other is
     told in one sentence, with nothing of it kept."""
-    import threading
-
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def send() -> None:
-        with session_factory() as s:
-            s.execute(select(1))  # open the connection before the race
-            barrier.wait()
-            try:
-                applications.apply(s, _ent(holders["甲"]), "award", AWARD, [Upload("获奖证书.pdf", PDF)])
-                outcomes.append("applied")
-            except Conflict as exc:
-                outcomes.append(exc.render("zh_CN"))
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert outcomes.count("applied") == 1, outcomes
-    refused = next(o for o in outcomes if o != "applied")
+    send = [
+        lambda s: applications.apply(s, _ent(holders["甲"]), "award", AWARD, [Upload("获奖证书.pdf", PDF)])
+    ] * 2
+    results = at_once(session_factory, send, timeout=30)
+    assert results.count(DONE) == 1, results
+    refused = next(r for r in results if r != DONE)
     assert "提交过" in refused or "同类奖项只奖励一次" in refused, refused
     with session_factory() as s:
         assert _counts(s) == (1, 0, 0, 0, 1, 1)

@@ -5,13 +5,12 @@ spend one budget twice."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ipcity_testing import csrf_of, login
+from ipcity_testing import DONE, at_once, csrf_of, login
 from policy_exports_world import make_holder, make_invention
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -204,25 +203,15 @@ def test_concurrent_approvals_cannot_spend_one_budget_twice(
         budget.set_budget(s, CITY, YEAR, "P2.1-a", 4000)  # one of the two
     # Both are in the queue; each alone fits. Only the one ahead may go, and if the second
     # tried at the same moment, the locked budget row makes it see the first's payment.
-    barrier = threading.Barrier(2)
-    outcomes: dict[int, str] = {}
-
-    def approve(case_id: int) -> None:
-        with session_factory() as s:
-            s.execute(select(1))
-            barrier.wait()
-            try:
-                workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
-                outcomes[case_id] = "approved"
-            except Conflict:
-                outcomes[case_id] = "refused"
-
-    threads = [threading.Thread(target=approve, args=(cid,)) for cid in (ids["甲"], ids["乙"])]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert sorted(outcomes.values()) == ["approved", "refused"], outcomes
+    results = at_once(
+        session_factory,
+        [
+            lambda s, c=c: workflow.act(s, CITY, c, "approve", today=AFTER_NOTICE)
+            for c in (ids["甲"], ids["乙"])
+        ],
+        timeout=30,
+    )
+    assert results.count(DONE) == 1, results
     with session_factory() as s:
         total = s.scalar(
             select(func.sum(PolicyPayment.amount_yuan)).where(

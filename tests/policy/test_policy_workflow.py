@@ -5,12 +5,11 @@ two concurrent transactions on PostgreSQL)."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from ipcity_testing import csrf_of, login
+from ipcity_testing import DONE, at_once, csrf_of, login
 from policy_exports_world import make_holder, make_invention
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -304,27 +303,12 @@ def test_two_rejected_cases_of_one_key_reopened_at_once_make_one_live_case(
         first = _case(s, key).id
         workflow.act(s, CITY, first, "reject", "材料不全")
     second = _twin(session_factory, first, status="rejected")
-    barrier = threading.Barrier(2)
-    outcomes: dict[int, str] = {}
-
-    def reopen(case_id: int) -> None:
-        with session_factory() as s:
-            s.execute(select(1))  # open the connection before the race
-            barrier.wait()
-            try:
-                workflow.act(s, CITY, case_id, "reopen", "重新审核")
-                outcomes[case_id] = "reopened"
-            except Conflict as exc:
-                outcomes[case_id] = str(exc)
-
-    threads = [threading.Thread(target=reopen, args=(cid,)) for cid in (first, second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    results = list(outcomes.values())
-    assert results.count("reopened") == 1, outcomes
-    assert any("不能重新受理本案件" in r for r in results), outcomes
+    results = at_once(
+        session_factory,
+        [lambda s, c=c: workflow.act(s, CITY, c, "reopen", "重新审核") for c in (first, second)],
+    )
+    assert results.count(DONE) == 1, results
+    assert any("不能重新受理本案件" in r for r in results), results
     with session_factory() as s:
         live = s.scalars(select(PolicyCase.status).where(PolicyCase.payment_key == key)).all()
         assert sorted(live) == ["proposed", "rejected"]
@@ -394,27 +378,15 @@ def test_concurrent_approvals_of_one_key_pay_once(
         workflow.propose_year(s, CITY, YEAR)
         case_b = _case(s, "P2.1-a:CN201810000005.0").id
     _to_notice(session_factory, case_b, holders["b"], COUNTY_B)
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
-
-    def approve(officer: str) -> None:
-        with session_factory() as s:
-            s.execute(select(1))  # open the connection before the race
-            barrier.wait()
-            try:
-                workflow.act(
-                    s, Actor(username=officer, role="city_officer"), case_b, "approve", today=AFTER_NOTICE
-                )
-                outcomes[officer] = "approved"
-            except Conflict:
-                outcomes[officer] = "refused"
-
-    threads = [threading.Thread(target=approve, args=(name,)) for name in ("city-1", "city-2")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert sorted(outcomes.values()) == ["approved", "refused"], outcomes
+    officers = [Actor(username=name, role="city_officer") for name in ("city-1", "city-2")]
+    results = at_once(
+        session_factory,
+        [lambda s, o=o: workflow.act(s, o, case_b, "approve", today=AFTER_NOTICE) for o in officers],
+        timeout=30,
+    )
+    assert results.count(DONE) == 1, results
+    # The case's row lock takes the second after the first: it finds the case approved.
+    assert "该项目当前状态为“已批准待拨付”，不能执行“批准”" in results, results
     with session_factory() as s:
         assert s.scalar(select(func.count()).select_from(PolicyPayment)) == 1
         assert verify_audit(s).ok
@@ -432,25 +404,14 @@ def test_two_clicks_on_pay_at_once_pay_once(
     _to_notice(session_factory, case_id, holders["a"], COUNTY_A)
     with session_factory() as s:
         workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
-    barrier = threading.Barrier(8)
-    outcomes: list[str] = []
-
-    def pay(n: int) -> None:
-        with session_factory() as s:
-            s.execute(select(1))  # open the connection before the race
-            barrier.wait()
-            try:
-                workflow.act(s, CITY, case_id, "pay", payment_reference=f"BANK-{n}")
-                outcomes.append("paid")
-            except Conflict:
-                outcomes.append("refused")
-
-    threads = [threading.Thread(target=pay, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert sorted(outcomes) == ["paid"] + ["refused"] * 7, outcomes
+    results = at_once(
+        session_factory,
+        [
+            lambda s, n=n: workflow.act(s, CITY, case_id, "pay", payment_reference=f"BANK-{n}")
+            for n in range(8)
+        ],
+    )
+    assert sorted(results) == [DONE] + ["该项目当前状态为“已拨付”，不能执行“拨付”"] * 7, results
     with session_factory() as s:
         steps = s.scalars(select(PolicyCaseStep).where(PolicyCaseStep.case_id == case_id)).all()
         assert [st.action for st in steps].count("pay") == 1

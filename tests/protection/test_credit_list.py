@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from ipcity_testing import csrf_of, login
+from ipcity_testing import DONE, at_once, csrf_of, login
 from policy_exports_world import make_holder, make_invention
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -272,32 +272,16 @@ def test_two_officers_listing_one_holder_at_once_make_one_listing(
 ) -> None:
     """Both requests read the list before either writes; the holder's row lock takes them
     one after the other, and the second is refused naming the first's listing."""
-    import threading
-
     with session_factory() as s:
         holder_id = _holder(s).id
         s.commit()
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def list_holder(officer: str) -> None:
-        with session_factory() as s:
-            s.execute(select(1))  # open the connection before the race
-            barrier.wait()
-            try:
-                service.add_listing(
-                    s, Actor(username=officer, role="city_officer"), holder_id, "假冒专利", date(2024, 3, 1)
-                )
-                outcomes.append("listed")
-            except Conflict as exc:
-                outcomes.append(exc.render("zh_CN"))
-
-    threads = [threading.Thread(target=list_holder, args=(name,)) for name in ("city-1", "city-2")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert outcomes.count("listed") == 1, outcomes
-    assert any("不重复列入" in o for o in outcomes), outcomes
+    officers = [Actor(username=name, role="city_officer") for name in ("city-1", "city-2")]
+    results = at_once(
+        session_factory,
+        [lambda s, o=o: service.add_listing(s, o, holder_id, "假冒专利", date(2024, 3, 1)) for o in officers],
+        timeout=30,
+    )
+    assert results.count(DONE) == 1, results
+    assert any("不重复列入" in r for r in results), results
     with session_factory() as s:
         assert len(service.list_entries(s, SYSTEM, holder_id=holder_id)) == 1
