@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +20,59 @@ from typing import Any
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
 DOCX_FONT = "SimSun"
+
+# Control characters XML 1.0 forbids: an XLSX or DOCX cannot hold them (openpyxl and lxml
+# refuse the whole file), a page cannot show them. Records imported before the importers
+# removed them may still carry some, so every office file drops them on the way out.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A CSV cell starting with one of these is read by Excel as a formula ("=HYPERLINK(…)" in a
+# holder's name would run on the officer's machine): such a cell is written behind an
+# apostrophe, which Excel shows as text. In an XLSX the cell is typed as text instead.
+_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def office_text(value: str) -> str:
+    r"""``value`` without the control characters an office file cannot hold.
+
+    >>> office_text("专利\x07名称\n第二行")
+    '专利名称\n第二行'
+    """
+    return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell Excel opens safely: empty for None, text that Excel would take
+    for a formula behind an apostrophe, control characters removed.
+
+    >>> [csv_cell(v) for v in (None, 12, "=HYPERLINK(1)", "鹤壁")]
+    ['', 12, "'=HYPERLINK(1)", '鹤壁']
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = office_text(value)
+        if value.startswith(_FORMULA_LEADS):
+            return "'" + value
+    return value
+
+
+def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A table as CSV, UTF-8 with a byte-order mark so that Excel reads the Chinese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A value openpyxl may store: text without forbidden characters."""
+    return office_text(value) if isinstance(value, str) else value
+
+
+def _as_text(value: Any) -> bool:
+    """Whether openpyxl would take this text for a formula (it must be typed as text)."""
+    return isinstance(value, str) and value.startswith("=")
 
 
 @dataclass(frozen=True)
@@ -83,16 +136,19 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     bold = Font(bold=True)
     for sheet in sheets or [Sheet("Sheet", [], [])]:
         ws = book.create_sheet(sheet_name(sheet.title, taken))
-        ws.append(sheet.header)
+        ws.append([_xlsx_value(h) for h in sheet.header])
         for cell in ws[1]:
             cell.font = bold
         widths = [_width(h) for h in sheet.header]
         plain = _plain_columns(sheet.header)
-        for index, row in enumerate(sheet.rows):
+        for index, raw in enumerate(sheet.rows):
+            row = [_xlsx_value(v) for v in raw]
             ws.append(row)
             for column, value in enumerate(row):
                 cell = ws.cell(row=index + 2, column=column + 1)
-                if isinstance(value, bool):
+                if _as_text(value):
+                    cell.data_type = "s"
+                elif isinstance(value, bool):
                     pass
                 elif isinstance(value, int):
                     cell.number_format = "0" if column in plain else "#,##0"
@@ -120,12 +176,35 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
 def table_bytes(header: list[str], rows: list[list[Any]], fmt: str, sheet: str) -> bytes:
     """A table as CSV (UTF-8 with BOM, opens in Excel) or as an XLSX of one sheet."""
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        return buffer.getvalue().encode("utf-8-sig")
+        return csv_bytes(header, rows)
     return workbook_bytes([Sheet(sheet, header, rows)])
+
+
+def stream_table_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]], fmt: str, sheet: str) -> bytes:
+    """A table of any size as CSV or as a write-only XLSX (no styles, constant memory per
+    row): the registry's exports of a whole search result."""
+    if fmt == "csv":
+        return csv_bytes(header, rows)
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet_name(sheet, set()))
+
+    def cell(value: Any) -> Any:
+        value = _xlsx_value(value)
+        if not _as_text(value):
+            return value
+        text = WriteOnlyCell(ws, value)
+        text.data_type = "s"
+        return text
+
+    ws.append([cell(h) for h in header])
+    for row in rows:
+        ws.append([cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def new_document(font_size: float = 11) -> Any:
@@ -150,13 +229,13 @@ def add_table(
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = "" if text is None else str(text)
+        cell.text = "" if text is None else office_text(str(text))
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for index, row in enumerate(rows):
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = "" if value is None else str(value)
+            cell.text = "" if value is None else office_text(str(value))
             if index in bold_rows:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True

@@ -8,8 +8,6 @@ need no per-kind code.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -21,6 +19,7 @@ from sqlalchemy.orm import Session
 from ipcity.auth.roles import Actor, require
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.i18n import DEFAULT_LOCALE, gettext
+from ipcity.office import stream_table_bytes
 from ipcity.places.models import Region
 from ipcity.places.names import place_name
 from ipcity.registry.models import Copyright, GeographicalIndication, Holder, PlantVariety, Trademark
@@ -333,22 +332,7 @@ def export_assets(
         [cell(c.key, item.values[c.key]) for c in register.columns] + [item.holder or ""]
         for item in result.items
     ]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8-sig")
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(register.name_en if locale == "en" else register.name_zh)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return stream_table_bytes(header, rows, fmt, register.name_en if locale == "en" else register.name_zh)
 
 
 def region_names(session: Session) -> dict[str, str]:

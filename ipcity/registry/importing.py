@@ -24,9 +24,7 @@ confirmed batches.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Callable, Sized
 from dataclasses import dataclass, field, fields, replace
@@ -49,6 +47,7 @@ from ipcity.errors import (
     driver_words,
 )
 from ipcity.i18n import Bilingual, gettext, localized_params
+from ipcity.office import csv_bytes
 from ipcity.places.divisions import get_division
 from ipcity.places.models import Population, Zone
 from ipcity.places.service import address_locator, upsert_population
@@ -190,12 +189,14 @@ def write_errors_file(
     """The rejected rows as CSV: row, column, value, reason (UTF-8 with BOM for Excel), with
     the warnings of kept rows among them (their reason says the value was ignored)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["行号", "列", "值", "原因"] if locale != "en" else ["Row", "Column", "Value", "Reason"])
-    for error in sorted([*errors, *(warnings or [])], key=lambda e: e.row):
-        writer.writerow([error.row, error.column, error.value, render_row_error(error, locale)])
-    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    header = ["行号", "列", "值", "原因"] if locale != "en" else ["Row", "Column", "Value", "Reason"]
+    rows = [
+        [error.row, error.column, error.value, render_row_error(error, locale)]
+        for error in sorted([*errors, *(warnings or [])], key=lambda e: e.row)
+    ]
+    # A rejected value is the file's own text: a cell "=HYPERLINK(…)" must not become a
+    # live formula in the officer's Excel (office.csv_bytes writes it as text).
+    path.write_bytes(csv_bytes(header, rows))
     return path
 
 

@@ -6,8 +6,6 @@ Services own the transaction and check role and region scope (never only the pag
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from ipcity import audit, clock
 from ipcity.auth.roles import Actor, in_region_scope, may_see_private, require, require_region
 from ipcity.errors import InvalidNumber, NotFound, PermissionDenied, ValidationFailed
 from ipcity.i18n import DEFAULT_LOCALE, gettext, localized_params, normalize_locale
+from ipcity.office import stream_table_bytes
 from ipcity.places.models import Population, Region, Zone
 from ipcity.places.names import english_name
 from ipcity.registry import ipc as ipc_titles
@@ -1061,19 +1060,4 @@ def export_patents(
         for item in _summaries(session, all_ids[start : start + 1000], locale):
             data = item.model_dump()
             rows.append([data[key] for key, _, _ in EXPORT_COLUMNS])
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        return buffer.getvalue().encode("utf-8-sig")
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("专利" if locale != "en" else "Patents")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return stream_table_bytes(header, rows, fmt, "专利" if locale != "en" else "Patents")

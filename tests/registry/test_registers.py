@@ -17,8 +17,9 @@ from ipcity.auth.roles import PUBLIC
 from ipcity.demo.loader import load_sample
 from ipcity.errors import NotFound, ValidationFailed
 from ipcity.registry import assets
-from ipcity.registry.models import Copyright, GeographicalIndication, Holder, Trademark
+from ipcity.registry.models import Copyright, GeographicalIndication, Holder, Patent, Trademark
 from ipcity.registry.records import GIKind, TrademarkType
+from ipcity.registry.service import PatentQuery, export_patents
 
 
 @pytest.fixture
@@ -126,6 +127,36 @@ def test_export_holds_the_whole_filtered_register(session: Session, sample: dict
     )
     assert {r[3] for r in chinese[1:] if r[3]} <= {"淇滨区", "山城区", "鹤山区", "浚县", "淇县", "鹤壁市"}
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[4]) for r in chinese[1:] if r[4])
+
+
+def test_exports_survive_records_with_control_characters_and_formula_like_names(
+    session: Session, sample: dict[str, int]
+) -> None:
+    """Records stored before the importers dropped control characters, and a holder whose
+    name Excel would read as a formula: every export still opens, and the formula is text."""
+    mark = session.scalars(select(Trademark).where(Trademark.holder_id.is_not(None)).limit(1)).one()
+    holder = session.get(Holder, mark.holder_id)
+    assert holder is not None
+    patent = session.scalars(select(Patent).limit(1)).one()
+    mark.mark, patent.title = "鹤\x01壁\x1f", "一种\x07装置"
+    holder.name = '=HYPERLINK("http://x.invalid","点击")'
+    patent.first_holder_id = holder.id
+    session.commit()
+
+    sheet = load_workbook(
+        io.BytesIO(assets.export_assets(session, PUBLIC, "trademarks", "xlsx", q="鹤"))
+    ).worksheets[0]
+    rows = [row for row in sheet.iter_rows(min_row=2) if row[0].value == mark.registration_number]
+    assert [c.value for c in rows[0]][1] == "鹤壁"
+    assert rows[0][-1].value == holder.name and rows[0][-1].data_type == "s"
+    text = assets.export_assets(session, PUBLIC, "trademarks", "csv").decode("utf-8-sig")
+    listed = next(r for r in csv.reader(io.StringIO(text)) if r[0] == mark.registration_number)
+    assert listed[-1] == "'" + holder.name
+
+    query = PatentQuery(q=None, sort="application_number")
+    book = load_workbook(io.BytesIO(export_patents(session, PUBLIC, query, "xlsx")))
+    found = [r for r in book.worksheets[0].iter_rows(min_row=2, values_only=True) if r[3] == "一种装置"]
+    assert len(found) == 1 and found[0][7] == holder.name
 
 
 def test_pages_and_api(client: Any, sample: dict[str, int]) -> None:
