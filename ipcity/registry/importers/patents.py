@@ -82,6 +82,12 @@ MAX_TITLE = 1000
 # No patent has this many claims (the largest have a few thousand): a slip, and a number past
 # what the database column holds would fail the whole file at its write.
 MAX_CLAIMS = 100_000
+MSG_CELL_TOO_LONG = "「{column}」中的「{value}」有 {length} 个字符，过长；应不超过 {max} 个字符。"
+# The lengths of the columns a holder is stored in (Holder.name, PatentHolder.name_as_filed,
+# Holder.address): PostgreSQL refuses a longer value and would fail the whole file at its
+# write, with no row named, so such a row is refused here, by its row and column.
+MAX_NAME = 300
+MAX_ADDRESS = 500
 MSG_MISSING_COLUMN = "文件缺少「{column}」列（{field}）；应包含该列，或在列映射中指定对应的列。"
 
 # Kind codes of a grant publication: CN B/C (invention), U/Y (utility model), S/D (design);
@@ -130,6 +136,21 @@ def number_error(row: int, column: str, value: str, exc: InvalidNumber) -> RowEr
 
 def _error(row: int, column: str, value: str, reason: str, /, **params: str) -> RowError:
     return RowError(row, column, value, reason, tuple(params.items()))
+
+
+def _too_long(row: int, column: str, text: str, most: int) -> RowError:
+    # The error file and the preview need the value's start, not all of it.
+    shown = text[:100] + "…"
+    return _error(
+        row,
+        column,
+        shown,
+        MSG_CELL_TOO_LONG,
+        column=column,
+        value=shown,
+        length=f"{len(text):,}",
+        max=f"{most:,}",
+    )
 
 
 def date_order_error(row: int, column: str, value: str, earlier: str, earlier_value: str) -> RowError:
@@ -485,6 +506,16 @@ class PatentRowParser:
                         row, header[i], shown, MSG_TITLE_TOO_LONG, column=header[i], length=length, max=most
                     )
                 )
+
+        # A cell no longer than the limit cannot hold a name longer than it: one len() per row.
+        i = self._applicants
+        if i >= 0 and len(cells[i]) > MAX_NAME:
+            for name in NAMES[cells[i]]:
+                if len(name) > MAX_NAME:
+                    errors.append(_too_long(row, header[i], name, MAX_NAME))
+        i = self._address
+        if i >= 0 and len(cells[i]) > MAX_ADDRESS and len(text := cells[i].strip()) > MAX_ADDRESS:
+            errors.append(_too_long(row, header[i], text, MAX_ADDRESS))
 
         pct_application = pct_publication = None
         if self._pct_app >= 0:

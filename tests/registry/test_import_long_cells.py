@@ -1,0 +1,55 @@
+"""A cell longer than the database column that stores it (an applicant's name, an address)
+is refused as that row's error, by row and column, and the rest of the file goes in.
+
+PostgreSQL refuses a value longer than a ``varchar`` column at the write, which used to
+fail the whole file with the driver's words and no row named; SQLite stores it silently.
+Both now behave the same: the real 62-column export with two of its rows spoilt.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ipcity_testing import shared_file
+from registry_testkit import OFFICER, raw_text
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ipcity.registry.importers.patents import MAX_ADDRESS, MAX_NAME
+from ipcity.registry.importing import render_row_error, run_import
+from ipcity.registry.models import Holder, Patent, PatentHolder
+
+HENAN = "henan_sample_10_62cols.csv"
+
+
+def test_the_limits_are_the_columns_lengths() -> None:
+    assert Holder.__table__.c.name.type.length == MAX_NAME
+    assert PatentHolder.__table__.c.name_as_filed.type.length == MAX_NAME
+    assert Holder.__table__.c.address.type.length == MAX_ADDRESS
+
+
+def test_an_overlong_name_or_address_rejects_its_row_only(session: Session, tmp_path: Path) -> None:
+    rows = list(csv.reader(io.StringIO(raw_text(shared_file("patents_cn", HENAN)), newline="")))
+    header = rows[0]
+    applicants, address, number = header.index("申请人"), header.index("申请人地址"), header.index("申请号")
+    long_name = "鹤壁" + "甲" * MAX_NAME + "有限公司"
+    rows[2][applicants] = f"{rows[2][applicants]};{long_name}"
+    rows[3][address] = "河南省鹤壁市淇滨区" + "九州路" * 200
+    spoilt = {rows[2][number], rows[3][number]}
+    path = tmp_path / "henan_long_cells.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+    result = run_import(session, OFFICER, path)
+
+    assert [(e.row, e.column) for e in result.errors] == [(3, "申请人"), (4, "申请人地址")]
+    name_error, address_error = (render_row_error(e, "zh_CN") for e in result.errors)
+    assert f"{len(long_name):,} 个字符" in name_error and f"不超过 {MAX_NAME} 个字符" in name_error
+    assert f"不超过 {MAX_ADDRESS} 个字符" in address_error
+    assert result.inserted == len({r[number] for r in rows[1:]}) - len(spoilt)
+    stored = set(session.scalars(select(Patent.application_number)))
+    assert stored and not stored & spoilt
+    longest = session.scalar(select(func.max(func.length(Holder.name))))
+    assert longest is not None and longest <= MAX_NAME
