@@ -162,6 +162,30 @@ VALIDATION_EXPECTED = {
     "model_attributes_type": "JSON 对象",
     "list_type": "列表",
     "string_type": "文本",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_pattern_mismatch": "符合格式 {pattern}",
+    "too_short": "至少 {min_length} 项",
+    "greater_than": "大于 {gt}",
+    "less_than": "小于 {lt}",
+    "multiple_of": "{multiple_of} 的倍数",
+    "finite_number": "有限的数字",
+    "int_parsing_size": "可表示范围内的整数",
+    "float_type": "数字",
+    "decimal_parsing": "数字",
+    "decimal_type": "数字",
+    "bool_type": "true 或 false",
+    "dict_type": "JSON 对象",
+    "enum": "{expected} 之一",
+    "date_parsing": "形如 2025-03-01 的日期",
+    "date_from_datetime_parsing": "形如 2025-03-01 的日期",
+    "date_from_datetime_inexact": "形如 2025-03-01 的日期（不带时间）",
+    "date_type": "形如 2025-03-01 的日期",
+    "datetime_parsing": "形如 2025-03-01T08:30:00 的日期时间",
+    "datetime_from_date_parsing": "形如 2025-03-01T08:30:00 的日期时间",
+    "datetime_type": "形如 2025-03-01T08:30:00 的日期时间",
+    "extra_forbidden": "不应提供此字段",
+    "value_error": "{error}",
+    "assertion_error": "{error}",
 }
 
 
@@ -230,7 +254,7 @@ def _validation_message(
     # English text is the better fallback there.
     if label and translated and (translated != label or normalize_locale(locale) == DEFAULT_LOCALE):
         ctx = dict(first.get("ctx") or {})
-        if kind == "literal_error":
+        if kind in ("literal_error", "enum"):
             ctx["expected"] = _literal_choices(ctx, labels or CHOICE_LABELS, locale) or ctx.get("expected")
         try:
             expected = translated.format(**ctx)

@@ -99,6 +99,29 @@ def test_english_sentence_has_no_chinese(client: Any) -> None:
     assert "page" in sentence_of(client.get("/api/v1/patents?page=abc&lang=en"))
 
 
+# pydantic's own English ("Input should be a valid date …") in a Chinese sentence reads
+# as a fault: every kind of refusal a route's parameters can give is said in Chinese.
+PYDANTIC_ENGLISH = re.compile(r"Input should|Value error|valid date|Field required|String should")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/api/v1/credit-list?on=2025-13-45", "要求 形如 2025-03-01 的日期"),
+        ("/api/v1/credit-list?on=yesterday", "要求 形如 2025-03-01 的日期"),
+        ("/api/v1/credit-list?holder_id=0", "要求 不小于 1"),
+        ("/api/v1/patents?per_page=1000", "要求 不大于"),
+    ],
+)
+def test_refusals_of_dates_and_ranges_are_chinese(client: Any, path: str, expected: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 400
+    message = sentence_of(response)
+    assert expected in message and not PYDANTIC_ENGLISH.search(message), message
+    english = sentence_of(client.get(path, headers={"Accept-Language": "en"}))
+    assert not CJK.search(english), english
+
+
 def test_html_page_gets_the_same_sentence(client: Any) -> None:
     response = client.get("/patents?page=abc")
     assert response.status_code == 400
