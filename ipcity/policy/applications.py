@@ -39,6 +39,7 @@ from ipcity.errors import Conflict, InvalidNumber, NotFound, PermissionDenied, V
 from ipcity.i18n import Bilingual
 from ipcity.policy import service, workflow
 from ipcity.policy.engine import entitlement_id, evaluate
+from ipcity.policy.evidence_numbers import evidence_key
 from ipcity.policy.formulas import AWARD_LABELS
 from ipcity.policy.models import (
     IpCertificate,
@@ -388,10 +389,12 @@ def _write_evidence(
         session.add(award)
         session.flush()
         return v["award_date"].year, f"A{award.id}"
+    # Numbers are compared folded (evidence_key): 18119IP-0126 typed again as １８１１９ｉｐ０１２６
+    # is the same certificate, already registered. An object is named by its row's number as
+    # first written, which the folded key keeps unique: one object, one payment key.
     if kind == "certificate":
-        if session.scalar(
-            select(IpCertificate.id).where(IpCertificate.certificate_number == v["certificate_number"])
-        ):
+        key = evidence_key(v["certificate_number"])
+        if session.scalar(select(IpCertificate.id).where(IpCertificate.certificate_key == key)):
             raise Conflict(dup, value=v["certificate_number"])
         session.add(
             IpCertificate(
@@ -403,7 +406,10 @@ def _write_evidence(
         )
         return v["issued_on"].year, v["certificate_number"]
     if kind == "loan_year":
-        loan = session.scalar(select(PledgeLoan).where(PledgeLoan.contract_number == v["contract_number"]))
+        # ZY-1, zy-1, ＺＹ－１ and ZY 1 are one loan (evidence_key): a year of its costs is
+        # paid once (P2.7-a), whichever spelling the second application uses.
+        key = evidence_key(v["contract_number"])
+        loan = session.scalar(select(PledgeLoan).where(PledgeLoan.contract_key == key))
         if loan is not None and loan.holder_id != holder_id:
             raise Conflict(dup, value=v["contract_number"])
         if loan is None:
@@ -434,11 +440,10 @@ def _write_evidence(
                 insurance_yuan=v["insurance_yuan"] or 0,
             )
         )
-        return v["year"], f"{v['contract_number']}@{v['year']}"
+        return v["year"], f"{loan.contract_number}@{v['year']}"
     if kind == "insurance_policy":
-        if session.scalar(
-            select(PatentInsurancePolicy.id).where(PatentInsurancePolicy.policy_number == v["policy_number"])
-        ):
+        key = evidence_key(v["policy_number"])
+        if session.scalar(select(PatentInsurancePolicy.id).where(PatentInsurancePolicy.policy_key == key)):
             raise Conflict(dup, value=v["policy_number"])
         session.add(
             PatentInsurancePolicy(

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ipcity.errors import InvalidNumber
+from ipcity.policy.evidence_numbers import evidence_key
 from ipcity.policy.models import (
     IpCertificate,
     PatentAward,
@@ -54,16 +55,19 @@ EvidenceRecord = (
 
 
 def record_key(kind: str, record: Any) -> Any:
-    """What makes two rows of one file the same record (the later row wins)."""
+    """What makes two rows of one file, or a row and a stored record, the same record (the
+    later row wins). Certificate, contract and policy numbers are compared folded
+    (:func:`~ipcity.policy.evidence_numbers.evidence_key`): ``ZY-1`` in a bank's list is the
+    loan ``zy-1`` an enterprise applied with."""
     if kind == "pct-applications":
         return record.pct_number
     if kind == "awards":
         return (record.patent_number, record.level, record.award_date)
     if kind == "certificates":
-        return record.certificate_number
+        return evidence_key(record.certificate_number)
     if kind == "pledge-loans":
-        return (record.contract_number, record.year)
-    return record.policy_number
+        return (evidence_key(record.contract_number), record.year)
+    return evidence_key(record.policy_number)
 
 
 @dataclass
@@ -134,11 +138,11 @@ def _cost_state(r: PledgeLoanRecord) -> tuple[Any, ...]:
 # compared on (the record's fields of the same names; pledge loans have two tables).
 _KEYED: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
     "awards": (PatentAward, ("patent_number", "level", "award_date"), ("evidence",)),
-    "certificates": (IpCertificate, ("certificate_number",), ("issued_on", "certifier", "standard")),
+    "certificates": (IpCertificate, ("certificate_key",), ("issued_on", "certifier", "standard")),
     "pct-applications": (PctApplication, ("pct_number",), ("title", "filing_date", "search_report_date")),
     "insurance-policies": (
         PatentInsurancePolicy,
-        ("policy_number",),
+        ("policy_key",),
         ("patent_number", "premium_yuan", "start_date", "insurer"),
     ),
 }
@@ -175,7 +179,7 @@ def _plan_loans(session: Session, records: Sequence[Any], plan: EvidencePlan) ->
     loans = _stored(
         session,
         PledgeLoan,
-        (PledgeLoan.contract_number,),
+        (PledgeLoan.contract_key,),
         PledgeLoan.lender,
         PledgeLoan.pledge_registration,
         PledgeLoan.principal_yuan,
@@ -183,10 +187,10 @@ def _plan_loans(session: Session, records: Sequence[Any], plan: EvidencePlan) ->
         PledgeLoan.end_date,
     )
     costs = {
-        (number, year): tuple(values)
-        for number, year, *values in session.execute(
+        (key, year): tuple(values)
+        for key, year, *values in session.execute(
             select(
-                PledgeLoan.contract_number,
+                PledgeLoan.contract_key,
                 PledgeLoanCost.year,
                 PledgeLoanCost.interest_yuan,
                 PledgeLoanCost.valuation_yuan,
@@ -196,14 +200,13 @@ def _plan_loans(session: Session, records: Sequence[Any], plan: EvidencePlan) ->
         )
     }
     for record in records:
-        loan = loans.get(record.contract_number)
+        key = evidence_key(record.contract_number)
+        loan = loans.get(key)
         if loan is None:
             plan.new.append(record)
             continue
         same_loan = loan[0] == holders[record.source_row] and tuple(loan[1:]) == _loan_state(record)
-        same_cost = record.year is None or costs.get((record.contract_number, record.year)) == _cost_state(
-            record
-        )
+        same_cost = record.year is None or costs.get((key, record.year)) == _cost_state(record)
         if same_loan and same_cost:
             plan.unchanged += 1
         else:
@@ -244,7 +247,7 @@ def write_evidence(
         _write_keyed(
             session,
             IpCertificate,
-            IpCertificate.certificate_number,
+            IpCertificate.certificate_key,
             records,
             lambda r: {
                 "holder_id": holders[r.source_row],
@@ -273,7 +276,7 @@ def write_evidence(
         _write_keyed(
             session,
             PatentInsurancePolicy,
-            PatentInsurancePolicy.policy_number,
+            PatentInsurancePolicy.policy_key,
             records,
             lambda r: {
                 "holder_id": holders[r.source_row],
@@ -297,15 +300,28 @@ def _write_keyed(
     values: Callable[[Any], dict[str, Any]],
     on_insert: dict[str, Any] | None = None,
 ) -> None:
-    wanted = [getattr(r, key.key) for r in records]
+    """Insert or update ``model``'s rows matched on the column ``key``. A folded key column
+    (``certificate_key``, ``policy_key``) is matched with the record's number folded, and an
+    updated row keeps the number as first written (the spelling its cases show)."""
+    folded = key.key.endswith("_key")
+    number = key.key.replace("_key", "_number") if folded else key.key
+
+    def key_of(record: Any) -> Any:
+        value = getattr(record, number)
+        return evidence_key(value) if folded else value
+
+    wanted = [key_of(r) for r in records]
     existing = {getattr(row, key.key): row for row in session.scalars(select(model).where(key.in_(wanted)))}
     for record in records:
-        row = existing.get(getattr(record, key.key))
+        row = existing.get(key_of(record))
         if row is None:
-            session.add(model(**values(record), **(on_insert or {})))
+            row = model(**values(record), **(on_insert or {}))
+            session.add(row)
+            existing[key_of(record)] = row
         else:
             for name, value in values(record).items():
-                setattr(row, name, value)
+                if name != number:
+                    setattr(row, name, value)
 
 
 def _write_awards(session: Session, records: Sequence[AwardRecord], holders: dict[int, int]) -> None:
@@ -331,18 +347,21 @@ def _write_awards(session: Session, records: Sequence[AwardRecord], holders: dic
 
 
 def _write_loans(session: Session, records: Sequence[PledgeLoanRecord], holders: dict[int, int]) -> None:
+    # Matched on the folded number; a loan keeps the spelling it was first written with.
     loans = {
-        loan.contract_number: loan
+        loan.contract_key: loan
         for loan in session.scalars(
-            select(PledgeLoan).where(PledgeLoan.contract_number.in_({r.contract_number for r in records}))
+            select(PledgeLoan).where(
+                PledgeLoan.contract_key.in_({evidence_key(r.contract_number) for r in records})
+            )
         )
     }
     for r in records:
-        loan = loans.get(r.contract_number)
+        loan = loans.get(evidence_key(r.contract_number))
         if loan is None:
             loan = PledgeLoan(contract_number=r.contract_number)
             session.add(loan)
-            loans[r.contract_number] = loan
+            loans[loan.contract_key] = loan
         loan.holder_id = holders[r.source_row]
         loan.lender, loan.pledge_registration = r.lender, r.pledge_registration
         loan.principal_yuan, loan.start_date, loan.end_date = r.principal_yuan or 0, r.start_date, r.end_date
@@ -356,7 +375,7 @@ def _write_loans(session: Session, records: Sequence[PledgeLoanRecord], holders:
     for r in records:
         if r.year is None:
             continue
-        loan_id = loans[r.contract_number].id
+        loan_id = loans[evidence_key(r.contract_number)].id
         cost = costs.get((loan_id, r.year))
         if cost is None:
             cost = PledgeLoanCost(loan_id=loan_id, year=r.year)

@@ -21,10 +21,11 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ipcity.db import Base
 from ipcity.errors import IPCityError
+from ipcity.policy.evidence_numbers import evidence_key
 
 
 class PctApplication(Base):
@@ -65,9 +66,17 @@ class IpCertificate(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
     standard: Mapped[str] = mapped_column(String(32), default="GB/T 29490")
-    certificate_number: Mapped[str] = mapped_column(String(64), unique=True)
+    certificate_number: Mapped[str] = mapped_column(String(64), unique=True)  # as typed, shown
+    # The number folded (evidence_key, migration 0015): one certificate, however spelled,
+    # is one row and one object of P2.3-a. Set with the number, never on its own.
+    certificate_key: Mapped[str] = mapped_column(String(64), unique=True)
     certifier: Mapped[str | None] = mapped_column(String(200))
     issued_on: Mapped[date] = mapped_column(Date)
+
+    @validates("certificate_number")
+    def _keyed(self, _name: str, value: str) -> str:
+        self.certificate_key = evidence_key(value)
+        return value
 
 
 class PledgeLoan(Base):
@@ -77,12 +86,20 @@ class PledgeLoan(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
-    contract_number: Mapped[str] = mapped_column(String(64), unique=True)
+    contract_number: Mapped[str] = mapped_column(String(64), unique=True)  # as typed, shown
+    # The number folded (evidence_key, migration 0015): ZY-1 and zy-1 are one loan, whose
+    # year of costs P2.7-a pays once. Set with the number, never on its own.
+    contract_key: Mapped[str] = mapped_column(String(64), unique=True)
     pledge_registration: Mapped[str | None] = mapped_column(String(64))
     lender: Mapped[str | None] = mapped_column(String(200))
     principal_yuan: Mapped[int] = mapped_column(Integer, default=0)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
+
+    @validates("contract_number")
+    def _keyed(self, _name: str, value: str) -> str:
+        self.contract_key = evidence_key(value)
+        return value
 
 
 class PledgeLoanCost(Base):
@@ -108,11 +125,18 @@ class PatentInsurancePolicy(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
-    policy_number: Mapped[str] = mapped_column(String(64), unique=True)
+    policy_number: Mapped[str] = mapped_column(String(64), unique=True)  # as typed, shown
+    # The number folded (evidence_key, migration 0015): one policy however spelled (P2.7-b).
+    policy_key: Mapped[str] = mapped_column(String(64), unique=True)
     patent_number: Mapped[str] = mapped_column(String(40))
     insurer: Mapped[str | None] = mapped_column(String(200))
     premium_yuan: Mapped[int] = mapped_column(Integer)
     start_date: Mapped[date] = mapped_column(Date)
+
+    @validates("policy_number")
+    def _keyed(self, _name: str, value: str) -> str:
+        self.policy_key = evidence_key(value)
+        return value
 
 
 # The road from an entitlement to a payment (免申即享): a case per payment key, its timeline,
