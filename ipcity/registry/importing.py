@@ -605,6 +605,9 @@ def _record_failure(session: Session, actor: Actor, result: ImportResult, digest
 
 
 MSG_REPEATED_ROW = "与第 {first} 行是同一条记录（{value}）但内容不同：以后出现的本行为准，第 {first} 行未导入"
+MSG_REPEATED_ROW_STRICT = (
+    "与第 {first} 行是同一条记录（{value}）但内容不同：严格模式下不能确定以哪一行为准，整个文件未导入"
+)
 
 
 def _record_key(kind: str) -> tuple[Callable[[Any], Any], str] | None:
@@ -623,10 +626,13 @@ def _record_key(kind: str) -> tuple[Callable[[Any], Any], str] | None:
     return None
 
 
-def _repeated_rows(kind: str, records: list[Any], columns: dict[str, str]) -> list[RowError]:
+def _repeated_rows(
+    kind: str, records: list[Any], columns: dict[str, str], reason: str = MSG_REPEATED_ROW
+) -> list[RowError]:
     """A warning on each row that repeats an earlier row's record with other content (two
     population figures for one county and year, two registration dates for one mark): the
-    later row wins, as :func:`_dedupe` keeps it, and the officer is told which row lost.
+    later row wins, as :func:`_dedupe` keeps it, and the officer is told which row lost
+    (strict mode gives ``MSG_REPEATED_ROW_STRICT`` and makes it an error instead).
     The same row twice is no news and says nothing."""
     keyed = _record_key(kind)
     if keyed is None:
@@ -643,9 +649,7 @@ def _repeated_rows(kind: str, records: list[Any], columns: dict[str, str]) -> li
             continue
         shown = "、".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
         found.append(
-            _row_error(
-                record.source_row, column, shown, MSG_REPEATED_ROW, value=shown, first=str(earlier.source_row)
-            )
+            _row_error(record.source_row, column, shown, reason, value=shown, first=str(earlier.source_row))
         )
     return found
 
@@ -745,12 +749,21 @@ def run_import(
         except SQLAlchemyError as exc:
             session.rollback()
             raise IPCityError(MSG_DATABASE_FAILED, reason=database_reason(exc)) from exc
+        repeated = _repeated_rows(
+            kind, records, columns, MSG_REPEATED_ROW_STRICT if strict else MSG_REPEATED_ROW
+        )
+        if strict:
+            # Strict asks for a file with nothing to doubt: one that says two different
+            # things of one record (which row is right is the officer's call) is bad, and
+            # its later rows count as rejected, as a bad cell would.
+            errors.extend(repeated)
+            repeated = []
         rejected_rows = {e.row for e in errors}
         result.rejected = len(rejected_rows)
         result.errors = sorted(errors, key=lambda e: (e.row, e.column))[:ERROR_PREVIEW]
         # A warning of a row rejected anyway says nothing more.
         warnings = [w for w in parsed.warnings if w.row not in rejected_rows]
-        warnings += _repeated_rows(kind, records, columns)
+        warnings += repeated
         result.warned = len({w.row for w in warnings})
         result.warnings = sorted(warnings, key=lambda e: (e.row, e.column))[:ERROR_PREVIEW]
         if (errors or warnings) and errors_dir is not None:

@@ -375,6 +375,38 @@ def test_a_record_repeated_with_other_content_warns_which_row_lost(session: Sess
     assert stored == 341000
 
 
+@pytest.mark.usefixtures("population_restored")
+def test_strict_refuses_a_file_that_says_two_things_of_one_record(session: Session, tmp_path: Path) -> None:
+    """--strict (and the form's checkbox): two different figures for one county and year
+    make the file bad, nothing goes in, and the later row says why; the same row twice is
+    still no news."""
+    from ipcity.registry.importing import render_row_error
+
+    before = session.scalar(
+        select(Population.residents).where(Population.area_code == "410611", Population.year == 2023)
+    )
+    path = tmp_path / "人口.csv"
+    path.write_text(
+        "行政区划代码,年份,常住人口\n410611,2023,340000\n410621,2023,600000\n410611,2023,341000\n410621,2023,600000\n",
+        encoding="utf-8",
+    )
+    result = run(session, path, kind="population", strict=True)
+    assert result.aborted_strict and counts(result) == (0, 0, 0, 1) and result.warned == 0
+    (error,) = result.errors
+    assert (error.row, error.column, error.value) == (4, "行政区划代码", "410611、2023")
+    assert render_row_error(error, "zh_CN") == (
+        "与第 2 行是同一条记录（410611、2023）但内容不同：严格模式下不能确定以哪一行为准，整个文件未导入"
+    )
+    assert "strict" in render_row_error(error, "en")
+    after = session.scalar(
+        select(Population.residents).where(Population.area_code == "410611", Population.year == 2023)
+    )
+    assert after == before
+    # The same rows without the conflict: strict takes them.
+    path.write_text("行政区划代码,年份,常住人口\n410611,2023,341000\n410611,2023,341000\n", encoding="utf-8")
+    assert not run(session, path, kind="population", strict=True).aborted_strict
+
+
 def _mark(number: str, mark: str, filed: str, registered: str = "", expires: str = "") -> list[str]:
     """A row of the trademarks template (TRADEMARK_HEADER) of an ordinary registered mark."""
     return [number, mark, "29", "普通商标", "鹤壁市淇河水产有限公司", filed, registered, expires, "注册"]
