@@ -1,9 +1,11 @@
 """Office files the areas hand out: tables as CSV or XLSX (one sheet or several, with
 bold header and totals rows) and Word documents (python-docx) in a Chinese-capable font.
 
-One writer for every area's small exports (the scoreboard's records and assessment, the
-policy's payment lists, notices and statements); the registry's streaming exports of a
-whole search stay in ``registry/service.py`` (write-only workbooks, any size).
+One writer for every area's exports: the scoreboard's records and assessment, the policy's
+payment lists, notices and statements, and (``stream_table_bytes``, write-only workbooks of
+any size) the registry's exports of a whole search and its rejected-rows files. Every cell
+goes out safe: text Excel would run as a formula stays text, and control characters an
+office file cannot hold are dropped.
 """
 
 from __future__ import annotations
