@@ -85,7 +85,17 @@ def item_label(clause: str, title: str, title_en: str, locale: str) -> str:
 
 
 def _day(at: datetime | None) -> date | None:
-    return at.date() if at is not None else None
+    """The city's date of a stored UTC time: approved at 23:30 UTC is approved the next
+    day in Hebi (07:30 Beijing time), and a list, notice or statement says so."""
+    local = clock.local_time(at)
+    return local.date() if local is not None else None
+
+
+def _local_day(at: datetime) -> date:
+    """:func:`_day` of a time that is there."""
+    local = clock.local_time(at)
+    assert local is not None
+    return local.date()
 
 
 # The payment list ---------------------------------------------------------------------------
@@ -285,7 +295,7 @@ def payments(session: Session, actor: Actor, year: int) -> PaymentList:
                 object_label_en=case.object_label_en,
                 amount=payment.amount_yuan,
                 status="paid" if payment.paid_at is not None else "approved",
-                approved_on=payment.approved_at.date(),
+                approved_on=_local_day(payment.approved_at),
                 paid_on=_day(payment.paid_at),
                 reference=payment.reference,
                 uscc=uscc,
@@ -531,13 +541,13 @@ class StatementItem:
         p = self.payment
         if p is None:
             return ""
-        text = _("{date} 批准", locale, date=p.approved_at.date().isoformat())
+        text = _("{date} 批准", locale, date=_local_day(p.approved_at).isoformat())
         if p.paid_at is not None and p.payee_account:
             # The account recorded at payment, by bank and last four digits.
             text += _(
                 "；{date} 拨付至{bank}尾号 {tail} 的账户（凭证号 {ref}）",
                 locale,
-                date=p.paid_at.date().isoformat(),
+                date=_local_day(p.paid_at).isoformat(),
                 bank=p.payee_bank or "",
                 tail=p.payee_account[-4:],
                 ref=p.reference or "",
@@ -546,7 +556,7 @@ class StatementItem:
             text += _(
                 "；{date} 拨付（凭证号 {ref}）",
                 locale,
-                date=p.paid_at.date().isoformat(),
+                date=_local_day(p.paid_at).isoformat(),
                 ref=p.reference or "",
             )
         return text
@@ -668,7 +678,7 @@ class Statement:
                     "explanation": i.explanation(locale),
                     "case_id": i.case.id if i.case else None,
                     "case_status": i.case.status if i.case else None,
-                    "approved_on": i.payment.approved_at.date().isoformat() if i.payment else None,
+                    "approved_on": _local_day(i.payment.approved_at).isoformat() if i.payment else None,
                     "paid_on": _iso(_day(i.payment.paid_at)) if i.payment else None,
                     "payment_reference": i.payment.reference if i.payment else None,
                     "paid_into": workflow.paid_into(i.payment, self.holder).to_json()

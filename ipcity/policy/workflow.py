@@ -160,7 +160,7 @@ class CaseView:
             **case_json(c),
             "steps": [
                 {
-                    "at": s.at.isoformat(),
+                    "at": _shown_time(s.at),
                     "actor": s.actor,
                     "action": s.action,
                     "from_status": s.from_status,
@@ -174,9 +174,9 @@ class CaseView:
             "payment": None
             if self.payment is None
             else {
-                "approved_at": self.payment.approved_at.isoformat(),
+                "approved_at": _shown_time(self.payment.approved_at),
                 "approved_by": self.payment.approved_by,
-                "paid_at": self.payment.paid_at.isoformat() if self.payment.paid_at else None,
+                "paid_at": _shown_time(self.payment.paid_at),
                 "reference": self.payment.reference,
             },
             "payee_account": None
@@ -199,6 +199,13 @@ def rejection_reasons(session: Session, cases: list[PolicyCase]) -> dict[int, st
         )
         reasons.update({case_id: reason for case_id, reason in steps if reason})
     return reasons
+
+
+def _shown_time(at: datetime | None) -> str | None:
+    """A stored UTC time as the API gives it: Beijing time with its ``+08:00`` offset, to the
+    second (as pages show it; SQLite hands back naive UTC, which alone would read as local)."""
+    local = clock.local_time(at)
+    return local.isoformat(timespec="seconds") if local is not None else None
 
 
 def case_json(c: PolicyCase) -> dict[str, Any]:
