@@ -19,7 +19,7 @@ Pure: no database or web import. The steps for each rule and candidate, in order
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from operator import attrgetter
@@ -119,16 +119,24 @@ def evaluate(
     year: int,
     rules: Iterable[str] | None = None,
     as_of: date | None = None,
+    paid: Mapping[str, date] | None = None,
 ) -> list[Entitlement]:
     """Every entitlement of ``year`` under ``policy`` (all rules, or those named), judged on
     the day ``as_of`` (an object whose reference date is later is not yet due; None: every
-    reference date counts as come, as for a year long past)."""
+    reference date counts as come, as for a year long past). ``paid``: the payment keys
+    already paid out, with the day (the city's) they were paid; a listing on the dishonesty
+    list holds back what is still to pay, never what was paid (P3.2)."""
     with paused_gc():
-        return _evaluate(policy, snapshot, year, rules, as_of)
+        return _evaluate(policy, snapshot, year, rules, as_of, paid or {})
 
 
 def _evaluate(
-    policy: Policy, snapshot: Snapshot, year: int, rules: Iterable[str] | None, as_of: date | None
+    policy: Policy,
+    snapshot: Snapshot,
+    year: int,
+    rules: Iterable[str] | None,
+    as_of: date | None,
+    paid: Mapping[str, date],
 ) -> list[Entitlement]:
     wanted = set(rules) if rules is not None else None
     by_source = cand.build(snapshot, year, policy, policy.sources(rules))
@@ -143,7 +151,15 @@ def _evaluate(
         source = rule.formula.source
         out.extend(
             _evaluate_rule(
-                policy, rule, by_source.get(source, []), snapshot, year, local, as_of, readers[source] > 1
+                policy,
+                rule,
+                by_source.get(source, []),
+                snapshot,
+                year,
+                local,
+                as_of,
+                readers[source] > 1,
+                paid,
             )
         )
     return out
@@ -163,6 +179,7 @@ def _evaluate_rule(
     local: set[int],
     as_of: date | None = None,
     shared_data: bool = True,
+    paid: Mapping[str, date] | None = None,
 ) -> list[Entitlement]:
     holders = snapshot.holders
     # The parameter values in force on a reference date, computed once per date.
@@ -288,12 +305,30 @@ def _evaluate_rule(
                 f"；但同一专利已于{same.reference_date}因“{same.object_label}”享受本项，每件专利仅奖励一次"
             )
             ent.explanation_en += f"; but the same patent already qualified on {same.reference_date} ({same.object_label_en}); once per patent"
-        listing = listing_on(snapshot.credit, payee, c.reference_date) if payee in listed else None
+        paid_on = paid.get(ent.payment_key) if paid and payee in listed else None
+        if paid_on is not None and ent.status == "eligible":
+            # Paid before the holder was listed (or whatever the listing's date): the money
+            # is out and stays paid; the listing holds back only what is still to pay (P3.2).
+            listing = listing_on(snapshot.credit, payee, as_of or c.reference_date) or listing_on(
+                snapshot.credit, payee, c.reference_date
+            )
+            if listing is not None:
+                ent.explanation_zh += f"；本项已于{paid_on}拨付，该权利人于{listing.listed_on}列入失信名单（{listing.reason}）不影响已拨付的款项"
+                ent.explanation_en += f"; paid on {paid_on}: the holder's listing on the dishonesty list on {listing.listed_on} ({listing.reason}) does not touch what was paid"
+            listing = None
+        else:
+            listing = listing_on(snapshot.credit, payee, c.reference_date) if payee in listed else None
         if listing is not None and ent.status == "eligible":
             ent.status = "held_back"
             ent.explanation_zh += f"；该权利人于{listing.listed_on}列入失信名单（{listing.reason}），暂缓支付"
             ent.explanation_en += f"; the holder is on the dishonesty list since {listing.listed_on} ({listing.reason}): held back"
-        elif payee in listed and as_of is not None and as_of > reference_date and ent.status == "eligible":
+        elif (
+            payee in listed
+            and paid_on is None
+            and as_of is not None
+            and as_of > reference_date
+            and ent.status == "eligible"
+        ):
             # Listed after the reference date and still listed on the day of the evaluation:
             # nothing is paid to a holder on the list now (the approval checks the same day).
             listing = listing_on(snapshot.credit, payee, as_of)

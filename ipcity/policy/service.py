@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ipcity import clock
@@ -17,8 +18,10 @@ from ipcity.i18n import Bilingual
 from ipcity.policy.clauses import CLAUSES, Clause
 from ipcity.policy.engine import Entitlement, evaluate
 from ipcity.policy.loader import Policy, Rule, shipped_policy
+from ipcity.policy.models import PolicyPayment
 from ipcity.policy.parameters import Parameter
 from ipcity.policy.scenarios import Scenario, load_scenarios, run_scenario, scenario_files
+from ipcity.policy.snapshot import Snapshot
 from ipcity.policy.sources import load_snapshot
 
 FIRST_YEAR, LAST_YEAR = 1985, 2100
@@ -47,7 +50,9 @@ def entitlements(session: Session, actor: Actor, year: int, rule: str | None = N
     chosen = [rule] if rule else None
     snapshot = load_snapshot(session, year, policy, chosen)
     # Judged on today's date in the city: what falls due later in the year is not yet owed.
-    found = evaluate(policy, snapshot, year, chosen, as_of=clock.today())
+    found = evaluate(
+        policy, snapshot, year, chosen, as_of=clock.today(), paid=_paid_of_listed(session, snapshot, year)
+    )
     if sees_every_holder(actor):
         return found
     return [
@@ -59,6 +64,27 @@ def entitlements(session: Session, actor: Actor, year: int, rule: str | None = N
             snapshot.holders[e.holder_id].region_code if e.holder_id in snapshot.holders else None,
         )
     ]
+
+
+def _paid_of_listed(session: Session, snapshot: Snapshot, year: int) -> dict[str, date]:
+    """The payment keys of ``year`` already paid to holders on the dishonesty list (past or
+    present), with the city's day of payment: a listing holds back what is still to pay,
+    not what was paid (P3.2). Only listed holders' payments are read: the others' need none."""
+    listed = {x.holder_id for x in snapshot.credit}
+    if not listed:
+        return {}
+    out: dict[str, date] = {}
+    for key, at in session.execute(
+        select(PolicyPayment.payment_key, PolicyPayment.paid_at).where(
+            PolicyPayment.year == year,
+            PolicyPayment.paid_at.is_not(None),
+            PolicyPayment.holder_id.in_(sorted(listed)),
+        )
+    ):
+        local = clock.local_time(at)
+        if local is not None:
+            out[key] = local.date()
+    return out
 
 
 def explain(session: Session, actor: Actor, entitlement_id: str | None) -> Entitlement:
