@@ -236,9 +236,11 @@ def _cases_page(
     bulk: workflow.BulkRun | None = None,
     bulk_action: str | None = None,
     bulk_reason: str = "",
+    ticked: frozenset[int] = frozenset(),
     status_code: int = 200,
 ) -> Response:
-    """The case list; after a step on many cases, what it did (``bulk``)."""
+    """The case list; after a step on many cases, what it did (``bulk``), with the cases
+    still to do ticked again (``ticked``)."""
     found = workflow.cases(session, actor, status, year)
     counts: dict[str, int] = {}
     for c in workflow.cases(session, actor, None, year):
@@ -266,6 +268,7 @@ def _cases_page(
             "bulk": bulk,
             "bulk_action": bulk_action,
             "bulk_reason": bulk_reason,
+            "ticked": ticked,
             "lang_url": "/policy/cases?"
             + "&".join(f"{k}={v}" for k, v in (("status", status), ("year", year)) if v),
         },
@@ -319,6 +322,10 @@ def bulk_form(
         bulk=run,
         bulk_action=action,
         bulk_reason=(reason or "") if code == 400 else "",
+        # After a refusal the ticks stay on the cases not moved (all of them when the step
+        # was refused as a whole), so that the officer corrects and sends again instead of
+        # finding them one by one; a case moved is not ticked for the next step.
+        ticked=frozenset(case_id or []) - {c.id for c in run.done} if run.refused else frozenset(),
         status_code=code,
     )
 

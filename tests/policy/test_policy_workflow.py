@@ -840,3 +840,48 @@ def test_a_holder_listed_after_approval_is_not_paid_while_listed(
         credit.remove_listing(s, CITY, listing.id, clock.today(), "信用修复")
     with session_factory() as s:
         assert workflow.act(s, CITY, case_id, "pay", payment_reference="PZ-1").status == "paid"
+
+
+def test_a_refused_step_on_many_cases_keeps_the_ticks(
+    client: Any, session_factory: sessionmaker[Session], holders: dict[str, int], make_user: Any
+) -> None:
+    """The list shown again after a refusal keeps the cases ticked that were not moved (all
+    of them when the step was refused as a whole); a case moved is not ticked again."""
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        own = [c.id for c in workflow.cases(s, _enterprise(holders["a"]))]
+        workflow.act_on_many(s, _enterprise(holders["a"]), own, "confirm")
+    assert len(own) >= 3
+    make_user("county_officer", "county-ticks", region_code="410611")
+    login(client, "county-ticks")
+
+    def ticked(page: str) -> set[int]:
+        return {int(x) for x in re.findall(r'name="case_id" value="(\d+)" form="bulk-form" checked', page)}
+
+    listing = client.get("/policy/cases", params={"status": "confirmed"}).text
+    assert ticked(listing) == set()
+    refused = client.post(
+        "/policy/cases/bulk",
+        data={
+            "action": "reject",
+            "case_id": own[:2],
+            "reason": " ",
+            "status": "confirmed",
+            "csrf_token": csrf_of(client),
+        },
+    )
+    assert refused.status_code == 400 and ticked(refused.text) == set(own[:2])
+    with session_factory() as s:
+        workflow.act(s, COUNTY_A, own[0], "county_review")
+    # own[0] has moved on meanwhile: refused; own[1] is reviewed and not ticked again.
+    partly = client.post(
+        "/policy/cases/bulk",
+        data={"action": "county_review", "case_id": own[:2], "csrf_token": csrf_of(client)},
+    )
+    assert partly.status_code == 200 and f"/policy/cases/{own[0]}" in partly.text.split('id="bulk-form"')[0]
+    assert own[1] not in ticked(partly.text)  # moved on: not ticked for the next step
+    done = client.post(
+        "/policy/cases/bulk",
+        data={"action": "county_review", "case_id": own[2:3], "csrf_token": csrf_of(client)},
+    )
+    assert done.status_code == 200 and ticked(done.text) == set()
