@@ -77,7 +77,9 @@ class QueuedCase:
     """An approvable case in its place in the queue, and whether the budget covers it."""
 
     case: PolicyCase
-    position: int
+    # Its place among the cases that hold one (P2.1-f order, from 1); None for a case
+    # blocked for a reason of its own (dishonesty list, yearly cap), which holds none.
+    position: int | None
     priority: bool
     covered: bool
     reason: Conflict | None
@@ -308,11 +310,13 @@ def ordered_queue(session: Session, year: int, rule: str, today: date) -> list[Q
     out: list[QueuedCase] = []
     short = False  # once a case does not fit, every case behind it waits (no queue-jumping)
     blocks = holder_blocks(session, found, today)
-    for position, case in enumerate(found, start=1):
+    position = 0  # counted over the cases waiting in the queue: a blocked case holds no place
+    for case in found:
         blocked = blocks.get(case.id)
         if blocked is not None:
-            out.append(QueuedCase(case, position, case.holder_id in priority, False, blocked))
+            out.append(QueuedCase(case, None, case.holder_id in priority, False, blocked))
             continue
+        position += 1
         if left is not None and (short or case.amount_yuan > left):
             short = True
             reason = Conflict(

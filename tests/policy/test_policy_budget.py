@@ -358,3 +358,35 @@ def test_the_queue_costs_the_same_few_queries_however_long_it_is(
             select(PolicyCase).where(PolicyCase.rule == "P2.1-a", PolicyCase.status == "in_notice")
         )
         assert waiting is not None and (waiting.budget_note_text("en") or "").startswith("Budget short")
+
+
+def test_a_waiting_case_s_place_counts_only_the_cases_holding_one(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    """丙 is first by P2.1-f but its holder is on the dishonesty list: it holds no place in
+    the queue. With budget for one, 甲 is covered and 乙 waits as number 2, not 3."""
+    ids = _to_notice(session_factory, world, ["丙", "甲", "乙"])
+    with session_factory() as s:
+        s.add(
+            CreditListing(
+                holder_id=world["丙"],
+                name="鹤壁丙智能有限公司",
+                reason="恶意侵权",
+                listed_on=TODAY - timedelta(days=10),
+                created_at=NOW,
+            )
+        )
+        budget.set_budget(s, CITY, YEAR, "P2.1-a", 4000)
+        s.commit()
+    with session_factory() as s:
+        queue = budget.ordered_queue(s, YEAR, "P2.1-a", AFTER_NOTICE)
+        assert [(q.case.id, q.position, q.covered) for q in queue] == [
+            (ids["丙"], None, False),
+            (ids["甲"], 1, True),
+            (ids["乙"], 2, False),
+        ]
+        assert [q.to_json()["position"] for q in queue] == [None, 1, 2]
+    with session_factory() as s, pytest.raises(Conflict) as short:
+        workflow.act(s, CITY, ids["乙"], "approve", today=AFTER_NOTICE)
+    assert "本项排第 2 位" in short.value.render("zh_CN")
+    assert "number 2 in the order" in short.value.render("en")
