@@ -28,6 +28,10 @@ MSG_NO_LISTING = "未找到失信名单记录：{value}"
 MSG_REASON_REQUIRED = "请填写列入原因"
 MSG_REMOVAL_REASON_REQUIRED = "请填写移出原因"
 MSG_LISTED_AFTER_TODAY = "列入日期 {listed_on} 晚于今天（{today}）：名单只记已作出的决定"
+MSG_LISTED_TOO_EARLY = "列入日期 {listed_on} 早于 {earliest}，请核对所填日期"
+# No listing of this list is dated before 1985, the year China's patent law took effect (the
+# floor the policy's evidence dates have too): 0001-01-01 is a slip, not a decision.
+EARLIEST_LISTING = date(1985, 1, 1)
 MSG_EXPIRES_NOT_AFTER_LISTED = "届满日期 {expires_on} 应晚于列入日期 {listed_on}"
 MSG_REMOVED_AFTER_TODAY = "移出日期 {removed_on} 晚于今天（{today}）"
 MSG_REMOVED_BEFORE_LISTED = "移出日期 {removed_on} 早于列入日期 {listed_on}"
@@ -152,6 +156,8 @@ def add_listing(
     today = clock.today()
     if listed_on > today:
         raise BadInput(MSG_LISTED_AFTER_TODAY, listed_on=listed_on, today=today)
+    if listed_on < EARLIEST_LISTING:
+        raise BadInput(MSG_LISTED_TOO_EARLY, listed_on=listed_on, earliest=EARLIEST_LISTING)
     if expires_on is not None and expires_on <= listed_on:
         raise BadInput(MSG_EXPIRES_NOT_AFTER_LISTED, expires_on=expires_on, listed_on=listed_on)
     # Two periods of one holder may not overlap (a backdated listing over an old one would

@@ -432,3 +432,18 @@ def test_one_application_sent_twice_at_once_makes_one_case(
     with session_factory() as s:
         assert _counts(s) == (1, 0, 0, 0, 1, 1)
         assert verify_audit(s).ok
+
+
+def test_an_award_dated_after_the_city_s_today_is_refused_naming_the_field(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    with session_factory() as s:
+        before = _counts(s)
+        with pytest.raises(ValidationFailed) as future:
+            applications.apply(
+                s, _ent(holders["甲"]), "award", {**AWARD, "award_date": "2099-11-20"}, [Upload("a.pdf", PDF)]
+            )
+        from ipcity import clock
+
+        assert future.value.render("zh_CN") == f"“获奖日期”不能晚于今天（{clock.today()}）"
+        assert _counts(s) == before

@@ -285,3 +285,28 @@ def test_two_officers_listing_one_holder_at_once_make_one_listing(
     assert any("不重复列入" in r for r in results), results
     with session_factory() as s:
         assert len(service.list_entries(s, SYSTEM, holder_id=holder_id)) == 1
+
+
+def test_a_listing_date_before_1985_is_refused_naming_the_field(
+    client: Any, session: Session, make_user: Callable[..., str]
+) -> None:
+    holder = _holder(session)
+    session.commit()
+    with pytest.raises(BadInput) as early:
+        service.add_listing(session, CITY, holder.id, "重复侵权", date(1, 1, 1))
+    assert early.value.render("zh_CN") == "列入日期 0001-01-01 早于 1985-01-01，请核对所填日期"
+    session.rollback()
+    login(client, make_user("city_officer"))
+    body = {"holder_id": holder.id, "reason": "重复侵权", "listed_on": "0001-01-01"}
+    refused = client.post("/api/v1/credit-list?lang=en", json=body, headers={"X-CSRF-Token": csrf_of(client)})
+    assert refused.status_code == 400
+    assert (
+        refused.json()["error"] == "The listing date 0001-01-01 is before 1985-01-01; check the date entered"
+    )
+    # The floor itself is a date a listing may bear.
+    made = client.post(
+        "/api/v1/credit-list",
+        json={**body, "listed_on": "1985-01-01"},
+        headers={"X-CSRF-Token": csrf_of(client)},
+    )
+    assert made.status_code == 200
