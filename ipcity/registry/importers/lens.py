@@ -11,6 +11,7 @@ that *carries* a check digit keeps it, and a wrong one is an error as everywhere
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from ipcity import clock
@@ -37,6 +38,33 @@ from ipcity.registry.records import PatentRecord, PublicationRecord, RowError, S
 __all__ = ["LensRecordParser", "lens_application_number"]
 
 MSG_NOT_LIST = "「{column}」应为名称列表；收到的是「{value}」。"
+MSG_NOT_TEXT = "「{column}」应为文本；收到的是「{value}」。"
+MSG_NOT_CODE_LIST = "「{column}」应为分类号列表；收到的是「{value}」。"
+
+
+def _shown(value: Any) -> str:
+    """A JSON value as the file writes it (``5``, ``NaN``, ``["a"]``), never Python's
+    spelling (``nan``, ``['a']``), cut short for a message."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _wrong_type(row: int, column: str, value: Any, reason: str) -> RowError:
+    shown = _shown(value)
+    return RowError(row, column, shown, reason, (("column", column), ("value", shown)))
+
+
+def _text(row: int, record: dict[str, Any], key: str, errors: list[RowError]) -> str | None:
+    """The stripped text of ``key`` ("" when absent or null); None, with the row's error,
+    when the field holds something else (a number, a list, an object): a record whose
+    title is ``NaN`` is rejected, not stored under the title "nan"."""
+    value = record.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    errors.append(_wrong_type(row, key, value, MSG_NOT_TEXT))
+    return None
 
 
 def lens_application_number(filing_number: str, jurisdiction: str) -> str:
@@ -90,12 +118,15 @@ class LensRecordParser:
     def __call__(self, row: int, record: dict[str, Any]) -> PatentRecord | list[RowError]:
         """One Lens record → a record, or its errors (column = the JSON key)."""
         errors: list[RowError] = []
-        jurisdiction = str(record.get("jurisdiction") or "").strip().upper()
-        kind = str(record.get("kindCode") or "").strip().upper()
-        filing_number = str(record.get("filingNumber") or "").strip()
+        jurisdiction_text = _text(row, record, "jurisdiction", errors)
+        jurisdiction = (jurisdiction_text or "").upper()
+        kind = (_text(row, record, "kindCode", errors) or "").upper()
+        filing_number = _text(row, record, "filingNumber", errors)
         application_number = ""
         patent_type: str | None = None
-        if not filing_number or len(jurisdiction) != 2:
+        if filing_number is None or jurisdiction_text is None:
+            pass  # a field of the wrong type: its error says so
+        elif not filing_number or len(jurisdiction) != 2:
             column = "filingNumber" if not filing_number else "jurisdiction"
             errors.append(RowError(row, column, "", MSG_REQUIRED, (("column", column),)))
         else:
@@ -111,7 +142,7 @@ class LensRecordParser:
         publications: list[PublicationRecord] = []
         publication_date = self._date(row, record, "publicationDate", errors)
         filing_date = self._date(row, record, "filingDate", errors)
-        key = str(record.get("publicationKey") or "")
+        key = _text(row, record, "publicationKey", errors)
         if key:
             # "WO_2008_060331_A9_20081120": office, number parts, kind, [correction date].
             parts = key.split("_")
@@ -124,7 +155,7 @@ class LensRecordParser:
                 errors.append(number_error(row, "publicationKey", key, exc))
 
         grant_date = publication_date if grant_kind(jurisdiction, kind) else None
-        if record.get("docType") == "Granted Patent" and grant_date is None:
+        if _text(row, record, "docType", errors) == "Granted Patent" and grant_date is None:
             grant_date = publication_date
         statuses = [StatusEvent("granted", grant_date)] if grant_date is not None else []
 
@@ -146,19 +177,17 @@ class LensRecordParser:
             )
 
         ipc_all: list[str] = []
-        for code in record.get("ipcrClassifications") or ():
-            normal = self._ipc(str(code))
+        for column, code in self._items(row, record, "ipcrClassifications", MSG_NOT_CODE_LIST, errors):
+            normal = self._ipc(code)
             if normal is None:
-                errors.append(
-                    RowError(row, "ipcrClassifications", str(code), MSG_BAD_IPC, (("value", str(code)),))
-                )
+                errors.append(RowError(row, column, code, MSG_BAD_IPC, (("value", code),)))
             elif normal not in ipc_all:
                 ipc_all.append(normal)
 
         applicants = self._names(row, record, "applicants", errors)
         inventors = self._names(row, record, "inventors", errors)
-        title = str(record.get("title") or "").strip()
-        if not title:
+        title = _text(row, record, "title", errors)
+        if title == "":
             errors.append(RowError(row, "title", "", MSG_REQUIRED, (("column", "title"),)))
         if errors:
             return errors
@@ -167,10 +196,10 @@ class LensRecordParser:
             jurisdiction=jurisdiction,
             application_number=application_number,
             patent_type=patent_type,  # type: ignore[arg-type]
-            title=title,
+            title=title or "",
             # Lens titles are mostly English; keep them in title_en too so that a
             # Chinese title imported later does not lose the English one.
-            title_en=title if title.isascii() else None,
+            title_en=title if title and title.isascii() else None,
             filing_date=filing_date,
             publication_date=publication_date,
             grant_date=grant_date,
@@ -184,7 +213,9 @@ class LensRecordParser:
 
     @staticmethod
     def _date(row: int, record: dict[str, Any], key: str, errors: list[RowError]) -> dt.date | None:
-        text = str(record.get(key) or "")
+        text = _text(row, record, key, errors)
+        if text is None:
+            return None
         value = parse_date_or_bad(text)
         if value is BAD:
             errors.append(RowError(row, key, text, bad_date_message(text), (("value", text),)))
@@ -192,18 +223,34 @@ class LensRecordParser:
         return value  # type: ignore[return-value]
 
     @staticmethod
-    def _names(row: int, record: dict[str, Any], key: str, errors: list[RowError]) -> list[str]:
-        value = record.get(key) or []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            errors.append(
-                RowError(row, key, str(value), MSG_NOT_LIST, (("column", key), ("value", str(value))))
-            )
+    def _items(
+        row: int, record: dict[str, Any], key: str, not_list: str, errors: list[RowError]
+    ) -> list[tuple[str, str]]:
+        """The stripped texts of a list field with each one's path (``applicants[2]``); a
+        lone text is a list of one. A field or an item of another type is the row's error,
+        on that path: ``5`` is not a list and ``{"name": …}`` is not a name."""
+        value = record.get(key)
+        if value is None:
             return []
+        if isinstance(value, str):
+            return [(key, value.strip())] if value.strip() else []
+        if not isinstance(value, list):
+            errors.append(_wrong_type(row, key, value, not_list))
+            return []
+        items: list[tuple[str, str]] = []
+        for index, item in enumerate(value):
+            path = f"{key}[{index}]"
+            if isinstance(item, str):
+                if item.strip():
+                    items.append((path, item.strip()))
+            elif item is not None:
+                errors.append(_wrong_type(row, path, item, MSG_NOT_TEXT))
+        return items
+
+    @classmethod
+    def _names(cls, row: int, record: dict[str, Any], key: str, errors: list[RowError]) -> list[str]:
         names: list[str] = []
-        for name in value:
-            text = str(name).strip()
-            if text and text not in names:
+        for _path, text in cls._items(row, record, key, MSG_NOT_LIST, errors):
+            if text not in names:
                 names.append(text)
         return names

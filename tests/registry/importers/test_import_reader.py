@@ -6,12 +6,15 @@ import datetime as dt
 import gzip
 import io
 import json
+import os
+import zipfile
 from pathlib import Path
 
 import pytest
 from importer_data import real_file
 from openpyxl import Workbook
 
+import ipcity
 from ipcity.errors import InvalidFile
 from ipcity.registry.importers import read_jsonl, read_table
 
@@ -188,3 +191,187 @@ def test_jsonl_gzip_truncated_and_bad_line(tmp_path: Path) -> None:
 def test_read_table_refuses_jsonl_name() -> None:
     with pytest.raises(InvalidFile):
         read_table(b'{"a": 1}\n', "x.jsonl")
+
+
+# --- characters a page cannot show -------------------------------------------------------------
+
+
+def test_control_characters_are_dropped_from_csv_cells_tab_and_line_breaks_kept() -> None:
+    # Copied out of a PDF or an old database: a vertical tab, a form feed, an escape, a
+    # unit separator and DEL inside a title; the quoted cell keeps its tab and line break.
+    text = '申请号,标题\x7f\nCN201910593937.7,"一种\x0b虚拟\x0c现实\x1b装置\x1f\x7f"\nCN202210016632.1,"甲\t乙\r\n丙\x01"\n'
+    for encoding in ("utf-8", "gb18030", "utf-16"):
+        table = read_table(text.encode(encoding), "a.csv")
+        assert table.header == ["申请号", "标题"]
+        assert [cells for _, cells in table.rows] == [
+            ["CN201910593937.7", "一种虚拟现实装置"],
+            ["CN202210016632.1", "甲\t乙\r\n丙"],
+        ]
+
+
+def test_control_characters_are_dropped_from_xlsx_strings() -> None:
+    # DEL is legal in the workbook's XML, so a workbook carries it as it is.
+    data = _workbook_bytes([["申请号", "标题\x7f"], ["CN201910593937.7", "一种\x7f装置"]])
+    table = read_table(data, "a.xlsx")
+    assert table.header == ["申请号", "标题"]
+    assert list(table.rows) == [(2, ["CN201910593937.7", "一种装置"])]
+
+
+def test_a_row_of_dropped_characters_alone_is_a_blank_row() -> None:
+    table = read_table(_workbook_bytes([["申请号"], ["\x7f"], ["CN201910593937.7"]]), "a.xlsx")
+    assert list(table.rows) == [(3, ["CN201910593937.7"])]
+
+
+def test_control_characters_and_lone_surrogates_are_dropped_from_jsonl_strings() -> None:
+    lines = [
+        # Escaped: a NUL, a unit separator, DEL and a surrogate without its pair, in a value
+        # and inside a list; a real pair (an emoji) stays.
+        '{"title": "Vaccine\\u0000 \\ud800Composition\\u001f\\u007f \\ud83d\\ude00", "applicants": ["A\\udc00 B"]}',
+        # Raw: a vertical tab inside a string (not even valid JSON before) and a DEL.
+        '{"title": "Raw\x0b title\x7f", "tab": "a\\tb"}',
+    ]
+    records = list(read_jsonl("\n".join(lines).encode(), "x.jsonl"))
+    assert records == [
+        (1, {"title": "Vaccine Composition \U0001f600", "applicants": ["A B"]}),
+        (2, {"title": "Raw title", "tab": "a\tb"}),
+    ]
+    # Every string can be encoded, as the database and the exports will.
+    json.dumps(records, ensure_ascii=False).encode("utf-8")
+
+
+def test_jsonl_nested_deeper_than_the_stack_is_refused_naming_the_line() -> None:
+    deep = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(InvalidFile) as caught:
+        read_jsonl(f'{{"a": 1}}\n{deep}\n'.encode(), "deep.jsonl")
+    assert "第 2 行" in caught.value.render("zh_CN") and "嵌套" in caught.value.render("zh_CN")
+    assert "Line 2" in caught.value.render("en")
+
+
+# --- headers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "column", "positions"),
+    [
+        ("申请号,标题,申请日,申请号", "申请号", "1、4"),
+        # Spelled apart by a space and a bracket's width, the same column to every layout.
+        ("序号,标题 (中文),申请号,标题（中文）,标题(中文)", "标题 (中文)", "2、4、5"),
+    ],
+)
+def test_a_column_named_twice_is_refused_naming_it_and_its_positions(
+    header: str, column: str, positions: str
+) -> None:
+    width = header.count(",") + 1
+    row = ",".join(["x"] * width)
+    data_csv = f"{header}\n{row}\n".encode()
+    data_xlsx = _workbook_bytes([header.split(","), row.split(",")])
+    for data, name in ((data_csv, "twice.csv"), (data_xlsx, "twice.xlsx")):
+        with pytest.raises(InvalidFile) as caught:
+            read_table(data, name)
+        chinese = caught.value.render("zh_CN")
+        assert f"「{column}」" in chinese and f"第 {positions} 列" in chinese and name in chinese
+        assert f"columns {positions.replace('、', ', ')}" in caught.value.render("en")
+
+
+def test_blank_column_names_are_not_repeated_names() -> None:
+    # Patentics ends each line with a comma; a blank header cell is no name.
+    table = read_table(b"a,,b,,\n1,2,3,4,5\n", "a.csv")
+    assert table.header == ["a", "", "b", "", ""]
+
+
+def test_a_header_without_rows_is_refused() -> None:
+    for data, name in (
+        ("申请号,标题\n".encode(), "header.csv"),
+        ("申请号,标题\n\n\n".encode(), "blank-lines.csv"),
+        (_workbook_bytes([["申请号", "标题"]]), "header.xlsx"),
+        (_workbook_bytes([["申请号", "标题"], [None, " "]]), "blank-rows.xlsx"),
+    ):
+        with pytest.raises(InvalidFile) as caught:
+            read_table(data, name)
+        assert (
+            caught.value.render("zh_CN")
+            == f"收到的文件「{name}」在表头之下没有数据行；应在表头下填写要导入的数据后再导入。"
+        )
+
+
+# --- workbooks -------------------------------------------------------------------------------
+
+_READ_UNDER_A_MEMORY_LIMIT = """
+import resource, sys
+limit = 1536 * 1024 * 1024  # far below what building the claimed 16,384 x 1,048,576 cells takes
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from ipcity.registry.importers import read_table
+table = read_table(open(sys.argv[1], "rb").read(), "styled.xlsx")
+print(table.header, list(table.rows))
+"""
+
+
+def test_a_formatted_cell_at_the_sheets_far_corner_reads_only_the_data(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["申请号", "标题"])
+    sheet.append(["CN201910593937.7", "一种装置"])
+    sheet["XFD1048576"].font = Font(bold=True)  # formatted, empty
+    path = tmp_path / "styled.xlsx"
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:  # what the workbook claims
+        assert '<dimension ref="A1:XFD1048576"/>' in archive.read("xl/worksheets/sheet1.xml").decode()
+    # In a process of its own under an address-space limit: reading the claimed size would
+    # exhaust it (and this machine's memory with it) instead of failing the test.
+    here = str(Path(ipcity.__file__).resolve().parents[1])  # the code under test, whatever the cwd
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_UNDER_A_MEMORY_LIMIT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": here},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.strip() == "['申请号', '标题'] [(2, ['CN201910593937.7', '一种装置'])]"
+
+
+def test_rows_are_never_wider_than_the_header() -> None:
+    data = _workbook_bytes([["申请号", "标题"], ["CN201910593937.7", "一种装置", "多出的值", None, "x"]])
+    assert list(read_table(data, "a.xlsx").rows) == [(2, ["CN201910593937.7", "一种装置"])]
+
+
+def test_the_first_sheet_that_holds_anything_is_read() -> None:
+    workbook = Workbook()
+    workbook.active.title = "Sheet1"  # type: ignore[union-attr]  # left blank
+    data_sheet = workbook.create_sheet("专利")
+    data_sheet.append(["申请号", "标题"])
+    data_sheet.append(["CN201910593937.7", "一种装置"])
+    workbook.create_sheet("说明").append(["说明文字"])
+    out = io.BytesIO()
+    workbook.save(out)
+    table = read_table(out.getvalue(), "later-sheet.xlsx")
+    assert table.header == ["申请号", "标题"]
+    assert list(table.rows) == [(2, ["CN201910593937.7", "一种装置"])]
+
+
+def test_a_first_sheet_with_values_but_no_header_is_not_skipped() -> None:
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    first["B3"] = "CN201910593937.7"  # data, without a header row above it
+    workbook.create_sheet("其他").append(["申请号"])
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(InvalidFile, match="第一行没有列名"):
+        read_table(out.getvalue(), "no-header.xlsx")
+
+
+def test_a_workbook_of_blank_sheets_is_empty() -> None:
+    workbook = Workbook()
+    workbook.create_sheet("第二页")
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(InvalidFile, match="是空的"):
+        read_table(out.getvalue(), "blank.xlsx")
