@@ -79,6 +79,10 @@ class Layout:
     builder: Builder
     known_headers: frozenset[str] = field(default_factory=frozenset)
     source: str = "export"  # export | template | mapping | jsonl
+    # The headers that are the layout's own names of its fields (a template's Chinese
+    # label, field name and English label), not aliases another kind names first: empty
+    # where every known header is the layout's own (the exports).
+    own_headers: frozenset[str] = field(default_factory=frozenset)
 
     def resolve(self, header: Sequence[str]) -> dict[str, int]:
         """Column index of each field the file has (first matching header wins)."""
@@ -103,6 +107,16 @@ class Layout:
         """How many of the file's columns this layout knows."""
         keys = {header_key(h) for h in header}
         return len(keys & self.known_headers)
+
+    def own_score(self, header: Sequence[str]) -> int:
+        """How many of the file's columns this layout names as its own (not by an alias):
+        what decides between layouts that know as many columns. 名称、类型、登记号 is the
+        geographical-indication template (类型 is its label), not the copyright one (where
+        类型 is another spelling of 类别)."""
+        if not self.own_headers:
+            return self.score(header)
+        keys = {header_key(h) for h in header}
+        return len(keys & self.own_headers)
 
     def parser(self, header: Sequence[str], observed_on: dt.date | None = None) -> RowParser:
         """The row parser for a file with this ``header``; column positions are resolved
@@ -337,6 +351,8 @@ def _template(kind: str) -> Layout:
     name_zh, name_en = KIND_NAMES[kind]
     keys = {header_key(h) for spec in specs for h in spec.accepted_headers}
     keys.add(header_key(ROW_LABEL_HEADER))
+    own = {header_key(h) for spec in specs for h in (spec.label_zh, spec.name, spec.label_en)}
+    own.add(header_key(ROW_LABEL_HEADER))
     return Layout(
         id=kind,
         name_zh=f"{name_zh}导入模板",
@@ -347,6 +363,7 @@ def _template(kind: str) -> Layout:
         builder=_patent_template_builder if kind == "patents" else _template_builder,
         known_headers=frozenset(keys),
         source="template",
+        own_headers=frozenset(own),
     )
 
 
@@ -373,25 +390,28 @@ def detect_layout(header: Sequence[str], kind: str | None = None) -> Layout | No
 
     Every layout whose signature columns are all present is a candidate (a template also
     needs to know more than half of the file's columns); the one knowing most of the
-    file's columns wins; None when no layout fits (the officer then maps the
-    columns, :func:`layout_from_mapping`). ``kind`` restricts the search to one kind.
+    file's columns wins, and among those the one naming most of them by its own labels
+    rather than by aliases (:meth:`Layout.own_score`); None when no layout fits (the
+    officer then maps the columns, :func:`layout_from_mapping`). ``kind`` restricts the
+    search to one kind.
 
     >>> detect_layout(["申请号", "公开号", "标题", "国际分类", "国际主分类", "法律状态"]).id
     'patentics-24'
     """
     best: Layout | None = None
-    best_score = -1
+    best_score = (-1, -1)
     named = sum(1 for h in header if h.strip())
     for layout in LAYOUTS:
         if kind is not None and layout.kind != kind:
             continue
         if not layout.matches(header):
             continue
-        score = layout.score(header)
-        if layout.source == "template" and score * 2 <= named:
+        known = layout.score(header)
+        if layout.source == "template" and known * 2 <= named:
             # A template's signature can be one column (名称); a file that is mostly
             # other columns is not that template, and the officer should map it.
             continue
+        score = (known, layout.own_score(header))
         if score > best_score:
             best, best_score = layout, score
     return best

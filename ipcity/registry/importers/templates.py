@@ -324,6 +324,11 @@ class _Row:
         value = half_width(self.text(name))
         if not value:
             return None
+        whole, dot, fraction = value.partition(".")
+        if dot and whole and fraction.strip("0") == "":
+            # 410611.0: a code typed in a number cell, written out as a decimal by the
+            # spreadsheet or by the tool that made the CSV (a year 2019.0 is read so too).
+            value = whole
         if len(value) != 6 or not value.isascii() or not value.isdecimal():
             self.fail(name, MSG_REGION, value=self.text(name))
             return None

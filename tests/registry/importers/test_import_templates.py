@@ -402,3 +402,57 @@ def test_mapping_validation() -> None:
 def test_unknown_template_kind() -> None:
     with pytest.raises(ValidationFailed):
         write_template_xlsx("ships")
+
+
+@pytest.mark.parametrize("code", ["410611.0", "410611.00", "４１０６１１.０"])
+def test_a_region_code_written_as_a_whole_decimal_is_the_six_digit_code(code: str) -> None:
+    # A code typed in a number cell, saved as text by the spreadsheet or the tool that made
+    # the file (the year 2019.0 beside it was read so already).
+    workbook = load_workbook(io.BytesIO(write_template_xlsx("population")))
+    sheet = workbook.worksheets[0]
+    sheet.append(["1", code, "2019.0", "340000"])
+    sheet.append(["2", 410621.0, 2019.0, 700000.0])  # the number cells themselves
+    out = io.BytesIO()
+    workbook.save(out)
+    results = [r for _, r in parse_file(out.getvalue(), "population.xlsx").results if r is not None]
+    assert results == [
+        PopulationRecord(3, "410611", 2019, 340000),
+        PopulationRecord(4, "410621", 2019, 700000),
+    ]
+    csv_file = f"行政区划代码,年份,常住人口\n{code},2019,340000\n".encode()
+    assert [r for _, r in parse_file(csv_file, "p.csv").results] == [
+        PopulationRecord(2, "410611", 2019, 340000)
+    ]
+
+
+@pytest.mark.parametrize("code", ["410611.5", "41061.0", ".0", "410611.0.0"])
+def test_a_region_code_with_a_fraction_or_too_few_digits_is_still_refused(code: str) -> None:
+    [(_row, errors)] = list(
+        parse_file(f"行政区划代码,年份,常住人口\n{code},2019,1000\n".encode(), "p.csv").results
+    )
+    assert isinstance(errors, list) and [e.column for e in errors] == ["行政区划代码"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("form", ["label_zh", "name", "label_en"])
+@pytest.mark.parametrize("row_label", [False, True])
+def test_a_template_reduced_to_its_required_columns_is_recognised_as_itself(
+    kind: str, form: str, row_label: bool
+) -> None:
+    # 名称、类型、登记号 are the required columns of the geographical-indication template, and
+    # also spellings the copyright template accepts (类型 for its 类别): the template whose
+    # own labels they are is the one meant.
+    header = [getattr(spec, form) for spec in CANONICAL_FIELDS[kind] if spec.required]
+    if row_label:
+        header = ["序号", *header]
+    for order in (header, header[::-1]):
+        layout = detect_layout(order)
+        assert layout is not None and layout.id == kind, (order, layout and layout.id)
+
+
+def test_a_gi_file_of_its_required_columns_imports_as_geographical_indications() -> None:
+    parsed = parse_file("名称,类型,登记号\n浚县花生,地理标志证明商标,12345679\n".encode(), "gi.csv")
+    assert parsed.layout.id == "gis"
+    assert [r for _, r in parsed.results] == [
+        GIRecord(2, "浚县花生", "gi_certification_mark", "12345679", None, None, None)
+    ]
