@@ -218,21 +218,22 @@ def _preview_url(
 def import_page(request: Request, session: SessionDep, actor: CurrentActor, locale: LocaleDep) -> Response:
     """The upload form, the templates to download and the latest imports (failed ones too)."""
     require(actor, "registry.import_scoped")
-    return render(
-        request,
-        "registry/import.html",
-        {
-            # The kinds this officer may import (a county officer: its holders and population).
-            "kinds": [k for k in KINDS if importing.may_import(actor, k)],
-            "kind_names": KIND_NAMES,
-            "history": importing.import_history(session, actor),
-            "mappings": importing.list_mappings(session),
-            "mapping_key": importing.mapping_key,
-            "layout_label": lambda layout_id: importing.layout_label(layout_id, locale),
-            "kind_label": lambda kind: importing.kind_label(kind, locale),
-            "failure_reason": lambda entry: importing.failure_reason(entry, locale),
-        },
-    )
+    return render(request, "registry/import.html", _upload_context(session, actor, locale))
+
+
+def _upload_context(session: Session, actor: Actor, locale: str) -> dict[str, Any]:
+    """What the upload page shows: the form, the templates and the latest imports."""
+    return {
+        # The kinds this officer may import (a county officer: its holders and population).
+        "kinds": [k for k in KINDS if importing.may_import(actor, k)],
+        "kind_names": KIND_NAMES,
+        "history": importing.import_history(session, actor),
+        "mappings": importing.list_mappings(session),
+        "mapping_key": importing.mapping_key,
+        "layout_label": lambda layout_id: importing.layout_label(layout_id, locale),
+        "kind_label": lambda kind: importing.kind_label(kind, locale),
+        "failure_reason": lambda entry: importing.failure_reason(entry, locale),
+    }
 
 
 @router.post("/import/preview", include_in_schema=False)
@@ -247,14 +248,21 @@ async def import_preview(
     strict: Annotated[str | None, Form()] = None,
     mapping_name: Annotated[str, Form()] = "",
 ) -> Response:
-    """Stage the uploaded file and show what importing it would change."""
+    """Stage the uploaded file and show what importing it would change; a file that cannot
+    be imported at all (empty, damaged, a header without rows) is refused on the upload
+    form, its reason above the form, as the CLI and the API refuse it."""
     require(actor, "registry.import_scoped")
     if kind:
         _check_kind(kind)
-    token, _ = await _stage(settings.upload_dir, file)
-    template, context, status = _preview_context(
-        request, session, actor, settings, locale, token, kind or None, bool(strict), mapping_name or None
-    )
+    try:
+        token, _ = await _stage(settings.upload_dir, file)
+        template, context, status = _preview_context(
+            request, session, actor, settings, locale, token, kind or None, bool(strict), mapping_name or None
+        )
+    except InvalidFile as exc:
+        session.rollback()
+        context = _upload_context(session, actor, locale) | {"error": exc.render(locale)}
+        return render(request, "registry/import.html", context, status_code=exc.status)
     return render(request, template, context, status_code=status)
 
 

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from ipcity import audit, clock
 from ipcity.auth.roles import Actor, can, require
 from ipcity.errors import (
+    InvalidFile,
     IPCityError,
     NotFound,
     PermissionDenied,
@@ -108,7 +109,7 @@ TEMPORARY_MAPPING_ID = "mapping"
 MSG_HISTORY_FAILED = "导入失败，未写入任何数据（{reason}）"
 MSG_NOTHING_ALL_REJECTED = "全部 {rejected} 行均有误，没有可导入的行"
 MSG_NOTHING_STRICT = "严格模式：{rejected} 行有误，整个文件未导入，数据库未做任何修改"
-MSG_NOTHING_EMPTY = "文件中没有数据行"
+MSG_ONLY_EXAMPLE_ROW = "收到的文件「{filename}」除模板的示例行（序号为“示例”）外没有数据行；应在示例行下填写要导入的数据后再导入。"
 
 
 def _noop(_stage: str, _done: int, _total: int) -> None:
@@ -138,7 +139,8 @@ class ImportResult:
 
     @property
     def imported_nothing(self) -> bool:
-        """No row could be imported (all rejected, strict abort, or an empty file)."""
+        """No row could be imported (all rejected, or a strict abort). A file without
+        data rows never gets this far: :func:`run_import` refuses it."""
         return self.aborted_strict or (self.inserted + self.updated + self.unchanged == 0)
 
     @property
@@ -157,8 +159,6 @@ class ImportResult:
             return None
         if self.aborted_strict:
             return gettext(MSG_NOTHING_STRICT, locale).format(rejected=self.rejected)
-        if self.rows_read == 0:
-            return gettext(MSG_NOTHING_EMPTY, locale)
         return gettext(MSG_NOTHING_ALL_REJECTED, locale).format(rejected=self.rejected)
 
     def summary(self) -> dict[str, Any]:
@@ -734,6 +734,11 @@ def run_import(
             if rows % 20000 == 0:
                 progress("读取/read", rows, 0)
         progress("读取/read", rows, rows)
+        if rows == 0:
+            # A template holding its example row alone (a header alone is refused by the
+            # reader): refused as a file, as an empty one is, so that the CLI (exit 2), the
+            # API (400) and the upload form (the reason above it) say the same sentence.
+            raise InvalidFile(MSG_ONLY_EXAMPLE_ROW, filename=filename)
         result.rows_read = rows
         columns = _column_labels(chosen, parsed.header)
         try:
