@@ -31,7 +31,7 @@ from ipcity import clock
 from ipcity.auth.roles import Actor, may_see_private, require
 from ipcity.errors import NotFound
 from ipcity.i18n import gettext
-from ipcity.office import Sheet, add_table, document_bytes, new_document, workbook_bytes
+from ipcity.office import Sheet, add_table, document_bytes, new_document, office_text, workbook_bytes
 from ipcity.places.divisions import get_division
 from ipcity.policy import service, workflow
 from ipcity.policy.engine import STATUS_LABELS as ENTITLEMENT_LABELS
@@ -758,9 +758,14 @@ def statement_docx(st: Statement, locale: str, today: date | None = None) -> byt
     """The statement as a Word document the holder can keep: the items with amount, status,
     case and payment, the totals, then why for each item."""
     doc = new_document()
-    doc.add_heading(_("{holder}{year}年度资助奖励对账单", locale, holder=st.holder, year=st.year), level=1)
-    doc.add_paragraph(st.introduction(locale))
-    doc.add_paragraph(st.account_sentence(locale))
+    doc.add_heading(
+        office_text(_("{holder}{year}年度资助奖励对账单", locale, holder=st.holder, year=st.year)), level=1
+    )
+    # The holder's name and the objects' titles come from the registry: a title stored with
+    # a control character (imported before the importers dropped them) would make Word's
+    # XML refuse the whole document, so the texts built from them pass office_text.
+    doc.add_paragraph(office_text(st.introduction(locale)))
+    doc.add_paragraph(office_text(st.account_sentence(locale)))
     header = [
         _("项目", locale),
         _("对象", locale),
@@ -799,7 +804,7 @@ def statement_docx(st: Statement, locale: str, today: date | None = None) -> byt
         for n, i in enumerate(st.items, start=1):
             colon = ": " if locale == "en" else "："
             doc.add_paragraph(
-                f"{n}. {i.item(locale)} · {i.object_text(locale)}{colon}{i.explanation(locale)}"
+                office_text(f"{n}. {i.item(locale)} · {i.object_text(locale)}{colon}{i.explanation(locale)}")
             )
     doc.add_paragraph(_("生成日期：{date}", locale, date=(today or clock.today()).isoformat()))
     return document_bytes(doc)

@@ -391,3 +391,30 @@ def test_the_statement_counts_what_the_enterprise_applied_for(
     assert "2 were applied for by the enterprise with documents; the others need no application." in (
         applied.introduction("en")
     )
+
+
+def test_a_title_stored_with_a_control_character_still_makes_the_word_statement(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    """A record imported before the importers dropped control characters: the statement's
+    explanation quotes its title, and Word's XML cannot hold the character."""
+    from sqlalchemy import select
+
+    from ipcity.policy.sources import forget_registry_parts
+    from ipcity.registry.models import Patent, PatentHolder
+
+    with session_factory() as s:
+        patent = s.scalars(
+            select(Patent)
+            .join(PatentHolder, PatentHolder.patent_id == Patent.id)
+            .where(PatentHolder.holder_id == world["a"], Patent.patent_type == "invention")
+            .limit(1)
+        ).one()
+        patent.title = "一种\x07鹤壁\x1b装置"
+        s.commit()
+    forget_registry_parts()
+    with session_factory() as s:
+        st = exports.statement(s, enterprise(world["a"]), world["a"], YEAR)
+    assert any("\x07" in i.explanation("zh_CN") + i.object_text("zh_CN") for i in st.items)
+    text = _docx_text(exports.statement_docx(st, "zh_CN"))
+    assert "一种鹤壁装置" in text and "\x07" not in text
