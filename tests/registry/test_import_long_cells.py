@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 from ipcity_testing import shared_file
-from registry_testkit import OFFICER, raw_text
+from registry_testkit import OFFICER, fill_template, raw_text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -57,3 +57,40 @@ def test_an_overlong_name_or_address_rejects_its_row_only(session: Session, tmp_
     assert stored and not stored & spoilt
     longest = session.scalar(select(func.max(func.length(Holder.name))))
     assert longest is not None and longest <= MAX_NAME
+
+
+# Each register's template, the text field made one character too long in the first of two
+# copies of the template's own example row (the second copy imports).
+TEMPLATE_FIELDS = {
+    "trademarks": "mark",
+    "copyrights": "title",
+    "plant-varieties": "variety",
+    "gis": "name",
+    "holders": "address",
+}
+
+
+def test_each_template_refuses_a_text_longer_than_its_column_by_row_and_column(
+    session: Session, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from ipcity.registry.importers import write_template_xlsx
+    from ipcity.registry.importers.fields import CANONICAL_FIELDS
+    from ipcity.registry.importers.templates import column_limits
+
+    for kind, field in TEMPLATE_FIELDS.items():
+        label = next(f.label_zh for f in CANONICAL_FIELDS[kind] if f.name == field)
+        most = column_limits(kind)[field]
+        sheet = load_workbook(io.BytesIO(write_template_xlsx(kind))).worksheets[0]
+        header = [c.value for c in sheet[1]]
+        example = {h: v for h, v in zip(header, [c.value for c in sheet[2]], strict=True) if h != "序号"}
+        spoilt = {**example, label: "鹤" * (most + 1)}
+        path = fill_template(kind, [spoilt, example], tmp_path / f"{kind}.xlsx")
+
+        result = run_import(session, OFFICER, path)
+
+        assert [(e.row, e.column) for e in result.errors] == [(3, label)], kind
+        reason = render_row_error(result.errors[0], "zh_CN")
+        assert f"有 {most + 1:,} 个字符" in reason and f"不超过 {most:,} 个字符" in reason, kind
+        assert result.inserted + result.updated + result.unchanged == 1, kind

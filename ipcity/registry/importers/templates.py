@@ -20,7 +20,9 @@ from ipcity.errors import InvalidNumber, ValidationFailed
 from ipcity.i18n import Bilingual, gettext
 from ipcity.registry.importers.fields import CANONICAL_FIELDS, KIND_NAMES, header_key
 from ipcity.registry.importers.patents import (
+    MAX_NAME,
     MSG_AFTER_TODAY,
+    MSG_CELL_TOO_LONG,
     MSG_REQUIRED,
     MSG_SHORT_ROW,
     bad_date_message,
@@ -706,6 +708,47 @@ _BUILDERS: dict[str, Callable[[_Row], Any]] = {
 }
 
 
+# The table each kind's rows are stored in: a field named as one of its columns may not be
+# longer than that column (PostgreSQL refuses the write of a longer value, failing the
+# whole file with no row named; SQLite would store it). A row's holder is stored by name.
+_TABLES = {
+    "trademarks": ("ipcity.registry.models", "Trademark"),
+    "copyrights": ("ipcity.registry.models", "Copyright"),
+    "plant-varieties": ("ipcity.registry.models", "PlantVariety"),
+    "gis": ("ipcity.registry.models", "GeographicalIndication"),
+    "holders": ("ipcity.registry.models", "Holder"),
+    "awards": ("ipcity.policy.models", "PatentAward"),
+    "certificates": ("ipcity.policy.models", "IpCertificate"),
+    "pledge-loans": ("ipcity.policy.models", "PledgeLoan"),
+    "insurance-policies": ("ipcity.policy.models", "PatentInsurancePolicy"),
+    "pct-applications": ("ipcity.policy.models", "PctApplication"),
+}
+
+
+_CHECKED_FIELDS = frozenset(
+    {"uscc", "kind", "mark_type", "status", "category", "level", "standard", "region_code", "payee_account"}
+)
+
+
+def column_limits(kind: str) -> dict[str, int]:
+    """The longest text each field of ``kind``'s template may hold: the length of the
+    ``varchar`` column of the same name in the kind's table (``holder``: a holder's name)."""
+    import importlib
+
+    where = _TABLES.get(kind)
+    if where is None:
+        return {}
+    table = getattr(importlib.import_module(where[0]), where[1]).__table__
+    limits = {"holder": MAX_NAME}
+    for field in CANONICAL_FIELDS[kind]:
+        # A field read against a list or a rule says more of a wrong value than its length.
+        if field.name in table.c and field.name not in _CHECKED_FIELDS:
+            length = getattr(table.c[field.name].type, "length", None)
+            if isinstance(length, int):
+                limits[field.name] = length
+    return limits
+
+
 class TemplateRowParser:
     """Parse the rows of a template file of one kind; call with ``(row, cells)``.
 
@@ -723,6 +766,9 @@ class TemplateRowParser:
         keys = [header_key(h) for h in header]
         self._label = keys.index(ROW_LABEL_HEADER) if ROW_LABEL_HEADER in keys else -1
         self._width = max(columns.values()) + 1 if columns else 0
+        self._limits = [
+            (columns[name], most) for name, most in column_limits(kind).items() if name in columns
+        ]
 
     def __call__(self, row: int, cells: list[str]) -> Any:
         """One row → record | list[RowError] | None (the example row)."""
@@ -740,6 +786,23 @@ class TemplateRowParser:
                 )
             ]
         r = _Row(row, self.header, self.columns, cells)
+        for i, most in self._limits:
+            if len(cells[i]) > most and len(text := cells[i].strip()) > most:
+                shown = text[:100] + "…"  # the preview and the error file need its start
+                r.errors.append(
+                    RowError(
+                        row,
+                        self.header[i],
+                        shown,
+                        MSG_CELL_TOO_LONG,
+                        (
+                            ("column", self.header[i]),
+                            ("value", shown),
+                            ("length", f"{len(text):,}"),
+                            ("max", f"{most:,}"),
+                        ),
+                    )
+                )
         record = self._build(r)
         if r.errors:
             return r.errors
