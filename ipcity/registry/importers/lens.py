@@ -17,6 +17,7 @@ from typing import Any
 from ipcity import clock
 from ipcity.errors import InvalidNumber
 from ipcity.registry.importers.patents import (
+    MAX_NAME,
     MSG_BAD_IPC,
     MSG_REQUIRED,
     bad_date_message,
@@ -25,6 +26,7 @@ from ipcity.registry.importers.patents import (
     grant_kind,
     kind_patent_type,
     number_error,
+    too_long_error,
 )
 from ipcity.registry.importers.values import BAD, normalize_ipc, parse_date_or_bad
 from ipcity.registry.numbers import (
@@ -250,7 +252,10 @@ class LensRecordParser:
     @classmethod
     def _names(cls, row: int, record: dict[str, Any], key: str, errors: list[RowError]) -> list[str]:
         names: list[str] = []
-        for _path, text in cls._items(row, record, key, MSG_NOT_LIST, errors):
-            if text not in names:
+        for path, text in cls._items(row, record, key, MSG_NOT_LIST, errors):
+            if key == "applicants" and len(text) > MAX_NAME:
+                # Longer than a holder's name column: PostgreSQL would fail the whole file.
+                errors.append(too_long_error(row, path, text, MAX_NAME))
+            elif text not in names:
                 names.append(text)
         return names

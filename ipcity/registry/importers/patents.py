@@ -138,7 +138,8 @@ def _error(row: int, column: str, value: str, reason: str, /, **params: str) -> 
     return RowError(row, column, value, reason, tuple(params.items()))
 
 
-def _too_long(row: int, column: str, text: str, most: int) -> RowError:
+def too_long_error(row: int, column: str, text: str, most: int) -> RowError:
+    """The refusal of a cell longer than ``most`` characters (its start shown)."""
     # The error file and the preview need the value's start, not all of it.
     shown = text[:100] + "…"
     return _error(
@@ -512,10 +513,10 @@ class PatentRowParser:
         if i >= 0 and len(cells[i]) > MAX_NAME:
             for name in NAMES[cells[i]]:
                 if len(name) > MAX_NAME:
-                    errors.append(_too_long(row, header[i], name, MAX_NAME))
+                    errors.append(too_long_error(row, header[i], name, MAX_NAME))
         i = self._address
         if i >= 0 and len(cells[i]) > MAX_ADDRESS and len(text := cells[i].strip()) > MAX_ADDRESS:
-            errors.append(_too_long(row, header[i], text, MAX_ADDRESS))
+            errors.append(too_long_error(row, header[i], text, MAX_ADDRESS))
 
         pct_application = pct_publication = None
         if self._pct_app >= 0:

@@ -78,3 +78,15 @@ def test_unshowable_characters_are_dropped_and_the_record_is_stored(session: Ses
     patent = session.scalars(select(Patent).where(Patent.application_number == "US201816123456")).one()
     assert patent.title == "Coronavirus Vaccine Composition"
     assert patent.title_en == "Coronavirus Vaccine Composition"
+
+
+def test_an_applicant_longer_than_a_holders_name_rejects_its_line(tmp_path: Path) -> None:
+    from ipcity.registry.importers.patents import MAX_NAME, MSG_CELL_TOO_LONG
+
+    long_name = "EXAMPLE " * (MAX_NAME // 8 + 1)
+    other = lens_line(publicationKey="US_2019_0123457_A1", filingNumber="US 201816123457 A")
+    line = lens_line(applicants=["EXAMPLE UNIV", long_name])
+    records, errors = parse(write_jsonl(tmp_path / "lens.jsonl", [line, other]))
+    assert [(e.row, e.column, e.reason) for e in errors] == [(1, "applicants[1]", MSG_CELL_TOO_LONG)]
+    assert f"不超过 {MAX_NAME} 个字符" in render_row_error(errors[0], "zh_CN")
+    assert [r.source_row for r in records] == [2]
