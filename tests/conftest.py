@@ -91,6 +91,27 @@ def database_url(_template_database: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def fresh_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of this run's kind, for migration tests: a SQLite file, or a schema
+    of its own on PostgreSQL (dropped afterwards)."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    schema = f"ipcity_fresh_{_worker()}_{os.getpid()}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
 def is_postgres() -> bool:
     """True when the suite runs on PostgreSQL."""
     return bool(PG_URL)

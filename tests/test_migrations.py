@@ -5,9 +5,6 @@ describes); the append-only triggers come and go with the schema."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,28 +16,6 @@ from sqlalchemy import inspect, text
 from ipcity.db import make_engine
 from ipcity.migrations import alembic_config, downgrade, upgrade
 from ipcity.models import Base
-
-PG_URL = os.environ.get("IPCITY_TEST_DATABASE_URL")
-
-
-@pytest.fixture
-def fresh_url(tmp_path: Path) -> Iterator[str]:
-    """An empty database of this run's kind."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    schema = f"ipcity_migrations_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
 
 
 def _is_search_index(diff: Any) -> bool:

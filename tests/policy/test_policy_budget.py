@@ -149,13 +149,9 @@ def test_without_a_budget_every_approvable_case_is_approved(
     assert line.budget is None and line.left is None and line.approved == 8000
 
 
-def test_a_holder_listed_as_dishonest_since_the_evaluation_is_held_at_approval(
-    session_factory: sessionmaker[Session], world: dict[str, int]
-) -> None:
-    ids = _to_notice(session_factory, world, ["丙", "甲"])
+def _list_丙_with_budget_for_one(session_factory: sessionmaker[Session], world: dict[str, int]) -> None:
+    """丙 put on the dishonesty list ten days ago; P2.1-a's budget enough for one grant."""
     with session_factory() as s:
-        # Listed after the reference date of the entitlement (2019): the evaluation let it
-        # through; the day of approval must not.
         s.add(
             CreditListing(
                 holder_id=world["丙"],
@@ -167,6 +163,15 @@ def test_a_holder_listed_as_dishonest_since_the_evaluation_is_held_at_approval(
         )
         budget.set_budget(s, CITY, YEAR, "P2.1-a", 4000)
         s.commit()
+
+
+def test_a_holder_listed_as_dishonest_since_the_evaluation_is_held_at_approval(
+    session_factory: sessionmaker[Session], world: dict[str, int]
+) -> None:
+    ids = _to_notice(session_factory, world, ["丙", "甲"])
+    # Listed after the reference date of the entitlement (2019): the evaluation let it
+    # through; the day of approval must not.
+    _list_丙_with_budget_for_one(session_factory, world)
     with session_factory() as s, pytest.raises(Conflict) as held:
         workflow.act(s, CITY, ids["丙"], "approve", today=AFTER_NOTICE)
     assert "失信名单" in held.value.render("zh_CN") and "恶意侵权" in held.value.render("zh_CN")
@@ -366,18 +371,7 @@ def test_a_waiting_case_s_place_counts_only_the_cases_holding_one(
     """丙 is first by P2.1-f but its holder is on the dishonesty list: it holds no place in
     the queue. With budget for one, 甲 is covered and 乙 waits as number 2, not 3."""
     ids = _to_notice(session_factory, world, ["丙", "甲", "乙"])
-    with session_factory() as s:
-        s.add(
-            CreditListing(
-                holder_id=world["丙"],
-                name="鹤壁丙智能有限公司",
-                reason="恶意侵权",
-                listed_on=TODAY - timedelta(days=10),
-                created_at=NOW,
-            )
-        )
-        budget.set_budget(s, CITY, YEAR, "P2.1-a", 4000)
-        s.commit()
+    _list_丙_with_budget_for_one(session_factory, world)
     with session_factory() as s:
         queue = budget.ordered_queue(s, YEAR, "P2.1-a", AFTER_NOTICE)
         assert [(q.case.id, q.position, q.covered) for q in queue] == [

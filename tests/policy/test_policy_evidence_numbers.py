@@ -6,8 +6,6 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -168,28 +166,6 @@ def test_an_imported_list_matches_the_loan_an_enterprise_spelled_otherwise(
 
 
 # --- migration 0015 ------------------------------------------------------------------------
-
-PG_URL = os.environ.get("IPCITY_TEST_DATABASE_URL")
-
-
-@pytest.fixture
-def fresh_url(tmp_path: Path) -> Iterator[str]:
-    """An empty database of this run's kind (a schema of its own on PostgreSQL)."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    schema = f"ipcity_evidence_keys_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
 
 
 _HOLDER = (
