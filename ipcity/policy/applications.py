@@ -513,7 +513,13 @@ def apply(
         policy = service.current_policy()
         found = [
             e
-            for e in evaluate(policy, load_snapshot(session, year, policy, kind.rules), year, kind.rules)
+            for e in evaluate(
+                policy,
+                load_snapshot(session, year, policy, kind.rules),
+                year,
+                kind.rules,
+                settled=service.settled_keys(session, year),
+            )
             if e.id in wanted
         ]
         if not found:

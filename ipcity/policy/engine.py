@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from operator import attrgetter
@@ -120,14 +121,17 @@ def evaluate(
     rules: Iterable[str] | None = None,
     as_of: date | None = None,
     paid: Mapping[str, date] | None = None,
+    settled: AbstractSet[str] = frozenset(),
 ) -> list[Entitlement]:
     """Every entitlement of ``year`` under ``policy`` (all rules, or those named), judged on
     the day ``as_of`` (an object whose reference date is later is not yet due; None: every
     reference date counts as come, as for a year long past). ``paid``: the payment keys
     already paid out, with the day (the city's) they were paid; a listing on the dishonesty
-    list holds back what is still to pay, never what was paid (P3.2)."""
+    list holds back what is still to pay, never what was paid (P3.2). ``settled``: the
+    payment keys of cases already approved or paid: under a cap per holder and year they
+    take its room first, so that a later item never cuts what was approved."""
     with paused_gc():
-        return _evaluate(policy, snapshot, year, rules, as_of, paid or {})
+        return _evaluate(policy, snapshot, year, rules, as_of, paid or {}, settled)
 
 
 def _evaluate(
@@ -137,6 +141,7 @@ def _evaluate(
     rules: Iterable[str] | None,
     as_of: date | None,
     paid: Mapping[str, date],
+    settled: AbstractSet[str] = frozenset(),
 ) -> list[Entitlement]:
     wanted = set(rules) if rules is not None else None
     by_source = cand.build(snapshot, year, policy, policy.sources(rules))
@@ -160,6 +165,7 @@ def _evaluate(
                 as_of,
                 readers[source] > 1,
                 paid,
+                settled,
             )
         )
     return out
@@ -180,6 +186,7 @@ def _evaluate_rule(
     as_of: date | None = None,
     shared_data: bool = True,
     paid: Mapping[str, date] | None = None,
+    settled: AbstractSet[str] = frozenset(),
 ) -> list[Entitlement]:
     holders = snapshot.holders
     # The parameter values in force on a reference date, computed once per date.
@@ -345,11 +352,13 @@ def _evaluate_rule(
             ent.explanation_en += f"; its reference date {c.reference_date} has not come yet (today is {as_of}): it is settled on that day's data, nothing is paid before"
         results.append(ent)
     if rule.limits.cap_per_holder_year:
-        results = _apply_cap(policy, rule, results, year)
+        results = _apply_cap(policy, rule, results, year, settled)
     return results
 
 
-def _apply_cap(policy: Policy, rule: Rule, results: list[Entitlement], year: int) -> list[Entitlement]:
+def _apply_cap(
+    policy: Policy, rule: Rule, results: list[Entitlement], year: int, settled: AbstractSet[str] = frozenset()
+) -> list[Entitlement]:
     cap_id = rule.limits.cap_per_holder_year
     assert cap_id is not None
     cap_parameter = policy.parameters[cap_id]
@@ -378,10 +387,15 @@ def _apply_cap(policy: Policy, rule: Rule, results: list[Entitlement], year: int
             out_unset.append(ent)
         return out_unset
     paid: dict[int | None, int] = defaultdict(int)
-    out: list[Entitlement] = []
-    for ent in results:
+    out: list[Entitlement | None] = [None] * len(results)
+    # What is approved or paid takes the room first (P2.7-a: 200,000 per enterprise and
+    # year, over all its loans): a loan applied for later gets what is left, and never
+    # reduces an amount already approved. The rest in the order given; the output keeps it.
+    order = sorted(range(len(results)), key=lambda i: results[i].payment_key not in settled)
+    for place in order:
+        ent = results[place]
         if ent.status != "eligible":
-            out.append(ent)
+            out[place] = ent
             continue
         room = max(cap - paid[ent.holder_id], 0)
         if ent.amount > room:
@@ -395,5 +409,5 @@ def _apply_cap(policy: Policy, rule: Rule, results: list[Entitlement], year: int
             ent.explanation_zh += f"；{ent.holder}{year}年本项合计以{zh_yuan(cap)}为上限（{cap_id}），本笔由{zh_yuan(computed)}核减为{zh_yuan(room)}"
             ent.explanation_en += f"; capped at {en_yuan(cap)} per holder in {year} ({cap_id}): {en_yuan(computed)} → {en_yuan(room)}"
         paid[ent.holder_id] += ent.amount
-        out.append(ent)
-    return out
+        out[place] = ent
+    return [ent for ent in out if ent is not None]

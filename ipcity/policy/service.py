@@ -18,7 +18,7 @@ from ipcity.i18n import Bilingual
 from ipcity.policy.clauses import CLAUSES, Clause
 from ipcity.policy.engine import Entitlement, evaluate
 from ipcity.policy.loader import Policy, Rule, shipped_policy
-from ipcity.policy.models import PolicyPayment
+from ipcity.policy.models import PolicyCase, PolicyPayment
 from ipcity.policy.parameters import Parameter
 from ipcity.policy.scenarios import Scenario, load_scenarios, run_scenario, scenario_files
 from ipcity.policy.snapshot import Snapshot
@@ -51,7 +51,13 @@ def entitlements(session: Session, actor: Actor, year: int, rule: str | None = N
     snapshot = load_snapshot(session, year, policy, chosen)
     # Judged on today's date in the city: what falls due later in the year is not yet owed.
     found = evaluate(
-        policy, snapshot, year, chosen, as_of=clock.today(), paid=_paid_of_listed(session, snapshot, year)
+        policy,
+        snapshot,
+        year,
+        chosen,
+        as_of=clock.today(),
+        paid=_paid_of_listed(session, snapshot, year),
+        settled=settled_keys(session, year),
     )
     if sees_every_holder(actor):
         return found
@@ -64,6 +70,18 @@ def entitlements(session: Session, actor: Actor, year: int, rule: str | None = N
             snapshot.holders[e.holder_id].region_code if e.holder_id in snapshot.holders else None,
         )
     ]
+
+
+def settled_keys(session: Session, year: int) -> frozenset[str]:
+    """The payment keys of ``year``'s cases already approved or paid: a cap per holder and
+    year gives them its room first (see :func:`ipcity.policy.engine.evaluate`)."""
+    return frozenset(
+        session.scalars(
+            select(PolicyCase.payment_key).where(
+                PolicyCase.year == year, PolicyCase.status.in_(("approved", "paid"))
+            )
+        )
+    )
 
 
 def _paid_of_listed(session: Session, snapshot: Snapshot, year: int) -> dict[str, date]:

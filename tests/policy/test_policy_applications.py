@@ -292,6 +292,48 @@ def test_pledge_costs_of_two_loans_meet_the_yearly_cap(
         assert s.scalar(select(func.count()).select_from(PledgeLoanCost)) == 2
 
 
+def test_an_approved_loan_takes_the_cap_first_and_a_later_loan_gets_what_is_left(
+    session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    """P2.7-a's cap of 200,000 per enterprise and year: a loan approved at 150,000 keeps its
+    amount when a loan whose contract number sorts before it is applied for later; the new
+    one gets the 50,000 left, and the entitlements list both so."""
+    from ipcity.auth.roles import SYSTEM
+    from ipcity.policy import service
+
+    loan = {
+        "principal_yuan": "5,000,000",
+        "start_date": "2019-01-10",
+        "year": "2019",
+        "lender": "中国银行鹤壁分行",
+    }
+    with session_factory() as s:
+        first = applications.apply(
+            s,
+            _ent(holders["甲"]),
+            "loan_year",
+            {**loan, "contract_number": "ZY2019-B", "interest_yuan": "300000"},
+            [Upload("合同.pdf", PDF)],
+        )
+        assert first.amount_yuan == 150000
+        first.status = "approved"  # reviewed, noticed and approved
+        s.commit()
+        later = applications.apply(
+            s,
+            _ent(holders["甲"]),
+            "loan_year",
+            {**loan, "contract_number": "ZY2019-A", "interest_yuan": "200000"},
+            [Upload("合同.pdf", PDF)],
+        )
+        assert later.amount_yuan == 50000  # 100,000 asked, 50,000 left beside the approved loan
+        owed = {
+            e.object: e.amount
+            for e in service.entitlements(s, SYSTEM, 2019, "P2.7-a")
+            if e.holder_id == holders["甲"]
+        }
+        assert owed == {"ZY2019-B@2019": 150000, "ZY2019-A@2019": 50000}
+
+
 def test_the_form_through_the_browser_route_and_who_reads_the_documents(
     client: Any, app: Any, session_factory: sessionmaker[Session], holders: dict[str, int], make_user: Any
 ) -> None:

@@ -423,16 +423,15 @@ def test_the_cap_holds_across_applications(
     session_factory: sessionmaker[Session], holders: dict[str, int]
 ) -> None:
     """P2.7-a: 200,000 per holder and year over all approved cases, not one evaluation."""
+    from ipcity.policy import service
+
     with session_factory() as s:
         workflow.propose_year(s, CITY, YEAR)
         first, second = _case(s, "P2.7-a:ZY2019-001@2019"), _case(s, "P2.7-a:ZY2019-002@2019")
         assert (first.amount_yuan, second.amount_yuan) == (150000, 50000)
         ids = [first.id, second.id]
-    for case_id in ids:
-        _to_notice(session_factory, case_id, holders["a"], COUNTY_A)
-        with session_factory() as s:
-            workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
-    # A loan reported later: the evaluation gives it room (it sorts first), the approvals do not.
+    # A loan reported while those are still in review, whose number sorts first: nothing is
+    # approved yet, so the evaluation gives it room and a case is opened for it.
     with session_factory() as s:
         holder = s.get(Holder, holders["a"])
         assert holder is not None
@@ -442,10 +441,26 @@ def test_the_cap_holds_across_applications(
         late = [c for c in workflow.propose_year(s, CITY, YEAR) if c.rule == "P2.7-a"]
         assert [(c.payment_key, c.amount_yuan) for c in late] == [("P2.7-a:ZY2019-000@2019", 50000)]
         late_id = late[0].id
+    for case_id in ids:
+        _to_notice(session_factory, case_id, holders["a"], COUNTY_A)
+        with session_factory() as s:
+            workflow.act(s, CITY, case_id, "approve", today=AFTER_NOTICE)
+    # The approvals hold the cap, whatever an evaluation said when the case was opened.
     _to_notice(session_factory, late_id, holders["a"], COUNTY_A)
     with session_factory() as s, pytest.raises(Conflict) as refused:
         workflow.act(s, CITY, late_id, "approve", today=AFTER_NOTICE)
     assert "上限 200,000 元" in str(refused.value.render("zh_CN"))
+    # And now the evaluation gives the approved loans the room first: the late one is cut to 0.
+    with session_factory() as s:
+        owed = {
+            e.object: e for e in service.entitlements(s, CITY, YEAR, "P2.7-a") if e.holder_id == holders["a"]
+        }
+        assert [owed[k].amount for k in ("ZY2019-001@2019", "ZY2019-002@2019", "ZY2019-000@2019")] == [
+            150000,
+            50000,
+            0,
+        ]
+        assert "核减为0元" in owed["ZY2019-000@2019"].explanation_zh
 
 
 def test_pages_and_api_with_real_logins(
