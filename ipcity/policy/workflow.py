@@ -770,6 +770,10 @@ def object_to(
     ends; a case already objected to takes further objections until then (each a step the
     city reviewer sees), so that a first objection never silences a second."""
     case = _get(session, case_id, lock=True)
+    if case.notice_until is None:
+        # Never put on public notice: to the public it does not exist, as an unknown id
+        # (the answer must not tell that a case is being reviewed, or its state).
+        raise NotFound("没有编号为 {id} 的资助案件", id=case_id)
     if (
         case.status not in ("in_notice", "objected")
         or case.notice_until is None

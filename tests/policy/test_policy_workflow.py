@@ -645,6 +645,39 @@ def test_an_objection_of_spaces_comes_back_on_the_notice_with_its_reason(
         assert s.get(PolicyCase, case_id).status == "objected"  # type: ignore[union-attr]
 
 
+def test_an_objection_to_a_case_never_on_notice_is_told_as_an_unknown_case(
+    app: Any, session_factory: sessionmaker[Session], holders: dict[str, int]
+) -> None:
+    """The public form must not tell that a case exists in review, or its state: a case not
+    yet on notice answers as an id that does not exist; one whose notice is over says so."""
+    from fastapi.testclient import TestClient
+
+    with session_factory() as s:
+        workflow.propose_year(s, CITY, YEAR)
+        proposed = _case(s, "P2.1-a:CN201710123456.7").id
+    public = TestClient(app)
+    token = csrf_of(public)
+
+    def objection(case_id: int) -> Any:
+        return public.post(
+            f"/api/v1/policy/notices/{case_id}/objection",
+            json={"reason": "该专利已转让给外地企业"},
+            headers={"X-CSRF-Token": token},
+        )
+
+    hidden, unknown = objection(proposed), objection(999999)
+    assert (hidden.status_code, unknown.status_code) == (404, 404)
+    assert hidden.json()["error"] == f"没有编号为 {proposed} 的资助案件"
+    _to_notice(session_factory, proposed, holders["a"], COUNTY_A)
+    with session_factory() as s:
+        case = s.get(PolicyCase, proposed)
+        assert case is not None and case.notice_until is not None
+        case.notice_until = case.notice_until - timedelta(days=30)
+        s.commit()
+    over = objection(proposed)
+    assert over.status_code == 409 and "不在公示期内" in over.json()["error"]
+
+
 def test_one_step_on_many_cases_checks_each_as_on_its_own(
     session_factory: sessionmaker[Session], holders: dict[str, int]
 ) -> None:
