@@ -33,6 +33,13 @@ MSG_LISTED_TOO_EARLY = "列入日期 {listed_on} 早于 {earliest}，请核对�
 # floor the policy's evidence dates have too): 0001-01-01 is a slip, not a decision.
 EARLIEST_LISTING = date(1985, 1, 1)
 MSG_EXPIRES_NOT_AFTER_LISTED = "届满日期 {expires_on} 应晚于列入日期 {listed_on}"
+MSG_EXPIRES_TOO_LATE = (
+    "届满日期 {expires_on} 距列入日期超过 {years} 年，请核对所填日期；没有届满日期的列入请留空此项"
+)
+# A listing ends within years (the national rules on dishonesty lists set periods of one to
+# a few years); a date further off is a typed-in "forever" (9999-12-31) or a slip, and a
+# blank field already says "no expiry".
+MAX_LISTING_YEARS = 10
 MSG_REMOVED_AFTER_TODAY = "移出日期 {removed_on} 晚于今天（{today}）"
 MSG_REMOVED_BEFORE_LISTED = "移出日期 {removed_on} 早于列入日期 {listed_on}"
 MSG_ALREADY_REMOVED = "该记录已于 {removed_on} 移出失信名单"
@@ -127,6 +134,14 @@ def _end_of(listing: CreditListing) -> date | None:
     return min(ends) if ends else None
 
 
+def _years_after(day: date, years: int) -> date:
+    """The same day ``years`` later (29 February: 1 March when that year has none)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
 def add_listing(
     session: Session,
     actor: Actor,
@@ -160,6 +175,8 @@ def add_listing(
         raise BadInput(MSG_LISTED_TOO_EARLY, listed_on=listed_on, earliest=EARLIEST_LISTING)
     if expires_on is not None and expires_on <= listed_on:
         raise BadInput(MSG_EXPIRES_NOT_AFTER_LISTED, expires_on=expires_on, listed_on=listed_on)
+    if expires_on is not None and expires_on > _years_after(listed_on, MAX_LISTING_YEARS):
+        raise BadInput(MSG_EXPIRES_TOO_LATE, expires_on=expires_on, years=MAX_LISTING_YEARS)
     # Two periods of one holder may not overlap (a backdated listing over an old one would
     # tell two reasons for one day): [listed, end) against [listed, end). A listing that
     # still holds is named first.

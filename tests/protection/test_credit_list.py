@@ -310,3 +310,34 @@ def test_a_listing_date_before_1985_is_refused_naming_the_field(
         headers={"X-CSRF-Token": csrf_of(client)},
     )
     assert made.status_code == 200
+
+
+def test_an_expiry_more_than_ten_years_off_is_refused_and_a_blank_means_none(
+    client: Any, session: Session, make_user: Callable[..., str]
+) -> None:
+    """9999-12-31 typed for "forever" (a blank field says that): refused naming the field;
+    ten years to the day is the longest period a listing may have."""
+    holder = _holder(session)
+    session.commit()
+    listed = date(2024, 2, 29)
+    with pytest.raises(BadInput) as far:
+        service.add_listing(session, CITY, holder.id, "重复侵权", listed, date(9999, 12, 31))
+    assert far.value.render("zh_CN") == (
+        "届满日期 9999-12-31 距列入日期超过 10 年，请核对所填日期；没有届满日期的列入请留空此项"
+    )
+    session.rollback()
+    login(client, make_user("city_officer"))
+    body = {
+        "holder_id": holder.id,
+        "reason": "重复侵权",
+        "listed_on": "2024-02-29",
+        "expires_on": "2034-03-02",
+    }
+    refused = client.post("/api/v1/credit-list?lang=en", json=body, headers={"X-CSRF-Token": csrf_of(client)})
+    assert refused.status_code == 400 and "more than 10 years" in refused.json()["error"]
+    made = client.post(
+        "/api/v1/credit-list",
+        json={**body, "expires_on": "2034-03-01"},
+        headers={"X-CSRF-Token": csrf_of(client)},
+    )
+    assert made.status_code == 200 and made.json()["expires_on"] == "2034-03-01"
