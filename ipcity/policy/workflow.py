@@ -450,10 +450,13 @@ def act(
     notice_days: int = 7,
     today: date | None = None,
     queue_checked: bool = False,
+    payee_name_checked: bool = False,
 ) -> PolicyCase:
     """Take ``action`` on a case (see the module's diagram); commits. Refusals: 401/403 for
     role and scope, 409 for the wrong status or a key already approved, 400 without reason.
-    ``queue_checked``: see :func:`budget.check_before_approval` (the queue's own run)."""
+    ``queue_checked``: see :func:`budget.check_before_approval` (the queue's own run).
+    ``payee_name_checked``: the officer has checked a receiving account held in another
+    name than the holder's (paying into it is refused without)."""
     if action not in TRANSITIONS:
         raise ChoiceFailed("未知操作“{action}”，应为 {expected} 之一", choices=ACTION_LABELS, action=action)
     permission, sources, target = TRANSITIONS[action]
@@ -492,7 +495,7 @@ def act(
         listed = budget.listed_block(session, case, today or clock.today())
         if listed is not None:
             raise listed
-        paid_into = _pay(session, actor, case, payment_reference)
+        paid_into = _pay(session, actor, case, payment_reference, payee_name_checked)
         # The step keeps the officer's remark; the timeline adds what the payment row
         # recorded in the reader's language (CaseView.step_note), the audit entry the same
         # facts (the account masked).
@@ -502,6 +505,8 @@ def act(
             if paid_into.recorded
             else None,
         }
+        if paid_into.differs:
+            extra["payee_name_checked"] = True
     try:
         # The step's own queries flush the new status: the live-case index may refuse there.
         _step(session, actor, case, action, target, text, extra)
@@ -626,6 +631,7 @@ def act_on_many(
     payment_reference: str | None = None,
     notice_days: int = 7,
     today: date | None = None,
+    payee_name_checked: bool = False,
 ) -> BulkRun:
     """Take ``action`` (one of :data:`BULK_ACTIONS`) on each case of ``case_ids``, as
     :func:`act` takes it on one: the same checks of role, scope, status and reason, the same
@@ -664,6 +670,7 @@ def act_on_many(
                     payment_reference=payment_reference,
                     notice_days=notice_days,
                     today=today,
+                    payee_name_checked=payee_name_checked,
                 )
             )
         except IPCityError as exc:
@@ -737,11 +744,23 @@ def approve_in_order(
     return run
 
 
-def _pay(session: Session, actor: Actor, case: PolicyCase, reference: str | None) -> payee.AccountOnRecord:
+MSG_PAYEE_NAME_DIFFERS = (
+    "收款账户户名“{account}”与权利人名称“{holder}”不一致：请核实该账户后勾选“已核实收款账户户名”再拨付，"
+    "或请企业更正收款账户"
+)
+
+
+def _pay(
+    session: Session, actor: Actor, case: PolicyCase, reference: str | None, payee_name_checked: bool = False
+) -> payee.AccountOnRecord:
     """Record the payment: when, by whom, its reference, and the holder's receiving
     account copied onto the payment row (a later change of the holder's account does not
     rewrite it). A holder without an account on record can be paid (the money may have
-    gone another way); the case page and the payment list say so. Returns the account."""
+    gone another way); the case page and the payment list say so. An account held in
+    another name than the holder's (a person, a parent company) is paid into only when the
+    officer says it was checked: a subsidy paid into someone else's account is what
+    auditors look for first, and the enterprise may have changed its account after the
+    approval. Returns the account."""
     ref = (reference or "").strip()
     if not ref or len(ref) > 100:
         raise ValidationFailed("拨付需要填写支付凭证号（不超过100个字符）")
@@ -753,6 +772,8 @@ def _pay(session: Session, actor: Actor, case: PolicyCase, reference: str | None
     account = registry.holder_accounts(session, {case.holder_id}).get(
         case.holder_id, payee.AccountOnRecord(case.holder_name)
     )
+    if account.differs and not payee_name_checked:
+        raise Conflict(MSG_PAYEE_NAME_DIFFERS, account=account.name or "", holder=account.holder_name)
     payment.paid_at, payment.paid_by, payment.reference = _now(), actor.username, ref
     payment.payee_name, payment.payee_bank, payment.payee_account = account.name, account.bank, account.number
     return account

@@ -33,6 +33,7 @@ PageQ = Annotated[int, Query(ge=1, le=100_000, description="页码")]
 CASES_PER_PAGE = 100  # a year proposed over a million patents is some 20,000 cases
 ReasonF = Annotated[str | None, Form(max_length=workflow.MAX_REASON)]
 ReferenceF = Annotated[str | None, Form(max_length=100)]
+CheckedF = Annotated[bool, Form()]  # a ticked checkbox sends "on"
 
 
 class ActionIn(BaseModel):
@@ -40,6 +41,10 @@ class ActionIn(BaseModel):
 
     reason: str | None = Field(None, max_length=workflow.MAX_REASON)
     payment_reference: str | None = Field(None, max_length=100)
+    payee_name_checked: bool = Field(
+        False,
+        description="已核实户名与权利人名称不一致的收款账户 / the account held in another name was checked",
+    )
 
 
 RulePath = Annotated[str, Path(max_length=32, description="规则编号（如 P2.1-a）")]
@@ -118,6 +123,7 @@ def api_act(
         body.reason,
         payment_reference=body.payment_reference,
         notice_days=settings.policy_notice_days,
+        payee_name_checked=body.payee_name_checked,
     )
     return {"ok": True, **workflow.case_json(case)}
 
@@ -162,6 +168,10 @@ class BulkIn(BaseModel):
     )
     reason: str | None = Field(None, max_length=workflow.MAX_REASON)
     payment_reference: str | None = Field(None, max_length=100, description="支付凭证号（拨付时必填）")
+    payee_name_checked: bool = Field(
+        False,
+        description="已核实户名与权利人名称不一致的收款账户 / accounts held in another name were checked",
+    )
 
 
 @router.post("/api/v1/policy/cases/bulk", tags=["policy"], summary="批量操作 / one step on many cases")
@@ -178,6 +188,7 @@ def api_bulk(
         body.reason,
         payment_reference=body.payment_reference,
         notice_days=settings.policy_notice_days,
+        payee_name_checked=body.payee_name_checked,
     )
     return {"ok": True, **run.to_json(locale)}
 
@@ -287,6 +298,7 @@ def bulk_form(
     case_id: Annotated[list[int] | None, Form()] = None,
     reason: ReasonF = None,
     payment_reference: ReferenceF = None,
+    payee_name_checked: CheckedF = False,
     back: Annotated[Literal["cases", "mine"], Form()] = "cases",
     status: Annotated[str | None, Form(max_length=24)] = None,
     year: Annotated[int | None, Form(ge=1985, le=2100)] = None,
@@ -304,6 +316,7 @@ def bulk_form(
             reason,
             payment_reference=payment_reference,
             notice_days=settings.policy_notice_days,
+            payee_name_checked=payee_name_checked,
         )
     except BadInput as exc:
         session.rollback()
@@ -399,6 +412,7 @@ def act_form(
     action: Action,
     reason: ReasonF = None,
     payment_reference: ReferenceF = None,
+    payee_name_checked: CheckedF = False,
 ) -> Response:
     """A button of the case page. Refused for what was typed (a reason of spaces only) or
     for the case's state (an approval the budget does not cover yet, a step someone else
@@ -413,6 +427,7 @@ def act_form(
             reason,
             payment_reference=payment_reference,
             notice_days=settings.policy_notice_days,
+            payee_name_checked=payee_name_checked,
         )
     except (BadInput, Conflict) as exc:
         session.rollback()

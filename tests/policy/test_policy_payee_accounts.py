@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ipcity.audit import AuditEntry
 from ipcity.auth.roles import Actor
+from ipcity.errors import Conflict
 from ipcity.policy import exports, workflow
 from ipcity.policy.models import PolicyCase, PolicyPayment
 from ipcity.registry import service as registry
@@ -274,3 +275,50 @@ def test_the_pay_form_warns_when_no_account_is_on_record(
     with session_factory() as s:
         registry.set_payee_account(s, CITY, world["a"], *FIRST)
     assert 'id="pay-without-account"' not in officer.get(f"/policy/cases/{world['loan_a']}?lang=zh").text
+
+
+def test_an_account_in_another_name_is_paid_into_only_when_the_officer_checked_it(
+    app: Any, session_factory: sessionmaker[Session], world: dict[str, int], make_user: Any
+) -> None:
+    """The enterprise changes its account, after the approval, to one held by a person: the
+    payment is refused, the case unchanged, until the officer ticks that the account was
+    checked (page form and API); the timeline's audit entry records that it was."""
+    from fastapi.testclient import TestClient
+
+    loan = world["loan_a"]
+    with session_factory() as s:
+        registry.set_payee_account(
+            s, enterprise(world["a"]), world["a"], "张三个人", "某银行", "6222 9999 8888 7777"
+        )
+    with session_factory() as s, pytest.raises(Conflict) as refused:
+        workflow.act(s, CITY, loan, "pay", payment_reference="PZ-1")
+    assert refused.value.render("zh_CN").startswith(
+        "收款账户户名“张三个人”与权利人名称“鹤壁甲科技有限公司”不一致"
+    )
+    with session_factory() as s:
+        assert s.get(PolicyCase, loan).status == "approved"  # type: ignore[union-attr]
+
+    make_user("city_officer", "city-pay-checked")
+    officer = TestClient(app)
+    login(officer, "city-pay-checked")
+    page = officer.get(f"/policy/cases/{loan}").text
+    assert 'id="payee-name-checked"' in page and "户名“张三个人”与权利人名称不一致" in page
+    form = {"payment_reference": "PZ-1", "csrf_token": csrf_of(officer)}
+    again = officer.post(f"/policy/cases/{loan}/pay", data=form, follow_redirects=False)
+    assert again.status_code == 409 and 'id="action-error"' in again.text and 'value="PZ-1"' in again.text
+    api = officer.post(
+        f"/api/v1/policy/cases/{loan}/pay",
+        json={"payment_reference": "PZ-1"},
+        headers={"X-CSRF-Token": csrf_of(officer)},
+    )
+    assert api.status_code == 409 and "不一致" in api.json()["error"]
+    ticked = officer.post(
+        f"/policy/cases/{loan}/pay", data={**form, "payee_name_checked": "true"}, follow_redirects=False
+    )
+    assert ticked.status_code == 303
+    assert officer.get(f"/api/v1/policy/cases/{loan}").json()["status"] == "paid"
+    with session_factory() as s:
+        payment = s.scalar(select(PolicyPayment).where(PolicyPayment.case_id == loan))
+        assert payment is not None and payment.payee_name == "张三个人"
+        logged = s.scalars(select(AuditEntry).where(AuditEntry.action == "policy.case.pay")).all()[-1]
+        assert logged.detail["payee_name_checked"] is True
