@@ -461,7 +461,12 @@ def notices_xlsx(session: Session, locale: str) -> bytes:
     """The cases in public notice (公示) as XLSX; public, like the notice page."""
     header, rows = notice_rows(workflow.notices(session), locale)
     title = _sheet_name(_("资助奖励公示", locale), _("公示", locale))
-    return workbook_bytes([Sheet(title, header, rows)])
+    # A totals row, as every list of amounts the office hands out has (the payment list's
+    # sheets too): the number of cases and their sum.
+    total: list[Any] = [None] * len(header)
+    total[0], total[2] = _(TOTAL, locale), _("{n} 笔", locale, n=len(rows))
+    total[5] = sum(row[5] for row in rows)
+    return workbook_bytes([Sheet(title, header, [*rows, total], totals=frozenset({len(rows)}))])
 
 
 # A holder's statement -----------------------------------------------------------------------

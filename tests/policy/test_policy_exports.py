@@ -304,9 +304,13 @@ def test_the_statement_says_when_documents_are_still_needed(
 def test_notice_list_as_xlsx(session_factory: sessionmaker[Session], world: dict[str, int]) -> None:
     with session_factory() as s:
         data = exports.notices_xlsx(s, "zh_CN")
-    rows = _rows(_book(data)["资助奖励公示"])
+    sheet = _book(data)["资助奖励公示"]
+    rows = _rows(sheet)
     assert rows[0] == ["编号", "年度", "权利人", "项目", "对象", "金额（元）", "公示截止", "状态"]
-    assert len(rows) == 2
+    assert len(rows) == 3
+    # The totals row, bold: the number of cases and the sum of their amounts.
+    assert rows[2] == ["合计", None, "1 笔", None, None, rows[1][5], None, None]
+    assert sheet.cell(row=3, column=6).font.bold
     row = rows[1]
     assert row[0] == world["notice_b"] and row[2] == "浚县乙农业有限公司" and row[7] == "公示中"
     assert row[3].startswith("P2.1-b ") and row[6].date() == clock.today() + timedelta(
