@@ -3,6 +3,7 @@ officers) through the same service calls."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -134,6 +135,7 @@ def _page(
 
 
 MSG_NOT_A_DAY = "日期「{value}」不存在"
+MSG_DAY_FORMAT = "日期「{value}」应写作形如 2025-03-01 的日期"
 
 
 def _day(text: str | None) -> date | None:
@@ -141,13 +143,20 @@ def _day(text: str | None) -> date | None:
     a day that cannot be (2021-02-30) refused in one sentence."""
     if not text or not text.strip():
         return None
+    text = text.strip()
+    # Only the form the date field sends: fromisoformat also reads "20210101" or "2021-W01-1".
+    if not _ISO_DAY.fullmatch(text):
+        raise BadInput(MSG_DAY_FORMAT, value=text[:40])
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise BadInput(MSG_NOT_A_DAY, value=text) from None
 
 
-DateF = Annotated[str | None, Form(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Read by _day inside the route, so that a wrong date comes back above the form with what was
+# typed (a pattern here would be refused before the route, on an error page).
+DateF = Annotated[str | None, Form(max_length=100)]
 
 
 @router.post("/credit-list", include_in_schema=False)

@@ -341,3 +341,27 @@ def test_an_expiry_more_than_ten_years_off_is_refused_and_a_blank_means_none(
         headers={"X-CSRF-Token": csrf_of(client)},
     )
     assert made.status_code == 200 and made.json()["expires_on"] == "2034-03-01"
+
+
+def test_a_date_typed_wrong_comes_back_above_the_form_with_what_was_typed(
+    client: Any, session: Session, make_user: Callable[..., str]
+) -> None:
+    """Not a form the date field sends ("abc", "20210101"): the listing page again, the
+    reason above the form in the reader's words (no pattern), the reason typed kept."""
+    holder = _holder(session)
+    session.commit()
+    login(client, make_user("city_officer"))
+    for typed in ("abc", "20210101", "2021-01-01T08:00:00"):
+        page = client.post(
+            "/credit-list",
+            data={
+                "holder": str(holder.id),
+                "reason": "恶意侵权多次",
+                "listed_on": typed,
+                "csrf_token": csrf_of(client),
+            },
+        )
+        assert page.status_code == 400, typed
+        assert f"日期「{typed}」应写作形如 2025-03-01 的日期" in page.text and "^(" not in page.text
+        assert "恶意侵权多次" in page.text and 'action="/credit-list"' in page.text
+    assert service.list_entries(session, CITY, date(2026, 1, 1), holder.id) == []
