@@ -31,7 +31,9 @@ StatusQ = Annotated[str | None, Query(max_length=24, description="状态，如 p
 YearQ = Annotated[int | None, Query(ge=1985, le=2100, description="年度")]
 PageQ = Annotated[int, Query(ge=1, le=100_000, description="页码")]
 CASES_PER_PAGE = 100  # a year proposed over a million patents is some 20,000 cases
-ReasonF = Annotated[str | None, Form(max_length=workflow.MAX_REASON)]
+# The forms' reasons are measured by the workflow (workflow.MAX_REASON), which refuses a long
+# one above its form with the text kept; the limit here only stops a body no form sends.
+ReasonF = Annotated[str | None, Form(max_length=20 * workflow.MAX_REASON)]
 ReferenceF = Annotated[str | None, Form(max_length=100)]
 CheckedF = Annotated[bool, Form()]  # a ticked checkbox sends "on"
 

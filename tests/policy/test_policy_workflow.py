@@ -635,6 +635,15 @@ def test_an_objection_of_spaces_comes_back_on_the_notice_with_its_reason(
     assert 'value="   "' in form and 'aria-invalid="true"' in form
     with session_factory() as s:
         assert s.get(PolicyCase, case_id).status == "in_notice"  # type: ignore[union-attr]
+    # Too long: said above the form in words, the text kept (not an error page).
+    long = public.post(
+        f"/policy/notices/{case_id}/objection",
+        data={"reason": "异" * 2001, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert long.status_code == 400
+    form = _form_of(long.text, f"/policy/notices/{case_id}/objection")
+    assert "理由不能超过 2000 个字符，实际为 2001" in form and "异" * 2001 in form
     heard = public.post(
         f"/policy/notices/{case_id}/objection",
         data={"reason": "该专利已转让给外地企业", "csrf_token": token},
