@@ -75,9 +75,15 @@ def _year_range(column: Any, year: int) -> Any:
     return column.between(date(year, 1, 1), date(year, 12, 31))
 
 
-def _inventions_granted_in(year: int) -> Any:
-    # One range of ix_patents_type_grant_date (patent_type, grant_date).
-    return (Patent.patent_type == "invention") & _year_range(Patent.grant_date, year)
+def _inventions_granted_in_years(years: Iterable[int]) -> Any:
+    """The invention patents granted in any of ``years``: the type once, then the years'
+    ranges, each one range of ix_patents_type_grant_date (patent_type, grant_date). Written as one OR of (type AND range) terms, SQLite takes the common type term
+    alone and walks every invention of ix_patents_type_grant_date; factored, it searches
+    one range of the index per year (MULTI-INDEX OR)."""
+    ranges = [_year_range(Patent.grant_date, y) for y in sorted(set(years))]
+    if len(ranges) == 1:
+        return (Patent.patent_type == "invention") & ranges[0]
+    return (Patent.patent_type == "invention") & or_(*ranges)
 
 
 _PATENT_COLUMNS = (
@@ -123,14 +129,14 @@ def _events_of_inventions_granted_in(
     """The status events (patent id, status, date) of the invention patents granted in
     ``years`` (each year a range of ix_patents_type_grant_date, then the events' (patent_id,
     date) index), read as one value (a read beside the main one)."""
-    conditions = [_inventions_granted_in(y) for y in sorted(years)]
-    if not conditions:
+    chosen = sorted(set(years))
+    if not chosen:
         return []
     query = (
         select(PatentStatusEvent.patent_id, PatentStatusEvent.status, PatentStatusEvent.date)
         .select_from(Patent)
         .join(PatentStatusEvent, PatentStatusEvent.patent_id == Patent.id)
-        .where(or_(*conditions))
+        .where(_inventions_granted_in_years(chosen))
     )
     return [(pid, status, _day(when)) for pid, status, when in rows_as_one_value(connection, query)]
 
@@ -193,8 +199,8 @@ def _top_grantees(policy: Policy, year: int) -> Any:
     return query
 
 
-def _grants_with_holders(conditions: list[Any]) -> Any:
-    """The patents meeting any of ``conditions`` with their holders, one row per holder link
+def _grants_with_holders(years: list[int]) -> Any:
+    """The invention patents granted in any of ``years`` with their holders, one row per holder link
     (:data:`_PATENT_COLUMNS`, then the link's holder id and position and the holder's name,
     region code and kind); a patent without holders comes once, with nulls."""
     return (
@@ -202,7 +208,7 @@ def _grants_with_holders(conditions: list[Any]) -> Any:
         .add_columns(Holder.region_code, Holder.kind)
         .outerjoin(PatentHolder, PatentHolder.patent_id == Patent.id)
         .outerjoin(Holder, Holder.id == PatentHolder.holder_id)
-        .where(or_(*conditions))
+        .where(_inventions_granted_in_years(years))
     )
 
 
@@ -261,11 +267,9 @@ def _read_registry_part(
         if "top_patent_grantees" in sources
         else None
     )
-    conditions = []
-    if sources & {"invention_grants", "first_invention_grants"}:
-        conditions.append(_inventions_granted_in(year))
-    for past in sorted(annuity_years):
-        conditions.append(_inventions_granted_in(past))
+    grant_years = sorted(
+        annuity_years | ({year} if sources & {"invention_grants", "first_invention_grants"} else set())
+    )
     holders: dict[int, HolderRec] = {}
     links: dict[int, list[tuple[int, int]]] = defaultdict(list)
     first_row: dict[int, Any] = {}  # patent id -> its first row of the main read
@@ -275,12 +279,12 @@ def _read_registry_part(
     # only for them): every other patent is made while the reads beside are still going on.
     patents: list[PatentRec | None] = []
     awaiting_events: list[tuple[int, Any]] = []  # (place in patents, row)
-    if conditions:
-        # The year's invention grants (and those N years back) by their condition, each a
+    if grant_years:
+        # The year's invention grants (and those N years back) by their years, each a
         # range of ix_patents_type_grant_date (patent_type, grant_date), with their holders
         # in the same pass (one row per link): no list of ids sent back and forth.
         width = len(_PATENT_COLUMNS)
-        for row in connection.execute(_grants_with_holders(conditions)).all():
+        for row in connection.execute(_grants_with_holders(grant_years)).all():
             pid, hid = row[0], row[width]
             if pid not in first_row:
                 first_row[pid] = row
