@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ipcity.db import MAX_ID
 
@@ -47,6 +47,8 @@ class UserIn(BaseModel):
     """A new account. A county officer needs ``region_code`` (a county of the city), an
     enterprise user ``holder_id`` (a holder that exists); other roles neither."""
 
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
+
     username: str = Field(max_length=200, description="用户名（3到64个字符，保存为小写）")
     password: str = Field(max_length=1024, description="密码（至少8个字符）")
     role: str = Field(max_length=32, description="enterprise | county_officer | city_officer | admin")
@@ -60,6 +62,8 @@ class UserChanges(BaseModel):
     it. A new role must come with the binding it needs (and without the one it cannot
     have: send ``null``)."""
 
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
+
     username: str | None = Field(None, max_length=200, description="新用户名")
     display_name: str | None = Field(None, max_length=200, description="显示名称")
     role: str | None = Field(
@@ -72,11 +76,15 @@ class UserChanges(BaseModel):
 class ActiveIn(BaseModel):
     """Enable (``true``) or disable (``false``) an account."""
 
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
+
     active: bool
 
 
 class PasswordIn(BaseModel):
     """A new password; left out, empty or ``null``: a random one, returned once."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
 
     password: str | None = Field(None, max_length=1024, description="新密码（至少8个字符）；留空则随机生成")
 
@@ -84,6 +92,8 @@ class PasswordIn(BaseModel):
 class PasswordReset(BaseModel):
     """The account after a password reset, and the generated password (shown this once;
     ``null`` when the password was given)."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
 
     user: UserOut
     generated: bool

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from ipcity import clock
@@ -41,6 +41,8 @@ CheckedF = Annotated[bool, Form()]  # a ticked checkbox sends "on"
 class ActionIn(BaseModel):
     """The body of an action: a reason (required to reject, reopen or dismiss), a payment reference (pay)."""
 
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
+
     reason: str | None = Field(None, max_length=workflow.MAX_REASON)
     payment_reference: str | None = Field(None, max_length=100)
     payee_name_checked: bool = Field(
@@ -57,11 +59,15 @@ RuleQ = Annotated[str | None, Query(max_length=32, description="规则编号；�
 class BudgetIn(BaseModel):
     """A budget in integer yuan; ``null`` removes it (no limit)."""
 
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
+
     amount: int | None = Field(None, ge=0, le=budget.MAX_BUDGET_YUAN)
 
 
 class ObjectionIn(BaseModel):
     """A public objection: its reason (required)."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
 
     reason: str | None = Field(None, max_length=workflow.MAX_REASON)
 
@@ -163,6 +169,8 @@ def api_approve_queue(
 
 class BulkIn(BaseModel):
     """One step on many cases: the action, the cases' ids, the reason (required to reject)."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
 
     action: BulkAction
     case_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ipcity import clock
 from ipcity.auth.roles import Actor, can, require
@@ -27,6 +27,8 @@ HolderQ = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="只列该
 class ListingIn(BaseModel):
     """A holder put on the dishonesty list."""
 
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
+
     holder_id: int = Field(ge=1, le=2**31 - 1, description="权利人ID / holder id")
     reason: str = Field(max_length=2000, description="列入原因 / reason")
     listed_on: date = Field(description="列入日期 / listed on")
@@ -38,6 +40,8 @@ class ListingIn(BaseModel):
 
 class RemovalIn(BaseModel):
     """A listing taken off the list."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
 
     removed_on: date = Field(description="移出日期（当日起不再在名单中） / first day off the list")
     reason: str = Field(max_length=2000, description="移出原因 / reason")

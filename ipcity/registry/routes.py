@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from ipcity.auth.roles import Actor
@@ -203,6 +203,8 @@ def api_holder(holder_id: HolderIdPath, session: SessionDep, actor: CurrentActor
 class HolderChanges(BaseModel):
     """Fields an officer may correct on a holder (lengths as the table stores them)."""
 
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
+
     kind: str | None = Field(None, max_length=16)
     region_code: str | None = Field(None, max_length=12)
     zone_code: str | None = Field(None, max_length=64)
@@ -212,6 +214,8 @@ class HolderChanges(BaseModel):
 
 class PayeeAccountIn(BaseModel):
     """A holder's receiving account (收款账户); all three empty or null clears it."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, never read as "left out"
 
     name: str | None = Field(None, max_length=300, description="户名 / account name")
     bank: str | None = Field(None, max_length=200, description="开户银行 / bank")

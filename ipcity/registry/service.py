@@ -778,6 +778,7 @@ def _holder_audit_state(holder: Holder) -> dict[str, Any]:
         "kind": holder.kind,
         "region_code": holder.region_code,
         "zone_id": holder.zone_id,
+        "zone_explicit": holder.zone_explicit,
         "address": holder.address,
         "tags": list(holder.tags or []),
         "tiers": sorted([t.tier, t.year] for t in holder.tiers),
@@ -800,9 +801,14 @@ def update_holder(session: Session, actor: Actor, holder_id: int, changes: dict[
     except BaseException:
         session.rollback()
         raise
+    after = _holder_audit_state(holder)
+    if after == before:
+        # Nothing changed (the values sent are those on record): no write, no audit entry
+        # saying that something was.
+        session.rollback()
+        return get_holder(session, actor, holder_id)
     holder.updated_at = datetime.now(UTC)
     session.flush()
-    after = _holder_audit_state(holder)
     audit.record(
         session, actor.username, "holder.update", "holder", holder.id, {"before": before, "after": after}
     )

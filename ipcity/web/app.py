@@ -183,7 +183,7 @@ VALIDATION_EXPECTED = {
     "datetime_parsing": "形如 2025-03-01T08:30:00 的日期时间",
     "datetime_from_date_parsing": "形如 2025-03-01T08:30:00 的日期时间",
     "datetime_type": "形如 2025-03-01T08:30:00 的日期时间",
-    "extra_forbidden": "不应提供此字段",
+    "extra_forbidden": "不含此字段（未知字段；可用字段见 /docs）",
     "value_error": "{error}",
     "assertion_error": "{error}",
 }

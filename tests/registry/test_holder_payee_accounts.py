@@ -274,6 +274,52 @@ def test_pages_and_api_by_role(
     assert public.put(f"/api/v1/holders/{a}/account", json={}).status_code in (401, 403)
 
 
+def test_a_misspelt_field_is_refused_and_clears_nothing(
+    app: Any, session_factory: sessionmaker[Session], holders: dict[str, int], make_user: Any
+) -> None:
+    """The account money is paid into: a body with unknown fields (account_name for name …)
+    is a 400 naming the field, the account stays and no audit entry is written; the same
+    for a holder's correction with a misspelt field, and a correction that changes nothing
+    leaves no entry either."""
+    from fastapi.testclient import TestClient
+
+    a = holders["a"]
+    make_user("city_officer", "city-typo")
+    city = TestClient(app)
+    login(city, "city-typo")
+    headers = {"X-CSRF-Token": csrf_of(city)}
+    city.put(
+        f"/api/v1/holders/{a}/account",
+        json={"name": "鹤壁甲科技有限公司", "bank": "中国银行", "number": CARD},
+        headers=headers,
+    )
+
+    def entries() -> int:
+        with session_factory() as s:
+            return len(s.scalars(select(AuditEntry.id)).all())
+
+    before = entries()
+    typo = city.put(
+        f"/api/v1/holders/{a}/account",
+        json={"account_name": "x", "bank_name": "y", "account_number": "z"},
+        headers=headers,
+    )
+    assert typo.status_code == 400
+    assert (
+        typo.json()["error"].startswith("参数 account_name 的值不合规") and "未知字段" in typo.json()["error"]
+    )
+    with session_factory() as s:
+        holder = s.get(Holder, a)
+        assert holder is not None and holder.payee_account == "6222021234567890123"
+    adress = city.patch(f"/api/v1/holders/{a}", json={"adress": "鹤壁市淇滨区"}, headers=headers)
+    assert adress.status_code == 400 and "adress" in adress.json()["error"]
+    with session_factory() as s:
+        address = s.get(Holder, a).address  # type: ignore[union-attr]
+    same = city.patch(f"/api/v1/holders/{a}", json={"address": address}, headers=headers)
+    assert same.status_code == 200
+    assert entries() == before
+
+
 # --------------------------------------------------------------------------- the holders template
 
 
