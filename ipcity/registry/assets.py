@@ -205,7 +205,10 @@ def _conditions(
     conditions: list[Any] = []
     if q and q.strip():
         words = q.strip()
-        conditions.append(or_(*(getattr(model, attr).contains(words) for attr in register.searched)))
+        # The words are text, not a pattern: "%" and "_" match themselves (autoescape).
+        conditions.append(
+            or_(*(getattr(model, attr).contains(words, autoescape=True) for attr in register.searched))
+        )
     if category:
         if register.category is None or not register.categories:
             raise ValidationFailed("该登记簿不按类别筛选，收到：{value}", value=category)

@@ -171,3 +171,19 @@ def test_pages_and_api(client: Any, sample: dict[str, int]) -> None:
     assert bad.status_code == 400 and bad.json()["ok"] is False
     export = client.get("/registers/trademarks/export.xlsx", params={"region": "410611"})
     assert export.status_code == 200 and export.content[:2] == b"PK"
+
+
+def test_search_words_are_text_not_patterns(session: Session, sample: dict[str, int]) -> None:
+    """ "%" and "_" in the words match themselves, as in the patent and holder searches: "_"
+    alone finds no trademark (none has one), not all of them."""
+    total = session.scalar(select(func.count()).select_from(Trademark))
+    assert total
+    for words in ("_", "%", "Y%G", "A_H"):
+        page = assets.list_assets(session, PUBLIC, "trademarks", q=words, per_page=200)
+        assert all(words in item.values["mark"] or words in item.number for item in page.items), words
+        assert page.total < total, words
+    mark = session.scalars(select(Trademark).limit(1)).one()
+    mark.mark = "鹤壁100%_纯"
+    session.commit()
+    found = assets.list_assets(session, PUBLIC, "trademarks", q="100%_", per_page=200)
+    assert [item.number for item in found.items] == [mark.registration_number]
