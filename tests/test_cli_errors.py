@@ -354,7 +354,7 @@ def test_indicator_tables_fit_80_columns_without_cropping(
     shown = {h.strip() for h in headers}
     assert {"410600", "410602", "410603", "410611", "410621", "410622", "410671"} <= shown
     assert {"hebi_etdz", "hebi_urban_rural_demo"} <= shown
-    assert "invention_patents_in_force" in out and "410611 淇滨区" in out
+    assert "有效发明专利拥有量" in out and "invention_patents_in_force" not in out and "410611 淇滨区" in out
 
 
 def test_column_groups_share_the_columns_evenly() -> None:

@@ -167,10 +167,12 @@ def _bar_chart(names: list[str], values: list[float | None], label: str) -> str:
 
 @router.get("/api/v1/indicators", tags=["indicators"], summary="指标值 / indicator values for a year")
 def api_indicators(
-    session: SessionDep, actor: CurrentActor, year: YearQ = None, region: AreaQ = None
+    session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None, region: AreaQ = None
 ) -> dict[str, Any]:
-    """Every indicator at the end of ``year`` for the city and each county and zone (as ``ipcity indicators --json``)."""
-    return service.indicators_json(session, actor, service.year_end(_year(session, year)), region)
+    """Every indicator at the end of ``year`` for the city and each county and zone (as
+    ``ipcity indicators --json``); ``reasons`` says why a value is not assessable, in the
+    reader's language (``?lang=``, Accept-Language; Chinese by default)."""
+    return service.indicators_json(session, actor, service.year_end(_year(session, year)), region, locale)
 
 
 @router.get("/api/v1/indicators/catalogue", tags=["indicators"], summary="指标目录 / the indicators")
@@ -306,10 +308,12 @@ def api_indicator(
     indicator_id: IndicatorPath,
     session: SessionDep,
     actor: CurrentActor,
+    locale: LocaleDep,
     start: Annotated[int | None, Query(alias="from", ge=1985, le=2100)] = None,
     end: Annotated[int | None, Query(alias="to", ge=1985, le=2100)] = None,
 ) -> dict[str, Any]:
-    """An indicator at each year-end for every area it applies to."""
+    """An indicator at each year-end for every area it applies to; ``reasons``: why a year's
+    value is not assessable, in the reader's language."""
     years = service.data_years(session)
     first, last = start or years[0], end or years[-1]
     if last - first > 40 or last < first:
@@ -325,6 +329,15 @@ def api_indicator(
                 str(on.year): v.as_json()
                 for on in board.dates
                 if (v := board.value(on, a.code, indicator.id))
+            }
+            for a in board.areas
+            if indicator.applies_to(a)
+        },
+        "reasons": {
+            a.code: {
+                str(on.year): v.reason_text(locale) or ""
+                for on in board.dates
+                if (v := board.value(on, a.code, indicator.id)) and not v.assessable
             }
             for a in board.areas
             if indicator.applies_to(a)

@@ -147,12 +147,17 @@ def scoreboard(
     return Scoreboard(sorted(dates), areas, values, facts)
 
 
-def indicators_json(session: Session, actor: Actor, on: date, region: str | None = None) -> dict[str, Any]:
+def indicators_json(
+    session: Session, actor: Actor, on: date, region: str | None = None, locale: str = "zh_CN"
+) -> dict[str, Any]:
     """``{"date", "attribution", "regions": {code: {id: value}}, "zones": {code: {id: value}}}``
     for the city and every county and zone, or for one region and the zones in it, or for one
     zone (by the code the output uses as its key) — what ``ipcity indicators --json`` prints
     and ``/api/v1/indicators`` returns. A value that cannot be computed is
-    ``"not assessable: <reason>"``. An unknown code is refused naming the codes there are."""
+    ``"not assessable: <reason>"``, fixed English that clients match on; why, for a reader,
+    is in ``"reasons": {"regions": {code: {id: sentence}}, "zones": …}`` in ``locale``
+    (every area has its key, holding only its values that are not assessable). An unknown
+    code is refused naming the codes there are."""
     areas = city_areas(session)
     if region:
         area = next((a for a in areas if a.code == region), None)
@@ -179,11 +184,20 @@ def indicators_json(session: Session, actor: Actor, on: date, region: str | None
         "attribution": definitions.ATTRIBUTION,
         "regions": {},
         "zones": {},
+        "reasons": {"regions": {}, "zones": {}},
     }
     for area in board.areas:
         bucket = "zones" if area.kind == "zone" else "regions"
-        out[bucket][area.code] = {k: v.as_json() for k, v in board.values[on][area.code].items()}
+        values = board.values[on][area.code]
+        out[bucket][area.code] = {k: v.as_json() for k, v in values.items()}
+        out["reasons"][bucket][area.code] = reasons_of(values, locale)
     return out
+
+
+def reasons_of(values: dict[str, Value], locale: str) -> dict[str, str]:
+    """Why each value that is not assessable is not, in ``locale``, by its key: the sentence
+    the pages show, beside the fixed English code of :meth:`Value.as_json`."""
+    return {key: v.reason_text(locale) or "" for key, v in values.items() if not v.assessable}
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def test_cli_one_region_and_a_table(session: Session, database_url: str) -> None
     assert list(data["regions"]) == ["410621"]
     assert set(data["zones"]) == {"hebi_agri_park"}
     table = CliRunner().invoke(app, ["--db", database_url, "indicators", "--year", "2018"])
-    assert table.exit_code == 0 and "invention_patents_in_force" in table.stdout
+    assert table.exit_code == 0 and "有效发明专利拥有量" in table.stdout
 
 
 def test_cli_refuses_a_bad_year(database_url: str) -> None:

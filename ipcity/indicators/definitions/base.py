@@ -33,7 +33,8 @@ MSG_HIGH_VALUE_PARTIAL = (
 )
 
 NOT_ASSESSABLE_PREFIX = "not assessable"
-# The reason as machine output gives it (JSON, CSV): fixed English, whatever the catalogue says.
+# The reason as machine output gives it (JSON, CSV): fixed English, whatever the catalogue says,
+# since clients match on it; the sentence for a reader goes beside it (``reasons`` in the JSON).
 JSON_REASONS = {
     MSG_NO_POPULATION: "no population for region/year ({code}/{year})",
     MSG_NO_LOAN_AMOUNT: "no loan amount recorded for {n} of {total} pledge loans ({contracts})",
