@@ -381,17 +381,24 @@ def import_file(
         raise IPCityError("--kind 应为 {expected} 之一，收到：{value}", expected=", ".join(KINDS), value=kind)
     if not file.exists():
         raise IPCityError("文件不存在：{value}", value=str(file))
+    if not file.is_file():
+        raise IPCityError("“{value}”不是文件（是文件夹或设备）；请给出要导入的文件", value=str(file))
     actor = Actor(username=user, role="admin")
     factory = _factory()
     locale = _locale()
-    with rich_progress() as progress:
-        tasks: dict[str, Any] = {}
+    # The bar appears with the first stage reported: a file refused before (empty, of an
+    # unknown layout …) gets its one line of error, without an empty bar's blank line.
+    progress = rich_progress()
+    tasks: dict[str, Any] = {}
 
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=max(total, 1))
-            progress.update(tasks[stage], completed=done, total=max(total, 1))
+    def report(stage: str, done: int, total: int) -> None:
+        if not tasks:
+            progress.start()
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=max(total, 1))
+        progress.update(tasks[stage], completed=done, total=max(total, 1))
 
+    try:
         with factory() as session:
             result = import_path(
                 session,
@@ -404,6 +411,9 @@ def import_file(
                 progress=report,
                 locale=locale,  # the rejected-rows file and the layout's name
             )
+    finally:
+        if tasks:
+            progress.stop()
     summary = result.summary()
     if as_json:
         console.print_json(json.dumps(summary, ensure_ascii=False))

@@ -29,7 +29,7 @@ from ipcity.auth.service import authenticate
 from ipcity.cli import main
 from ipcity.registry.service import PatentQuery, search_patents
 
-SUMMARY_KEYS = ["read", "inserted", "updated", "unchanged", "rejected", "warnings", "errors_file"]
+SUMMARY_KEYS = ["read", "inserted", "updated", "unchanged", "rejected", "merged", "warnings", "errors_file"]
 TOYOTA = "incopat_toyota_cn_5048.csv.gz"
 BAD_ROW = 4788  # the Toyota row with the IPC cell "B60R/; …", made bad in its main IPC below
 
@@ -472,3 +472,18 @@ def test_import_an_award_list_by_kind(cli: Run, tmp_path: Path) -> None:
     }
     code, _, err = cli("import", str(path), "--kind", "award", "--json")
     assert code != 0 and "awards" in error_line(err)
+
+
+def test_a_folder_or_a_refused_file_is_one_line_and_exit_2(cli: Run, tmp_path: Path, engine: Engine) -> None:
+    """A folder given for the file, and a file refused before any row is read: exit 2 and
+    one line on stderr, nothing before it (no empty progress bar's blank line)."""
+    before = dump_database(engine)
+    code, out, err = cli("import", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == f"错误：“{tmp_path}”不是文件（是文件夹或设备）；请给出要导入的文件\n"
+    header_only = tmp_path / "只有表头.csv"
+    header_only.write_text("申请号,标题\n", encoding="utf-8")
+    code, out, err = cli("import", str(header_only), "--json")
+    assert (code, out) == (2, "")
+    assert err.startswith("错误：收到的文件「只有表头.csv」在表头之下没有数据行") and err.count("\n") == 1
+    assert dump_database(engine) == before

@@ -136,6 +136,10 @@ class ImportResult:
     confirmed: bool = False
     aborted_strict: bool = False
     batch_id: int | None = None
+    # Valid rows that add to another row's record rather than make one of their own: a
+    # patent's further publications (one application, several rows), a register's number
+    # listed again. read = inserted + updated + unchanged + rejected + merged.
+    merged: int = 0
 
     @property
     def imported_nothing(self) -> bool:
@@ -169,6 +173,7 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "merged": self.merged,
             "warnings": self.warned,
             "errors_file": self.errors_file,
         }
@@ -852,7 +857,9 @@ def _plan_and_write(
             # The writers name their stages in English; show them as the other stages are.
             progress(STAGE_LABELS.get(stage, stage), done, total)
 
-        merged = merge_patent_records(r for r in records if isinstance(r, PatentRecord))
+        rows = [r for r in records if isinstance(r, PatentRecord)]
+        merged = merge_patent_records(rows)
+        result.merged = len(rows) - len(merged)
         staged("compare", 0, len(merged))
         plan = plan_patents(session, merged, staged, observed_on)
         result.inserted, result.updated, result.unchanged = len(plan.new), len(plan.changed), plan.unchanged
@@ -871,6 +878,7 @@ def _plan_and_write(
     elif kind in ASSET_SPECS:
         spec = ASSET_SPECS[kind]
         unique = _dedupe(records, lambda r: getattr(r, spec.key))
+        result.merged = len(records) - len(unique)
         asset_plan = plan_assets(session, kind, unique)
         if writes(asset_plan.new, asset_plan.changed, asset_plan.unchanged):
             write_assets(session, asset_plan, locate)
@@ -880,18 +888,21 @@ def _plan_and_write(
         from ipcity.policy.evidence_store import plan_evidence, record_key, write_evidence
 
         unique = _dedupe(records, lambda r: record_key(kind, r))
+        result.merged = len(records) - len(unique)
         evidence_plan = plan_evidence(session, kind, unique)
         if writes(evidence_plan.new, evidence_plan.changed, evidence_plan.unchanged):
             write_evidence(session, evidence_plan, locate)
     elif kind == "holders":
-        unique = _dedupe_holders([r for r in records if isinstance(r, HolderRecord)])
+        holder_rows = [r for r in records if isinstance(r, HolderRecord)]
+        unique = _dedupe_holders(holder_rows)
+        result.merged = len(holder_rows) - len(unique)
         holder_plan = plan_holders(session, unique, zone_ids)
         if writes(holder_plan.new, holder_plan.changed, holder_plan.unchanged):
             write_holders(session, holder_plan, zone_ids, locate, actor_name=actor.username)
     elif kind == "population":
-        unique = _dedupe(
-            [r for r in records if isinstance(r, PopulationRecord)], lambda r: (r.region_code, r.year)
-        )
+        figures = [r for r in records if isinstance(r, PopulationRecord)]
+        unique = _dedupe(figures, lambda r: (r.region_code, r.year))
+        result.merged = len(figures) - len(unique)
         existing = {
             (p.area_code, p.year): (p.residents, p.source) for p in session.scalars(select(Population))
         }

@@ -167,4 +167,5 @@ class ImportSummary(BaseModel):
     updated: int
     unchanged: int
     rejected: int
+    merged: int = 0  # valid rows adding to another row's record (a patent's further publications)
     errors_file: str | None = None

@@ -185,6 +185,7 @@ def test_real_csv_export(name: str, session: Session, engine: Engine, tmp_path: 
     assert stored == offices
     assert result.rows_read == len(rows)
     assert (result.inserted, result.updated, result.unchanged) == (len(offices), 0, 0)
+    assert result.rows_read == result.inserted + result.rejected + result.merged
     if publications:
         # incoPat and Patentics list publications: all of an application's rows fold into
         # one patent that keeps every publication.
@@ -245,9 +246,15 @@ def test_lens_jsonl(session: Session, engine: Engine) -> None:
     spelled = {lens_number(f, j) for j, f in filings} - {None}
     assert spelled <= set(stored)
     assert {"US", "WO", "EP", "CN", "AU", "KR", "JP"} <= set(stored.values())
-    # Publication lines of one application fold into one patent.
+    # Publication lines of one application fold into one patent; the counts say so and
+    # add up to the lines read (1,588 = 1,300 patents + 2 rejected + 286 folded lines).
     assert len(records) > len(stored)
     assert sum(publications_per_patent(engine).values()) >= len(stored)
+    assert result.merged == len(records) - len(late) - len(stored)
+    summary = result.summary()
+    assert summary["read"] == sum(
+        summary[k] for k in ("inserted", "updated", "unchanged", "rejected", "merged")
+    )
 
     before, audits = dump_database(engine), audit_length(engine)
     again = import_file(session, path)

@@ -52,6 +52,7 @@ _UNSHOWABLE_ESCAPE = re.compile(r"\\u(?:00[01][0-9a-fA-F]|007[fF]|[dD][89a-fA-F]
 
 MSG_EMPTY = "收到的文件「{filename}」是空的；应为带表头行的 CSV、Excel（.xlsx）或 JSON Lines 文件。"
 MSG_TRUNCATED_GZIP = "收到的压缩文件「{filename}」不完整或已损坏（gzip 数据在结尾前中断）；应为完整的 .gz 文件，请重新下载后再导入。"
+MSG_NOT_GZIP = "收到的文件「{filename}」以 .gz 结尾，但内容不是 gzip 压缩数据；应为完整的 .gz 文件，或去掉 .gz 后缀后再导入。"
 MSG_BAD_XLSX = "收到的文件「{filename}」无法作为 Excel 工作簿读取（{detail}）；应为完整的 .xlsx 文件。"
 XLSX_NOT_ZIP = Bilingual(
     "不是 .xlsx 格式：可能是旧版 .xls 文件、改了扩展名的其他文件，或下载不完整",
@@ -129,6 +130,10 @@ def _unwrap(source: Path | bytes, filename: str) -> bytes:
         data = _gunzip(data, filename)
         if not data.strip():
             raise InvalidFile(MSG_EMPTY, filename=filename)
+    elif filename.lower().endswith(".gz"):
+        # Named as compressed but not: a file damaged in transfer, or renamed by hand; read
+        # as text it would be refused for what its first line happens to be.
+        raise InvalidFile(MSG_NOT_GZIP, filename=filename)
     return data
 
 

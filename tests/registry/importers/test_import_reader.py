@@ -375,3 +375,14 @@ def test_a_workbook_of_blank_sheets_is_empty() -> None:
     workbook.save(out)
     with pytest.raises(InvalidFile, match="是空的"):
         read_table(out.getvalue(), "blank.xlsx")
+
+
+def test_a_gz_name_over_plain_bytes_is_refused_as_not_gzip() -> None:
+    """A ".gz" file whose bytes are not gzip (damaged in transfer, renamed by hand) is said
+    to be so, not read as a CSV whose first line happens to be a header."""
+    for name in ("x.csv.gz", "lens.jsonl.gz"):
+        with pytest.raises(InvalidFile) as caught:
+            (read_jsonl if name.endswith(".jsonl.gz") else read_table)(b"garbage\n", name)
+        assert caught.value.render() == (
+            f"收到的文件「{name}」以 .gz 结尾，但内容不是 gzip 压缩数据；应为完整的 .gz 文件，或去掉 .gz 后缀后再导入。"
+        )
