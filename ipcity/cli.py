@@ -468,9 +468,17 @@ def export(
     ] = None,
     region: Annotated[str | None, typer.Option(help="行政区划代码 / region code")] = None,
     year: Annotated[int | None, typer.Option(help="申请年份 / filing year")] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            help="排序 / order\n\nrelevance, -filing_date, filing_date, -grant_date, grant_date, "
+            "application_number\n\n默认同检索页 / default as on the search page: relevance with --q, "
+            "else -filing_date"
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option(help="表头语言 / header language: zh_CN, en")] = "zh_CN",
 ) -> None:
-    """Export a patent search result as CSV or XLSX."""
+    """Export a patent search result as CSV or XLSX, in the search page's order."""
     from ipcity.auth.roles import PUBLIC
     from ipcity.registry.service import PatentQuery, export_patents
 
@@ -483,7 +491,15 @@ def export(
     folder = out.parent
     if not folder.is_dir():
         raise ValidationFailed(MSG_NO_FOLDER, value=str(folder))
-    query = PatentQuery(q=q, patent_type=patent_type, status=status, region=region, year=year)
+    from ipcity.registry.service import SORTS
+
+    if sort is not None and sort not in SORTS:
+        raise ValidationFailed(
+            "--sort 应为 {expected} 之一，收到：{value}", expected=", ".join(SORTS), value=sort
+        )
+    # The search page's order: the same query exported there and here gives the same file.
+    chosen = sort or ("relevance" if q and q.strip() else "-filing_date")
+    query = PatentQuery(q=q, patent_type=patent_type, status=status, region=region, year=year, sort=chosen)
     with _factory()() as session:
         # An unknown region code is refused by the search itself (PatentQuery.validate),
         # rather than written as an empty file that looks like "no patents there".

@@ -248,6 +248,17 @@ def test_export_csv_and_xlsx(cli: Run, tmp_path: Path, session: Session) -> None
     rows = list(csv.reader(io.StringIO((tmp_path / "en.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0][0] == "Application number" and {r[8] for r in rows[1:]} == {"Substantive examination"}
 
+    # With search words, the search page's order (relevance), as the web export of the same
+    # query; --sort chooses another, and an unknown one is refused naming it.
+    code, _, _ = cli("export", str(tmp_path / "q.csv"), "--q", "无人机")
+    rows = list(csv.reader(io.StringIO((tmp_path / "q.csv").read_text(encoding="utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == _searched(session, q="无人机", sort="relevance") and len(rows) > 2
+    code, _, _ = cli("export", str(tmp_path / "n.csv"), "--q", "无人机", "--sort", "application_number")
+    rows = list(csv.reader(io.StringIO((tmp_path / "n.csv").read_text(encoding="utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == _searched(session, q="无人机", sort="application_number")
+    code, _, err = cli("export", str(tmp_path / "s.csv"), "--sort", "newest")
+    assert code == 2 and error_line(err).startswith("错误：--sort 应为 relevance, -filing_date")
+
     code, _, err = cli("export", str(tmp_path / "out.txt"))
     assert code == 2 and "out.txt" in error_line(err)
     code, _, err = cli("export", str(tmp_path / "x.csv"), "--status", "alive")
