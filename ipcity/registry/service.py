@@ -12,7 +12,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Float, Integer, Select, and_, case, func, literal_column, or_, select, text, union
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    union,
+)
 from sqlalchemy.orm import Session, aliased
 
 from ipcity import audit, clock
@@ -406,6 +419,10 @@ def _patent_filters(
         elif phrases or by_number:
             matching = [_text_ids(session, phrases)] if phrases else []
             stmt = stmt.where(Patent.id.in_(_one_of(matching + _number_ids(numbers))))
+        if not phrases and not by_number:
+            # Words with nothing to search by (punctuation, an emoji): nothing matches them.
+            # Read as no filter, "，" would list the whole registry as if it were the answer.
+            stmt = stmt.where(false())
     if query.patent_type:
         stmt = stmt.where(Patent.patent_type == query.patent_type)
     if query.jurisdiction:
