@@ -261,33 +261,33 @@ def test_evidence_that_gives_nothing_is_rolled_back_with_the_engines_reason(
             applications.apply(s, COUNTY_A, "award", AWARD, [Upload("a.pdf", PDF)])
 
 
+LOAN_2019 = {
+    "principal_yuan": "5,000,000",
+    "start_date": "2019-01-10",
+    "year": "2019",
+    "lender": "中国银行鹤壁分行",
+}
+
+
+def _loan_costs(s: Session, holder_id: int, contract: str, interest: str, **costs: str) -> PolicyCase:
+    """甲's application for P2.7-a: a 2019 pledge loan's costs (its contract attached)."""
+    return applications.apply(
+        s,
+        _ent(holder_id),
+        "loan_year",
+        {**LOAN_2019, **costs, "contract_number": contract, "interest_yuan": interest},
+        [Upload("合同.pdf", PDF)],
+    )
+
+
 def test_pledge_costs_of_two_loans_meet_the_yearly_cap(
     session_factory: sessionmaker[Session], holders: dict[str, int]
 ) -> None:
     """P2.7-a: 50 % of the year's costs, at most 200,000 per enterprise and year over all loans."""
-    loan = {
-        "principal_yuan": "5,000,000",
-        "start_date": "2019-01-10",
-        "year": "2019",
-        "lender": "中国银行鹤壁分行",
-        "valuation_yuan": "20000",
-    }
     with session_factory() as s:
-        a = applications.apply(
-            s,
-            _ent(holders["甲"]),
-            "loan_year",
-            {**loan, "contract_number": "ZY2019-101", "interest_yuan": "280000"},
-            [Upload("合同.pdf", PDF), Upload("票据.pdf", PDF)],
-        )
+        a = _loan_costs(s, holders["甲"], "ZY2019-101", "280000", valuation_yuan="20000")
         assert a.amount_yuan == 150000  # (280,000 + 20,000) × 50 %
-        b = applications.apply(
-            s,
-            _ent(holders["甲"]),
-            "loan_year",
-            {**loan, "contract_number": "ZY2019-102", "interest_yuan": "180000"},
-            [Upload("合同.pdf", PDF)],
-        )
+        b = _loan_costs(s, holders["甲"], "ZY2019-102", "180000", valuation_yuan="20000")
         assert b.amount_yuan == 50000  # 100,000 asked, 50,000 left under the 200,000 cap
         assert s.scalar(select(func.count()).select_from(PledgeLoanCost)) == 2
 
@@ -301,30 +301,12 @@ def test_an_approved_loan_takes_the_cap_first_and_a_later_loan_gets_what_is_left
     from ipcity.auth.roles import SYSTEM
     from ipcity.policy import service
 
-    loan = {
-        "principal_yuan": "5,000,000",
-        "start_date": "2019-01-10",
-        "year": "2019",
-        "lender": "中国银行鹤壁分行",
-    }
     with session_factory() as s:
-        first = applications.apply(
-            s,
-            _ent(holders["甲"]),
-            "loan_year",
-            {**loan, "contract_number": "ZY2019-B", "interest_yuan": "300000"},
-            [Upload("合同.pdf", PDF)],
-        )
+        first = _loan_costs(s, holders["甲"], "ZY2019-B", "300000")
         assert first.amount_yuan == 150000
         first.status = "approved"  # reviewed, noticed and approved
         s.commit()
-        later = applications.apply(
-            s,
-            _ent(holders["甲"]),
-            "loan_year",
-            {**loan, "contract_number": "ZY2019-A", "interest_yuan": "200000"},
-            [Upload("合同.pdf", PDF)],
-        )
+        later = _loan_costs(s, holders["甲"], "ZY2019-A", "200000")
         assert later.amount_yuan == 50000  # 100,000 asked, 50,000 left beside the approved loan
         owed = {
             e.object: e.amount
