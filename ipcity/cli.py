@@ -151,6 +151,11 @@ def _root(db: DbOption = None) -> None:
         state.settings = Settings(**overrides)
     except ValidationError as exc:
         raise _settings_error(exc) from exc
+    from ipcity.policy.loader import use_policy_file
+
+    # The policy in force for this run (IPCITY_POLICY_FILE, else the shipped one); a bad file
+    # is one line naming its line and reason.
+    use_policy_file(state.settings.policy_file)
 
 
 def _settings_error(exc: Any) -> IPCityError:

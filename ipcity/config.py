@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     session_max_age_seconds: int = Field(8 * 3600, description="how long a login lasts")
     secure_cookies: bool = Field(False, description="set the Secure flag on cookies (behind HTTPS)")
     page_size: int = Field(20, description="rows per page in lists")
+    policy_file: Path | None = Field(
+        None,
+        description="the policy YAML in force (another city's rules); default: the shipped rules/hebi-2017.yaml",
+    )
     policy_notice_days: int = Field(
         7, ge=0, le=90, description="days a policy case stays in public notice (公示) before approval"
     )

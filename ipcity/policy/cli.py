@@ -130,6 +130,29 @@ def explain_command(
 
 
 @policy_app.command(
+    "check",
+    short_help="检查策略文件 / check a policy file",
+    help="检查策略文件（参数、规则、条款编号、公式），有误时给出文件、行号和原因 / check a policy file: "
+    "parameters, rules, clause ids, formulas; a fault is told with its file, line and reason",
+)
+def check_command(
+    path: Annotated[Path, typer.Argument(help="策略文件 / policy file (YAML)")],
+) -> None:
+    """Load and check a policy file as the platform would use it (IPCITY_POLICY_FILE)."""
+    from ipcity.policy.loader import load_policy
+
+    if not path.is_file():
+        raise ValidationFailed("策略文件不存在：{value}", value=str(path))
+    policy = load_policy(path)
+    console.print(
+        f"{path.name}：{len(policy.rules)} 条规则、{len(policy.parameters)} 个参数，检查通过 / "
+        f"{len(policy.rules)} rules, {len(policy.parameters)} parameters: OK",
+        highlight=False,
+        markup=False,
+    )
+
+
+@policy_app.command(
     "test",
     short_help="运行YAML场景 / run the YAML scenarios",
     help="运行策略的YAML场景，有失败时退出码为1 / run the YAML scenarios; exit 1 when one fails",

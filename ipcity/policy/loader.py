@@ -459,3 +459,22 @@ def _priority(node: Any, file: str, line: int) -> Priority | None:
 def shipped_policy() -> Policy:
     """The shipped policy ``rules/hebi-2017.yaml`` (loaded once)."""
     return load_policy(DEFAULT_POLICY)
+
+
+# The policy file a deployment names (IPCITY_POLICY_FILE): another city writes its own file,
+# not code. Set by the web app and the CLI from their settings; None: the shipped policy.
+_in_force: Policy | None = None
+
+
+def use_policy_file(path: Path | str | None) -> Policy:
+    """Make the policy of ``path`` the one in force (None: the shipped one) and return it.
+    The file is loaded and checked now, so that a bad file stops the start with its file,
+    line and reason (:class:`PolicyFileError`) instead of the first evaluation."""
+    global _in_force
+    _in_force = None if path is None else load_policy(path)
+    return policy_in_force()
+
+
+def policy_in_force() -> Policy:
+    """The policy every evaluation, page and scenario run uses (see :func:`use_policy_file`)."""
+    return _in_force if _in_force is not None else shipped_policy()

@@ -39,7 +39,13 @@ from typing import Any
 from ipcity.i18n import gettext
 from ipcity.policy.engine import Entitlement, evaluate
 from ipcity.policy.formulas import AWARD_LABELS
-from ipcity.policy.loader import Policy, PolicyFileError, parse_parameter, refuse_unknown_keys, shipped_policy
+from ipcity.policy.loader import (
+    Policy,
+    PolicyFileError,
+    parse_parameter,
+    policy_in_force,
+    refuse_unknown_keys,
+)
 from ipcity.policy.snapshot import (
     AwardRec,
     CertificateRec,
@@ -81,6 +87,32 @@ INPUT_KEYS = {
     "insurance_policies",
     "software",
     "credit_list",
+}
+# The fields each kind of input record may have: a misspelt one ("annuities_payd") is refused
+# at load with its line, never read as absent (the scenario would then fail for a reason its
+# reader cannot see).
+RECORD_KEYS = {
+    "holders": {"name", "region", "kind"},
+    "patents": {
+        "number",
+        "type",
+        "jurisdiction",
+        "title",
+        "filed",
+        "granted",
+        "lapsed",
+        "invalidated",
+        "restored",
+        "holders",
+        "annuities_paid",
+    },
+    "pct_applications": {"number", "applicants", "filed", "search_report"},
+    "awards": {"holder", "patent", "level", "date"},
+    "certificates": {"holder", "number", "issued", "certifier"},
+    "loan_costs": {"holder", "contract", "year", "interest", "valuation", "guarantee", "insurance"},
+    "insurance_policies": {"holder", "policy", "patent", "premium", "start"},
+    "software": {"holder", "number", "registered"},
+    "credit_list": {"holder", "listed", "reason", "expires", "removed"},
 }
 # What each kind of input record is, as a rule page heads its table.
 INPUT_LABELS = {
@@ -338,6 +370,8 @@ class _Reader:
             return []
         if not isinstance(value, MarkedList) or not all(isinstance(v, MarkedDict) for v in value):
             raise _fail(self.file, node.line_of(key), "{file} 第 {line} 行：{key} 应为记录的列表", key=key)
+        for item in value:
+            refuse_unknown_keys(item, RECORD_KEYS[key], self.file)
         return list(value)
 
 
@@ -511,7 +545,7 @@ def load_scenarios(path: Path | str, policy: Policy | None = None) -> list[Scena
     """Every scenario of a file; raises :class:`PolicyFileError` (file, line, reason)."""
     path = Path(path)
     file = path.name
-    base = policy or shipped_policy()
+    base = policy or policy_in_force()
     try:
         doc = read_marked(path)
     except YamlSyntaxError as exc:

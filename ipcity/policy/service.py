@@ -17,7 +17,7 @@ from ipcity.errors import NotFound, ValidationFailed
 from ipcity.i18n import Bilingual
 from ipcity.policy.clauses import CLAUSES, Clause
 from ipcity.policy.engine import Entitlement, evaluate
-from ipcity.policy.loader import Policy, Rule, shipped_policy
+from ipcity.policy.loader import Policy, Rule, policy_in_force
 from ipcity.policy.models import PolicyCase, PolicyPayment
 from ipcity.policy.parameters import Parameter
 from ipcity.policy.scenarios import Scenario, load_scenarios, run_scenario, scenario_files
@@ -28,8 +28,9 @@ FIRST_YEAR, LAST_YEAR = 1985, 2100
 
 
 def current_policy() -> Policy:
-    """The policy in force (the shipped ``rules/hebi-2017.yaml``)."""
-    return shipped_policy()
+    """The policy in force: the file the settings name (``IPCITY_POLICY_FILE``), else the
+    shipped ``rules/hebi-2017.yaml``."""
+    return policy_in_force()
 
 
 def check_year(year: int) -> None:

@@ -281,6 +281,9 @@ def _validation_message(
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (read from the environment when omitted)."""
     settings = settings or Settings()
+    from ipcity.policy.loader import use_policy_file
+
+    use_policy_file(settings.policy_file)  # a bad policy file stops the start, naming its line
     app = FastAPI(
         title="IP City 知识产权强市平台",
         version=__version__,

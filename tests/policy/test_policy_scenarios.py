@@ -45,3 +45,20 @@ def test_an_unexpected_entitlement_fails(tmp_path: Path) -> None:
     wrong.write_text(text, encoding="utf-8")
     result = run_scenario(load_scenarios(wrong)[0])
     assert any("PCT/CN2019/000456" in p for p in result.problems)
+
+
+def test_a_misspelt_field_of_an_input_record_is_refused_with_its_line(tmp_path: Path) -> None:
+    """ "annuities_payd" for annuities_paid: refused at load, at its line, naming the fields a
+    patent may have, not read as "no annuities paid" (the scenario would fail unexplained)."""
+    from ipcity.policy.loader import PolicyFileError
+
+    shipped = next(f for f in scenario_files() if f.name == "p2_1_c_annuity_support.yaml")
+    text = shipped.read_text(encoding="utf-8")
+    line = text[: text.index("annuities_paid: 12600")].count("\n") + 1
+    path = tmp_path / "misspelt.yaml"
+    path.write_text(text.replace("annuities_paid: 12600", "annuities_payd: 12600", 1), encoding="utf-8")
+    with pytest.raises(PolicyFileError) as refused:
+        load_scenarios(path)
+    message = refused.value.render("zh_CN")
+    assert message.startswith(f"misspelt.yaml 第 {line} 行：未知的字段“annuities_payd”")
+    assert "annuities_paid" in message
