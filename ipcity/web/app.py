@@ -160,6 +160,7 @@ VALIDATION_EXPECTED = {
     "literal_error": "{expected} 之一",
     "json_invalid": "合法的 JSON",
     "model_attributes_type": "JSON 对象",
+    "json_as_text": "以 Content-Type: application/json 发送的 JSON 对象",
     "list_type": "列表",
     "string_type": "文本",
     "string_too_short": "至少 {min_length} 个字符",
@@ -248,6 +249,9 @@ def _validation_message(
     where = ".".join(p for p in location if p not in ("query", "body", "path", "form", "header", "cookie"))
     kind = str(first.get("type", ""))
     expected = first.get("msg", "")
+    if kind == "model_attributes_type" and isinstance(first.get("input"), bytes | str):
+        # The body arrived as text: sent without "Content-Type: application/json".
+        kind = "json_as_text"
     label = VALIDATION_EXPECTED.get(kind)
     translated = gettext(label, locale) if label else None
     # A label not yet translated would put Chinese in an English sentence: pydantic's

@@ -455,6 +455,14 @@ def test_a_body_that_is_not_json_is_named_as_the_body(app: Any, world: World) ->
     )
     assert response.status_code == 400
     assert sentence_of(response) == "参数 body 的值不合规：收到 -，要求 合法的 JSON"
+    # JSON sent without its content type reaches the route as text: the sentence says how to send it.
+    plain = client.patch(
+        f"/api/v1/users/{world.user_ids['admin']}",
+        content=b'{"display_name": "x"}',
+        headers={"Content-Type": "text/plain", "X-CSRF-Token": csrf_of(client)},
+    )
+    assert plain.status_code == 400
+    assert sentence_of(plain).endswith("要求 以 Content-Type: application/json 发送的 JSON 对象")
 
 
 def test_a_refused_mapping_comes_back_with_the_columns_chosen(
