@@ -191,7 +191,7 @@ def test_a_value_that_is_not_a_number_names_the_option_and_the_value(cli: Run, a
 def test_usage_errors_are_one_chinese_line_with_exit_2(cli: Run) -> None:
     cases = {
         ("nosuch",): "错误：没有命令 nosuch；可用的命令：indicators, init,",
-        ("policy", "nosuch"): "错误：没有命令 nosuch；可用的命令：evaluate, explain, test",
+        ("policy", "nosuch"): "错误：没有命令 nosuch；可用的命令：evaluate, explain, check, test",
         ("stats", "--bogus"): "错误：没有选项 --bogus；请运行 ipcity stats --help 查看可用的选项",
         ("stats", "extra"): "错误：多余的参数：extra；请运行 ipcity stats --help 查看用法",
         ("indicators",): "错误：缺少必填的选项 --year",
