@@ -7,6 +7,7 @@ never copied into the repository.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,22 @@ def at_once(session_factory: Any, actions: list[Any], timeout: float = 60) -> li
         raise crashes[0]
     assert all(o is not None for o in outcomes), f"an action did not finish in {timeout} s: {outcomes}"
     return [o for o in outcomes if o is not None]
+
+
+def run_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    """``ipcity ARGS…`` through ``main()``, as the console script runs it: (exit code, stdout,
+    stderr); a traceback in either stream fails the test (the CLI's errors are one line)."""
+    from ipcity.cli import main
+
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "argv", ["ipcity", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err

@@ -6,15 +6,13 @@ when they start (a fault is one line naming its file, line and reason), and
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from ipcity_testing import shared_file
+from ipcity_testing import run_cli, shared_file
 
-from ipcity.cli import main
 from ipcity.config import Settings
 from ipcity.policy import service
 from ipcity.policy.loader import DEFAULT_POLICY, PolicyFileError, use_policy_file
@@ -45,30 +43,15 @@ def _city_file(tmp_path: Path, grant_subsidy: int | None = None, clause: str | N
     return path
 
 
-def _run(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
-    capsys.readouterr()
-    monkeypatch.setattr(sys, "argv", ["ipcity", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
 def test_the_cli_evaluates_with_the_policy_file_the_settings_name(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database_url: str, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("IPCITY_UPLOAD_DIR", str(tmp_path / "files"))
     db = ["--db", database_url]
-    assert _run(monkeypatch, capsys, *db, "import", str(shared_file("patents_cn", HENAN)))[0] == 0
+    assert run_cli(monkeypatch, capsys, *db, "import", str(shared_file("patents_cn", HENAN)))[0] == 0
 
     def grant_amounts() -> set[int]:
-        code, out, _ = _run(
+        code, out, _ = run_cli(
             monkeypatch, capsys, *db, "policy", "evaluate", "--year", "2024", "--json", "--rule", "P2.1-a"
         )
         assert code == 0
@@ -80,7 +63,7 @@ def test_the_cli_evaluates_with_the_policy_file_the_settings_name(
     monkeypatch.setenv("IPCITY_POLICY_FILE", str(_city_file(tmp_path, grant_subsidy=5000)))
     assert grant_amounts() == {5000}
     monkeypatch.setenv("IPCITY_POLICY_FILE", str(_city_file(tmp_path, clause="P9.9-z")))
-    code, out, err = _run(monkeypatch, capsys, *db, "stats")
+    code, out, err = run_cli(monkeypatch, capsys, *db, "stats")
     assert (code, out) == (2, "")
     assert err.startswith("错误：另一城市.yaml 第 20 行：未知的条款编号“P9.9-z”") and err.count("\n") == 1
 
@@ -88,11 +71,13 @@ def test_the_cli_evaluates_with_the_policy_file_the_settings_name(
 def test_policy_check_says_ok_or_names_the_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, out, _ = _run(monkeypatch, capsys, "policy", "check", str(_city_file(tmp_path, grant_subsidy=5000)))
+    code, out, _ = run_cli(
+        monkeypatch, capsys, "policy", "check", str(_city_file(tmp_path, grant_subsidy=5000))
+    )
     assert code == 0 and out.startswith("另一城市.yaml：11 条规则、21 个参数，检查通过")
-    code, _, err = _run(monkeypatch, capsys, "policy", "check", str(_city_file(tmp_path, clause="P9.9-z")))
+    code, _, err = run_cli(monkeypatch, capsys, "policy", "check", str(_city_file(tmp_path, clause="P9.9-z")))
     assert code == 2 and "第 20 行：未知的条款编号“P9.9-z”" in err
-    code, _, err = _run(monkeypatch, capsys, "policy", "check", str(tmp_path / "none.yaml"))
+    code, _, err = run_cli(monkeypatch, capsys, "policy", "check", str(tmp_path / "none.yaml"))
     assert code == 2 and "策略文件不存在" in err
 
 

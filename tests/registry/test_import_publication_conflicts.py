@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import re
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ipcity_testing import csrf_of, login, shared_file
+from ipcity_testing import csrf_of, login, run_cli, shared_file
 from registry_testkit import OFFICER, dump_database, raw_rows, raw_text
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -173,23 +172,6 @@ def test_web_confirm_shows_one_sentence_and_the_history_the_failure(
     history = client.get("/import").text
     assert "导入失败，未写入任何数据" in history and re.search(r"patent_publications[._]number", history)
     assert "Patentics 导出（24 列）" in history and "patentics-24" not in history
-
-
-def run_cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
-    """``ipcity ARGS…`` through ``main()``: (exit code, stdout, stderr)."""
-    from ipcity.cli import main
-
-    capsys.readouterr()
-    monkeypatch.setattr(sys, "argv", ["ipcity", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.usefixtures("unguarded")
