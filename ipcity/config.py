@@ -7,6 +7,8 @@ many differently configured apps as they like.
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 from typing import Literal
 
@@ -51,6 +53,31 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.secret_key == _DEVELOPMENT_SECRET:
             raise ValueError("IPCITY_SECRET_KEY must be set in production")
         return self
+
+    def session_secret(self) -> str:
+        """The key that signs session cookies and CSRF tokens. The shipped default is public
+        (it is in this file): on a development or demo install a random key is made once and
+        kept beside the uploads (``upload_dir/.secret_key``, readable by its owner only), so
+        that nobody can sign an admin's cookie with the published one. Tests keep the fixed
+        default; production refuses it (above)."""
+        if self.secret_key != _DEVELOPMENT_SECRET or self.environment != "development":
+            return self.secret_key
+
+        path = self.upload_dir / ".secret_key"
+        try:
+            return path.read_text(encoding="ascii").strip() or self._new_secret(path)
+        except FileNotFoundError:
+            return self._new_secret(path)
+
+    @staticmethod
+    def _new_secret(path: Path) -> str:
+        key = secrets.token_urlsafe(48)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created for its owner alone; written whole, so that a reader never sees half a key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key)
+        return key
 
     @property
     def is_sqlite(self) -> bool:

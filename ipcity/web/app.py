@@ -301,7 +301,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
-    app.state.session_codec = SessionCodec(settings.secret_key, settings.session_max_age_seconds)
+    app.state.session_codec = SessionCodec(settings.session_secret(), settings.session_max_age_seconds)
     app.state.templates = _templates()
     app.add_middleware(SessionMiddleware)
     app.add_middleware(BlankQueryMiddleware)

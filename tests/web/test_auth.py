@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -206,6 +207,42 @@ def test_production_refuses_the_default_secret(monkeypatch: pytest.MonkeyPatch) 
         create_app()
     monkeypatch.setenv("IPCITY_SECRET_KEY", "a-real-secret-from-the-vault")
     assert Settings().environment == "production"
+
+
+def test_a_development_install_signs_with_its_own_key_not_the_published_one(
+    database_url: str, tmp_path: Path, make_user: Any
+) -> None:
+    """The shipped default key is in the source: on a development or demo install a random
+    key is made once (upload_dir/.secret_key, owner-only) and kept, so that a cookie signed
+    with the published key is a stranger's, not an admin's."""
+    import stat
+
+    from ipcity.config import _DEVELOPMENT_SECRET
+    from ipcity.web.app import create_app
+    from ipcity.web.security import SessionCodec
+
+    settings = Settings(database_url=database_url, environment="development", upload_dir=tmp_path / "files")
+    key = settings.session_secret()
+    assert key != _DEVELOPMENT_SECRET and len(key) >= 48
+    assert settings.session_secret() == key  # the same key on every start of this install
+    kept = tmp_path / "files" / ".secret_key"
+    assert kept.read_text(encoding="ascii") == key
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    # A key set, or the test environment, is used as given.
+    assert (
+        Settings(secret_key="from-the-vault", environment="development").session_secret() == "from-the-vault"
+    )
+    assert Settings(environment="test").session_secret() == _DEVELOPMENT_SECRET
+
+    app = create_app(settings)
+    client = TestClient(app)
+    login(client, make_user("admin", "admin-dev"))
+    assert _me(client)["role"] == "admin"
+    admin_id = app.state.session_codec.load(client.cookies.get(SESSION_COOKIE))["uid"]
+    forged = TestClient(app)
+    cookie = SessionCodec(_DEVELOPMENT_SECRET, 3600).dump(new_session(admin_id))
+    forged.cookies.set(SESSION_COOKIE, cookie, domain="testserver.local")
+    assert _me(forged)["role"] == "public"
 
 
 @pytest.mark.parametrize("forgery", ["altered", "other_key", "garbage", "no_csrf"])
