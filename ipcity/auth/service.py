@@ -49,6 +49,8 @@ MSG_USERNAME = (
 )
 MSG_PASSWORD = "密码至少需要8个字符"
 MSG_PASSWORD_BLANK = "密码不能只由空格组成，请包含字母、数字或符号"
+MSG_PASSWORD_WEAK = "密码太容易被猜到（常见密码、重复字符、键盘上连续的键或与用户名相近）；请改用更长、不常见的密码，例如几个词加数字"
+PASSWORD_MIN_SCORE = 2
 
 # Why a login failed, as the audit entry records it (the visitor is told the same sentence
 # whatever the reason, so that usernames cannot be probed).
@@ -124,12 +126,21 @@ def _username_taken(session: Session, name: str, except_id: int | None = None) -
     return session.scalar(query.limit(1)) is not None
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, *about: str | None) -> None:
+    """Refuse a password too short, blank, or easy to guess. ``about``: what the account is
+    known by (username, display name), which a password must not merely repeat."""
     if len(password) < PASSWORD_MIN:
         raise ValidationFailed(MSG_PASSWORD)
     if not password.strip():
         # Eight spaces are eight characters, and the first thing anyone would try.
         raise ValidationFailed(MSG_PASSWORD_BLANK)
+    from zxcvbn import zxcvbn  # loads its dictionaries: only when a password is set
+
+    # zxcvbn (Dropbox's estimator) scores 0–4 by the guesses an attacker needs; below 2 is a
+    # common password ("12345678", "password"), a repeat ("aaaaaaaa"), a keyboard run or the
+    # username itself: guessed within a login rate limit's patience, on the admin too.
+    if zxcvbn(password[:100], [a for a in about if a])["score"] < PASSWORD_MIN_SCORE:
+        raise ValidationFailed(MSG_PASSWORD_WEAK)
 
 
 def _display_name(text: str | None) -> str | None:
@@ -201,7 +212,7 @@ def create_user(
     # The binding and the password are checked before the name: the form's most common
     # slip (a county officer without a county) is named first.
     region, holder = _binding(session, role, region_code, holder_id, city_code)
-    _check_password(password)
+    _check_password(password, username, display_name)
     name = normalize_username(username)
     shown = _display_name(display_name)
     if _username_taken(session, name):
@@ -337,7 +348,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, password: str |
     user = _get(session, user_id)
     generated = not password
     secret = generate_password() if generated else str(password)
-    _check_password(secret)
+    _check_password(secret, user.username, user.display_name)
     user.password_hash = hash_password(secret)
     _end_sessions(user)
     session.flush()

@@ -282,6 +282,9 @@ def test_password_reset_given_or_generated(
     assert officer.get("/api/v1/me").json()["username"] == "reset-api"
     too_short = _send(client, "POST", f"/api/v1/users/{user_id}/password", {"password": "short"})
     _error(too_short, 400, "密码至少需要8个字符", "validation_failed")
+    for weak in ("reset-api", "12345678"):  # the username itself, a top-10 password
+        guessed = _send(client, "POST", f"/api/v1/users/{user_id}/password", {"password": weak})
+        assert guessed.status_code == 400 and guessed.json()["error"].startswith("密码太容易被猜到")
 
     given = _send(client, "POST", f"/api/v1/users/{user_id}/password", {"password": "a-new-long-password"})
     assert given.status_code == 200 and given.headers["cache-control"] == "no-store"

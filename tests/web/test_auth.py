@@ -320,6 +320,11 @@ def test_login_and_user_creation_are_audited(client: Any, make_user: Any, sessio
         ({"username": "x", "role": "enterprise", "holder_id": "abc"}, "权利人ID应为数字"),
         ({"username": "x", "role": "admin", "password": "short"}, "密码至少需要8个字符"),
         ({"username": "x", "role": "admin", "password": " " * 8}, "密码不能只由空格组成"),
+        # Easy to guess, on an admin above all: a common password, a repeat, the username.
+        ({"username": "weak-a", "role": "admin", "password": "12345678"}, "密码太容易被猜到"),
+        ({"username": "weak-b", "role": "admin", "password": "password"}, "密码太容易被猜到"),
+        ({"username": "weak-c", "role": "admin", "password": "aaaaaaaa"}, "密码太容易被猜到"),
+        ({"username": "qibin2024", "role": "admin", "password": "qibin2024"}, "密码太容易被猜到"),
         ({"username": "admin-form", "role": "admin"}, "用户名 admin-form 已存在"),
     ],
 )
