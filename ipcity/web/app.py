@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -81,8 +82,9 @@ class SessionMiddleware(BaseHTTPMiddleware):
         app = request.app
         codec: SessionCodec = app.state.session_codec
         raw = request.cookies.get(SESSION_COOKIE)
-        data = codec.load(raw)
+        data, signed_at, expired = codec.read(raw)
         request.state.session_data = data
+        request.state.session_expired = expired
         request.state.actor = PUBLIC
         uid = data.get("uid")
         if isinstance(uid, int):
@@ -96,7 +98,11 @@ class SessionMiddleware(BaseHTTPMiddleware):
                     data.pop("uid", None)
         response = await call_next(request)
         new_data = getattr(request.state, "new_session_data", None)
-        if new_data is not None or raw is None or codec.load(raw) != data:
+        # A visitor's session (no login) is signed again once half its age is gone: its CSRF
+        # token must outlive a form left open, however long ago the first visit was. A
+        # login keeps the age it was given (session_max_age_seconds: how long a login lasts).
+        stale = "uid" not in data and signed_at is not None and time.time() - signed_at > codec.max_age / 2
+        if new_data is not None or raw is None or stale or codec.load(raw) != data:
             settings: Settings = app.state.settings
             response.set_cookie(
                 SESSION_COOKIE,

@@ -15,7 +15,7 @@ from starlette.routing import Match
 
 from ipcity.auth.roles import PUBLIC, Actor
 from ipcity.config import Settings
-from ipcity.errors import BadInput, PermissionDenied
+from ipcity.errors import BadInput, NotAuthenticated, PermissionDenied
 from ipcity.i18n import gettext, normalize_locale, pgettext
 from ipcity.places.names import place_name
 from ipcity.web.security import CSRF_FIELD, CSRF_HEADER, UNSAFE_METHODS, tokens_match
@@ -69,6 +69,10 @@ async def csrf_protect(request: Request) -> None:
             value = form.get(CSRF_FIELD)
             given = value if isinstance(value, str) else None
     if not tokens_match(expected, given):
+        if getattr(request.state, "session_expired", False):
+            # The login (or the page's session) ran out while the form was open: say so,
+            # rather than blame a token the person never saw.
+            raise NotAuthenticated("登录已过期，本次提交未保存；请重新登录后再提交")
         raise PermissionDenied("请求缺少有效的CSRF令牌，请刷新页面后重试")
 
 

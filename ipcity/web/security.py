@@ -11,14 +11,23 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 SESSION_COOKIE = "ipcity_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class CookieState(NamedTuple):
+    """A session cookie as read: its data, when it was signed (None: a new session), and
+    whether a genuine cookie came past its age."""
+
+    data: dict[str, Any]
+    signed_at: float | None
+    expired: bool
 
 
 class SessionCodec:
@@ -30,15 +39,22 @@ class SessionCodec:
 
     def load(self, cookie: str | None) -> dict[str, Any]:
         """The session's data, or a fresh anonymous session when the cookie is absent or forged."""
+        return self.read(cookie).data
+
+    def read(self, cookie: str | None) -> CookieState:
+        """The session's data with when the cookie was signed, and whether it came expired
+        (a genuine cookie past its age: the visitor was logged in or had a form open)."""
         if cookie:
             try:
-                data = self._serializer.loads(cookie, max_age=self.max_age)
+                data, signed = self._serializer.loads(cookie, max_age=self.max_age, return_timestamp=True)
                 if isinstance(data, dict) and isinstance(data.get("csrf"), str):
-                    return data
+                    return CookieState(data, signed.timestamp(), False)
+            except SignatureExpired:
+                return CookieState(new_session(), None, True)
             except BadData:
-                # Forged, altered, expired or undecodable: the visitor is anonymous.
+                # Forged, altered or undecodable: the visitor is anonymous.
                 pass
-        return new_session()
+        return CookieState(new_session(), None, False)
 
     def dump(self, data: dict[str, Any]) -> str:
         """The signed cookie value."""

@@ -369,3 +369,58 @@ def test_login_returns_to_the_page_asked_for(client: Any, make_user: Any) -> Non
     assert 'name="next" value="/audit?page=2&amp;x=a%26b"' in form
     response = _post_login(client, make_user("admin", "admin-back"), PASSWORD, next="/audit?page=2&x=a%26b")
     assert response.headers["location"] == "/audit?page=2&x=a%26b"
+
+
+def _signed_ago(app: Any, data: dict[str, Any], seconds: float, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A genuine session cookie of this app, signed ``seconds`` ago."""
+    import time
+
+    now = time.time()
+    with monkeypatch.context() as m:
+        m.setattr(time, "time", lambda: now - seconds)
+        return str(app.state.session_codec.dump(data))
+
+
+def test_a_visitors_session_is_signed_again_before_its_form_token_runs_out(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A login form opened long after the first visit must still be sendable: a visitor's
+    session past half its age is signed again (a fresh one is left as it is)."""
+    max_age = app.state.session_codec.max_age
+    for age, refreshed in ((max_age * 0.6, True), (5, False)):
+        client = TestClient(app)
+        client.cookies.set(
+            SESSION_COOKIE, _signed_ago(app, new_session(), age, monkeypatch), domain="testserver.local"
+        )
+        page = client.get("/login")
+        assert page.status_code == 200
+        assert (SESSION_COOKIE in page.headers.get("set-cookie", "")) is refreshed, age
+
+
+def test_a_form_sent_after_the_login_expired_says_so(
+    app: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch, session_factory: Any
+) -> None:
+    """The login ran out while the form was open: 401 "登录已过期" with a way to log in, not a
+    CSRF error; nothing is written."""
+    client = TestClient(app)
+    login(client, make_user("admin", "admin-expired"))
+    data = app.state.session_codec.load(client.cookies.get(SESSION_COOKIE))
+    expired = _signed_ago(app, data, app.state.session_codec.max_age + 60, monkeypatch)
+    late = TestClient(app)
+    late.cookies.set(SESSION_COOKIE, expired, domain="testserver.local")
+    with session_factory() as session:
+        before = session.scalars(select(User.username)).all()
+    sent = late.post(
+        "/users",
+        data={
+            "username": "late-user",
+            "role": "admin",
+            "password": "long-enough-password",
+            "csrf_token": data["csrf"],
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 401
+    assert "登录已过期，本次提交未保存；请重新登录后再提交" in sent.text and 'id="error-login"' in sent.text
+    with session_factory() as session:
+        assert session.scalars(select(User.username)).all() == before
