@@ -8,6 +8,7 @@ routes never format errors themselves and bad input never becomes a 500.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import re
 import time
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -361,15 +362,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error_response(request, 500, "internal_error", message)
 
     @app.get("/docs", include_in_schema=False)
-    def _docs() -> Response:
+    def _docs(request: Request) -> Response:
         # Swagger UI from our own static files: the servers have no internet, so no CDN.
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="IP City API",
             swagger_js_url="/static/vendor/swagger-ui-bundle.js",
             swagger_css_url="/static/vendor/swagger-ui.css",
             swagger_favicon_url="/static/favicon.svg",
         )
+        # "Try it out" on a POST, PUT or PATCH must carry the session's CSRF token, as every
+        # page's own requests do (the token is the visitor's own, like a form's hidden field).
+        token = json.dumps(str(request.state.session_data.get("csrf", "")))
+        interceptor = (
+            "SwaggerUIBundle({requestInterceptor: (req) => { req.headers['X-CSRF-Token'] = "
+            + token
+            + "; return req; },"
+        )
+        html = bytes(page.body).decode("utf-8").replace("SwaggerUIBundle({", interceptor, 1)
+        return HTMLResponse(html)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def _favicon() -> Response:
