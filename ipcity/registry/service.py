@@ -448,22 +448,12 @@ def _patent_filters(
     if query.holder and query.holder.strip():
         from ipcity.registry.normalize import normalize_name
 
-        named = normalize_name(query.holder)
         # Its present name or one it bore before (曾用名): a renamed holder's patents are its own.
         stmt = stmt.where(
             Patent.id.in_(
                 select(PatentHolder.patent_id)
                 .join(Holder, Holder.id == PatentHolder.holder_id)
-                .where(
-                    or_(
-                        Holder.normalized_name.contains(named, autoescape=True),
-                        Holder.id.in_(
-                            select(HolderName.holder_id).where(
-                                HolderName.normalized_name.contains(named, autoescape=True)
-                            )
-                        ),
-                    )
-                )
+                .where(_named(normalize_name(query.holder)))
             )
         )
     if query.region or query.zone:
@@ -669,6 +659,20 @@ def _holder_summary_rows(session: Session, stmt: Select[Any]) -> list[HolderSumm
     ]
 
 
+def _named(named: str) -> Any:
+    """Holders whose present or former (曾用名) normalized name holds ``named``. Nothing holds
+    an empty one: words of punctuation alone ("%", "（") normalize to nothing and must find no
+    holder, not every holder."""
+    if not named:
+        return false()
+    return or_(
+        Holder.normalized_name.contains(named, autoescape=True),
+        Holder.id.in_(
+            select(HolderName.holder_id).where(HolderName.normalized_name.contains(named, autoescape=True))
+        ),
+    )
+
+
 def search_holders(
     session: Session,
     actor: Actor,
@@ -695,17 +699,7 @@ def search_holders(
     conditions: list[Any] = []
     if q and q.strip():
         # Words of its present name or of one it bore before (曾用名).
-        named = normalize_name(q)
-        conditions.append(
-            or_(
-                Holder.normalized_name.contains(named, autoescape=True),
-                Holder.id.in_(
-                    select(HolderName.holder_id).where(
-                        HolderName.normalized_name.contains(named, autoescape=True)
-                    )
-                ),
-            )
-        )
+        conditions.append(_named(normalize_name(q)))
     if region:
         region = check_region(session, region)
         conditions.append(region_condition(Holder.region_code, region))

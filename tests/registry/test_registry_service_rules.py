@@ -84,6 +84,12 @@ def test_a_page_past_the_last(registry: Session) -> None:
     clamped_holders = search_holders(registry, PUBLIC, per_page=5, page=500, clamp=True)
     assert clamped_holders.page == holder_pages
     assert clamped_holders.items == search_holders(registry, PUBLIC, per_page=5, page=holder_pages).items
+    # Punctuation alone names no holder: none found, not every holder (the patents' holder
+    # filter reads the name the same way).
+    for words in ("%", "_", "（", "()"):
+        assert search_holders(registry, PUBLIC, q=words).total == 0, words
+        assert search_patents(registry, PUBLIC, PatentQuery(holder=words)).total == 0, words
+    assert search_holders(registry, PUBLIC, q="讯飞").total > 0
 
 
 def test_a_register_page_past_the_last(session: Session) -> None:
