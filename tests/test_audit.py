@@ -286,6 +286,14 @@ def test_the_audit_page_names_actions_and_filters_by_user_and_action(
     assert ("city-x", "设定预算 policy.budget.set") in everything
     assert ("audit-admin", "登录 user.login") in everything
     assert {user for user, _ in actions({"user": "audit-admin"})} == {"audit-admin"}
+    # Typed as a login reads a name (case, spaces, full width), and the public by its shown name.
+    for typed in ("AUDIT-ADMIN", " audit-admin ", "ａｕｄｉｔ-ａｄｍｉｎ"):
+        assert {user for user, _ in actions({"user": typed})} == {"audit-admin"}, typed
+    with session_factory() as s:
+        record(s, "public", "policy.case.object", "policy_case", 2, {"reason": "异议"})
+        s.commit()
+    for shown in ("公众", "Public"):
+        assert {user for user, _ in actions({"user": shown})} == {"公众"}, shown
     budgets = actions({"action": "policy.budget.set", "lang": "en"})
     assert budgets == [("city-x", "Set the budget policy.budget.set")]
 

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from ipcity import audit
 from ipcity.auth.models import LoginAttempt, User
 from ipcity.auth.passwords import generate_password, hash_password, verify_password
-from ipcity.auth.roles import ROLES, Actor, require
+from ipcity.auth.roles import PUBLIC, ROLES, Actor, require
 from ipcity.errors import Conflict, NotAuthenticated, NotFound, RateLimited, ValidationFailed
+from ipcity.i18n import gettext
 from ipcity.places.divisions import counties_of, get_division
 from ipcity.web.paging import Pager
 
@@ -482,6 +483,15 @@ class AuditListing:
     per_page: int
 
 
+def _actor_filter(typed: str | None) -> str:
+    """The actor an audit filter names, read as a login reads a username (half-width,
+    trimmed, lower case: "QAADMIN " is qaadmin), and the name the pages give the public
+    (公众, Public) as the log records it."""
+    text = unicodedata.normalize("NFKC", typed or "").strip().lower()
+    shown_as_public = {gettext("公众", "zh_CN").lower(), gettext("公众", "en").lower()}
+    return PUBLIC.username if text in shown_as_public else text
+
+
 def audit_entries(
     session: Session,
     actor: Actor,
@@ -495,8 +505,9 @@ def audit_entries(
     the log records it) and/or one action code, latest first, a page at a time."""
     require(actor, "audit.read")
     query = select(audit.AuditEntry)
-    if user:
-        query = query.where(audit.AuditEntry.actor == user)
+    wanted = _actor_filter(user)
+    if wanted:
+        query = query.where(audit.AuditEntry.actor == wanted)
     if action:
         query = query.where(audit.AuditEntry.action == action)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
