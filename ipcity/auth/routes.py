@@ -401,6 +401,8 @@ def audit_detail_parts(
     [('Username', 'li'), ('Role', 'County IP officer')]
     >>> audit_detail_parts("holder.payee_account", {"before": {"name": None}, "after": {"name": "甲", "number": "****1234"}})
     [('修改后', '户名：甲，银行账号：****1234')]
+    >>> audit_detail_parts("user.update", {"changes": {"role": ["county_officer", "enterprise"], "holder_id": [None, 5]}})
+    [('修改内容', '角色：县区知识产权管理人员 → 企业用户，权利人ID：（空） → 5')]
     >>> audit_detail_parts("user.login", {})
     []
     """
@@ -425,6 +427,14 @@ def audit_detail_parts(
             return gettext(words[key][value], locale)
         if isinstance(value, bool):
             return gettext("是" if value else "否", locale)
+        if isinstance(value, dict) and key == "changes":
+            # {field: [before, after]}: each field as "before → after", an empty side named.
+            fields = [
+                f"{name(k)}{': ' if english else '：'}{side(k, v[0])} → {side(k, v[1])}"
+                for k, v in value.items()
+                if isinstance(v, list) and len(v) == 2
+            ]
+            return ("; " if english else "，").join(fields)
         if isinstance(value, dict):
             fields = [
                 f"{name(k)}{': ' if english else '：'}{shown(k, v)}" for k, v in value.items() if not empty(v)
@@ -433,6 +443,9 @@ def audit_detail_parts(
         if isinstance(value, list):
             return (", " if english else "、").join(shown(key, v) for v in value)
         return str(value)
+
+    def side(key: str, value: Any) -> str:
+        return gettext("（空）", locale) if empty(value) else shown(key, value)
 
     parts = []
     for key, value in (detail or {}).items():
