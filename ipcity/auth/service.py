@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ipcity import audit
 from ipcity.auth.models import LoginAttempt, User
 from ipcity.auth.passwords import generate_password, hash_password, verify_password
-from ipcity.auth.roles import PUBLIC, ROLES, Actor, require
+from ipcity.auth.roles import PUBLIC, ROLE_LABELS, Actor, require
 from ipcity.errors import Conflict, NotAuthenticated, NotFound, RateLimited, ValidationFailed
 from ipcity.i18n import gettext
 from ipcity.places.divisions import counties_of, get_division
@@ -167,7 +167,14 @@ def _binding(
     county of the city and no holder, an enterprise user a holder that exists and no county,
     anyone else neither. A binding the role cannot have is refused, never silently dropped."""
     if role not in ASSIGNABLE_ROLES:
-        raise ValidationFailed("角色应为 {roles} 之一，收到：{value}", roles=", ".join(ROLES[:4]), value=role)
+        from ipcity.registry.service import ChoiceFailed
+
+        # The roles as the form's menu names them (the code beside each, for the API).
+        raise ChoiceFailed(
+            "角色应为 {expected} 之一，收到：{value}",
+            choices={r: ROLE_LABELS[r] for r in ASSIGNABLE_ROLES},
+            value=role,
+        )
     if role == "county_officer":
         if not region_code:
             raise ValidationFailed("县区账号必须指定所属县区的行政区划代码")

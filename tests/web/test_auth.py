@@ -312,7 +312,7 @@ def test_login_and_user_creation_are_audited(client: Any, make_user: Any, sessio
     [
         ({"username": "", "role": "admin"}, "参数 用户名（username） 的值不合规"),
         ({"username": "   ", "role": "admin"}, "用户名应为3到64个字符"),
-        ({"username": "x", "role": "public"}, "角色应为"),
+        ({"username": "x", "role": "public"}, "角色应为 企业用户（enterprise）、县区知识产权管理人员"),
         ({"username": "x", "role": "county_officer"}, "县区账号必须指定所属县区的行政区划代码"),
         ({"username": "x", "role": "county_officer", "region_code": "999999"}, "不在 GB/T 2260 行政区划表中"),
         ({"username": "x", "role": "enterprise", "holder_id": "123456"}, "未找到权利人：123456"),
