@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from ipcity_testing import shared_file
+from ipcity_testing import run_cli, shared_file
 from openpyxl import load_workbook
 from registry_testkit import audit_length, dump_database, population_kept, raw_text
 from sqlalchemy import select, text
@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from ipcity.audit import AuditEntry
 from ipcity.auth.roles import PUBLIC
 from ipcity.auth.service import authenticate
-from ipcity.cli import main
 from ipcity.registry.service import PatentQuery, search_patents
 
 SUMMARY_KEYS = ["read", "inserted", "updated", "unchanged", "rejected", "merged", "warnings", "errors_file"]
@@ -45,16 +44,7 @@ def cli(
     monkeypatch.setenv("COLUMNS", "80")  # a narrow terminal: long errors must still be one line
 
     def run(*args: str, db: str | None = None) -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["ipcity", "--db", db or database_url, *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return code, out, err
+        return run_cli(monkeypatch, capsys, "--db", db or database_url, *args)
 
     return run
 

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pytest
 import typer.main
+from ipcity_testing import run_cli
 from rich.cells import cell_len
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from ipcity.auth.models import User
-from ipcity.cli import app, main
+from ipcity.cli import app
 from ipcity.indicators.cli import column_groups
 from ipcity.policy.cli import policy_years
 from ipcity.policy.service import current_policy
@@ -48,18 +49,9 @@ def cli(
     def run(
         *args: str, db: str | None = database_url, env: dict[str, str] | None = None
     ) -> tuple[int, str, str]:
-        capsys.readouterr()
         for key, value in (env or {}).items():
             monkeypatch.setenv(key, value)
-        monkeypatch.setattr(sys, "argv", ["ipcity", *(["--db", db] if db else []), *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return code, out, err
+        return run_cli(monkeypatch, capsys, *(["--db", db] if db else []), *args)
 
     return run
 
