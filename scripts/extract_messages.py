@@ -27,7 +27,9 @@ Chinese is the source language: a message id is the Chinese text itself. An id i
   - a Chinese literal passed as the ``reason`` of a function or dataclass that has a
     parameter or field named ``reason`` (``RowError(row, column, value, reason)``,
     ``_row_error(…, "县区账号只能导入本县区（{own}）的记录")``, ``VerifyResult``): reasons
-    are translated where they are shown.
+    are translated where they are shown; likewise a Chinese literal passed as the
+    ``message`` of a function that has a parameter so named (a scenario reader's
+    ``self.wrong(item, key, "{file} 第 {line} 行：…")``).
 
 Only strings with at least one Chinese character are ids: anything else is already
 language-neutral (``"IP City"``, ``"API"``) and needs no translation.
@@ -193,11 +195,12 @@ class _Index:
                             self.reason_at.setdefault(node.name, set()).add(fields.index("reason"))
                 elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                     args = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-                    if "reason" in args:
-                        index = args.index("reason")
-                        if args and args[0] in ("self", "cls"):
-                            index -= 1
-                        self.reason_at.setdefault(node.name, set()).add(index)
+                    for named in ("reason", "message"):
+                        if named in args:
+                            index = args.index(named)
+                            if args and args[0] in ("self", "cls"):
+                                index -= 1
+                            self.reason_at.setdefault(node.name, set()).add(index)
         changed = True
         while changed:  # subclasses of subclasses, in any order of definition
             changed = False
@@ -296,7 +299,11 @@ def extract_python(path: Path, index: _Index, tree: ast.Module | None = None, ro
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     add(arg)
         for kw in call.keywords:
-            if kw.arg == "reason" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+            if (
+                kw.arg in ("reason", "message")
+                and isinstance(kw.value, ast.Constant)
+                and isinstance(kw.value.value, str)
+            ):
                 add(kw.value)
 
     visit(tree, tree)

@@ -134,9 +134,9 @@ def test_policy_test_exits_1_when_a_scenario_fails(cli: Run, tmp_path: Path) -> 
       holders:
         - {name: 鹤壁天海电器有限公司, region: "410611"}
       patents:
-        - {number: CN201710123456.7, type: invention, filed: 2017-03-01, granted: 2019-05-07, holders: [鹤壁天海电器有限公司]}
+        - {number: CN201710123456.0, type: invention, filed: 2017-03-01, granted: 2019-05-07, holders: [鹤壁天海电器有限公司]}
     expect:
-      - {rule: P2.1-a, object: CN201710123456.7, holder: 鹤壁天海电器有限公司, amount: 9999, status: eligible}
+      - {rule: P2.1-a, object: CN201710123456.0, holder: 鹤壁天海电器有限公司, amount: 9999, status: eligible}
 """,
         encoding="utf-8",
     )

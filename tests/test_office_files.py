@@ -36,7 +36,7 @@ def test_years_and_ids_are_plain_numbers_and_amounts_are_grouped() -> None:
 
 # Text as records may hold it: a holder named like a formula, a title with a control
 # character left by an older import, a trademark starting with "+" or "-".
-HOSTILE = ["=HYPERLINK(\"http://x.invalid\",\"点击\")", "发明\x07名称\x1f", "+86 商标", "-号", "@SUM(A1)"]
+HOSTILE = ['=HYPERLINK("http://x.invalid","点击")', "发明\x07名称\x1f", "+86 商标", "-号", "@SUM(A1)"]
 
 
 def test_formula_like_text_stays_text_and_control_characters_are_dropped_in_xlsx() -> None:

@@ -120,8 +120,8 @@ def invention_label(number: str, title: str) -> tuple[str, str]:
     """What an invention patent is called in an entitlement (Chinese, English): its number
     and title, or its number alone where the registry has no title (no empty 《》).
 
-    >>> invention_label("CN201710123456.7", "一种镁合金")[0], invention_label("CN201710123456.7", "")[1]
-    ('发明专利CN201710123456.7《一种镁合金》', 'invention patent CN201710123456.7')
+    >>> invention_label("CN201710123456.0", "一种镁合金")[0], invention_label("CN201710123456.0", "")[1]
+    ('发明专利CN201710123456.0《一种镁合金》', 'invention patent CN201710123456.0')
     """
     if not title:
         return f"发明专利{number}", f"invention patent {number}"

@@ -110,7 +110,7 @@ def evaluate_command(
 def explain_command(
     entitlement_id: Annotated[
         str,
-        typer.Argument(help="编号 / id, e.g. 2019:P2.1-a:CN201710123456.7"),
+        typer.Argument(help="编号 / id, e.g. 2019:P2.1-a:CN201710123456.0"),
     ],
 ) -> None:
     """Why one entitlement has its amount: clause, parameter values, data used."""

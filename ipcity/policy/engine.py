@@ -93,7 +93,7 @@ class Entitlement:
 
 
 def entitlement_id(year: int, rule_id: str, object_key: str) -> str:
-    """``2019:P2.1-a:CN201710123456.7`` — the year, the rule and the object."""
+    """``2019:P2.1-a:CN201710123456.0`` — the year, the rule and the object."""
     return f"{year}:{rule_id}:{object_key}"
 
 

@@ -29,7 +29,7 @@ RulePath = Annotated[str, Path(max_length=32, description="规则编号")]
 StatusQ = Annotated[str | None, Query(max_length=32, description="评估结果（如 eligible、held_back）")]
 PageQ = Annotated[int, Query(ge=1, le=100_000, description="页码")]
 IdQ = Annotated[
-    str | None, Query(max_length=200, description="应享受项目编号，如 2019:P2.1-a:CN201710123456.7")
+    str | None, Query(max_length=200, description="应享受项目编号，如 2019:P2.1-a:CN201710123456.0")
 ]
 
 

@@ -23,9 +23,9 @@ A file::
             - {name: 北京某公司, region: "110108"}
             - {name: 鹤壁甲公司, region: "410611"}
           patents:
-            - {number: CN201710123456.7, type: invention, granted: 2019-05-07, holders: [北京某公司, 鹤壁甲公司]}
+            - {number: CN201710123456.0, type: invention, granted: 2019-05-07, holders: [北京某公司, 鹤壁甲公司]}
         expect:
-          - {rule: P2.1-a, object: CN201710123456.7, holder: 鹤壁甲公司, amount: 4000, status: eligible}
+          - {rule: P2.1-a, object: CN201710123456.0, holder: 鹤壁甲公司, amount: 4000, status: eligible}
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ipcity.i18n import gettext
+from ipcity.errors import InvalidNumber
+from ipcity.i18n import Bilingual, gettext
 from ipcity.policy.engine import Entitlement, evaluate
 from ipcity.policy.formulas import AWARD_LABELS
 from ipcity.policy.loader import (
@@ -59,6 +60,7 @@ from ipcity.policy.snapshot import (
     SoftwareRec,
 )
 from ipcity.policy.yamlmarks import MarkedDict, MarkedList, YamlSyntaxError, read_marked
+from ipcity.registry.numbers import parse_application_number
 
 SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
 # The kinds of holder and of patent a scenario may name (the registry's own).
@@ -310,6 +312,22 @@ class _Reader:
             )
         return value
 
+    def cn_number(self, item: MarkedDict, key: str, jurisdiction: str = "CN") -> str:
+        """A patent's application number as written: a CN one must pass its check digit, as
+        an imported one must (a scenario is read by officers as an example of the real thing)."""
+        value = str(self.need(item, key))
+        if jurisdiction == "CN":
+            try:
+                parse_application_number(value)
+            except InvalidNumber as exc:
+                raise self.wrong(
+                    item,
+                    key,
+                    "{file} 第 {line} 行：{key} 不是有效的中国专利申请号：{reason}",
+                    reason=Bilingual(exc.render("zh_CN"), exc.render("en")),
+                ) from exc
+        return value
+
     def holder(self, item: MarkedDict, key: str, name: Any) -> int:
         if name not in self.holders:
             raise _fail(
@@ -404,7 +422,7 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
         s.patents.append(
             PatentRec(
                 id=i,
-                number=str(reader.need(p, "number")),
+                number=reader.cn_number(p, "number", str(p.get("jurisdiction") or "CN")),
                 patent_type=reader.choice(p, "type", PATENT_TYPES, "invention"),
                 jurisdiction=str(p.get("jurisdiction") or "CN"),
                 title=str(p.get("title") or ""),
@@ -434,7 +452,7 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
             AwardRec(
                 i,
                 reader.holder(w, "holder", reader.need(w, "holder")),
-                str(reader.need(w, "patent")),
+                reader.cn_number(w, "patent"),
                 reader.choice(w, "level", AWARD_LABELS),
                 when,
             )
@@ -472,7 +490,7 @@ def _snapshot(reader: _Reader, node: Any) -> Snapshot:
                 i,
                 reader.holder(ins, "holder", reader.need(ins, "holder")),
                 str(reader.need(ins, "policy")),
-                str(reader.need(ins, "patent")),
+                reader.cn_number(ins, "patent"),
                 reader.yuan(ins, "premium", required=True) or 0,
                 start,
             )

@@ -107,14 +107,14 @@ def _paid_of_listed(session: Session, snapshot: Snapshot, year: int) -> dict[str
 
 
 def explain(session: Session, actor: Actor, entitlement_id: str | None) -> Entitlement:
-    """One entitlement by its id (``2019:P2.1-a:CN201710123456.7``), with its explanation."""
+    """One entitlement by its id (``2019:P2.1-a:CN201710123456.0``), with its explanation."""
     require(actor, "registry.read_private")
     entitlement_id = entitlement_id or ""
     year_text, _, rest = entitlement_id.partition(":")
     rule_id, _, _ = rest.partition(":")
     if not year_text.isdecimal() or not rule_id:
         raise ValidationFailed(
-            "编号“{id}”格式不对，应为 年度:规则:对象，如 2019:P2.1-a:CN201710123456.7", id=entitlement_id
+            "编号“{id}”格式不对，应为 年度:规则:对象，如 2019:P2.1-a:CN201710123456.0", id=entitlement_id
         )
     for e in entitlements(
         session, actor, int(year_text), rule_id if current_policy().rule(rule_id) else None

@@ -5,7 +5,7 @@ with one Chinese sentence that says what was received and what was expected. A c
 digit that is wrong or missing is reported, never repaired: it exists to catch a typo in
 the other digits, and "fixing" it would hide that typo.
 
-* CNIPA application numbers (申请号): ``CN201710123456.7`` (12 digits, from 1 October
+* CNIPA application numbers (申请号): ``CN201710123456.0`` (12 digits, from 1 October
   2003: year, type digit, 7-digit serial) and ``CN88109087.5`` (8 digits, before: 2-digit
   year, type digit, 5-digit serial), each with a mod-11 check digit.
 * Publication numbers (公开/公告号) with kind codes: ``CN110298449A``, ``US20190320115A1``.
@@ -48,11 +48,11 @@ __all__ = [
 
 # --- messages (gettext ids; English in ipcity/i18n/en.po) ---------------------------------
 
-APP_EMPTY = "申请号为空，应为形如 CN201710123456.7 的号码"
+APP_EMPTY = "申请号为空，应为形如 CN201710123456.0 的号码"
 APP_BAD_CHAR = "申请号 {value} 含有无效字符“{char}”，应只含数字、CN 或 ZL 前缀、校验位前的小数点和校验位"
 APP_BAD_DOT = "申请号 {value} 的小数点位置不对，应只在最后一位校验位之前有一个小数点"
 APP_MISSING_CHECK = (
-    "申请号 {value} 缺少校验位，应在 {length} 位数字后加上校验位（0–9 或 X），如 CN201710123456.7"
+    "申请号 {value} 缺少校验位，应在 {length} 位数字后加上校验位（0–9 或 X），如 CN201710123456.0"
 )
 APP_WRONG_LENGTH = (
     "申请号 {value} 去掉前缀后有 {length} 位，应为 12 位（2003 年 10 月起）或 8 位（此前）数字加 1 位校验位"
@@ -71,7 +71,7 @@ PUB_FORMAT = (
 PUB_MISSING_KIND = "公开号 {value} 缺少文献种类代码，应在号码后加上种类代码，如 A、B、U 或 A1"
 PUB_CN_KIND = "中国公开号 {value} 的文献种类代码为 {kind}，应为 A、B、C、U、Y、S 或 D，可带更正标记 8 或 9"
 PUB_CN_NUMBER = "中国公开号 {value} 的号码部分为 {number}，应为 7 至 9 位数字"
-NORM_EMPTY = "申请号为空，应为带国家或地区代码的申请号，如 CN201710123456.7 或 US15950587"
+NORM_EMPTY = "申请号为空，应为带国家或地区代码的申请号，如 CN201710123456.0 或 US15950587"
 NORM_OFFICE = "国家或地区代码 {value} 无效，应为两个字母，如 CN、US 或 WO"
 NORM_NO_OFFICE = "申请号 {value} 没有国家或地区代码，应以 US、EP、WO 等两个字母开头，或另行指明国家或地区"
 NORM_BAD_CHAR = "申请号 {value} 含有无效字符“{char}”，应只含字母和数字"
@@ -227,7 +227,7 @@ class ApplicationNumber:
 
     @property
     def canonical(self) -> str:
-        """``CN201710123456.7`` / ``CN88109087.5``: the form the registry stores and shows."""
+        """``CN201710123456.0`` / ``CN88109087.5``: the form the registry stores and shows."""
         return f"{self.jurisdiction}{self.digits}.{self.check}"
 
     @property
@@ -274,7 +274,7 @@ _ZERO_OFFSET = {length: 48 * sum(_APP_WEIGHTS[:length]) for length in (8, 12)}
 
 def canonical_application_number(text: str) -> tuple[str, PatentType] | None:
     """``(text, patent type)`` when ``text`` is already a valid CN application number in
-    canonical form (``CN201710123456.7``: what exports and our own files hold); None for
+    canonical form (``CN201710123456.0``: what exports and our own files hold); None for
     anything else, which :func:`parse_application_number` then reads and explains.
 
     The fast path of bulk imports, which call it for every row: no folding, splitting or

@@ -168,7 +168,7 @@ def api_search_patents(
     summary="专利详情 / one patent",
 )
 def api_patent(number: str, session: SessionDep, actor: CurrentActor, locale: LocaleDep) -> PatentDetail:
-    """A patent by application number (``CN201710123456.7``) or id; labels in the request's language."""
+    """A patent by application number (``CN201710123456.0``) or id; labels in the request's language."""
     return service.get_patent(session, actor, _patent_key(number), locale)
 
 

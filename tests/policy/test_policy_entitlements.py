@@ -592,20 +592,20 @@ def test_a_rule_page_shows_a_failing_scenario_open_with_its_problems(
       holders:
         - {name: 鹤壁天海电器有限公司, region: "410611"}
       patents:
-        - {number: CN201710123456.7, filed: 2017-03-01, granted: 2019-05-07, holders: [鹤壁天海电器有限公司]}
+        - {number: CN201710123456.0, filed: 2017-03-01, granted: 2019-05-07, holders: [鹤壁天海电器有限公司]}
     expect:
-      - {rule: P2.1-a, object: CN201710123456.7, amount: 5000}
+      - {rule: P2.1-a, object: CN201710123456.0, amount: 5000}
 """,
         encoding="utf-8",
     )
     monkeypatch.setattr(policy_service, "scenario_files", lambda: [wrong])
     page = client.get("/policy/rules/P2.1-a").text
     assert '<details class="card scenario" open>' in page
-    assert "不通过" in page and "第11行：P2.1-a / CN201710123456.7 的 amount 应为 5000，实际为 4000" in page
+    assert "不通过" in page and "第11行：P2.1-a / CN201710123456.0 的 amount 应为 5000，实际为 4000" in page
     # The row of that result says it differs (not "as expected"): the badge and the verdict agree.
     assert "与预期不符" in page and "符合预期" not in page
     english = client.get("/policy/rules/P2.1-a?lang=en").text
-    assert "Line 11: amount of P2.1-a / CN201710123456.7 should be 5000, it is 4000" in english
+    assert "Line 11: amount of P2.1-a / CN201710123456.0 should be 5000, it is 4000" in english
 
 
 def test_the_entitlements_page_sums_by_rule_filters_and_pages(

@@ -134,9 +134,9 @@ scenarios:
       holders:
         - {name: 甲, region: "410611"}
       patents:
-        - {number: CN201710123456.7, granted: 2019-05-07, holders: [甲]}
+        - {number: CN201710123456.0, granted: 2019-05-07, holders: [甲]}
     expect:
-      - {rule: P2.1-a, object: CN201710123456.7, holder: 甲, amount: 4000}
+      - {rule: P2.1-a, object: CN201710123456.0, holder: 甲, amount: 4000}
 """
 
 
@@ -248,7 +248,7 @@ def test_scenario_values_of_the_wrong_kind_are_refused_with_their_line(tmp_path:
     )
     award = SCENARIO.replace(
         "    expect:\n",
-        "      awards:\n        - {holder: 甲, patent: CN201710123456.7, level: china_silver, date: 2019-06-01}\n"
+        "      awards:\n        - {holder: 甲, patent: CN201710123456.0, level: china_silver, date: 2019-06-01}\n"
         "    expect:\n",
     )
     assert "china_gold" in str(_scenario_refusal(tmp_path, award))

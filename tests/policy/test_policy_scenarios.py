@@ -62,3 +62,50 @@ def test_a_misspelt_field_of_an_input_record_is_refused_with_its_line(tmp_path: 
     message = refused.value.render("zh_CN")
     assert message.startswith(f"misspelt.yaml 第 {line} 行：未知的字段“annuities_payd”")
     assert "annuities_paid" in message
+
+
+def test_every_shipped_cn_number_passes_its_check_digit() -> None:
+    """The scenarios are read by officers as examples of real records: each CN application
+    number in them is one the import would accept."""
+    from ipcity.registry.numbers import parse_application_number
+
+    numbers = [
+        p.number
+        for f in scenario_files()
+        for sc in load_scenarios(f)
+        for p in sc.snapshot.patents
+        if p.jurisdiction == "CN"
+    ]
+    assert len(numbers) > 30
+    for number in numbers:
+        parse_application_number(number)
+
+
+@pytest.mark.parametrize(
+    ("shipped_name", "field", "good", "bad", "expected"),
+    [
+        ("p2_1_c_annuity_support.yaml", "number", "CN201110000002.7", "CN201110000002.6", "7"),
+        ("p2_2_patent_awards.yaml", "patent", "CN201210000032.2", "CN201210000032.6", "2"),
+    ],
+)
+def test_a_cn_number_with_a_wrong_check_digit_is_refused_with_its_line(
+    tmp_path: Path, shipped_name: str, field: str, good: str, bad: str, expected: str
+) -> None:
+    """A patent's ``number`` or an award's ``patent`` written with a wrong check digit is
+    refused at load, at its line, with the digit it should have, in either language."""
+    from ipcity.policy.loader import PolicyFileError
+
+    shipped = next(f for f in scenario_files() if f.name == shipped_name)
+    text = shipped.read_text(encoding="utf-8")
+    written = f"{field}: {good}"
+    line = text[: text.index(written)].count("\n") + 1
+    path = tmp_path / "wrong_digit.yaml"
+    path.write_text(text.replace(written, f"{field}: {bad}", 1), encoding="utf-8")
+    with pytest.raises(PolicyFileError) as refused:
+        load_scenarios(path)
+    assert refused.value.line == line
+    assert refused.value.render("zh_CN") == (
+        f"wrong_digit.yaml 第 {line} 行：{field} 不是有效的中国专利申请号："
+        f"申请号 {bad} 的校验位应为 {expected}，实际为 6"
+    )
+    assert "check digit" in refused.value.render("en")

@@ -32,9 +32,9 @@ scenarios:
       holders:
         - {name: 甲, region: "410611"}
       patents:
-        - {number: CN201710123456.7, granted: 2019-05-07, holders: [甲]}
+        - {number: CN201710123456.0, granted: 2019-05-07, holders: [甲]}
     expect:
-      - {rule: P2.1-a, object: CN201710123456.7, holder: 甲, amount: 4000}
+      - {rule: P2.1-a, object: CN201710123456.0, holder: 甲, amount: 4000}
 
   - name: 只有中文
     reading: 只有中文的解读
