@@ -254,7 +254,10 @@ def _csv_rows(reader: Any, filename: str) -> Iterator[tuple[int, list[str]]]:
     try:
         for cells in reader:
             row_no += 1
-            if len(cells) > 1 or (cells and cells[0].strip()):
+            # A row of blanks (a blank line, or ",,," where a spreadsheet saved an empty
+            # but formatted row) is skipped, as a workbook's empty row is; the test of the
+            # first cell alone settles nearly every row.
+            if (cells and cells[0].strip()) or any(cell.strip() for cell in cells):
                 yield row_no, cells
     except csv.Error as exc:
         raise InvalidFile(MSG_BAD_CSV, filename=filename, row=row_no + 1, detail=str(exc)) from exc

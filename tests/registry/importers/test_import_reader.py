@@ -72,6 +72,13 @@ def test_blank_lines_are_skipped_but_counted() -> None:
     assert list(table.rows) == [(2, ["1", "2"]), (4, ["3", "4"])]
 
 
+def test_a_row_of_commas_alone_is_a_blank_row() -> None:
+    """ ",,," is what a spreadsheet saves for an empty row it kept a format on: skipped as a
+    workbook's empty row is (not a rejected row), the rows after it keep their numbers."""
+    table = read_table(b"a,b,c\n1,2,3\n,,\n , ,\t\n4,5,6\n,,7\n", "a.csv")
+    assert list(table.rows) == [(2, ["1", "2", "3"]), (5, ["4", "5", "6"]), (6, ["", "", "7"])]
+
+
 def test_multiline_cell_keeps_record_numbering() -> None:
     table = read_table(b'a,b\n1,"two\nlines"\n3,4\n', "a.csv")
     assert list(table.rows) == [(2, ["1", "two\nlines"]), (3, ["3", "4"])]
