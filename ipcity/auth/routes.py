@@ -31,7 +31,7 @@ from ipcity.db import MAX_ID
 from ipcity.errors import IPCityError, NotFound, ValidationFailed
 from ipcity.i18n import gettext
 from ipcity.places.divisions import counties_of, get_division
-from ipcity.places.names import english_name
+from ipcity.places.names import english_name, place_name
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, SettingsDep, render
 from ipcity.web.paging import Pager
 from ipcity.web.security import new_session
@@ -403,6 +403,10 @@ def audit_detail_parts(
     [('修改后', '户名：甲，银行账号：****1234')]
     >>> audit_detail_parts("user.update", {"changes": {"role": ["county_officer", "enterprise"], "holder_id": [None, 5]}})
     [('修改内容', '角色：县区知识产权管理人员 → 企业用户，权利人ID：（空） → 5')]
+    >>> audit_detail_parts("user.update", {"changes": {"region_code": ["410611", None]}}, "en")
+    [('Changes', 'Region: Qibin District (410611) → (none)')]
+    >>> audit_detail_parts("user.update", {"changes": {"region_code": ["410611", None]}})
+    [('修改内容', '地区：淇滨区（410611） → （空）')]
     >>> audit_detail_parts("user.login", {})
     []
     """
@@ -427,6 +431,9 @@ def audit_detail_parts(
             return gettext(words[key][value], locale)
         if isinstance(value, bool):
             return gettext("是" if value else "否", locale)
+        if key == "region_code" and isinstance(value, str) and (division := get_division(value)):
+            # A code alone asks the reader to know GB/T 2260: the place's name, code beside.
+            return f"{place_name(division.name, locale)}{' (' if english else '（'}{value}{')' if english else '）'}"
         if isinstance(value, dict) and key == "changes":
             # {field: [before, after]}: each field as "before → after", an empty side named.
             fields = [

@@ -377,6 +377,11 @@ def test_the_admin_changes_a_role_and_its_binding_and_it_applies_at_once(
     )
     assert same.status_code == 303 and len(_audit(session_factory, before)) == 2
     assert client.get("/api/v1/audit/verify").json()["ok"] is True
+    # The audit page names the county beside its code, in either language.
+    page = client.get(f"/audit?user={admin}&action=user.update").text
+    assert "地区：（空） → 浚县（410621）" in page and "地区：浚县（410621） → （空）" in page
+    english = client.get(f"/audit?user={admin}&action=user.update&lang=en").text
+    assert "Region: Xun County (410621) → (none)" in english
 
 
 @pytest.mark.parametrize(
