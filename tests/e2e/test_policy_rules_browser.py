@@ -46,7 +46,7 @@ def test_the_rules_and_one_rule_in_the_browser(page: Any, screenshot: Shot) -> N
     results = scenario.locator("table.scenario-result tbody tr")
     assert results.count() == 3
     first = results.first.locator("td").all_inner_texts()
-    assert first[:5] == ["P2.1-c", "CN201110000001.1", "鹤壁维持公司", "10,000", "应享受"]
+    assert first[:5] == ["P2.1-c", "CN201110000001.2", "鹤壁维持公司", "10,000", "应享受"]
     assert "实际缴纳年费12600元" in first[5] and first[6] == "符合预期"
     assert not page.js_errors
     screenshot(page, "71-policy-rule-annuity")
@@ -58,7 +58,7 @@ def test_the_rules_and_one_rule_in_the_browser(page: Any, screenshot: Shot) -> N
     row = page.locator("table.scenario-result tbody tr").first.locator("td").all_inner_texts()
     assert row[4:] == [
         "Eligible",
-        "Under P2.1-c: invention patent CN201110000001.1 granted on 2013-03-01, in force 6 years on "
+        "Under P2.1-c: invention patent CN201110000001.2 granted on 2013-03-01, in force 6 years on "
         "2019-03-01; annuities paid 12,600 yuan, min(paid, 10,000 yuan) = 10,000 yuan",
         "as expected",
     ]
