@@ -221,7 +221,7 @@ def remove_listing_form(
             actor,
             refused=exc.render(locale),
             refused_listing=listing_id,
-            typed={"removal_reason": reason},
+            typed={"removal_reason": reason, "removed_on": removed_on or ""},
             status_code=exc.status,
         )
     return RedirectResponse("/credit-list", status_code=303)

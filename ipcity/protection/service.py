@@ -43,6 +43,9 @@ MAX_LISTING_YEARS = 10
 MSG_REMOVED_AFTER_TODAY = "移出日期 {removed_on} 晚于今天（{today}）"
 MSG_REMOVED_BEFORE_LISTED = "移出日期 {removed_on} 早于列入日期 {listed_on}"
 MSG_ALREADY_REMOVED = "该记录已于 {removed_on} 移出失信名单"
+MSG_REMOVED_AFTER_EXPIRY = (
+    "该记录已于 {expires_on} 届满，届满后不在名单中，无需移出；如属错误列入，移出日期应早于 {expires_on}"
+)
 MSG_ALREADY_LISTED = "{holder}已在失信名单中（自 {listed_on} 起，记录 {id}），不重复列入"
 MSG_OVERLAPS = "{holder}在 {listed_on} 至 {until} 前已在失信名单中（记录 {id}），新的列入期间不能与之重叠"
 
@@ -249,6 +252,11 @@ def remove_listing(
         raise BadInput(MSG_REMOVED_AFTER_TODAY, removed_on=removed_on, today=today)
     if removed_on < row.listed_on:
         raise BadInput(MSG_REMOVED_BEFORE_LISTED, removed_on=removed_on, listed_on=row.listed_on)
+    if row.expires_on is not None and removed_on >= row.expires_on:
+        # An expired listing is off the list already: a removal after the expiry would
+        # rewrite its history (state "removed", a removal date it never had) for nothing.
+        # One dated before the expiry (listed in error) still shortens it, and is taken.
+        raise BadInput(MSG_REMOVED_AFTER_EXPIRY, expires_on=row.expires_on)
     row.removed_on = removed_on
     audit.record(
         session,

@@ -365,3 +365,54 @@ def test_a_date_typed_wrong_comes_back_above_the_form_with_what_was_typed(
         assert f"日期「{typed}」应写作形如 2025-03-01 的日期" in page.text and "^(" not in page.text
         assert "恶意侵权多次" in page.text and 'action="/credit-list"' in page.text
     assert service.list_entries(session, CITY, date(2026, 1, 1), holder.id) == []
+
+
+def test_an_expired_listing_is_not_removed_after_its_expiry_and_its_row_has_no_form(
+    client: Any, session: Session, make_user: Callable[..., str]
+) -> None:
+    """An expired listing is off the list: a removal dated on or after its expiry would turn
+    it "removed" with a date it never had, and is refused with why (API and service), the
+    row unchanged and nothing audited; one dated before the expiry (listed in error) is
+    taken. The page offers no removal form on an expired row."""
+    holder = _holder(session)
+    session.commit()
+    entry = service.add_listing(session, CITY, holder.id, "恶意侵权", date(2025, 1, 1), date(2025, 6, 1))
+    with pytest.raises(BadInput) as late:
+        service.remove_listing(session, CITY, entry.id, date(2025, 6, 1), "届满后移出")
+    assert late.value.render("zh_CN") == (
+        "该记录已于 2025-06-01 届满，届满后不在名单中，无需移出；如属错误列入，移出日期应早于 2025-06-01"
+    )
+    session.rollback()
+    login(client, make_user("city_officer"))
+    page = client.get("/credit-list").text
+    row = page.split("鹤壁失信测试公司")[1].split("</tr>")[0]
+    assert "已届满" in row and "/removal" not in row
+    refused = client.post(
+        f"/api/v1/credit-list/{entry.id}/removal?lang=en",
+        json={"removed_on": "2026-01-01", "reason": "after expiry"},
+        headers={"X-CSRF-Token": csrf_of(client)},
+    )
+    assert refused.status_code == 400 and "expired on 2025-06-01" in refused.json()["error"]
+    assert client.get("/api/v1/credit-list").json()["items"][0]["state"] == "expired"
+    assert session.scalar(select(AuditEntry.id).where(AuditEntry.action == "credit.remove")) is None
+    corrected = service.remove_listing(session, CITY, entry.id, date(2025, 3, 1), "错误列入")
+    assert (corrected.removed_on, corrected.state) == (date(2025, 3, 1), "removed")
+
+
+def test_a_refused_removal_keeps_the_date_typed(
+    client: Any, session: Session, make_user: Callable[..., str]
+) -> None:
+    """A removal date before the listing comes back above the row's form with that date in
+    the field, not today's."""
+    holder = _holder(session)
+    session.commit()
+    entry = service.add_listing(session, CITY, holder.id, "恶意侵权", date(2024, 2, 1))
+    login(client, make_user("city_officer"))
+    refused = client.post(
+        f"/credit-list/{entry.id}/removal",
+        data={"reason": "信用修复", "removed_on": "2019-01-01", "csrf_token": csrf_of(client)},
+    )
+    assert refused.status_code == 400
+    form = refused.text.split('id="removal-error">')[1].split("</form>")[0]
+    assert form.startswith("移出日期 2019-01-01 早于列入日期 2024-02-01")
+    assert 'name="removed_on" max="' in form and 'value="2019-01-01"' in form
