@@ -43,6 +43,10 @@ NO_REGION = "未归属地区"
 NOT_RECORDED = "未登记"
 NO_CASE = "尚未生成案件"
 NOT_PAYABLE = "不予支付"
+# Why an item the policy does not owe now has no case, where "not payable" would say it is
+# lost: a held-back item is deferred while its holder is on the dishonesty list (P3.2),
+# one awaiting evidence or its reference date may still be owed.
+NOT_PAYABLE_NOW = {"held_back": "暂缓支付", "needs_evidence": "待补充凭证", "not_due": "未到期"}
 TOTAL = "合计"
 PAID_TOTAL = "其中已拨付"
 
@@ -539,7 +543,9 @@ class StatementItem:
         """Where the case stands (workflow status), or why there is none."""
         if self.case is not None:
             return _(workflow.SHOWN_STATUS_LABELS[self.case.shown_status()], locale)
-        return _(NO_CASE if self.payable else NOT_PAYABLE, locale)
+        if self.payable:
+            return _(NO_CASE, locale)
+        return _(NOT_PAYABLE_NOW.get(self.status or "", NOT_PAYABLE), locale)
 
     def payment_label(self, locale: str) -> str:
         """Approval and payment dates with the payment reference, or empty."""

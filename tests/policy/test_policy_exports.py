@@ -205,7 +205,7 @@ def test_english_headers_and_labels(session_factory: sessionmaker[Session], worl
         "Held back (dishonesty list)" in text
         and "held back" in text
         and REASON in text
-        and "not payable" in text
+        and "held back (dishonesty list) | Payment deferred" in text.replace("Held back", "held back")
     )
     assert "依据" not in text  # the English explanation, not the Chinese one
     assert f"invention patent {GRANT_C}" in text and "发明专利" not in text
@@ -231,11 +231,12 @@ def test_statement_lists_the_held_back_item_with_its_reason(
     assert held and all(i.case is None and i.payment is None for i in held)
     grant = next(i for i in held if i.rule == "P2.1-a")
     assert grant.amount == 4000 and REASON in grant.explanation("zh_CN")
-    assert grant.case_label("zh_CN") == "不予支付"
+    # Deferred while the holder is listed (P3.2), not lost: the case column says so.
+    assert (grant.case_label("zh_CN"), grant.case_label("en")) == ("暂缓支付", "Payment deferred")
     assert (st.owed, st.approved, st.paid) == (0, 0, 0) and st.withheld == sum(i.amount for i in held)
     text = _docx_text(exports.statement_docx(st, "zh_CN"))
     assert "鹤壁失信科技有限公司2019年度资助奖励对账单" in text
-    assert "暂缓（失信名单）" in text and REASON in text and "不予支付" in text
+    assert "暂缓（失信名单）" in text and REASON in text and "暂缓（失信名单） | 暂缓支付" in text
 
 
 def test_statement_shows_cases_and_payments(
