@@ -15,7 +15,10 @@ so that its full score stays the scheme's total (a county is not marked down for
 platform lacks). An indicator no county can be assessed on thus drops out for all of them
 and the rest is re-weighted alike; the assessment says so in a note (:func:`scheme_notes`)
 and each county's reasons say so too. A growth from a year-before value of 0 is a real
-value, not missing data: it earns 0 with its reason.
+value, not missing data: something from nothing earns the growth's full points, nothing
+from nothing earns 0, each with its reason. A rank where every county has the same value
+ranks no one: it is left out for all (all 0 would otherwise earn every county the rank's
+full points).
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ MSG_SHARES = "第 {index} 项（{indicator}）各部分份额之和应为1，实
 
 MSG_ATTAINMENT = "达标：{value} / 目标 {target}，得 {points} 分（满分 {max}）"
 MSG_GROWTH = "增长：{before} → {value}，增长 {growth}%（{full_at}% 得满分），得 {points} 分（满分 {max}）"
-MSG_GROWTH_NO_BASE = "增长：上年值为 {before}，无法计算增长率，得 {points} 分（满分 {max}）"
+MSG_GROWTH_NONE_EITHER_YEAR = "增长：上年、本年均为 0，没有增长，得 {points} 分（满分 {max}）"
+MSG_GROWTH_FROM_NOTHING = "增长：上年为 0，本年为 {value}，从无到有，得 {points} 分（满分 {max}）"
+MSG_RANK_ALL_EQUAL = "{n} 个县区的数值均为 {value}，无从排名"
 MSG_RANK = "排名：{n} 个县区中第 {rank}，得 {points} 分（满分 {max}）"
 MSG_LEFT_OUT = "无法评估（{why}），{aspect}不计分（原满分 {max}，由可评估的内容按比例分摊）"
 MSG_LEFT_OUT_BEFORE = "上年值无法评估（{why}），{aspect}不计分（原满分 {max}，由可评估的内容按比例分摊）"
@@ -433,7 +438,13 @@ def _growth(
             # No figure for the year before (no population then): missing data, not a result.
             out[code] = (None, MSG_LEFT_OUT_BEFORE, {"why": previous})
         elif previous.value == 0:
-            out[code] = (Decimal(0), MSG_GROWTH_NO_BASE, {"before": _fmt(previous.value)})
+            # From nothing: no rate, but the direction is plain. Something from nothing
+            # outgrows any rate the scheme asks for (full points); nothing from nothing is no
+            # growth (0). Either way a figure, not missing data.
+            if value.value > 0:
+                out[code] = (Decimal(1), MSG_GROWTH_FROM_NOTHING, {"value": _fmt(value.value)})
+            else:
+                out[code] = (Decimal(0), MSG_GROWTH_NONE_EITHER_YEAR, {})
         else:
             growth = (_dec(value.value) - _dec(previous.value)) * 100 / _dec(previous.value)
             ratio = min(max(growth, Decimal(0)) / full_at, Decimal(1))
@@ -462,11 +473,19 @@ def _rank(
         if c.values[rule.indicator].assessable
     ]
     n = len(ranked)
+    # Every county on one value (all 0 in a year before any grant): a rank would place each
+    # first and give all of them the rank's points for nothing. The part ranks no one, so
+    # it is left out for all and re-weighted like any part no county can be assessed on.
+    all_equal = n > 1 and len(set(ranked)) == 1
     out: Found = {}
     for code, county in results.items():
         value = county.values[rule.indicator]
         if value.value is None:
             out[code] = _left_out(value)
+            continue
+        if all_equal:
+            why = Value(None, MSG_RANK_ALL_EQUAL, params={"n": n, "value": _fmt(value.value)})
+            out[code] = _left_out(why)
             continue
         position = sum(1 for v in ranked if v > _dec(value.value)) + 1
         ratio = Decimal(1) if n == 1 else Decimal(n - position) / Decimal(n - 1)

@@ -165,12 +165,16 @@ def test_a_part_left_out_for_some_counties_only_is_reweighted_for_them() -> None
     now = {
         "a": {PER_10K: Value(12.0), IN_FORCE: Value(9)},
         "b": {PER_10K: _no_population("b"), IN_FORCE: Value(9)},
+        # c ranks below a and b: the rank orders someone (were all equal, it would rank no one).
+        "c": {PER_10K: Value(11.0), IN_FORCE: Value(1)},
     }
     before = {
         "a": {PER_10K: Value(10.0), IN_FORCE: Value(9)},
         "b": {PER_10K: _no_population("b", 2024), IN_FORCE: Value(9)},
+        "c": {PER_10K: Value(10.0), IN_FORCE: Value(1)},
     }
-    scores = {c.code: c for c in score(TWO_RULES, [("a", "A"), ("b", "B")], now, before)}
+    counties = [("a", "A"), ("b", "B"), ("c", "C")]
+    scores = {c.code: c for c in score(TWO_RULES, counties, now, before)}
     # a: everything assessed, full marks; b: per 10k left out, its 75 scaled to 100 → also full.
     assert scores["a"].score == 100.0 and scores["a"].notes == []
     assert scores["b"].score == 100.0 and "按 100/75 折算" in scores["b"].notes[0].text()
@@ -182,7 +186,7 @@ def test_a_part_left_out_for_some_counties_only_is_reweighted_for_them() -> None
     # Growth needs the year before: without it, that part alone is left out.
     now["a"][PER_10K] = Value(12.0)
     before["a"][PER_10K] = _no_population("a", 2024)
-    again = {c.code: c for c in score(TWO_RULES, [("a", "A"), ("b", "B")], now, before)}
+    again = {c.code: c for c in score(TWO_RULES, counties, now, before)}
     growth = next(p for p in again["a"].points if p.part == "growth")
     assert not growth.counted and growth.text().startswith("上年值无法评估")
     assert again["a"].score == 100.0 and "有 7.5 分的考核内容无法评估" in again["a"].notes[0].text()
@@ -206,3 +210,41 @@ def test_the_shipped_scheme_tells_readers_no_file_editing() -> None:
         assert text and "修改本文件" not in text and "file" not in text.lower()
     assert scheme.label("en") == "Hebi annual county assessment of IP work"
     assert "待市知识产权局确定" in (scheme.note or "")
+
+
+def test_growth_from_nothing_earns_full_points_and_nothing_from_nothing_none() -> None:
+    """0 → 1 PCT application has no rate but plainly grew: the growth's full points, said so;
+    0 → 0 did not grow: 0 points. Neither is missing data (both are counted)."""
+    pct = "pct_applications"
+    scheme = Scheme("t", "P4.2", None, (Rule(pct, 10, growth={"share": 1, "full_at": 20}),))
+    now = {"a": {pct: Value(1)}, "b": {pct: Value(0)}}
+    before = {"a": {pct: Value(0)}, "b": {pct: Value(0)}}
+    scores = {c.code: c for c in score(scheme, [("a", "A"), ("b", "B")], now, before)}
+    grew, flat = scores["a"].points[0], scores["b"].points[0]
+    assert (grew.counted, grew.points, flat.counted, flat.points) == (True, 10.0, True, 0.0)
+    assert grew.text() == "增长：上年为 0，本年为 1，从无到有，得 10.00 分（满分 10.00）"
+    assert (
+        flat.text("en") == "Growth: 0 both the year before and this year, no growth; 0.00 points (of 10.00)"
+    )
+
+
+def test_a_rank_where_every_county_has_the_same_value_is_left_out_for_all() -> None:
+    """Six zeros rank no one: not six firsts at full points, but the rank left out for every
+    county and its points re-weighted; a rank with any difference still ranks (ties share)."""
+    now = {c: {PER_10K: Value(12.0), IN_FORCE: Value(0)} for c in ("a", "b", "c")}
+    before = {c: {PER_10K: Value(10.0), IN_FORCE: Value(0)} for c in now}
+    scores = score(TWO_RULES, [(c, c.upper()) for c in now], now, before)
+    for county in scores:
+        rank = next(p for p in county.points if (p.indicator, p.part) == (IN_FORCE, "rank"))
+        assert not rank.counted and "3 个县区的数值均为 0，无从排名" in rank.text()
+    notes = [n.text() for n in scheme_notes(TWO_RULES, scores, 2025)]
+    assert (
+        "“有效发明专利拥有量”（权重 75）对所有县区均无法评估（3 个县区的数值均为 0，无从排名），不计分"
+        in notes
+    )
+    now["c"][IN_FORCE] = Value(1)
+    ranked = {c.code: c for c in score(TWO_RULES, [(c, c.upper()) for c in now], now, before)}
+    a, b, c = (ranked[code].by_indicator(IN_FORCE) for code in ("a", "b", "c"))
+    assert (
+        a == b == pytest.approx(c / 2, abs=0.01) and c == ranked["c"].max_of(IN_FORCE) > 0
+    )  # b ties a: second

@@ -92,7 +92,13 @@ def test_assessment_page_workbook_and_report_say_what_was_left_out(
     left_out = (
         "“每万人口发明专利拥有量”（权重 25）对所有县区均无法评估（各县区2019年均无常住人口数据），不计分"
     )
-    assert left_out in page and "其余 75 分的考核内容按 100/75 折算，满分仍为 100 分" in page
+    # No county filed a PCT application in 2019: a rank of six zeros ranks no one and is
+    # left out for all, with per 10k (30 points in all), not six firsts at full points.
+    no_rank = (
+        "“PCT国际专利申请量”的排名部分（5 分）对所有县区均无法评估（6 个县区的数值均为 0，无从排名），不计分"
+    )
+    assert left_out in page and no_rank in page
+    assert "其余 70 分的考核内容按 100/70 折算，满分仍为 100 分" in page
     assert "权重 25 · 不计分" in page and "修改本文件" not in page and "待市知识产权局确定" in page
     totals = re.findall(r'<td class="num"><strong>([^<]+)</strong></td>', page)
     assert totals and all(re.fullmatch(r"\d+\.\d\d", t) for t in totals)  # 82.83, 100.00, 0.00
