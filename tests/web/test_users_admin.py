@@ -382,6 +382,9 @@ def test_the_admin_changes_a_role_and_its_binding_and_it_applies_at_once(
     assert "地区：（空） → 浚县（410621）" in page and "地区：浚县（410621） → （空）" in page
     english = client.get(f"/audit?user={admin}&action=user.update&lang=en").text
     assert "Region: Xun County (410621) → (none)" in english
+    # One user's page is titled in the singular (the menu's 用户 is "Users").
+    assert "<title>User firm-moved" in client.get(f"/users/{uid}?lang=en").text
+    assert "<title>用户 firm-moved" in client.get(f"/users/{uid}").text
 
 
 @pytest.mark.parametrize(
