@@ -131,7 +131,10 @@ class DateRow:
     on: date
     year_start: date
     inv_min: date  # the latest filing day whose legal term has ended by ``on``
-    granted_before: date  # ten years before ``on``
+    # Ten years before ``on``: an invention filed before it and in force on ``on`` has been
+    # maintained over 10 years (CNIPA counts the years of maintenance from the filing date,
+    # the start of the term; the grant date stands in where no filing date is known).
+    filed_before: date
 
 
 class Copy:
@@ -158,7 +161,7 @@ class Copy:
 
     def _query(self, sql: str, dates: Iterable[DateRow]) -> list[tuple[Any, ...]]:
         values = ", ".join(
-            f"(DATE '{d.on}', DATE '{d.year_start}', DATE '{d.inv_min}', DATE '{d.granted_before}')"
+            f"(DATE '{d.on}', DATE '{d.year_start}', DATE '{d.inv_min}', DATE '{d.filed_before}')"
             for d in dates
         )
         if not values:
@@ -166,7 +169,7 @@ class Copy:
         with self._cursor() as cursor:
             return list(
                 cursor.execute(
-                    f"WITH d(on_, year_start, inv_min, granted_before) AS (VALUES {values}) {sql}"
+                    f"WITH d(on_, year_start, inv_min, filed_before) AS (VALUES {values}) {sql}"
                 ).fetchall()
             )
 
@@ -175,18 +178,20 @@ class Copy:
     )
 
     def invention_stock(self, dates: Iterable[DateRow]) -> list[tuple[Any, ...]]:
-        """(date, region, zone, in force, of those granted before ``granted_before``)."""
+        """(date, region, zone, in force, of those maintained over 10 years: filed before ``filed_before``)."""
         return self._query(
-            "SELECT d.on_, i.region, i.zone, count(*), count(*) FILTER (WHERE i.grant_date < d.granted_before)"
+            "SELECT d.on_, i.region, i.zone, count(*),"
+            " count(*) FILTER (WHERE coalesce(i.filing_date, i.grant_date) < d.filed_before)"
             f" FROM in_force i {self._HELD} GROUP BY ALL",
             dates,
         )
 
     def invention_families(self, dates: Iterable[DateRow]) -> list[tuple[Any, ...]]:
-        """(date, region, zone, family list, granted before ``granted_before``) of each
+        """(date, region, zone, family list, maintained over 10 years) of each
         invention patent in force on the date that has a family list."""
         return self._query(
-            "SELECT d.on_, i.region, i.zone, i.family, coalesce(i.grant_date < d.granted_before, false)"
+            "SELECT d.on_, i.region, i.zone, i.family,"
+            " coalesce(coalesce(i.filing_date, i.grant_date) < d.filed_before, false)"
             f" FROM in_force i {self._HELD} AND i.family IS NOT NULL",
             dates,
         )

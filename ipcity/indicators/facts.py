@@ -171,8 +171,9 @@ class RegistryFacts:
     """Everything indicators read, for the dates in ``dates``.
 
     ``patent_counts[name]`` holds DatedCounts for: ``invention_in_force`` (CN invention
-    patents in force, first holder), ``invention_in_force_maintained_10y`` (of those, granted
-    more than 10 years before the date), ``invention_in_force_overseas_family``,
+    patents in force, first holder), ``invention_in_force_maintained_10y`` (of those, filed
+    more than 10 years before the date: maintained over 10 years, as CNIPA counts),
+    ``invention_in_force_overseas_family``,
     ``invention_in_force_high_value`` (either of the two), ``applications_<type>`` and
     ``grants_<type>`` (CN, from 1 January of the date's year to the date).
     """

@@ -99,13 +99,13 @@ def date_rows(dates: Iterable[date]) -> list[columnar.DateRow]:
 
 def dates_cte(dates: Iterable[date]) -> Any:
     """:func:`date_rows` as a SQL CTE called ``dates`` (columns on, year_start, inv_min,
-    granted_before)."""
+    filed_before)."""
     rows = [
         select(
             literal(d.on, Date).label("on"),
             literal(d.year_start, Date).label("year_start"),
             literal(d.inv_min, Date).label("inv_min"),
-            literal(d.granted_before, Date).label("granted_before"),
+            literal(d.filed_before, Date).label("filed_before"),
         )
         for d in date_rows(dates)
     ]

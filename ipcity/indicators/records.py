@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ipcity.indicators import queries
@@ -175,7 +175,7 @@ def _patent_ids(kind: str, on: date) -> Any:
             # Narrowed here; the overseas test of the family list is done in Python.
             ids = ids.where(
                 or_(
-                    Patent.grant_date < dates.c.granted_before,
+                    func.coalesce(Patent.filing_date, Patent.grant_date) < dates.c.filed_before,
                     and_(Patent.family.is_not(None), Patent.family != ""),
                 )
             )
@@ -249,7 +249,13 @@ def patent_records(
     rows = session.execute(stmt).all()
     if kind.endswith("high_value"):
         cutoff = queries.years_before(on, 10)
-        rows = [r for r in rows if (r[5] is not None and r[5] < cutoff) or queries.overseas_family(r[12])]
+
+        def maintained_over_10_years(row: Any) -> bool:
+            # From the filing date (row[4]), the grant date (row[5]) where none is known.
+            start = row[4] or row[5]
+            return start is not None and start < cutoff
+
+        rows = [r for r in rows if maintained_over_10_years(r) or queries.overseas_family(r[12])]
     page = [PatentRecord(*_values(r)[:12]) for r in rows[offset : offset + limit]]
     statuses = _status_on(session, page, on)
     return len(rows), [replace(r, status=statuses.get(r.id)) for r in page]

@@ -129,6 +129,25 @@ def test_high_value_counts_what_the_registry_can_tell(board: Any) -> None:
     assert "无法评估" in (value.note_text("zh_CN") or "") and value.note_text("en")
 
 
+def test_maintained_over_ten_years_counts_from_the_filing_date(session: Session) -> None:
+    """CNIPA's 维持年限超过10年 counts the years maintained from the filing date (the term's
+    start), not from the grant: an invention filed 2012-03-01 and granted 2014-06-01 is high
+    value at the end of 2023 (11 years after filing; 9 after grant), not yet at the end of
+    2021. The count (columnar) and the records behind it (SQL) agree."""
+    build(session)
+    ends = [date(2021, 12, 31), date(2023, 12, 31)]
+    board = service.scoreboard(session, PUBLIC, ends)
+    before, after = (v(board, end, CITY, "high_value_invention_patents") for end in ends)
+    in_force = v(board, ends[1], CITY, "invention_patents_in_force")
+    # 2021: the one filed 2005 and the one with a US family member; 2023: every invention in
+    # force filed before 2014 (all but the one filed 2017).
+    assert (before, after) == (2, in_force - 1)
+    rows = service.records(session, PUBLIC, "high_value_invention_patents", CITY, ends[1], limit=100).rows
+    assert len(rows) == after
+    assert any(r.filing_date == date(2012, 3, 1) and r.grant_date == date(2014, 6, 1) for r in rows)
+    assert all(r.filing_date is not None and r.filing_date < date(2013, 12, 31) for r in rows)
+
+
 def test_not_assessable_industries_and_holders_without_address(board: Any) -> None:
     value = board.value(END_2018, CITY, "ip_intensive_industries_value_added_share")
     assert value.value is None and value.as_json() == "not assessable: industries area not built"

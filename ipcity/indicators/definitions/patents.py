@@ -141,12 +141,13 @@ def _declare() -> list[Indicator]:
             "High-value invention patents",
             "2021年起国家知识产权局口径的五类有效发明专利：战略性新兴产业、海外有同族专利权、维持年限超过10年、"
             "质押融资额1000万元以上、获国家科学技术奖或中国专利奖。本平台计入可由登记库判断的两类："
-            "同族中有CN、WO以外国家或地区的专利（WO国际申请本身不是海外权利），以及授权满10年仍有效的专利。",
+            "同族中有CN、WO以外国家或地区的专利（WO国际申请本身不是海外权利），以及维持年限超过10年（自申请日起算）仍有效的专利。",
             "The five categories CNIPA uses since 2021 (strategic emerging industries, an overseas family "
             "member, maintained over 10 years, pledged for over 10 million yuan, a national S&T award or China "
             "Patent Award). Counted here: the two the registry can tell — a family member of an office other "
             "than CN or WO (an international application is not a right abroad), and patents in force more "
-            "than 10 years after grant; the other three are not assessable.",
+            "than 10 years after filing (CNIPA counts the years maintained from the filing date); the other "
+            "three are not assessable.",
             "P2.2",
             "件",
             "patents",
