@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from ipcity.db import MAX_ID
 from ipcity.places import service as places
-from ipcity.registry import assets
+from ipcity.registry import assets, service
 from ipcity.registry.numbers import half_width
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
 from ipcity.web.paging import Pager
@@ -131,6 +131,17 @@ def register_page(
     params = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
     from urllib.parse import urlencode
 
+    # A holder filter (a holder's page links here with holder_id) has no field in the form:
+    # the page names it, with a link that lists the register again without it, the other
+    # filters kept. list_assets has refused an unknown holder already.
+    holder_filter = None
+    if holder_id is not None:
+        others = urlencode({k: v for k, v in params.items() if k != "holder_id"})
+        holder_filter = {
+            "id": holder_id,
+            "name": service.holder_name(session, holder_id),
+            "clear_url": f"/registers/{kind}" + (f"?{others}" if others else ""),
+        }
     return render(
         request,
         "registry/register.html",
@@ -140,6 +151,7 @@ def register_page(
             "result": result,
             "params": params,
             "querystring": urlencode(params),
+            "holder_filter": holder_filter,
             "pager": Pager.of(result.page, total=result.total, per_page=result.per_page),
             "counties": places.list_counties(session),
             "region_names": assets.region_names(session),

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ipcity.auth.roles import Actor, require
@@ -23,6 +23,7 @@ from ipcity.office import stream_table_bytes
 from ipcity.places.models import Region
 from ipcity.places.names import place_name
 from ipcity.registry.models import Copyright, GeographicalIndication, Holder, PlantVariety, Trademark
+from ipcity.registry.numbers import half_width, registration_number
 from ipcity.registry.service import (
     MAX_PER_PAGE,
     ChoiceFailed,
@@ -193,6 +194,46 @@ def get_register(kind: str) -> Register:
     return found
 
 
+def search_words(q: str | None) -> list[str]:
+    """The words of a register search: the text made half-width (what a Chinese input method
+    types, ``numbers.half_width``), split at spaces (the ideographic one too); a word without
+    a letter or digit (``-``, ``，``, ``%``) is dropped, since in a name or a number it would
+    match nearly everything (every ``豫作登字-…`` has a ``-``) rather than what was meant.
+
+    >>> search_words("澄策　管理系统"), search_words("９８４ ９６９"), search_words(" - 100%_ ")
+    (['澄策', '管理系统'], ['984', '969'], ['100%_'])
+    >>> search_words("，%")
+    []
+    """
+    return [word for word in half_width(q or "").split() if any(c.isalnum() for c in word)]
+
+
+def words_condition(register: Register, q: str) -> Any:
+    """SQL: the entries of ``register`` that a search text finds, as the patent search treats
+    words: every word (:func:`search_words`) found somewhere in the name or the number, Latin
+    letters in any case; or, when the text is a number typed with spaces or in full width
+    (``984 969 487``, ``CNA 20209263.1``), the entries whose number holds it as the registry
+    spells it (``numbers.registration_number``). A text with no word finds nothing, not the
+    whole register."""
+    model = register.model
+    words = search_words(q)
+    if not words:
+        return false()
+    # The words are text, not a pattern: "%" and "_" match themselves (autoescape).
+    # icontains is lower() on both sides: case-blind on SQLite and PostgreSQL alike (SQLite's
+    # LIKE is case-blind for ASCII already, PostgreSQL's is not).
+    found = and_(
+        *(
+            or_(*(getattr(model, attr).icontains(word, autoescape=True) for attr in register.searched))
+            for word in words
+        )
+    )
+    number = registration_number(q)
+    if len(words) > 1 and any(c.isdecimal() for c in number):
+        found = or_(found, getattr(model, register.number).contains(number, autoescape=True))
+    return found
+
+
 def _conditions(
     register: Register,
     q: str | None,
@@ -204,11 +245,7 @@ def _conditions(
     model = register.model
     conditions: list[Any] = []
     if q and q.strip():
-        words = q.strip()
-        # The words are text, not a pattern: "%" and "_" match themselves (autoescape).
-        conditions.append(
-            or_(*(getattr(model, attr).contains(words, autoescape=True) for attr in register.searched))
-        )
+        conditions.append(words_condition(register, q))
     if category:
         if register.category is None or not register.categories:
             raise ValidationFailed("该登记簿不按类别筛选，收到：{value}", value=category)
@@ -245,9 +282,10 @@ def list_assets(
     *,
     clamp: bool = False,
 ) -> AssetPage:
-    """A page of a register, newest first, filtered by words, category, holder region, year,
-    holder. A page past the last answers no rows with the total, or with ``clamp`` the last
-    page (the pages' rule, ``web.paging.Pager``)."""
+    """A page of a register, newest first, filtered by words (:func:`words_condition`),
+    category, holder region, year, holder (refused when no holder has that id). A page past
+    the last answers no rows with the total, or with ``clamp`` the last page (the pages'
+    rule, ``web.paging.Pager``)."""
     require(actor, "registry.read")
     register = get_register(kind)
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
@@ -255,6 +293,10 @@ def list_assets(
     model = register.model
     if region:
         region = check_region(session, region)
+    if holder_id is not None and session.get(Holder, holder_id) is None:
+        # As an unknown region is refused: a filter by no holder would list nothing, which
+        # reads as "this holder has none" instead of "no such holder".
+        raise ValidationFailed("权利人ID {value} 不存在", value=holder_id)
     conditions = _conditions(register, q, category, region, year, holder_id)
     base = select(model, Holder.name, Holder.region_code).outerjoin(Holder, Holder.id == model.holder_id)
     total = (
