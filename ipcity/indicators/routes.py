@@ -15,7 +15,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from ipcity import clock
-from ipcity.indicators import definitions, exports, service
+from ipcity.auth.roles import require
+from ipcity.errors import ValidationFailed
+from ipcity.indicators import assessment, definitions, exports, service
 from ipcity.indicators.assessment import fmt_points
 from ipcity.indicators.definitions import INDICATORS, Value
 from ipcity.indicators.records import CATEGORY_LABELS, RECORD_STATUS_LABELS, TIER_LABELS
@@ -33,6 +35,18 @@ YearQ = Annotated[
     int | None, Query(ge=1985, le=2100, description="年度（取12月31日的值，须已结束）；默认上一完整年度")
 ]
 AreaQ = Annotated[str | None, Query(max_length=32, description="行政区划代码或园区代码；默认全市")]
+RegionQ = Annotated[
+    str | None, Query(max_length=32, description="同 area（与 /api/v1/indicators 的 region 同义）；默认全市")
+]
+# A part left out of the assessment, as the page words it: the reason (itself a sentence,
+# which may hold brackets) after a colon at the end, never inside brackets of its own.
+MSG_LEFT_OUT = "无法评估，{aspect}不计分（原满分 {max}，由可评估的内容按比例分摊）。原因：{why}"
+MSG_LEFT_OUT_BEFORE = "上年值无法评估，{aspect}不计分（原满分 {max}，由可评估的内容按比例分摊）。原因：{why}"
+LEFT_OUT_WORDING = {
+    assessment.MSG_LEFT_OUT: MSG_LEFT_OUT,
+    assessment.MSG_LEFT_OUT_BEFORE: MSG_LEFT_OUT_BEFORE,
+}
+MSG_AREA_REGION_DIFFER = "参数 area={area} 与 region={region} 不一致：两者含义相同，请只给出其中一个"
 IndicatorPath = Annotated[str, Path(max_length=64, description="指标ID")]
 PageQ = Annotated[int, Query(ge=1, le=100000)]
 RECORDS_PER_PAGE = 50  # an indicator's underlying records on its page
@@ -90,11 +104,39 @@ def _download(data: bytes, media: str, name: str) -> Response:
     return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _fmt(value: Value | None) -> str:
-    if value is None or value.value is None:
+def _area(area: str | None, region: str | None) -> str:
+    """The area asked for: ``area`` or its synonym ``region`` (as /api/v1/indicators and
+    ``ipcity indicators --region`` name it); both given and different is refused (400)."""
+    if area and region and area != region:
+        raise ValidationFailed(MSG_AREA_REGION_DIFFER, area=area, region=region)
+    return area or region or service.DEFAULT_CITY
+
+
+def _point_text(point: assessment.Point, locale: str) -> str:
+    """A point's reason on the page: a part left out says why after a colon (the reason may
+    hold brackets of its own: no brackets inside brackets)."""
+    wording = LEFT_OUT_WORDING.get(point.reason)
+    return assessment.render(wording, point.params, locale) if wording else point.text(locale)
+
+
+def _percent(indicator: definitions.Indicator | None) -> bool:
+    return indicator is not None and indicator.unit_en.strip() == "%"
+
+
+def _fmt_number(x: float | None, indicator: definitions.Indicator | None = None) -> str:
+    """A figure as the indicator pages show it: a percentage (the indicator's unit is %)
+    always with one decimal (50.0, -66.7), as the value is computed; any other figure
+    whole where it is whole, else with two decimals."""
+    if x is None:
         return "—"
-    v = value.value
-    return f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}"
+    if _percent(indicator):
+        return f"{x:,.1f}"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def _fmt(value: Value | None, indicator: definitions.Indicator | None = None) -> str:
+    """An indicator's value (``—`` where not assessable), by :func:`_fmt_number`."""
+    return _fmt_number(None if value is None else value.value, indicator)
 
 
 def _lone_points(data: list[float | None]) -> list[Any]:
@@ -151,13 +193,31 @@ def _line_chart(years: list[int], series: dict[str, list[float | None]], target:
 
 
 def _bar_chart(names: list[str], values: list[float | None], label: str) -> str:
+    """Horizontal bars, the areas down the left in the table's order: a long name (Hebi
+    Economic and Technological Development Zone) wraps in its own band instead of running into
+    the next one, and the bars keep the width a phone has; each bar has its figure at its
+    end, and the tooltip names the area in full."""
     option: dict[str, Any] = {
         "color": PALETTE,
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 48, "right": 24, "bottom": 60, "top": 30},
-        "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 20}},
-        "yAxis": {"type": "value"},
-        "series": [{"name": label, "type": "bar", "barMaxWidth": 40, "data": values}],
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "grid": {"left": 120, "right": 56, "bottom": 24, "top": 12},
+        "yAxis": {
+            "type": "category",
+            "data": names,
+            "inverse": True,
+            "axisTick": {"show": False},
+            "axisLabel": {"interval": 0, "width": 110, "overflow": "break", "lineHeight": 14},
+        },
+        "xAxis": {"type": "value", "splitNumber": 3},
+        "series": [
+            {
+                "name": label,
+                "type": "bar",
+                "barMaxWidth": 28,
+                "label": {"show": True, "position": "right"},
+                "data": values,
+            }
+        ],
     }
     return json.dumps(option, ensure_ascii=False)
 
@@ -217,6 +277,7 @@ def api_assessment(
     session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None
 ) -> dict[str, Any]:
     """Each county's score, rank and the reasons behind each point (officers)."""
+    require(actor, "indicators.assessment")  # who may ask before which year (401, not 400)
     result = service.county_assessment(session, actor, _year(session, year))
     return {
         "year": result.year,
@@ -260,19 +321,22 @@ def api_records(
     locale: LocaleDep,
     year: YearQ = None,
     area: AreaQ = None,
+    region: RegionQ = None,
     page: PageQ = 1,
     per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """The records that make an indicator's number for an area at the end of ``year``: the
     patents, trademarks, GIs, copyrights, plant-variety rights, PCT applications or
     enterprises (with the value counted for each) — ``total`` equals the count; a ratio or a
-    growth rate lists its numerator (``listed``). Where there is no list, ``reason`` says why."""
+    growth rate lists its numerator (``listed``). Where there is no list, ``reason`` says why.
+    ``region`` is a synonym of ``area`` (as in /api/v1/indicators)."""
+    area_code = _area(area, region)
     on = service.year_end(_year(session, year))
     found = service.records(
         session,
         actor,
         indicator_id,
-        area or service.DEFAULT_CITY,
+        area_code,
         on,
         limit=per_page,
         offset=(page - 1) * per_page,
@@ -317,8 +381,6 @@ def api_indicator(
     years = service.data_years(session)
     first, last = start or years[0], end or years[-1]
     if last - first > 40 or last < first:
-        from ipcity.errors import ValidationFailed
-
         raise ValidationFailed("年份范围应为不超过40年的递增区间，收到：{value}", value=f"{first}-{last}")
     indicator, board = service.series(session, actor, indicator_id, list(range(first, last + 1)))
     return {
@@ -378,7 +440,7 @@ def dashboard(
             {
                 "indicator": ind,
                 "value": value,
-                "text": _fmt(value),
+                "text": _fmt(value, ind),
                 "latest": _latest(board, city, ident, value),
                 "progress": p,
                 "chart": _line_chart(years, {ind.name(locale): data}, p.target.target if p else None),
@@ -414,13 +476,7 @@ def _latest(
     found = board.latest_assessable(area_code, ident)
     if found is None:
         return {"year": None, "text": ""}
-    return {"year": found[0], "text": _fmt(found[1])}
-
-
-def _fmt_number(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}"
+    return {"year": found[0], "text": _fmt(found[1], definitions.BY_ID.get(ident))}
 
 
 @router.get("/indicators/counties", include_in_schema=False)
@@ -493,6 +549,8 @@ def assessment_page(
 ) -> Response:
     """The county assessment table with the reasons behind each point, and what could not be
     assessed (left out, the rest re-weighted)."""
+    # Who may see it before which year: anyone not logged in is sent to log in, whatever year.
+    require(actor, "indicators.assessment")
     result = service.county_assessment(session, actor, _year(session, year))
     return render(
         request,
@@ -503,6 +561,7 @@ def assessment_page(
             "indicators": definitions.BY_ID,
             "year": result.year,
             "fmt_points": fmt_points,
+            "point_text": lambda p: _point_text(p, locale),
             "sep": exports.separator(locale),
         },
     )
@@ -517,6 +576,7 @@ def assessment_export(
     year: YearQ = None,
 ) -> Response:
     """The assessment as XLSX or as a Word report."""
+    require(actor, "indicators.assessment")
     result = service.county_assessment(session, actor, _year(session, year))
     if fmt == "docx":
         return _download(exports.assessment_docx(result, locale), DOCX, f"assessment-{result.year}.docx")
@@ -532,12 +592,12 @@ def records_export(
     locale: LocaleDep,
     year: YearQ = None,
     area: AreaQ = None,
+    region: RegionQ = None,
 ) -> Response:
-    """The records behind a count, as CSV or XLSX."""
+    """The records behind a count, as CSV or XLSX (``area`` or its synonym ``region``)."""
+    area_code = _area(area, region)
     on = service.year_end(_year(session, year))
-    found = service.records(
-        session, actor, indicator_id, area or service.DEFAULT_CITY, on, limit=service.MAX_RECORDS
-    )
+    found = service.records(session, actor, indicator_id, area_code, on, limit=service.MAX_RECORDS)
     header, rows = exports.record_rows(found, locale)
     data = exports.table_bytes(header, rows, fmt, found.listed.name(locale))
     name = f"{indicator_id}-{found.area.code}-{on.year}.{fmt}"
@@ -553,16 +613,18 @@ def indicator_page(
     locale: LocaleDep,
     year: YearQ = None,
     area: AreaQ = None,
+    region: RegionQ = None,
     page: PageQ = 1,
 ) -> Response:
-    """One indicator: definition, series over years, breakdown by county and zone, records."""
+    """One indicator: definition, series over years, breakdown by county and zone, records
+    (of ``area``, or its synonym ``region``)."""
+    area_code = _area(area, region)
     chosen = _year(session, year)
     all_years = service.data_years(session)
     years = [y for y in all_years if y <= chosen] or [chosen]
     # Every data year: where the chosen one cannot be assessed, the page offers the latest that can.
     indicator, board = service.series(session, actor, indicator_id, sorted({*all_years, chosen}))
     on = service.year_end(chosen)
-    area_code = area or service.DEFAULT_CITY
     current = service.find_area(session, area_code)
     lines: dict[str, list[float | None]] = {}
     for a in board.areas:

@@ -95,11 +95,11 @@ def test_county_comparison_chart_title_empty_note_and_zones(client: Any, session
     ).text
     table = zones.split('id="zone-table"')[1].split("</table>")[0]
     assert "园区每万人口发明专利拥有量 ▼" in table
-    names = re.findall(r'<td class="nowrap">([^<]+)</td>', table)
+    names = re.findall(r'<td class="area-name">([^<]+)</td>', table)
     assert names[0] == "鹤壁经济技术开发区"  # the one zone with a population: 1.00, first
     ascending = client.get("/indicators/counties?year=2018&zsort=invention_patents_in_force&zdesc=false").text
     zone_rows = ascending.split('id="zone-table"')[1].split("</table>")[0]
-    first = re.findall(r'<td class="nowrap">([^<]+)</td>', zone_rows)
+    first = re.findall(r'<td class="area-name">([^<]+)</td>', zone_rows)
     assert first[-1] == "鹤壁经济技术开发区"  # the one zone with a patent: last going up
 
 

@@ -44,6 +44,17 @@ JSON_REASONS = {
     MSG_NOT_FOR_AREA: "not applicable to this area",
 }
 
+# Where each indicator counts a record (``Indicator.attribution``; message ids: the
+# indicator page's "Attributed to").
+ATTRIBUTION_LABELS = {
+    "first_holder": "权利人所在地（共有时取第一权利人）",
+    "holder": "权利人所在地",
+    "gi": "权利人所在地；无权利人的地理标志按其所标示的地区",
+    "enterprise": "企业自身所在地；共有专利计入每一家共有企业",
+    "recognised": "企业自身所在地",
+    "borrower": "借款企业所在地",
+}
+
 # Headers of the date column of a list of records (message ids).
 RECORD_DATE_LABELS = {
     "registered": "注册日",
@@ -185,6 +196,9 @@ class Indicator:
     areas: frozenset[AreaKind] = frozenset({"city", "county"})
     records: RecordSource | None = None
     group: str = "patents"
+    # Where a record counts (a key of ``ATTRIBUTION_LABELS``); None where the indicator
+    # counts no holders' records (IP-intensive industries).
+    attribution: str | None = "first_holder"
 
     def name(self, locale: str) -> str:
         """The name in ``locale``."""
@@ -197,6 +211,12 @@ class Indicator:
     def unit(self, locale: str) -> str:
         """The unit in ``locale``."""
         return self.unit_en if locale == "en" else self.unit_zh
+
+    def attributed_to(self, locale: str) -> str | None:
+        """Where the indicator counts a record, in ``locale`` (None: not a count of records)."""
+        if self.attribution is None:
+            return None
+        return render_message(ATTRIBUTION_LABELS[self.attribution], {}, locale)
 
     def applies_to(self, area: Area) -> bool:
         """Whether the indicator is computed for this kind of area."""

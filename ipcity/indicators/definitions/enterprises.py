@@ -96,6 +96,7 @@ def _declare() -> list[Indicator]:
                 EVERYWHERE,
                 records=listing,
                 group="enterprises",
+                attribution="enterprise",
             )
         )
     for tier_ids, ident, zh, en, clause in TIERS:
@@ -123,6 +124,7 @@ def _declare() -> list[Indicator]:
                 EVERYWHERE,
                 records=listing,
                 group="enterprises",
+                attribution="recognised",
             )
         )
     return items

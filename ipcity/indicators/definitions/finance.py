@@ -90,6 +90,7 @@ INDICATORS: tuple[Indicator, ...] = (
         EVERYWHERE,
         records=PLEDGE_LOANS,
         group="finance",
+        attribution="borrower",
     ),
     Indicator(  # P2.7
         "pledge_financed_enterprises",
@@ -107,6 +108,7 @@ INDICATORS: tuple[Indicator, ...] = (
         EVERYWHERE,
         records=Numerator("pledge_loans"),
         group="finance",
+        attribution="borrower",
     ),
     Indicator(  # P2.7
         "pledge_financing_amount",
@@ -124,5 +126,6 @@ INDICATORS: tuple[Indicator, ...] = (
         EVERYWHERE,
         records=Numerator("pledge_loans"),
         group="finance",
+        attribution="borrower",
     ),
 )

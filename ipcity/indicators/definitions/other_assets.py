@@ -131,6 +131,7 @@ def _declare() -> list[Indicator]:
             EVERYWHERE,
             records=TRADEMARKS_IN_FORCE,
             group="brands",
+            attribution="holder",
         ),
         Indicator(  # P1.2
             "well_known_trademarks",
@@ -144,6 +145,7 @@ def _declare() -> list[Indicator]:
             count_of(WELL_KNOWN),
             records=WELL_KNOWN,
             group="brands",
+            attribution="holder",
         ),
         Indicator(  # P1.2
             "gi_certification_marks",
@@ -159,6 +161,7 @@ def _declare() -> list[Indicator]:
             count_of(GI_MARKS),
             records=GI_MARKS,
             group="brands",
+            attribution="gi",
         ),
         Indicator(  # P1.2
             "plant_variety_rights",
@@ -173,6 +176,7 @@ def _declare() -> list[Indicator]:
             count_of(PLANT_VARIETIES),
             records=PLANT_VARIETIES,
             group="brands",
+            attribution="holder",
         ),
         Indicator(  # P1.2
             "copyright_registrations",
@@ -187,6 +191,7 @@ def _declare() -> list[Indicator]:
             count_of(COPYRIGHTS),
             records=COPYRIGHTS,
             group="brands",
+            attribution="holder",
         ),
         Indicator(  # P1.2
             "copyright_registrations_software",
@@ -200,6 +205,7 @@ def _declare() -> list[Indicator]:
             count_of(COPYRIGHTS_SOFTWARE),
             records=COPYRIGHTS_SOFTWARE,
             group="brands",
+            attribution="holder",
         ),
         Indicator(  # P1.2
             "copyright_registrations_works",
@@ -213,6 +219,7 @@ def _declare() -> list[Indicator]:
             count_of(COPYRIGHTS_WORKS),
             records=COPYRIGHTS_WORKS,
             group="brands",
+            attribution="holder",
         ),
     ]
 

@@ -26,5 +26,6 @@ INDICATORS: tuple[Indicator, ...] = (
         not_assessable(MSG_INDUSTRIES_NOT_BUILT),
         records=Pending(MSG_INDUSTRIES_NOT_BUILT),
         group="finance",
+        attribution=None,
     ),
 )

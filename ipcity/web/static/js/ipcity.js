@@ -58,7 +58,10 @@ function ipcityStackTables(root) {
     var labels = [];
     for (var i = 0; i < head.cells.length; i++) {
       var cell = head.cells[i];
-      var label = (cell.innerText || cell.textContent).replace(/\s+/g, " ").trim();
+      // A header may name its column for the cards itself (data-label: a sortable header's
+      // name and unit without its arrow; "" for a row's name, shown as the card's title).
+      var label = cell.hasAttribute("data-label") ? cell.getAttribute("data-label")
+        : (cell.innerText || cell.textContent).replace(/\s+/g, " ").trim();
       for (var span = 0; span < (cell.colSpan || 1); span++) { labels.push(label); }
     }
     table.classList.add("stacked");
