@@ -267,8 +267,10 @@ REQUEST_BODIES: dict[tuple[str, str], Body] = {
             "listed_on": "2020-03-01",
         }
     },
+    # The world's listing ran 2010-01-01 to 2011-01-01: a removal dated inside it (listed in
+    # error); one after the expiry is refused (it is off the list already).
     ("POST", "/api/v1/credit-list/{listing_id}/removal"): lambda world, role: {
-        "json": {"removed_on": "2021-01-01", "reason": "信用修复"}
+        "json": {"removed_on": "2010-06-01", "reason": "错误列入"}
     },
     ("PUT", "/api/v1/holders/{holder_id}/account"): lambda world, role: {
         "json": {
@@ -285,7 +287,7 @@ REQUEST_BODIES: dict[tuple[str, str], Body] = {
         "data": {"holder": str(world.holder_a), "reason": "故意侵权", "listed_on": "2020-03-01"}
     },
     ("POST", "/credit-list/{listing_id}/removal"): lambda world, role: {
-        "data": {"reason": "信用修复", "removed_on": "2021-01-01"}
+        "data": {"reason": "错误列入", "removed_on": "2010-06-01"}
     },
     ("POST", "/policy/cases/bulk"): lambda world, role: {
         "data": {"action": "city_review", "case_id": [world.case_a]}
