@@ -44,8 +44,10 @@ MSG_GROWTH_NONE_EITHER_YEAR = "增长：上年、本年均为 0，没有增长�
 MSG_GROWTH_FROM_NOTHING = "增长：上年为 0，本年为 {value}，从无到有，得 {points} 分（满分 {max}）"
 MSG_RANK_ALL_EQUAL = "{n} 个县区的数值均为 {value}，无从排名"
 MSG_RANK = "排名：{n} 个县区中第 {rank}，得 {points} 分（满分 {max}）"
-MSG_LEFT_OUT = "无法评估（{why}），{aspect}不计分（原满分 {max}，由可评估的内容按比例分摊）"
-MSG_LEFT_OUT_BEFORE = "上年值无法评估（{why}），{aspect}不计分（原满分 {max}，由可评估的内容按比例分摊）"
+# A part left out: the reason (itself a sentence, which may hold brackets) after a colon at
+# the end, never inside brackets of its own.
+MSG_LEFT_OUT = "无法评估，{aspect}不计分（原满分 {max}，由可评估的内容按比例分摊）。原因：{why}"
+MSG_LEFT_OUT_BEFORE = "上年值无法评估，{aspect}不计分（原满分 {max}，由可评估的内容按比例分摊）。原因：{why}"
 MSG_REWEIGHTED = "本县区有 {left} 分的考核内容无法评估，不计分；其余 {rest} 分的内容按 {total}/{rest} 折算，满分仍为 {total} 分"
 MSG_NOTHING_ASSESSABLE = "本县区没有可评估的考核内容，总分为 0"
 MSG_LEFT_OUT_ALL = "“{indicator}”（权重 {weight}）对所有县区均无法评估（{why}），不计分"

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from ipcity import clock
 from ipcity.auth.roles import require
 from ipcity.errors import ValidationFailed
-from ipcity.indicators import assessment, definitions, exports, service
+from ipcity.indicators import definitions, exports, service
 from ipcity.indicators.assessment import fmt_points
 from ipcity.indicators.definitions import INDICATORS, Value
 from ipcity.indicators.records import CATEGORY_LABELS, RECORD_STATUS_LABELS, TIER_LABELS
@@ -38,14 +38,6 @@ AreaQ = Annotated[str | None, Query(max_length=32, description="行政区划代�
 RegionQ = Annotated[
     str | None, Query(max_length=32, description="同 area（与 /api/v1/indicators 的 region 同义）；默认全市")
 ]
-# A part left out of the assessment, as the page words it: the reason (itself a sentence,
-# which may hold brackets) after a colon at the end, never inside brackets of its own.
-MSG_LEFT_OUT = "无法评估，{aspect}不计分（原满分 {max}，由可评估的内容按比例分摊）。原因：{why}"
-MSG_LEFT_OUT_BEFORE = "上年值无法评估，{aspect}不计分（原满分 {max}，由可评估的内容按比例分摊）。原因：{why}"
-LEFT_OUT_WORDING = {
-    assessment.MSG_LEFT_OUT: MSG_LEFT_OUT,
-    assessment.MSG_LEFT_OUT_BEFORE: MSG_LEFT_OUT_BEFORE,
-}
 MSG_AREA_REGION_DIFFER = "参数 area={area} 与 region={region} 不一致：两者含义相同，请只给出其中一个"
 IndicatorPath = Annotated[str, Path(max_length=64, description="指标ID")]
 PageQ = Annotated[int, Query(ge=1, le=100000)]
@@ -110,13 +102,6 @@ def _area(area: str | None, region: str | None) -> str:
     if area and region and area != region:
         raise ValidationFailed(MSG_AREA_REGION_DIFFER, area=area, region=region)
     return area or region or service.DEFAULT_CITY
-
-
-def _point_text(point: assessment.Point, locale: str) -> str:
-    """A point's reason on the page: a part left out says why after a colon (the reason may
-    hold brackets of its own: no brackets inside brackets)."""
-    wording = LEFT_OUT_WORDING.get(point.reason)
-    return assessment.render(wording, point.params, locale) if wording else point.text(locale)
 
 
 def _percent(indicator: definitions.Indicator | None) -> bool:
@@ -561,7 +546,6 @@ def assessment_page(
             "indicators": definitions.BY_ID,
             "year": result.year,
             "fmt_points": fmt_points,
-            "point_text": lambda p: _point_text(p, locale),
             "sep": exports.separator(locale),
         },
     )
