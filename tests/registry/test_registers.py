@@ -164,6 +164,8 @@ def test_pages_and_api(client: Any, sample: dict[str, int]) -> None:
         page = client.get(f"/registers/{kind}")
         assert page.status_code == 200
         assert "示例" in page.text
+        # A date stays on one line (2032-04-24 broke after its second hyphen).
+        assert re.search(r'<td class="nowrap">\d{4}-\d\d-\d\d</td>', page.text), kind
         api = client.get(f"/api/v1/registers/{kind}", params={"per_page": 3})
         assert api.status_code == 200 and api.json()["kind"] == kind
     assert client.get("/registers/trademarks", params={"year": ""}).status_code == 200
