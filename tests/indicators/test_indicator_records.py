@@ -69,6 +69,7 @@ def test_every_count_lists_as_many_records_as_it_counts(session: Session) -> Non
         "gi_certification_marks",
         "plant_variety_rights",
         "copyright_registrations",
+        "copyright_holdings",
         "copyright_registrations_software",
         "copyright_registrations_works",
         "enterprises_with_10_invention_patents",

@@ -108,6 +108,10 @@ def test_trademarks_gi_varieties_copyrights(board: Any) -> None:
     assert v(board, END_2018, XUN, "gi_certification_marks") == 1  # GI without holder: its region
     assert v(board, END_2018, XUN, "plant_variety_rights") == 1
     assert v(board, END_2018, CITY, "copyright_registrations") == 2
+    # The holdings (版权拥有量, the P1.2 target) never fall: 2017's registration stays counted.
+    assert v(board, END_2018, CITY, "copyright_holdings") == 3
+    assert v(board, date(2019, 12, 31), CITY, "copyright_registrations") == 0
+    assert v(board, date(2019, 12, 31), CITY, "copyright_holdings") == 3
     assert v(board, END_2018, CITY, "copyright_registrations_software") == 1
     assert v(board, END_2018, CITY, "copyright_registrations_works") == 1
 
@@ -213,6 +217,7 @@ def test_every_indicator_is_declared_once_with_a_clause() -> None:
         "gi_certification_marks",
         "plant_variety_rights",
         "copyright_registrations",
+        "copyright_holdings",
         "enterprises_with_50_invention_patents",
         "enterprises_with_30_invention_patents",
         "enterprises_with_10_invention_patents",

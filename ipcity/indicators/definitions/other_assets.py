@@ -87,9 +87,12 @@ def _plant_varieties(facts: RegistryFacts, area: Area, on: date) -> list[DatedRo
     )
 
 
-def _copyrights(category: str | None) -> FactList:
+def _copyrights(category: str | None, cumulative: bool = False) -> FactList:
+    """Copyright registrations of the year to the date (a flow), or ``cumulative``: every
+    registration by the date (the holdings, 版权拥有量; a registration does not lapse)."""
+
     def select(facts: RegistryFacts, area: Area, on: date) -> list[DatedRow]:
-        start = year_start(on)
+        start = date.min if cumulative else year_start(on)
         return sorted(
             (
                 r
@@ -112,6 +115,7 @@ PLANT_VARIETIES = FactList(("plant_varieties",), _plant_varieties, date_label="g
 COPYRIGHTS = _copyrights(None)
 COPYRIGHTS_SOFTWARE = _copyrights("software")
 COPYRIGHTS_WORKS = _copyrights("work")
+COPYRIGHTS_HELD = _copyrights(None, cumulative=True)
 
 
 def _declare() -> list[Indicator]:
@@ -190,6 +194,22 @@ def _declare() -> list[Indicator]:
             "registrations",
             count_of(COPYRIGHTS),
             records=COPYRIGHTS,
+            group="brands",
+            attribution="holder",
+        ),
+        Indicator(  # P1.2: 版权拥有量有较大幅度增长 is a stock, judged on this
+            "copyright_holdings",
+            "版权拥有量",
+            "Copyright holdings",
+            "截至该日本地权利人累计登记的著作权件数（计算机软件与作品合计，按登记日；登记不因年限失效，"
+            "按累计计）。",
+            "Copyrights registered by local holders up to the date (software and works, by registration "
+            "date; a registration does not lapse, so the count is cumulative).",
+            "P1.2",
+            "件",
+            "copyrights",
+            count_of(COPYRIGHTS_HELD),
+            records=COPYRIGHTS_HELD,
             group="brands",
             attribution="holder",
         ),
