@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from ipcity.db import MAX_ID
 from ipcity.places import service as places
@@ -39,6 +40,24 @@ def _year(value: str | None) -> int | None:
 
         raise ValidationFailed("年份应为四位数字，收到：{value}", value=value)
     return int(year)
+
+
+def holder_filter(
+    session: Session, path: str, params: dict[str, str], holder_id: int | None
+) -> dict[str, Any] | None:
+    """A holder filter the page's form has no field for (a holder's page links a list with
+    ``holder_id``), as the list names it: the holder's id and name, and the list at ``path``
+    again without it, the other filters in ``params`` kept. None without a holder filter."""
+    if holder_id is None:
+        return None
+    from urllib.parse import urlencode
+
+    others = urlencode({k: v for k, v in params.items() if k != "holder_id"})
+    return {
+        "id": holder_id,
+        "name": service.holder_name(session, holder_id),
+        "clear_url": path + (f"?{others}" if others else ""),
+    }
 
 
 @router.get(
@@ -131,17 +150,8 @@ def register_page(
     params = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
     from urllib.parse import urlencode
 
-    # A holder filter (a holder's page links here with holder_id) has no field in the form:
-    # the page names it, with a link that lists the register again without it, the other
-    # filters kept. list_assets has refused an unknown holder already.
-    holder_filter = None
-    if holder_id is not None:
-        others = urlencode({k: v for k, v in params.items() if k != "holder_id"})
-        holder_filter = {
-            "id": holder_id,
-            "name": service.holder_name(session, holder_id),
-            "clear_url": f"/registers/{kind}" + (f"?{others}" if others else ""),
-        }
+    # list_assets has refused an unknown holder already.
+    filtered = holder_filter(session, f"/registers/{kind}", params, holder_id)
     return render(
         request,
         "registry/register.html",
@@ -151,7 +161,7 @@ def register_page(
             "result": result,
             "params": params,
             "querystring": urlencode(params),
-            "holder_filter": holder_filter,
+            "holder_filter": filtered,
             "pager": Pager.of(result.page, total=result.total, per_page=result.per_page),
             "counties": places.list_counties(session),
             "region_names": assets.region_names(session),

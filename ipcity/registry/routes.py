@@ -21,6 +21,7 @@ from ipcity.db import MAX_ID
 from ipcity.errors import BadInput, NotFound, ValidationFailed
 from ipcity.places import service as places
 from ipcity.registry import ipc, payee, search, service
+from ipcity.registry.asset_routes import holder_filter
 from ipcity.registry.legal_status import PATENT_TYPE_LABELS
 from ipcity.registry.schemas import HolderDetail, HolderPage, PatentDetail, PatentPage, RegionDetail
 from ipcity.web.deps import CurrentActor, LocaleDep, SessionDep, render
@@ -322,6 +323,7 @@ def patents_page(
         "result": result,
         "query": query,
         "params": params,
+        "holder_filter": holder_filter(session, "/patents", params, query.holder_id),
         "querystring": urlencode(params),
         "pager": Pager.of(result.page, total=result.total, per_page=result.per_page),
         "type_labels": PATENT_TYPE_LABELS,

@@ -5,9 +5,9 @@
   each anywhere in the name or the number; a number typed with spaces or in full width is
   found as that number. "%" and "_" stay text (test_registers.py); punctuation alone finds
   nothing.
-* A register opened from a holder's page (``holder_id=``) names the holder it is limited to,
-  with a link that drops that filter and keeps the others; an unknown holder is refused as
-  an unknown region is.
+* A register or the patent search opened from a holder's page (``holder_id=``) names the
+  holder it is limited to, with a link that drops that filter and keeps the others; an
+  unknown holder is refused (a register: as an unknown region is; the patent search: 404).
 """
 
 from __future__ import annotations
@@ -237,3 +237,44 @@ def test_an_unknown_holder_is_refused_as_an_unknown_region(
         assert region.status_code == 400
     english = client.get("/api/v1/registers/trademarks", params={"holder_id": missing, "lang": "en"})
     assert f"Holder ID {missing} does not exist" in english.text
+
+
+def test_the_patent_search_names_its_holder_filter_too(client: Any, session: Session) -> None:
+    """The patent search opened from a holder's page (``holder_id=``) names that holder above
+    its results, with the same clearing link, the other filters kept; an unknown holder is
+    not found (404), not an empty list that looks like "no patents"."""
+    from sqlalchemy import select
+
+    from ipcity.registry.records import PatentRecord, PublicationRecord
+    from ipcity.registry.store import HolderSeed, ensure_holders, plan_patents, write_patents
+
+    now = datetime.now(UTC)
+    rows = [
+        PatentRecord(
+            1,
+            "CN",
+            number,
+            "invention",
+            title,
+            publications=[PublicationRecord(publication, "A", date(2019, 8, 2))],
+            applicants=[applicant],
+        )
+        for number, publication, title, applicant in (
+            ("CN201910593937.7", "CN110298449A", "一种镁合金压铸装置", HOLDER),
+            ("CN201710123456.0", "CN106896920A", "一种镁合金压铸模具", OTHER),
+        )
+    ]
+    holders, _ = ensure_holders(session, [HolderSeed(r.applicants[0]) for r in rows], now)
+    write_patents(session, plan_patents(session, rows), holders, None, now)
+    session.commit()
+    mine = session.scalar(select(Holder.id).where(Holder.name == HOLDER))
+    page = client.get("/patents", params={"holder_id": mine, "q": "镁合金"})
+    line = _filter_line(page.text)
+    assert line is not None and f'<a href="/holders/{mine}"><strong>{HOLDER}</strong></a>' in line
+    assert "一种镁合金压铸装置" in page.text and "一种镁合金压铸模具" not in page.text
+    cleared = _clear_link(line)
+    assert cleared == "/patents?q=%E9%95%81%E5%90%88%E9%87%91"
+    both = client.get(cleared).text
+    assert _filter_line(both) is None and "一种镁合金压铸模具" in both
+    assert _filter_line(client.get("/patents", params={"q": "镁合金"}).text) is None
+    assert client.get("/patents", params={"holder_id": mine + 1000}).status_code == 404
