@@ -310,7 +310,8 @@ def list_assets(
     )
     if clamp:
         page = Pager.of(page, total=total, per_page=per_page).page
-    order = getattr(model, register.date_attr).desc() if register.date_attr else model.id.desc()
+    # Newest first, undated last on both databases (PostgreSQL puts NULL first in DESC).
+    order = getattr(model, register.date_attr).desc().nulls_last() if register.date_attr else model.id.desc()
     query = base.where(*conditions).order_by(order, model.id.desc())
     query = query.limit(limit) if limit is not None else query.limit(per_page).offset((page - 1) * per_page)
     items = [

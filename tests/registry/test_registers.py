@@ -169,6 +169,13 @@ def test_pages_and_api(client: Any, sample: dict[str, int]) -> None:
         api = client.get(f"/api/v1/registers/{kind}", params={"per_page": 3})
         assert api.status_code == 200 and api.json()["kind"] == kind
     assert client.get("/registers/trademarks", params={"year": ""}).status_code == 200
+    # Newest first and the undated last, on PostgreSQL too (its DESC puts NULL first).
+    first = client.get("/api/v1/registers/trademarks", params={"per_page": 100}).json()
+    last_page = -(-first["total"] // 100)
+    last = client.get("/api/v1/registers/trademarks", params={"per_page": 100, "page": last_page}).json()
+    items = first["items"] + (last["items"] if last_page > 1 else [])
+    dated = [item["values"]["registration_date"] is not None for item in items]
+    assert True in dated and False in dated and dated == sorted(dated, reverse=True)
     bad = client.get("/api/v1/registers/trademarks", params={"category": "x"})
     assert bad.status_code == 400 and bad.json()["ok"] is False
     export = client.get("/registers/trademarks/export.xlsx", params={"region": "410611"})
