@@ -92,6 +92,14 @@ def _year(session: Any, year: int | None) -> int:
     return chosen
 
 
+def _assessment(session: Any, actor: Any, year: int | None) -> Any:
+    """The county assessment of ``year`` (default: the last complete one) for the page, its
+    exports and the API: who may see it is checked before the year, so that anyone not
+    logged in is sent to log in (401) whatever year was asked, not told the year is bad."""
+    require(actor, "indicators.assessment")
+    return service.county_assessment(session, actor, _year(session, year))
+
+
 def _download(data: bytes, media: str, name: str) -> Response:
     return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -262,8 +270,7 @@ def api_assessment(
     session: SessionDep, actor: CurrentActor, locale: LocaleDep, year: YearQ = None
 ) -> dict[str, Any]:
     """Each county's score, rank and the reasons behind each point (officers)."""
-    require(actor, "indicators.assessment")  # who may ask before which year (401, not 400)
-    result = service.county_assessment(session, actor, _year(session, year))
+    result = _assessment(session, actor, year)
     return {
         "year": result.year,
         "scheme": result.scheme.label(locale),
@@ -534,9 +541,7 @@ def assessment_page(
 ) -> Response:
     """The county assessment table with the reasons behind each point, and what could not be
     assessed (left out, the rest re-weighted)."""
-    # Who may see it before which year: anyone not logged in is sent to log in, whatever year.
-    require(actor, "indicators.assessment")
-    result = service.county_assessment(session, actor, _year(session, year))
+    result = _assessment(session, actor, year)
     return render(
         request,
         "indicators/assessment.html",
@@ -560,8 +565,7 @@ def assessment_export(
     year: YearQ = None,
 ) -> Response:
     """The assessment as XLSX or as a Word report."""
-    require(actor, "indicators.assessment")
-    result = service.county_assessment(session, actor, _year(session, year))
+    result = _assessment(session, actor, year)
     if fmt == "docx":
         return _download(exports.assessment_docx(result, locale), DOCX, f"assessment-{result.year}.docx")
     return _download(exports.assessment_xlsx(result, locale), XLSX, f"assessment-{result.year}.xlsx")
